@@ -1,0 +1,169 @@
+"""One exception hierarchy for regionet, rooted at :class:`RegionetError`.
+
+Every error subclasses the fitting built-in so callers can catch either. Messages name
+the file, row, field and value at fault and say what was expected; interfaces map these
+classes to exit codes and HTTP statuses in one place each.
+
+Examples:
+    >>> err = InvalidValueError("amount must be >= 0", file="ties.csv", row=3,
+    ...                         field="amount", value="-5", expected="a non-negative number")
+    >>> print(err)
+    ties.csv, row 3, field 'amount', value '-5': amount must be >= 0 (expected a non-negative ...)
+    >>> isinstance(err, ValueError)
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from difflib import get_close_matches
+
+__all__ = [
+    "ConversionError",
+    "DataFileError",
+    "InvalidValueError",
+    "RegionetError",
+    "UnknownActorError",
+    "UnknownCurrencyError",
+    "UnknownReferenceError",
+    "ValidationError",
+    "closest",
+]
+
+
+def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` names from ``choices`` that look like ``name``.
+
+    Examples:
+        >>> closest("RU-KRL", ["RU-KR", "RU-KL", "RU-MOW"])
+        ['RU-KR', 'RU-KL']
+    """
+    return get_close_matches(name, list(choices), n=n, cutoff=0.6)
+
+
+def _location(file: str | None, row: int | None, field: str | None, value: object) -> str:
+    parts: list[str] = []
+    if file:
+        parts.append(str(file))
+    if row is not None:
+        parts.append(f"row {row}")
+    if field:
+        parts.append(f"field '{field}'")
+    if value is not None:
+        parts.append(f"value '{value}'")
+    return ", ".join(parts)
+
+
+class RegionetError(Exception):
+    """Root of every error regionet raises on purpose.
+
+    Args:
+        message: what is wrong, in one sentence.
+        file: the file (or table) the bad value came from, if any.
+        row: 1-based data row number (the header is row 0), if any.
+        field: the column or attribute name, if any.
+        value: the offending value, if any.
+        expected: what would have been accepted.
+        hint: what the user can do about it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.row = row
+        self.field = field
+        self.value = value
+        self.expected = expected
+        self.hint = hint
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = _location(self.file, self.row, self.field, self.value)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.expected:
+            text += f" (expected {self.expected})"
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the error as a plain dict (for JSON output and problem+json)."""
+        return {
+            "type": type(self).__name__,
+            "message": self.message,
+            "file": self.file,
+            "row": self.row,
+            "field": self.field,
+            "value": None if self.value is None else str(self.value),
+            "expected": self.expected,
+            "hint": self.hint,
+            "detail": str(self),
+        }
+
+
+class InvalidValueError(RegionetError, ValueError):
+    """A value has the wrong type, range or form."""
+
+
+class UnknownReferenceError(RegionetError, LookupError):
+    """A value names something (kind, domain, source, parameter) that does not exist."""
+
+
+class UnknownActorError(UnknownReferenceError):
+    """An actor id is not in the case or workspace."""
+
+
+class UnknownCurrencyError(UnknownReferenceError):
+    """A currency code is not in the rates table."""
+
+
+class ConversionError(RegionetError, LookupError):
+    """Money cannot be converted: no rate for that pair and year."""
+
+
+class DataFileError(RegionetError, OSError):
+    """A data file is missing, unreadable, or has the wrong columns."""
+
+
+class ValidationError(RegionetError, ValueError):
+    """Several problems found while validating a batch; nothing was written.
+
+    Examples:
+        >>> e = ValidationError.from_errors([InvalidValueError("bad", row=1)])
+        >>> e.errors[0].row
+        1
+    """
+
+    errors: list[RegionetError]
+
+    @classmethod
+    def from_errors(cls, errors: list[RegionetError], limit: int = 20,
+                    consequence: str = "nothing was written") -> ValidationError:
+        """Bundle ``errors`` into one exception whose message lists the first ``limit``."""
+        lines = [str(e) for e in errors[:limit]]
+        more = len(errors) - limit
+        if more > 0:
+            lines.append(f"... and {more} more")
+        first = errors[0] if errors else None
+        exc = cls(
+            f"{len(errors)} problem(s) found; {consequence}:\n  - " + "\n  - ".join(lines),
+            file=first.file if first else None,
+        )
+        exc.errors = list(errors)
+        return exc
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the error with each problem as its own dict."""
+        out = super().to_dict()
+        out["errors"] = [e.to_dict() for e in self.errors]
+        return out

@@ -1,0 +1,599 @@
+"""Dated parameters: the law as data, read from OpenFisca-like YAML files.
+
+A parameter directory holds YAML files; each file is a node of the tree named after the file
+(``profit_tax.yaml`` → ``profit_tax``; sub-directories nest). A node is a mapping of child
+nodes and an optional ``description``; a *leaf* (a parameter) has ``description``, ``unit``
+(``/1`` for rates, ``share``, ``currency-RUB-thousand``…), optional ``rule_kind`` and
+``values``, a mapping of dates to entries ``{value, reference, status, note}``. A value
+applies from its date until the next date; ``value: null`` means "no value from this date"
+(not in force, or not in the sources), so lookups fail loudly instead of carrying a stale
+number forward. ``status`` is ``verified``, ``partial`` or ``assumed``.
+
+This module knows no law: the Russian case lives in ``regionet/cases/russia_1990s/parameters``.
+
+Examples:
+    >>> tree = ParameterTree.from_mapping({"tax": {"rate": {
+    ...     "description": "Tax rate", "unit": "/1", "values": {
+    ...         "1992-01-01": {"value": 0.13, "reference": "Law 1", "status": "verified"},
+    ...         "1999-04-01": {"value": 0.11, "reference": "Law 2", "status": "partial"}}}}})
+    >>> tree.get("tax.rate", "1999-03-31"), tree.get("tax.rate", "1999-04-01")
+    (0.13, 0.11)
+    >>> p = tree.at("1999-06-01")
+    >>> p.tax.rate, p["tax.rate"]
+    (0.11, 0.11)
+    >>> print(tree.trace("tax.rate", "2005-01-01"))
+    tax.rate = 0.11 on 2005-01-01 (since 1999-04-01; Law 2; partial)
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Final, TypeAlias, TypeVar, overload
+
+import yaml
+
+from regionet.core.errors import (
+    DataFileError,
+    InvalidValueError,
+    RegionetError,
+    UnknownReferenceError,
+    ValidationError,
+    closest,
+)
+from regionet.core.periods import parse_date
+
+__all__ = [
+    "STATUSES",
+    "DateLike",
+    "Parameter",
+    "ParameterTrace",
+    "ParameterTree",
+    "ParameterValue",
+    "ParameterView",
+    "Value",
+    "clear_parameter_cache",
+    "load_parameters",
+    "markdown_table",
+    "parse_parameters",
+    "raise_collected",
+    "read_yaml",
+]
+
+STATUSES: Final = ("verified", "partial", "assumed")
+Value: TypeAlias = float | str
+DateLike: TypeAlias = date | str
+_D = TypeVar("_D")
+_MISSING: Final = object()
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_LEAF_KEYS: Final = ("description", "unit", "rule_kind", "values")
+_ENTRY_KEYS: Final = ("value", "reference", "status", "note")
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    """One dated entry of a parameter: in force from ``since`` until the next entry."""
+
+    since: date
+    value: Value | None
+    reference: str
+    status: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A leaf of the tree: a described, dated series of values sorted by date.
+
+    ``rule_kind`` marks the parameter a scenario's ``rules: {kind: NAME}`` sets.
+    """
+
+    path: str
+    description: str
+    values: tuple[ParameterValue, ...]
+    unit: str | None = None
+    rule_kind: str | None = None
+    file: str | None = None
+
+    @property
+    def is_numeric(self) -> bool:
+        """True if the values are numbers (False for names such as rule names)."""
+        return any(isinstance(v.value, float) for v in self.values)
+
+    def entry(self, day: date) -> ParameterValue | None:
+        """Return the entry in force on ``day``, or None before the first date."""
+        i = bisect_right(self.values, day, key=lambda v: v.since)
+        return self.values[i - 1] if i else None
+
+
+@dataclass(frozen=True)
+class ParameterTrace:
+    """A value with its provenance, for explaining a number."""
+
+    path: str
+    day: date
+    value: Value | None
+    since: date
+    until: date | None
+    reference: str
+    status: str
+    note: str | None
+    description: str
+    unit: str | None
+    file: str | None
+
+    def __str__(self) -> str:
+        return (f"{self.path} = {_fmt(self.value)} on {self.day} "
+                f"(since {self.since}; {self.reference}; {self.status})")
+
+
+def _as_day(when: DateLike) -> date:
+    if isinstance(when, datetime):
+        return when.date()
+    return parse_date(when, field="date")
+
+
+class ParameterTree:
+    """An immutable tree of dated parameters; look values up by dotted path and date.
+
+    Build one with :func:`load_parameters` (cached), :func:`parse_parameters` or
+    :meth:`from_mapping`; derive a changed copy with :meth:`override` (used by scenarios).
+    """
+
+    __slots__ = ("_groups", "_leaves", "source")
+
+    def __init__(self, leaves: Mapping[str, Parameter], groups: Mapping[str, str] | None = None,
+                 source: str | None = None) -> None:
+        self._leaves = dict(sorted(leaves.items()))
+        self._groups = {".".join(p.split(".")[:i]): "" for p in self._leaves
+                        for i in range(1, p.count(".") + 1)}
+        self._groups.update(groups or {})
+        self.source = source
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object], *, file: str | None = None) -> ParameterTree:
+        """Build a tree from the nested mapping a YAML file would hold (validated).
+
+        Raises:
+            InvalidValueError: or ValidationError (several problems) on malformed data.
+        """
+        builder = _Builder()
+        builder.node(data, "", file or "<mapping>")
+        return builder.finish(file)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ParameterTree):
+            return NotImplemented
+        return self._leaves == other._leaves and self._groups == other._groups
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._leaves
+
+    def __repr__(self) -> str:
+        return f"ParameterTree({len(self._leaves)} parameters from {self.source!r})"
+
+    def paths(self, prefix: str = "") -> list[str]:
+        """Return the sorted dotted paths of all parameters (under ``prefix`` if given)."""
+        return [p for p in self._leaves if not prefix or p.startswith(prefix + ".")]
+
+    def is_group(self, path: str) -> bool:
+        """True if ``path`` names a group of parameters rather than a parameter."""
+        return path in self._groups
+
+    def parameter(self, path: str) -> Parameter:
+        """Return the parameter (description, unit, dated values) at ``path``.
+
+        Raises:
+            UnknownReferenceError: for an unknown path, suggesting the nearest names.
+        """
+        try:
+            return self._leaves[path]
+        except KeyError:
+            raise self._unknown(path) from None
+
+    @overload
+    def get(self, path: str, when: DateLike) -> Value: ...
+    @overload
+    def get(self, path: str, when: DateLike, default: _D) -> Value | _D: ...
+    def get(self, path: str, when: DateLike, default: object = _MISSING) -> object:
+        """Return the value of ``path`` in force on ``when`` (a date or ``YYYY[-MM[-DD]]``).
+
+        Raises:
+            UnknownReferenceError: for an unknown path, or when the parameter has no value on
+                that date (unless ``default`` is given).
+
+        Examples:
+            >>> t = ParameterTree.from_mapping({"r": {"description": "r", "unit": "/1",
+            ...     "values": {"2002-01-01": {"value": 1, "reference": "L", "status": "assumed"}}}})
+            >>> t.get("r", "2005"), t.get("r", "1999", default=None)
+            (1.0, None)
+        """
+        leaf, day = self.parameter(path), _as_day(when)
+        entry = leaf.entry(day)
+        if entry is not None and entry.value is not None:
+            return entry.value
+        if default is not _MISSING:
+            return default
+        raise self._no_value(leaf, day, entry)
+
+    def at(self, when: DateLike) -> ParameterView:
+        """Return a view of every parameter as of ``when`` (see :class:`ParameterView`)."""
+        return ParameterView(self, _as_day(when))
+
+    def trace(self, path: str, when: DateLike) -> ParameterTrace:
+        """Return the value on ``when`` with its reference, status and since/until dates.
+
+        Raises:
+            UnknownReferenceError: for an unknown path or a date before the first value.
+        """
+        leaf, day = self.parameter(path), _as_day(when)
+        entry = leaf.entry(day)
+        if entry is None:
+            raise self._no_value(leaf, day, None)
+        later = [v.since for v in leaf.values if v.since > entry.since]
+        return ParameterTrace(path, day, entry.value, entry.since, later[0] if later else None,
+                              entry.reference, entry.status, entry.note, leaf.description,
+                              leaf.unit, leaf.file)
+
+    def override(self, changes: Mapping[str, Sequence[ParameterValue]]) -> ParameterTree:
+        """Return a new tree where each path's schedule is taken over from its first new date.
+
+        Entries of the baseline dated on or after the earliest override are dropped; earlier
+        ones stay. Unchanged parameters are shared (they are immutable); ``self`` is untouched.
+
+        Raises:
+            UnknownReferenceError: for an unknown path.
+            InvalidValueError: for a name given to a numeric parameter or vice versa.
+        """
+        leaves = dict(self._leaves)
+        for path, entries in changes.items():
+            leaf = self.parameter(path)
+            new = sorted(entries, key=lambda v: v.since)
+            for e in new:
+                if e.value is not None and isinstance(e.value, float) != leaf.is_numeric:
+                    raise InvalidValueError(
+                        "value has the wrong type", field=f"{path}[{e.since}]", value=e.value,
+                        expected="a number" if leaf.is_numeric else "a name (text)")
+            if new:
+                kept = [v for v in leaf.values if v.since < new[0].since]
+                leaves[path] = replace(leaf, values=tuple(kept + new))
+        return ParameterTree(leaves, self._groups, self.source)
+
+    def _unknown(self, path: str) -> UnknownReferenceError:
+        if path in self._groups:
+            inside = ", ".join(self.paths(path)[:4])
+            return UnknownReferenceError("is a group of parameters, not a parameter",
+                                         value=path, expected=f"one of its parameters: {inside}")
+        near = closest(path, [*self._leaves, *self._groups])
+        hint = (f"Did you mean {' or '.join(repr(n) for n in near)}?" if near
+                else "See ParameterTree.paths() for the known parameters.")
+        return UnknownReferenceError("unknown parameter", value=path, hint=hint)
+
+    @staticmethod
+    def _no_value(leaf: Parameter, day: date, entry: ParameterValue | None) -> RegionetError:
+        if entry is None:
+            return UnknownReferenceError(
+                f"parameter has no value on {day}", field=leaf.path, file=leaf.file,
+                expected=f"a date on or after {leaf.values[0].since}")
+        return UnknownReferenceError(
+            f"parameter has no value on {day}: null since {entry.since}"
+            + (f" ({entry.note})" if entry.note else ""), field=leaf.path, file=leaf.file,
+            hint="Pass default= to get() for a fallback.")
+
+
+class ParameterView:
+    """All parameters as of one date: ``view["a.b"]`` or ``view.a.b`` give values.
+
+    Attribute access returns a sub-view for a group and the value for a parameter (use
+    item access, :meth:`number` or :meth:`text` in typed code, or for names that clash
+    with the methods here).
+    """
+
+    __slots__ = ("_prefix", "_tree", "day")
+
+    def __init__(self, tree: ParameterTree, day: date, prefix: str = "") -> None:
+        self._tree, self.day, self._prefix = tree, day, prefix
+
+    def _full(self, path: str) -> str:
+        return f"{self._prefix}.{path}" if self._prefix else path
+
+    def __getitem__(self, path: str) -> Value:
+        return self._tree.get(self._full(path), self.day)
+
+    def number(self, path: str) -> float:
+        """Return a numeric parameter (path relative to this view), typed for mypy."""
+        value = self[path]
+        if isinstance(value, float):
+            return value
+        raise InvalidValueError("parameter holds a name", field=self._full(path), value=value,
+                                expected="a numeric parameter")
+
+    def text(self, path: str) -> str:
+        """Return a name parameter such as a rule name (path relative to this view)."""
+        value = self[path]
+        if isinstance(value, str):
+            return value
+        raise InvalidValueError("parameter holds a number", field=self._full(path),
+                                value=value, expected="a name parameter")
+
+    def node(self, path: str) -> ParameterView:
+        """Return the sub-view of the group at ``path`` (relative to this view)."""
+        full = self._full(path)
+        if not self._tree.is_group(full):
+            raise self._tree._unknown(full)
+        return ParameterView(self._tree, self.day, full)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        full = self._full(name)
+        if full in self._tree:
+            return self._tree.get(full, self.day)
+        if self._tree.is_group(full):
+            return ParameterView(self._tree, self.day, full)
+        raise AttributeError(str(self._tree._unknown(full)))
+
+    def to_dict(self) -> dict[str, Value | None]:
+        """Return ``{path: value}`` for the parameters under this view (None: no value)."""
+        return {p: self._tree.get(p, self.day, None) for p in self._tree.paths(self._prefix)}
+
+    def __repr__(self) -> str:
+        return f"ParameterView({self._prefix or '<root>'!r} on {self.day})"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (PyYAML keeps the last silently)."""
+
+
+def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if not isinstance(key, Hashable):
+            continue
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+def _timestamp_as_text(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)  # parse_date validates dates with a located error
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def read_yaml(path: Path) -> object:
+    """Read one YAML file, refusing duplicate keys.
+
+    Raises:
+        DataFileError: when the file cannot be read or is not valid YAML (with the line).
+    """
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_StrictLoader)
+    except OSError as exc:
+        raise DataFileError(f"cannot read file ({exc.strerror})", file=str(path)) from exc
+    except (yaml.YAMLError, ValueError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataFileError(f"not valid YAML{where}: {problem}", file=str(path),
+                            expected="a YAML mapping") from exc
+
+
+def raise_collected(errors: Sequence[RegionetError], what: str) -> None:
+    """Raise nothing, the single error, or a ValidationError listing all of ``errors``."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        lines = "\n  - ".join(str(e) for e in errors[:30])
+        more = f"\n  ... and {len(errors) - 30} more" if len(errors) > 30 else ""
+        exc = ValidationError(f"{len(errors)} problems in {what}:\n  - {lines}{more}",
+                              file=errors[0].file)
+        exc.errors = list(errors)
+        raise exc
+
+
+class _Builder:
+    """Validate nested mappings into parameters, collecting every problem."""
+
+    def __init__(self) -> None:
+        self.leaves: dict[str, Parameter] = {}
+        self.groups: dict[str, str] = {}
+        self.errors: list[RegionetError] = []
+
+    def fail(self, message: str, file: str, where: str, value: object = None,
+             expected: str | None = None, hint: str | None = None) -> None:
+        self.errors.append(InvalidValueError(message, file=file, field=where or None,
+                                             value=value, expected=expected, hint=hint))
+
+    def node(self, data: object, path: str, file: str) -> None:
+        if not isinstance(data, Mapping):
+            self.fail("not a mapping", file, path, expected="a group of parameters or a "
+                      "parameter with description, unit and values")
+        elif "values" in data:
+            self.leaf(data, path, file)
+        else:
+            if path:
+                self.groups[path] = str(data.get("description", ""))
+            for key, child in data.items():
+                if key == "description":
+                    continue
+                if not isinstance(key, str) or not _NAME.match(key):
+                    self.fail("bad node name", file, path, key,
+                              "a snake_case name ([a-z][a-z0-9_]*)")
+                    continue
+                full = f"{path}.{key}" if path else key
+                if full in self.leaves or full in self.groups:
+                    self.fail("parameter defined twice", file, full)
+                self.node(child, full, file)
+
+    def leaf(self, data: Mapping[Any, Any], path: str, file: str) -> None:
+        before = len(self.errors)
+        for key in data:
+            if key not in _LEAF_KEYS:
+                near = closest(str(key), _LEAF_KEYS)
+                self.fail("unknown key", file, path, key, f"one of {', '.join(_LEAF_KEYS)}",
+                          f"Did you mean '{near[0]}'?" if near else None)
+        description, unit, kind = (data.get(k) for k in ("description", "unit", "rule_kind"))
+        if not isinstance(description, str) or not description.strip():
+            self.fail("missing description", file, f"{path}.description", description,
+                      "a non-empty text")
+        for key, val in (("unit", unit), ("rule_kind", kind)):
+            if val is not None and not isinstance(val, str):
+                self.fail(f"bad {key}", file, f"{path}.{key}", val, "a text")
+        raw = data["values"]
+        if not isinstance(raw, Mapping) or not raw:
+            self.fail("no values", file, f"{path}.values", None,
+                      "a mapping of dates to {value, reference, status}")
+            return
+        entries = [e for key, item in raw.items()
+                   if (e := self.entry(key, item, f"{path}.values[{key}]", file))]
+        kinds = {type(e.value).__name__ for e in entries if e.value is not None}
+        if len(kinds) > 1:
+            self.fail("mixes numbers and names", file, f"{path}.values", None,
+                      "all values numbers or all values names")
+        if "float" in kinds and not unit:
+            self.fail("a numeric parameter needs a unit", file, f"{path}.unit", None,
+                      "e.g. '/1', 'share' or 'currency-RUB'")
+        days = sorted(e.since for e in entries)
+        for a, b in itertools.pairwise(days):
+            if a == b:
+                self.fail("two values for one date", file, f"{path}.values", str(a))
+        if len(self.errors) == before:
+            self.leaves[path] = Parameter(
+                path, str(description), tuple(sorted(entries, key=lambda e: e.since)),
+                unit if isinstance(unit, str) else None,
+                kind if isinstance(kind, str) else None, file)
+
+    def entry(self, key: object, item: object, where: str, file: str) -> ParameterValue | None:
+        try:
+            if isinstance(key, datetime) or not isinstance(key, (date, str, int)):
+                raise InvalidValueError("not a date", value=key)
+            day = parse_date(key if isinstance(key, date) else str(key))
+        except InvalidValueError:
+            self.fail("bad date key", file, where, key, "an ISO date YYYY-MM-DD")
+            return None
+        if not isinstance(item, Mapping):
+            self.fail("bad entry", file, where, item, "a mapping with value, reference, status")
+            return None
+        ok = len(self.errors)
+        for k in item:
+            if k not in _ENTRY_KEYS:
+                self.fail("unknown key", file, where, k, f"one of {', '.join(_ENTRY_KEYS)}")
+        if "value" not in item:
+            self.fail("missing value", file, f"{where}.value", None, "a number, a name or null")
+        value = item.get("value")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                self.fail("not a finite number", file, f"{where}.value", value, "a finite number")
+            value = float(value)
+        elif value is not None and not isinstance(value, str):
+            self.fail("bad value", file, f"{where}.value", value, "a number, a name or null")
+        reference, status, note = item.get("reference"), item.get("status"), item.get("note")
+        if not isinstance(reference, str) or not reference.strip():
+            self.fail("missing reference", file, f"{where}.reference", reference,
+                      "the legal or documentary source as text")
+        if status not in STATUSES:
+            self.fail("bad status", file, f"{where}.status", status,
+                      f"one of {', '.join(STATUSES)}")
+        if note is not None and not isinstance(note, str):
+            self.fail("bad note", file, f"{where}.note", note, "a text")
+        if len(self.errors) > ok:
+            return None
+        return ParameterValue(day, value, str(reference), str(status), note)
+
+    def finish(self, source: str | None) -> ParameterTree:
+        raise_collected(self.errors, "the parameters")
+        return ParameterTree(self.leaves, self.groups, source)
+
+
+def parse_parameters(directory: str | Path) -> ParameterTree:
+    """Read and validate every ``*.yaml`` file under ``directory`` (uncached).
+
+    Raises:
+        DataFileError: for a missing directory, no YAML files or an unreadable file.
+        InvalidValueError: (or ValidationError for several) naming file, path and date key.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise DataFileError("parameter directory not found", file=str(root),
+                            expected="a directory of YAML parameter files")
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise DataFileError("no parameter files", file=str(root), expected="*.yaml files")
+    builder = _Builder()
+    for file in files:
+        parts = file.relative_to(root).with_suffix("").parts
+        if not all(_NAME.match(part) for part in parts):
+            builder.fail("bad file name", str(file), "", file.name,
+                         "snake_case names, e.g. profit_tax.yaml")
+            continue
+        try:
+            data = read_yaml(file)
+        except DataFileError as exc:
+            builder.errors.append(exc)
+            continue
+        prefix = ".".join(parts)
+        if prefix in builder.leaves or prefix in builder.groups:
+            builder.fail("parameter defined twice", str(file), prefix)
+        builder.node(data, prefix, str(file))
+    return builder.finish(str(root))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(root: Path) -> ParameterTree:
+    return parse_parameters(root)
+
+
+def load_parameters(directory: str | Path) -> ParameterTree:
+    """Return the tree under ``directory``, parsed once per resolved path and then cached.
+
+    The tree is immutable, so sharing it is safe; call :func:`clear_parameter_cache` after
+    editing the files in a running process.
+    """
+    return _load_cached(Path(directory).resolve())
+
+
+def clear_parameter_cache() -> None:
+    """Forget every tree cached by :func:`load_parameters`."""
+    _load_cached.cache_clear()
+
+
+def _fmt(value: Value | None) -> str:
+    if value is None:
+        return "null"
+    return format(value, ".15g") if isinstance(value, float) else value
+
+
+def markdown_table(tree: ParameterTree) -> str:
+    """Render every dated value as a Markdown table (the table in ``docs/parameters.md``).
+
+    Examples:
+        >>> t = ParameterTree.from_mapping({"r": {"description": "A rate", "unit": "/1",
+        ...     "values": {"2002-01-01": {"value": 0.5, "reference": "L", "status": "assumed"}}}})
+        >>> print(markdown_table(t).splitlines()[2])
+        | `r` | A rate | /1 | 2002-01-01 | 0.5 | assumed | L |  |
+    """
+    rows = ["| parameter | description | unit | from | value | status | reference | note |",
+            "|---|---|---|---|---|---|---|---|"]
+    for path in tree.paths():
+        leaf = tree.parameter(path)
+        for i, v in enumerate(leaf.values):
+            cells = [f"`{path}`", leaf.description, leaf.unit or ""] if i == 0 else ["", "", ""]
+            cells += [str(v.since), _fmt(v.value), v.status, v.reference, v.note or ""]
+            rows.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ").strip()
+                                          for c in cells) + " |")
+    return "\n".join(rows)

@@ -1,0 +1,5 @@
+"""Allow ``python -m regionet.interfaces.cli``."""
+
+from regionet.interfaces.cli.app import main
+
+main()

@@ -1,0 +1,205 @@
+"""The ``regionet`` command: ``run`` (the main job) and ``data`` (the workspace).
+
+Examples:
+    >>> from typer.testing import CliRunner
+    >>> result = CliRunner().invoke(app, ["--help"])
+    >>> "data" in result.output and "run" in result.output
+    True
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regionet.core.errors import RegionetError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="regionet",
+    help="Model a federation's regionalization: centre-region money and regional cooperation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+data_app = typer.Typer(help="The workspace: init, import, validate, query and export data.",
+                       no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+DbOption = Annotated[Path, typer.Option("--db", envvar="REGIONET_DB",
+                                        help="Workspace SQLite file (env REGIONET_DB).")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+DEFAULT_DB = Path("regionet.db")
+
+
+@app.command()
+def run(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
+    case: Annotated[str, typer.Option("--case", help="Bundled case id or case folder.")]
+    = "russia-1990s",
+) -> None:
+    """Run the main job: validate the case and write its tables and an HTML summary."""
+    from rich.progress import Progress
+
+    from regionet.interfaces.report.summary import write_summary
+    from regionet.services.run import run_case
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Running the case study", total=None)
+        result = run_case(case, out, progress=lambda msg: progress.update(task, description=msg))
+        html = write_summary(result, out / "summary.html")
+    typer.echo(f"Case {result.case_id}: {result.counts['actors']} actors, "
+               f"{result.counts['ties']} ties, {result.counts['observations']} observations.")
+    typer.echo(f"Results in {out.resolve()}:")
+    typer.echo(f"  summary  {html.resolve()}")
+    for name, path in result.files.items():
+        typer.echo(f"  {name:<8} {path.resolve()}")
+
+
+@data_app.command("init")
+def data_init(
+    db: DbOption = DEFAULT_DB,
+    case: Annotated[str, typer.Option("--case", help="Bundled case id or case folder.")]
+    = "russia-1990s",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing workspace.")]
+    = False,
+) -> None:
+    """Create a workspace holding a validated case."""
+    from regionet.services.workspace import init_workspace
+
+    counts = init_workspace(db, case, force=force)
+    typer.echo(f"Workspace {db} initialised with {case}: "
+               + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@data_app.command("validate")
+def data_validate(
+    files: Annotated[list[Path], typer.Argument(help="CSV or JSON files to check.")],
+    db: DbOption = DEFAULT_DB,
+    table: Annotated[str | None, typer.Option("--table", help="Table the files feed.")] = None,
+) -> None:
+    """Check import files against the workspace without writing anything."""
+    from regionet.services.workspace import validate_files
+
+    counts = validate_files(db, files, table=table)
+    typer.echo("Valid: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@data_app.command("import")
+def data_import(
+    files: Annotated[list[Path], typer.Argument(help="CSV or JSON files to import.")],
+    db: DbOption = DEFAULT_DB,
+    table: Annotated[str | None, typer.Option("--table", help="Table the files feed.")] = None,
+) -> None:
+    """Validate files, then import them in one transaction (all or nothing)."""
+    from regionet.services.workspace import import_files
+
+    counts = import_files(db, files, table=table)
+    typer.echo("Imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@data_app.command("export")
+def data_export(
+    fmt: Annotated[str, typer.Option("--format", help="csv, json, geojson, graphml or gexf.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export the workspace (CSV, JSON, GeoJSON of subjects, GraphML/GEXF of ties)."""
+    from regionet.services.workspace import export_workspace
+
+    for path in export_workspace(db, fmt, out):
+        typer.echo(str(path))
+
+
+@data_app.command("actors")
+def data_actors(
+    db: DbOption = DEFAULT_DB,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only actors of this kind.")]
+    = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List actors."""
+    from regionet.interfaces.cli.output import print_json, print_table
+    from regionet.services.workspace import list_actors
+
+    rows = list_actors(db, kind=kind)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "kind", "name_en", "name_local", "parent", "status"], "Actors")
+
+
+@data_app.command("ties")
+def data_ties(
+    db: DbOption = DEFAULT_DB,
+    level: Annotated[str | None, typer.Option(help="bilateral, subnational, international, "
+                                              "vertical or external.")] = None,
+    sublevel: Annotated[str | None, typer.Option(help="cross-border, trans-regional or "
+                                                 "other.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Ties with this actor (or location).")]
+    = None,
+    kind: Annotated[str | None, typer.Option(help="Tie kind, e.g. membership.")] = None,
+    year: Annotated[int | None, typer.Option(help="Ties whose dates touch this year.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Ties valid on YYYY-MM-DD.")]
+    = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List ties with their level, sublevel and the reason for it."""
+    from regionet.core.periods import parse_date
+    from regionet.interfaces.cli.output import print_json, print_table
+    from regionet.services.workspace import list_ties
+
+    day: date | None = parse_date(as_of, field="--as-of") if as_of else None
+    rows = list_ties(db, level=level, sublevel=sublevel, actor=actor, kind=kind, year=year,
+                     as_of=day)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "kind", "actors", "start", "end", "level", "sublevel", "amount",
+                           "sources"], "Ties")
+
+
+@data_app.command("observations")
+def data_observations(
+    db: DbOption = DEFAULT_DB,
+    subject: Annotated[str | None, typer.Option(help="Only this subject.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List observations (aggregate facts)."""
+    from regionet.interfaces.cli.output import print_json, print_table
+    from regionet.services.workspace import list_observations
+
+    rows = list_observations(db, subject=subject)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "indicator", "subject", "comparator", "value", "value_text",
+                           "unit", "start", "end", "sources"], "Observations")
+
+
+@data_app.command("show")
+def data_show(
+    record_id: Annotated[str, typer.Argument(help="An actor, tie, observation or document id.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show one record as JSON, with its sources and related ties."""
+    from regionet.interfaces.cli.output import print_json
+    from regionet.services.workspace import show
+
+    print_json(show(db, record_id))
+
+
+def main() -> None:
+    """Entry point: run the app, turning regionet errors into messages and exit codes."""
+    from regionet.interfaces.cli.errors import exit_code
+
+    try:
+        app()
+    except RegionetError as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(exit_code(err))

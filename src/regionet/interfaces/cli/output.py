@@ -1,0 +1,41 @@
+"""Rendering command results: JSON for machines, Rich tables for people."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["print_json", "print_table"]
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented UTF-8 JSON to standard output."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        if {"value", "currency"} <= set(value):
+            return f"{value['currency']} {value['value']:,.0f}"
+        if {"document", "locator"} <= set(value):
+            return f"{value['document']}:{value['locator']}"
+    return str(value)
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str) -> None:
+    """Print ``rows`` as a Rich table with the given ``columns``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{title} ({len(rows)})", show_lines=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    Console().print(table)

@@ -1,0 +1,3 @@
+"""Reports: self-contained HTML files that open offline (no external URLs)."""
+
+__all__: list[str] = []

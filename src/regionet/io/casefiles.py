@@ -1,0 +1,231 @@
+"""Loading a case from its folder of text files (CSV / YAML), validating everything first.
+
+A case folder holds ``case.yaml`` and the tables of :data:`regionet.io.records.TABLES`
+(``vocab/`` for the vocabularies, ``geo/`` for geography). All problems in all files are
+collected and reported together; a case with any problem is not returned.
+
+Examples:
+    >>> case = load_case("russia-1990s")
+    >>> case.actor("RU-KR").attributes["land_border_states"]
+    'FI'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import yaml
+
+from regionet.core.errors import DataFileError, InvalidValueError, RegionetError, ValidationError
+from regionet.core.ids import ActorId, DocumentId
+from regionet.core.money import RatesTable
+from regionet.io.records import TABLES
+from regionet.io.tables import read_rows
+from regionet.model.actors import Actor, ActorKind
+from regionet.model.case import AttributeRecord, Case
+from regionet.model.observations import Observation
+from regionet.model.sources import Document
+from regionet.model.ties import Tie
+from regionet.model.validation import check_actor, check_observation, check_tie
+from regionet.model.vocab import Domain, Indicator, TieKind, Vocabulary
+
+__all__ = ["BUNDLED_CASES", "case_directory", "load_case", "load_case_uncached", "table_files"]
+
+#: Bundled case ids and their package folders.
+BUNDLED_CASES = {"russia-1990s": "russia_1990s"}
+
+#: Default file of each table inside a case folder.
+DEFAULT_FILES = {
+    "documents": "documents.csv",
+    "tie_kinds": "vocab/tie_kinds.csv",
+    "domains": "vocab/domains.csv",
+    "indicators": "vocab/indicators.csv",
+    "actors": "actors.csv",
+    "subjects": "subjects.csv",
+    "actor_attributes": "actor_attributes.csv",
+    "ties": "ties.csv",
+    "observations": "observations.csv",
+    "rates": "rates.csv",
+}
+
+T = TypeVar("T")
+
+
+def case_directory(case: str | Path) -> Path:
+    """Return the folder of a bundled case id or a path to a case folder.
+
+    Raises:
+        DataFileError: when it is neither.
+    """
+    if isinstance(case, str) and case in BUNDLED_CASES:
+        return Path(str(resources.files("regionet.cases").joinpath(BUNDLED_CASES[case])))
+    path = Path(case)
+    if (path / "case.yaml").is_file():
+        return path
+    raise DataFileError("not a bundled case id or a case folder", file=str(case),
+                        expected="one of " + ", ".join(BUNDLED_CASES)
+                        + ", or a folder with a case.yaml")
+
+
+def _metadata(folder: Path) -> dict[str, Any]:
+    path = folder / "case.yaml"
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"not valid YAML ({exc})", file=str(path)) from None
+    if not isinstance(meta, dict) or not {"id", "federation"} <= set(meta):
+        raise DataFileError("case.yaml lacks id or federation", file=str(path),
+                            expected="a mapping with at least id, title, federation")
+    return meta
+
+
+def table_files(folder: Path, meta: dict[str, Any] | None = None) -> dict[str, Path]:
+    """Return the path of each table of a case folder (``files:`` in case.yaml overrides)."""
+    files = dict(DEFAULT_FILES)
+    files.update((meta or {}).get("files") or {})
+    return {name: folder / rel for name, rel in files.items() if name in TABLES}
+
+
+class _Collector:
+    """Parses rows, keeping every error instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.errors: list[RegionetError] = []
+
+    def rows(self, table: str, path: Path, *, optional_file: bool = False
+             ) -> Iterator[tuple[int, Any]]:
+        schema = TABLES[table]
+        if optional_file and not path.is_file():
+            return
+        try:
+            rows = read_rows(path, schema.required, schema.optional)
+        except RegionetError as err:
+            self.errors.append(err)
+            return
+        for number, row in rows:
+            try:
+                yield number, schema.parse(row, file=str(path.name), row_number=number)
+            except RegionetError as err:
+                self.errors.append(err)
+
+    def unique(self, table: str, path: Path, record_type: type[T], key: str = "id",
+               *, optional_file: bool = False) -> dict[str, tuple[int, T]]:
+        out: dict[str, tuple[int, T]] = {}
+        for number, record in self.rows(table, path, optional_file=optional_file):
+            if not isinstance(record, record_type):
+                raise TypeError(f"{table} parser returned {type(record).__name__}")
+            k = str(getattr(record, key))
+            if k in out:
+                self.errors.append(InvalidValueError(
+                    f"duplicate id (first on row {out[k][0]})", file=path.name, row=number,
+                    field="id", value=k, expected="ids unique within the table"))
+            else:
+                out[k] = (number, record)
+        return out
+
+
+def _read_adjacency(folder: Path) -> set[frozenset[str]]:
+    path = folder / "geo" / "adjacency_1999.csv"
+    if not path.is_file():
+        return set()
+    rows = read_rows(path, ("a", "b"), ("shared_border_km", "basis"))
+    return {frozenset({r["a"], r["b"]}) for _, r in rows}
+
+
+def load_case_uncached(case: str | Path) -> Case:
+    """Load and validate a case (no caching; see :func:`load_case`).
+
+    Raises:
+        ValidationError: listing every problem found, each with file, row, field and value.
+        DataFileError: when the folder or case.yaml is missing or malformed.
+    """
+    folder = case_directory(case)
+    meta = _metadata(folder)
+    files = table_files(folder, meta)
+    col = _Collector()
+    documents = {DocumentId(k): v for k, (_, v) in
+                 col.unique("documents", files["documents"], Document).items()}
+    vocab = Vocabulary(
+        {k: v for k, (_, v) in col.unique("tie_kinds", files["tie_kinds"], TieKind,
+                                          "name").items()},
+        {k: v for k, (_, v) in col.unique("domains", files["domains"], Domain,
+                                          "name").items()},
+        {k: v for k, (_, v) in col.unique("indicators", files["indicators"], Indicator,
+                                          "name", optional_file=True).items()},
+    )
+    actor_rows = col.unique("actors", files["actors"], Actor)
+    actors: dict[ActorId, Actor] = {ActorId(k): v for k, (_, v) in actor_rows.items()}
+    attributes: list[AttributeRecord] = []
+    for number, (actor_id, attrs, record) in col.rows("subjects", files["subjects"],
+                                                      optional_file=True):
+        actor = actors.get(actor_id)
+        if actor is None or actor.kind is not ActorKind.SUBJECT:
+            col.errors.append(InvalidValueError(
+                "subjects.csv row is not an actor of kind subject", file="subjects.csv",
+                row=number, field="id", value=actor_id,
+                expected="the id of a subject in actors.csv"))
+            continue
+        actors[actor_id] = _with_attributes(actor, attrs)
+        attributes.append(record)
+    for number, record in col.rows("actor_attributes", files["actor_attributes"],
+                                   optional_file=True):
+        if record.actor not in actors:
+            col.errors.append(InvalidValueError(
+                "unknown actor", file="actor_attributes.csv", row=number, field="actor",
+                value=record.actor, expected="an actor id defined in actors.csv"))
+            continue
+        actors[record.actor] = _with_attributes(actors[record.actor],
+                                                {record.attribute: record.value})
+        attributes.append(record)
+    tie_rows = col.unique("ties", files["ties"], Tie)
+    obs_rows = col.unique("observations", files["observations"], Observation,
+                          optional_file=True)
+    rates = RatesTable(r for _, r in col.rows("rates", files["rates"], optional_file=True))
+    result = Case(
+        id=str(meta["id"]), title=str(meta.get("title", meta["id"])),
+        federation=ActorId(str(meta["federation"])), documents=documents, vocab=vocab,
+        actors=actors, ties={v.id: v for _, v in tie_rows.values()},
+        observations={v.id: v for _, v in obs_rows.values()}, attributes=attributes,
+        rates=rates, adjacency=_read_adjacency(folder),
+        description=str(meta.get("description", "")),
+        credits=[str(c) for c in meta.get("credits", [])],
+    )
+    for actor_id, (number, _) in actor_rows.items():
+        col.errors.extend(check_actor(actors[ActorId(actor_id)], result, file="actors.csv",
+                                      row=number))
+    for number, tie in tie_rows.values():
+        col.errors.extend(check_tie(tie, result, file="ties.csv", row=number))
+    for number, obs in obs_rows.values():
+        col.errors.extend(check_observation(obs, result, file="observations.csv", row=number))
+    if ActorId(str(meta["federation"])) not in actors:
+        col.errors.append(InvalidValueError("the federation is not an actor", file="case.yaml",
+                                            field="federation", value=meta["federation"],
+                                            expected="an actor of kind centre"))
+    if col.errors:
+        raise ValidationError.from_errors(col.errors, consequence="the case was not loaded")
+    return result
+
+
+def _with_attributes(actor: Actor, extra: dict[str, Any]) -> Actor:
+    return replace(actor, attributes=MappingProxyType({**actor.attributes, **extra}))
+
+
+@lru_cache(maxsize=8)
+def _cached(key: str) -> Case:
+    return load_case_uncached(key)
+
+
+def load_case(case: str | Path = "russia-1990s") -> Case:
+    """Load a bundled case by id (cached) or a case folder by path.
+
+    Raises:
+        ValidationError: listing every problem found.
+        DataFileError: when the folder or case.yaml is missing or malformed.
+    """
+    return _cached(str(case_directory(case).resolve()))

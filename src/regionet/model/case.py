@@ -1,0 +1,204 @@
+"""A case: every actor, tie, observation, document and vocabulary of one federation study.
+
+A :class:`Case` is plain data plus the level classifier; loading it from files lives in
+:mod:`regionet.io.casefiles` and storing it in :mod:`regionet.storage`.
+
+Examples:
+    >>> import regionet as rn
+    >>> case = rn.load_case("russia-1990s")
+    >>> case.classify("t-kr-mur-bilateral").level.value
+    'bilateral'
+    >>> len(case.select_ties(level="international", sublevel="cross-border", actor="RU-KR")) > 0
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId
+from regionet.core.money import RatesTable
+from regionet.model.actors import Actor, ActorKind, AttributeValue
+from regionet.model.levels import Classification, Federation, Level, Sublevel
+from regionet.model.observations import Observation
+from regionet.model.sources import Document, SourceRef, Status
+from regionet.model.ties import Tie
+from regionet.model.vocab import Vocabulary
+
+__all__ = ["AttributeRecord", "Case", "TieFilter"]
+
+
+@dataclass(frozen=True)
+class AttributeRecord:
+    """One sourced attribute value of an actor (e.g. a programme's budget)."""
+
+    actor: ActorId
+    attribute: str
+    value: AttributeValue
+    unit: str = ""
+    sources: tuple[SourceRef, ...] = ()
+    status: Status = Status.VERIFIED
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TieFilter:
+    """Criteria for :meth:`Case.select_ties`; ``None`` means "any".
+
+    Raises:
+        InvalidValueError: for a level or sublevel that does not exist.
+    """
+
+    level: str | None = None
+    sublevel: str | None = None
+    actor: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    as_of: date | None = None
+    status: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.level is not None and self.level not in Level.__members__.values():
+            raise InvalidValueError("unknown level", field="level", value=self.level,
+                                    expected="one of " + ", ".join(lv.value for lv in Level))
+        if self.sublevel is not None and self.sublevel not in Sublevel.__members__.values():
+            raise InvalidValueError("unknown sublevel", field="sublevel", value=self.sublevel,
+                                    expected="one of " + ", ".join(s.value for s in Sublevel))
+        if self.status is not None and self.status not in Status.__members__.values():
+            raise InvalidValueError("unknown status", field="status", value=self.status,
+                                    expected="one of " + ", ".join(s.value for s in Status))
+
+
+@dataclass
+class Case:
+    """A federation case study.
+
+    Attributes:
+        id: the case id (``russia-1990s``).
+        title: a human title.
+        federation: the centre's actor id (``RU``).
+        documents: source documents by id.
+        vocab: tie kinds, domains and indicators.
+        actors: actors by id.
+        ties: ties by id.
+        observations: observations by id.
+        attributes: sourced attribute records of actors.
+        rates: the exchange-rates table.
+        adjacency: unordered pairs of members that share a border.
+        description: what the case covers.
+        credits: attributions required by the data's licences.
+    """
+
+    id: str
+    title: str
+    federation: ActorId
+    documents: dict[DocumentId, Document]
+    vocab: Vocabulary
+    actors: dict[ActorId, Actor]
+    ties: dict[TieId, Tie]
+    observations: dict[ObservationId, Observation]
+    attributes: list[AttributeRecord] = field(default_factory=list)
+    rates: RatesTable = field(default_factory=lambda: RatesTable([]))
+    adjacency: set[frozenset[str]] = field(default_factory=set)
+    description: str = ""
+    credits: list[str] = field(default_factory=list)
+
+    @cached_property
+    def federation_model(self) -> Federation:
+        """The classifier's view of the federation (borders from subjects' attributes)."""
+        land: dict[str, set[str]] = {}
+        sea: dict[str, set[str]] = {}
+        for a in self.actors.values():
+            if a.kind is ActorKind.SUBJECT:
+                land[a.id] = _split(a.attributes.get("land_border_states"))
+                sea[a.id] = _split(a.attributes.get("sea_border_states"))
+        return Federation(self.federation, self.actors, land, sea, self.adjacency)
+
+    @cached_property
+    def _classifications(self) -> dict[TieId, Classification]:
+        fed = self.federation_model
+        return {t.id: fed.classify(t.actors) for t in self.ties.values()}
+
+    def actor(self, actor_id: str) -> Actor:
+        """Return an actor by id; raises UnknownActorError with suggestions."""
+        return self.federation_model.actor(actor_id)
+
+    def tie(self, tie_id: str) -> Tie:
+        """Return a tie by id; raises UnknownReferenceError with suggestions."""
+        try:
+            return self.ties[TieId(tie_id)]
+        except KeyError:
+            near = closest(tie_id, self.ties)
+            raise UnknownReferenceError("unknown tie", field="id", value=tie_id,
+                                        expected="a tie id of the case",
+                                        hint=f"Did you mean {', '.join(near)}?" if near
+                                        else None) from None
+
+    def classify(self, tie: str | Tie) -> Classification:
+        """Return the level classification of a tie (by id or object)."""
+        t = self.tie(tie) if isinstance(tie, str) else tie
+        cached = self._classifications.get(t.id)
+        return cached if cached is not None else self.federation_model.classify(t.actors)
+
+    def members(self) -> list[Actor]:
+        """Return the federation's subjects, sorted by id."""
+        return sorted((a for a in self.actors.values()
+                       if a.kind is ActorKind.SUBJECT and a.parent == self.federation),
+                      key=lambda a: a.id)
+
+    def select_ties(self, criteria: TieFilter | None = None, **kwargs: object) -> list[Tie]:
+        """Return the ties matching ``criteria`` (or keyword criteria of :class:`TieFilter`).
+
+        ``actor`` also matches a tie's location; ``year`` keeps ties whose dates touch the
+        year; ``as_of`` keeps ties valid on that date (undated ties always match).
+        """
+        f = criteria or TieFilter(**kwargs)  # type: ignore[arg-type]
+        if f.actor is not None:
+            self.actor(f.actor)
+        if f.kind is not None:
+            self.vocab.tie_kind(f.kind)
+        out: list[Tie] = []
+        for t in self.ties.values():
+            c = self.classify(t)
+            if f.level is not None and c.level != f.level:
+                continue
+            if f.sublevel is not None and c.sublevel != f.sublevel:
+                continue
+            if f.actor is not None and not t.involves(f.actor):
+                continue
+            if f.kind is not None and t.kind != f.kind:
+                continue
+            if f.year is not None and not t.validity.overlaps_year(f.year):
+                continue
+            if f.as_of is not None and not t.validity.contains(f.as_of):
+                continue
+            if f.status is not None and t.status != f.status:
+                continue
+            out.append(t)
+        return out
+
+    def attributes_of(self, actor_id: str) -> list[AttributeRecord]:
+        """Return the sourced attribute records of one actor."""
+        return [r for r in self.attributes if r.actor == actor_id]
+
+    def summary(self) -> dict[str, int]:
+        """Count actors by kind and ties by level (for reports and the CLI)."""
+        counts: dict[str, int] = {"actors": len(self.actors), "ties": len(self.ties),
+                                  "observations": len(self.observations),
+                                  "documents": len(self.documents)}
+        for a in self.actors.values():
+            counts[f"actors.{a.kind.value}"] = counts.get(f"actors.{a.kind.value}", 0) + 1
+        for c in self._classifications.values():
+            key = f"ties.{c.level.value}" + (f".{c.sublevel.value}" if c.sublevel else "")
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+
+def _split(value: AttributeValue) -> set[str]:
+    if not value:
+        return set()
+    return {p.strip() for p in str(value).split(";") if p.strip()}
+

@@ -1,0 +1,281 @@
+"""Mapping between a :class:`~regionet.model.case.Case` and the workspace's rows.
+
+The mapping is exact: a case written with :func:`case_rows` and read back with
+:func:`read_case` compares equal field by field (dates keep the text the source gave and
+their ISO bounds; attribute values keep their Python type; lists keep their order).
+
+Examples:
+    >>> encode_value(3)
+    {'value_type': 'int', 'value_text': '3', 'value_number': 3.0}
+    >>> decode_value("float", "0.1") == 0.1, decode_value("null", None)
+    (True, None)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import sqlalchemy as sa
+
+from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId
+from regionet.core.money import Money, Rate, RatesTable
+from regionet.core.periods import Interval
+from regionet.model.actors import Actor, ActorKind, AttributeValue
+from regionet.model.case import AttributeRecord, Case
+from regionet.model.observations import Observation
+from regionet.model.sources import Document, SourceRef, Status
+from regionet.model.ties import Tie
+from regionet.model.vocab import Domain, Indicator, TieKind, Vocabulary
+from regionet.storage.schema import METADATA, SCHEMA_VERSION, TABLE_ORDER
+
+__all__ = [
+    "RowSet",
+    "case_rows",
+    "decode_value",
+    "encode_value",
+    "insert_rows",
+    "read_case",
+    "write_rows",
+]
+
+Row = dict[str, Any]
+
+
+def encode_value(value: AttributeValue) -> Row:
+    """Return the ``value_type``, ``value_text`` and ``value_number`` columns of a value."""
+    if value is None:
+        return {"value_type": "null", "value_text": None, "value_number": None}
+    if isinstance(value, bool):
+        return {"value_type": "bool", "value_text": "true" if value else "false",
+                "value_number": float(value)}
+    if isinstance(value, int):
+        return {"value_type": "int", "value_text": str(value), "value_number": float(value)}
+    if isinstance(value, float):
+        return {"value_type": "float", "value_text": repr(value), "value_number": value}
+    return {"value_type": "str", "value_text": str(value), "value_number": None}
+
+
+def decode_value(value_type: str, text: str | None) -> AttributeValue:
+    """Return the Python value stored as ``value_type`` / ``value_text``."""
+    if value_type == "null" or text is None:
+        return None
+    if value_type == "bool":
+        return text == "true"
+    if value_type == "int":
+        return int(text)
+    if value_type == "float":
+        return float(text)
+    return text
+
+
+def _interval_row(interval: Interval, start: str, end: str) -> Row:
+    return {f"{start}_date": interval.start, f"{start}_text": interval.start_text,
+            f"{end}_date": interval.end, f"{end}_text": interval.end_text}
+
+
+def _interval(row: Mapping[Any, Any], start: str, end: str) -> Interval:
+    return Interval(row[f"{start}_date"], row[f"{end}_date"], row[f"{start}_text"],
+                    row[f"{end}_text"])
+
+
+class RowSet:
+    """Rows to insert, by table; ``add_*`` turn one model record into its rows."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[Row]] = defaultdict(list)
+
+    def _sources(self, table: str, record_id: str, refs: Sequence[SourceRef]) -> None:
+        self.rows["sources"].extend(
+            {"record_table": table, "record_id": record_id, "position": i,
+             "document_id": ref.document, "locator": ref.locator}
+            for i, ref in enumerate(refs))
+
+    def add_document(self, d: Document) -> None:
+        """Add a document."""
+        self.rows["documents"].append({"id": d.id, "title": d.title, "author": d.author,
+                                       "year": d.year, "publisher": d.publisher, "url": d.url,
+                                       "note": d.note})
+
+    def add_vocab(self, vocab: Vocabulary) -> None:
+        """Add every tie kind, domain and indicator of ``vocab``."""
+        self.rows["tie_kinds"].extend(
+            {"kind": k.name, "group": k.group, "directed": k.directed,
+             "definition": k.definition, "plover": k.plover, "cameo": k.cameo}
+            for k in vocab.tie_kinds.values())
+        self.rows["domains"].extend({"domain": d.name, "definition": d.definition}
+                                    for d in vocab.domains.values())
+        self.rows["indicators"].extend(
+            {"indicator": i.name, "unit": i.unit, "definition": i.definition}
+            for i in vocab.indicators.values())
+
+    def add_actor(self, a: Actor) -> None:
+        """Add an actor with its sources (its attribute values: :meth:`add_values`)."""
+        self.rows["actors"].append({
+            "id": a.id, "kind": a.kind.value, "name_en": a.name_en,
+            "name_local": a.name_local, **_interval_row(a.validity, "valid_from", "valid_to"),
+            "parent": a.parent, "status": a.status.value, "note": a.note})
+        self._sources("actors", a.id, a.sources)
+
+    def add_values(self, a: Actor) -> None:
+        """Add the current attribute values of an actor, in order."""
+        self.rows["actor_attribute_values"].extend(
+            {"actor_id": a.id, "attribute": name, "position": i, **encode_value(value)}
+            for i, (name, value) in enumerate(a.attributes.items()))
+
+    def add_attribute(self, record_id: int, r: AttributeRecord) -> None:
+        """Add a sourced attribute record under the integer id ``record_id``."""
+        self.rows["attribute_records"].append({
+            "id": record_id, "actor_id": r.actor, "attribute": r.attribute,
+            **encode_value(r.value), "unit": r.unit, "status": r.status.value, "note": r.note})
+        self._sources("attribute_records", str(record_id), r.sources)
+
+    def add_tie(self, t: Tie) -> None:
+        """Add a tie with its actors, domains and sources."""
+        money = t.amount
+        self.rows["ties"].append({
+            "id": t.id, "kind": t.kind, **_interval_row(t.validity, "start", "end"),
+            "amount": money.amount if money else None,
+            "currency": money.currency if money else None,
+            "amount_year": money.year if money else None,
+            "quantity": t.quantity, "unit": t.unit, "location": t.location,
+            "description": t.description, "status": t.status.value, "note": t.note})
+        self.rows["tie_actors"].extend({"tie_id": t.id, "position": i, "actor_id": a}
+                                       for i, a in enumerate(t.actors))
+        self.rows["tie_domains"].extend({"tie_id": t.id, "position": i, "domain": d}
+                                        for i, d in enumerate(t.domains))
+        self._sources("ties", t.id, t.sources)
+
+    def add_observation(self, o: Observation) -> None:
+        """Add an observation with its sources."""
+        self.rows["observations"].append({
+            "id": o.id, "indicator": o.indicator, "subject": o.subject, "value": o.value,
+            "value_text": o.value_text, "comparator": o.comparator, "unit": o.unit,
+            **_interval_row(o.period, "start", "end"), "status": o.status.value,
+            "note": o.note})
+        self._sources("observations", o.id, o.sources)
+
+    def add_rate(self, r: Rate) -> None:
+        """Add an exchange rate."""
+        self.rows["rates"].append({"base": r.base, "quote": r.quote, "year": r.year,
+                                   "rate": r.rate, "document_id": r.document,
+                                   "locator": r.locator, "status": r.status})
+
+
+def case_rows(case: Case) -> RowSet:
+    """Return every row of a whole case (attribute records get ids 1, 2, …)."""
+    out = RowSet()
+    out.rows["case_info"].append({"id": case.id, "title": case.title,
+                                  "federation": case.federation,
+                                  "description": case.description,
+                                  "schema_version": SCHEMA_VERSION})
+    out.rows["case_credits"].extend({"position": i, "credit": c}
+                                    for i, c in enumerate(case.credits))
+    for d in case.documents.values():
+        out.add_document(d)
+    out.add_vocab(case.vocab)
+    for a in case.actors.values():
+        out.add_actor(a)
+        out.add_values(a)
+    for i, r in enumerate(case.attributes, start=1):
+        out.add_attribute(i, r)
+    for t in case.ties.values():
+        out.add_tie(t)
+    for o in case.observations.values():
+        out.add_observation(o)
+    for rate in case.rates:
+        out.add_rate(rate)
+    out.rows["adjacency"].extend({"a": min(p), "b": max(p)} for p in case.adjacency)
+    return out
+
+
+def insert_rows(conn: sa.Connection, table: str, rows: Sequence[Row]) -> None:
+    """Insert ``rows`` into ``table`` (one executemany)."""
+    if rows:
+        conn.execute(METADATA.tables[table].insert(), list(rows))
+
+
+def write_rows(conn: sa.Connection, rows: RowSet) -> dict[str, int]:
+    """Insert a row set table by table in foreign-key order; return the rows per table."""
+    for name in TABLE_ORDER:
+        insert_rows(conn, name, rows.rows.get(name, []))
+    return {name: len(rows.rows[name]) for name in TABLE_ORDER if rows.rows.get(name)}
+
+
+def _select(conn: sa.Connection, table: str) -> Sequence[sa.RowMapping]:
+    t = METADATA.tables[table]
+    return conn.execute(sa.select(t).order_by(*t.primary_key.columns)).mappings().all()
+
+
+def _group_sources(conn: sa.Connection) -> dict[tuple[str, str], tuple[SourceRef, ...]]:
+    grouped: dict[tuple[str, str], list[SourceRef]] = defaultdict(list)
+    for r in _select(conn, "sources"):
+        grouped[(r["record_table"], r["record_id"])].append(
+            SourceRef(DocumentId(r["document_id"]), r["locator"]))
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def _grouped(rows: Iterable[sa.RowMapping], key: str, value: str) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        out[r[key]].append(r[value])
+    return out
+
+
+def read_case(conn: sa.Connection) -> Case | None:
+    """Rebuild the whole case stored in the workspace, or None when none is stored."""
+    info = conn.execute(sa.select(METADATA.tables["case_info"])).mappings().first()
+    if info is None:
+        return None
+    src = _group_sources(conn)
+    values: dict[str, dict[str, AttributeValue]] = defaultdict(dict)
+    for r in sorted(_select(conn, "actor_attribute_values"),
+                    key=lambda r: (r["actor_id"], r["position"])):
+        values[r["actor_id"]][r["attribute"]] = decode_value(r["value_type"], r["value_text"])
+    actors = {ActorId(r["id"]): Actor(
+        ActorId(r["id"]), ActorKind(r["kind"]), r["name_en"], r["name_local"],
+        _interval(r, "valid_from", "valid_to"),
+        ActorId(r["parent"]) if r["parent"] is not None else None,
+        MappingProxyType(values.get(r["id"], {})), src.get(("actors", r["id"]), ()),
+        Status(r["status"]), r["note"]) for r in _select(conn, "actors")}
+    tie_actors = _grouped(_select(conn, "tie_actors"), "tie_id", "actor_id")
+    tie_domains = _grouped(_select(conn, "tie_domains"), "tie_id", "domain")
+    ties = {TieId(r["id"]): Tie(
+        TieId(r["id"]), r["kind"], tuple(tie_actors.get(r["id"], ())),
+        _interval(r, "start", "end"), tuple(tie_domains.get(r["id"], ())),
+        Money(r["amount"], r["currency"], r["amount_year"]) if r["amount"] is not None
+        else None, r["quantity"], r["unit"],
+        ActorId(r["location"]) if r["location"] is not None else None, r["description"],
+        src.get(("ties", r["id"]), ()), Status(r["status"]), r["note"])
+        for r in _select(conn, "ties")}
+    observations = {ObservationId(r["id"]): Observation(
+        ObservationId(r["id"]), r["indicator"], ActorId(r["subject"]), r["value"],
+        r["value_text"], r["comparator"], r["unit"], _interval(r, "start", "end"),
+        src.get(("observations", r["id"]), ()), Status(r["status"]), r["note"])
+        for r in _select(conn, "observations")}
+    return Case(
+        id=info["id"], title=info["title"], federation=ActorId(info["federation"]),
+        documents={DocumentId(r["id"]): Document(
+            DocumentId(r["id"]), r["title"], r["author"], r["year"], r["publisher"],
+            r["url"], r["note"]) for r in _select(conn, "documents")},
+        vocab=Vocabulary(
+            {r["kind"]: TieKind(r["kind"], r["group"], bool(r["directed"]), r["definition"],
+                                r["plover"], r["cameo"]) for r in _select(conn, "tie_kinds")},
+            {r["domain"]: Domain(r["domain"], r["definition"])
+             for r in _select(conn, "domains")},
+            {r["indicator"]: Indicator(r["indicator"], r["unit"], r["definition"])
+             for r in _select(conn, "indicators")}),
+        actors=actors, ties=ties, observations=observations,
+        attributes=[AttributeRecord(
+            ActorId(r["actor_id"]), r["attribute"],
+            decode_value(r["value_type"], r["value_text"]), r["unit"],
+            src.get(("attribute_records", str(r["id"])), ()), Status(r["status"]), r["note"])
+            for r in _select(conn, "attribute_records")],
+        rates=RatesTable(Rate(r["base"], r["quote"], r["year"], r["rate"], r["document_id"],
+                              r["locator"], r["status"]) for r in _select(conn, "rates")),
+        adjacency={frozenset({r["a"], r["b"]}) for r in _select(conn, "adjacency")},
+        description=info["description"],
+        credits=[r["credit"] for r in _select(conn, "case_credits")],
+    )

@@ -1,0 +1,261 @@
+"""A user's workspace: a case stored in SQLite (by default) or PostgreSQL.
+
+Writes are all or nothing: :meth:`Workspace.init` stores a whole case and
+:meth:`Workspace.import_files` a whole batch of files inside one database transaction, after
+validating everything; any problem leaves the database exactly as it was.
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "regionet.db")
+    >>> ws.exists()
+    False
+    >>> ws.load_case()
+    Traceback (most recent call last):
+    ...
+    regionet.storage.workspace.WorkspaceNotFoundError: ...no regionet workspace ... data init`...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from regionet.core.errors import DataFileError, RegionetError, ValidationError
+from regionet.model.case import Case
+from regionet.storage.imports import ImportPlan, check_case_sources, plan_import, plan_rows
+from regionet.storage.mapping import case_rows, read_case, write_rows
+from regionet.storage.schema import METADATA, TABLE_ORDER
+
+__all__ = ["Workspace", "WorkspaceExistsError", "WorkspaceNotFoundError"]
+
+_INIT_HINT = "Run `regionet data init` to create it"
+
+
+class WorkspaceExistsError(RegionetError, FileExistsError):
+    """The workspace already holds a case and overwriting was not asked for."""
+
+
+class WorkspaceNotFoundError(RegionetError, FileNotFoundError):
+    """The workspace does not exist or holds no case yet."""
+
+
+def _url(target: str | Path) -> URL:
+    text = str(target)
+    scheme = text.split("://", 1)[0] if "://" in text else ""
+    if scheme.startswith(("sqlite", "postgresql")):
+        return make_url(text)
+    return URL.create("sqlite", database=str(Path(target)))
+
+
+def _sqlite_transactions(engine: sa.Engine) -> None:
+    """Make pysqlite honour transactions for DDL too, and enforce foreign keys.
+
+    pysqlite only opens a transaction before DML, so ``CREATE TABLE`` would commit on its
+    own; the SQLAlchemy-documented fix is to disable its handling and emit ``BEGIN`` ourselves.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+class Workspace:
+    """A case stored in a database, with validated, atomic imports.
+
+    Args:
+        path: a SQLite file path, or a SQLAlchemy URL starting with ``sqlite:`` or
+            ``postgresql`` (e.g. ``postgresql+psycopg://user@host/db``).
+
+    No connection is opened and no file is created until a method needs one.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._url = _url(path)
+        self._engine: sa.Engine | None = None
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return self._url.render_as_string(hide_password=True)
+
+    @property
+    def _is_sqlite_file(self) -> bool:
+        return self._url.get_backend_name() == "sqlite" and self._url.database not in (
+            None, "", ":memory:")
+
+    def _get_engine(self) -> sa.Engine:
+        if self._engine is None:
+            sqlite = self._url.get_backend_name() == "sqlite"
+            kwargs: dict[str, Any] = {}
+            if sqlite and not self._is_sqlite_file:
+                kwargs["poolclass"] = StaticPool
+            self._engine = sa.create_engine(self._url, **kwargs)
+            if sqlite:
+                _sqlite_transactions(self._engine)
+        return self._engine
+
+    @contextmanager
+    def _connection(self, *, write: bool) -> Iterator[sa.Connection]:
+        """A connection (in one transaction when ``write``), database errors made readable."""
+        engine = self._get_engine()
+        try:
+            with engine.begin() if write else engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise DataFileError(
+                f"the database refused the operation ({type(exc).__name__}: {detail}); "
+                "nothing was written", file=self.url,
+                expected="a regionet workspace database") from exc
+
+    def close(self) -> None:
+        """Release the database connections (the workspace can still be used afterwards)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def exists(self) -> bool:
+        """Return True if the database exists and has regionet's schema.
+
+        Never creates a SQLite file.
+        """
+        if self._is_sqlite_file and not Path(str(self._url.database)).is_file():
+            return False
+        with self._connection(write=False) as conn:
+            present = set(sa.inspect(conn).get_table_names())
+        return set(METADATA.tables) <= present
+
+    def _has_case(self, conn: sa.Connection) -> bool:
+        if not sa.inspect(conn).has_table("case_info"):
+            return False
+        return conn.execute(sa.select(METADATA.tables["case_info"].c.id)).first() is not None
+
+    def init(self, case: Case, *, overwrite: bool = False) -> dict[str, int]:
+        """Create the schema and store the whole (validated) case in one transaction.
+
+        Args:
+            case: the case to store, e.g. ``regionet.load_case("russia-1990s")``.
+            overwrite: replace whatever the workspace holds.
+
+        Returns:
+            Rows written per workspace table.
+
+        Raises:
+            WorkspaceExistsError: when the workspace already holds a case and not
+                ``overwrite``.
+            ValidationError: when an attribute record or a rate cites an unknown document.
+        """
+        problems = check_case_sources(case)
+        if problems:
+            raise ValidationError.from_errors(problems)
+        if self._is_sqlite_file:
+            Path(str(self._url.database)).parent.mkdir(parents=True, exist_ok=True)
+        with self._connection(write=True) as conn:
+            if self._has_case(conn):
+                if not overwrite:
+                    raise WorkspaceExistsError(
+                        "the workspace already holds a case", file=self.url,
+                        expected="an empty or new workspace",
+                        hint="Use --force (overwrite=True) to replace it")
+                METADATA.drop_all(conn)
+            METADATA.create_all(conn)
+            return write_rows(conn, case_rows(case))
+
+    def _not_found(self) -> WorkspaceNotFoundError:
+        return WorkspaceNotFoundError("no regionet workspace here yet", file=self.url,
+                                      expected="an initialised workspace", hint=_INIT_HINT)
+
+    def _require_file(self) -> None:
+        if self._is_sqlite_file and not Path(str(self._url.database)).is_file():
+            raise self._not_found()
+
+    def _read(self, conn: sa.Connection) -> Case:
+        case = read_case(conn) if self._has_case(conn) else None
+        if case is None:
+            raise self._not_found()
+        return case
+
+    def load_case(self) -> Case:
+        """Rebuild the whole case from the database.
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        with self._connection(write=False) as conn:
+            return self._read(conn)
+
+    def validate_files(self, paths: Sequence[Path], *, table: str | None = None) -> ImportPlan:
+        """Parse and validate files against the workspace and the batch itself; write nothing.
+
+        Args:
+            paths: CSV or JSON files; each feeds the table named by ``table`` or by the end
+                of its stem (``ties.csv``, ``extra_ties.json``).
+            table: the table every file feeds, if not inferred from the names.
+
+        Returns:
+            The plan: files, their tables and row counts per table.
+
+        Raises:
+            ValidationError: listing every problem (file, row, field, value, expected).
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        return plan_import(self.load_case(), paths, table=table)
+
+    def import_files(self, paths: Sequence[Path], *, table: str | None = None
+                     ) -> dict[str, int]:
+        """Validate a batch of files, then add all of it in one transaction.
+
+        Validation and writing happen in the same transaction, so no other writer can slip
+        in between. Any problem leaves the workspace unchanged.
+
+        Returns:
+            Rows imported per table.
+
+        Raises:
+            ValidationError: listing every problem; nothing was written.
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        with self._connection(write=True) as conn:
+            plan = plan_import(self._read(conn), paths, table=table)
+            _write_plan(conn, plan)
+        return dict(plan.counts)
+
+    def table_counts(self) -> dict[str, int]:
+        """Return the number of rows of every workspace table (for status displays)."""
+        with self._connection(write=False) as conn:
+            return {name: int(conn.execute(
+                sa.select(sa.func.count()).select_from(METADATA.tables[name])).scalar_one())
+                for name in TABLE_ORDER}
+
+
+def _write_plan(conn: sa.Connection, plan: ImportPlan) -> None:
+    records = METADATA.tables["attribute_records"]
+    last = conn.execute(sa.select(sa.func.max(records.c.id))).scalar()
+    new_actors = {a.id for a in plan.batch.records["actors"]}
+    existing = sorted(plan.batch.touched - new_actors)
+    if existing:
+        values = METADATA.tables["actor_attribute_values"]
+        conn.execute(sa.delete(values).where(values.c.actor_id.in_(existing)))
+    write_rows(conn, plan_rows(plan, int(last or 0) + 1))
