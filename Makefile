@@ -25,7 +25,7 @@ demo: $(VENV)/.installed
 	@echo "Open $(OUT)/summary.html in a browser."
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff check $(wildcard src tests scripts benchmarks)
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy

@@ -95,7 +95,8 @@ def infer_table(path: Path, table: str | None = None) -> str:
                 hint=f"Did you mean {', '.join(near)}?" if near else None)
         return table
     if not path.is_file():
-        raise DataFileError("file not found", file=str(path), expected="an existing CSV or JSON file")
+        raise DataFileError("file not found", file=str(path),
+                            expected="an existing CSV or JSON file")
     stem = path.stem
     for name in sorted(TABLES, key=len, reverse=True):
         if stem == name or stem.endswith((f"_{name}", f"-{name}")):
