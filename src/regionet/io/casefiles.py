@@ -25,7 +25,7 @@ import yaml
 from regionet.core.errors import DataFileError, InvalidValueError, RegionetError, ValidationError
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.money import RatesTable
-from regionet.io.records import TABLES
+from regionet.io.records import TABLES, parse_attribute
 from regionet.io.tables import read_rows
 from regionet.model.actors import Actor, ActorKind
 from regionet.model.case import AttributeRecord, Case
@@ -130,6 +130,39 @@ class _Collector:
         return out
 
 
+def _add_capitals(folder: Path, actors: dict[ActorId, Actor], col: _Collector
+                  ) -> list[AttributeRecord]:
+    """Add the capitals' coordinates (geo/capitals_1999.csv) to the subjects' attributes."""
+    path = folder / "geo" / "capitals_1999.csv"
+    if not path.is_file():
+        return []
+    records: list[AttributeRecord] = []
+    for number, row in read_rows(path, ("id", "capital_en", "lat", "lon", "sources"),
+                                 ("geonameid", "status", "note")):
+        try:
+            actor_id = ActorId(row["id"])
+            if actor_id not in actors:
+                raise InvalidValueError("unknown actor", file=path.name, row=number,
+                                        field="id", value=row["id"],
+                                        expected="a subject id of actors.csv")
+            values = {"capital_lat": float(row["lat"]), "capital_lon": float(row["lon"]),
+                      "capital_geonameid": row.get("geonameid", "")}
+            actors[actor_id] = _with_attributes(actors[actor_id], values)
+            records.append(parse_attribute(
+                {"actor": row["id"], "attribute": "capital", "value": row["capital_en"],
+                 "unit": "", "sources": row["sources"], "status": row.get("status", ""),
+                 "note": row.get("note", "")},
+                file=path.name, row_number=number))
+        except ValueError as exc:
+            if isinstance(exc, RegionetError):
+                col.errors.append(exc)
+            else:
+                col.errors.append(InvalidValueError(
+                    "coordinates must be numbers", file=path.name, row=number, field="lat",
+                    value=f"{row['lat']},{row['lon']}", expected="decimal degrees"))
+    return records
+
+
 def _read_adjacency(folder: Path) -> set[frozenset[str]]:
     path = folder / "geo" / "adjacency_1999.csv"
     if not path.is_file():
@@ -183,6 +216,7 @@ def load_case_uncached(case: str | Path) -> Case:
         actors[record.actor] = _with_attributes(actors[record.actor],
                                                 {record.attribute: record.value})
         attributes.append(record)
+    attributes.extend(_add_capitals(folder, actors, col))
     tie_rows = col.unique("ties", files["ties"], Tie)
     obs_rows = col.unique("observations", files["observations"], Observation,
                           optional_file=True)

@@ -54,6 +54,7 @@ Format = Literal["csv", "json", "geojson", "graphml", "gexf"]
 FORMATS: tuple[str, ...] = ("csv", "json", "geojson", "graphml", "gexf")
 
 _SUBJECT_ROW = "subject_row"
+_CAPITAL = "capital"  # records of geo/capitals_1999.csv, written back there
 _GEO_HINT = "Build it with `python scripts/build_geodata.py`, or pass geo_dir"
 _TIE_COUNTS = {"ties_bilateral": Level.BILATERAL, "ties_subnational": Level.SUBNATIONAL,
                "ties_international": Level.INTERNATIONAL,
@@ -124,7 +125,8 @@ def case_tables(case: Case) -> dict[str, list[dict[str, str]]]:
                               "value": _value(r.value), "unit": r.unit,
                               "sources": _refs(r.sources), "status": r.status.value,
                               "note": r.note}
-                             for r in case.attributes if r.attribute != _SUBJECT_ROW],
+                             for r in case.attributes
+                             if r.attribute not in (_SUBJECT_ROW, _CAPITAL)],
         "ties": [{"id": t.id, "kind": t.kind, "actors": ";".join(t.actors),
                   "start": t.validity.start_text or "", "end": t.validity.end_text or "",
                   "domains": ";".join(t.domains),
@@ -170,6 +172,11 @@ def _export_csv(case: Case, out: Path) -> list[Path]:
     pairs = sorted(tuple(sorted(p)) for p in case.adjacency)
     paths.append(_write_csv(out / "geo" / "adjacency_1999.csv", ("a", "b"),
                             ({"a": p[0], "b": p[-1]} for p in pairs)))
+    capitals = [_capital_row(case, r) for r in case.attributes if r.attribute == _CAPITAL]
+    if capitals:
+        paths.append(_write_csv(out / "geo" / "capitals_1999.csv",
+                                ("id", "capital_en", "lat", "lon", "geonameid", "sources",
+                                 "status", "note"), capitals))
     meta = {"id": case.id, "title": case.title, "federation": str(case.federation),
             "description": case.description, "credits": list(case.credits)}
     (out / "case.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
@@ -188,6 +195,13 @@ def _export_csv(case: Case, out: Path) -> list[Path]:
                             ("id", "kind", "actors", "start", "end", "level", "sublevel",
                              "reason", "neighbours"), classified))
     return paths
+
+
+def _capital_row(case: Case, r: AttributeRecord) -> dict[str, str]:
+    attrs = case.actors[r.actor].attributes
+    return {"id": r.actor, "capital_en": _value(r.value), "lat": _value(attrs["capital_lat"]),
+            "lon": _value(attrs["capital_lon"]), "geonameid": _value(attrs["capital_geonameid"]),
+            "sources": _refs(r.sources), "status": r.status.value, "note": r.note}
 
 
 def _subject_json(case: Case, r: AttributeRecord) -> dict[str, Any]:
