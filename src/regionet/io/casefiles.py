@@ -149,7 +149,7 @@ def _add_capitals(folder: Path, actors: dict[ActorId, Actor], col: _Collector
                       "capital_geonameid": row.get("geonameid", "")}
             actors[actor_id] = _with_attributes(actors[actor_id], values)
             records.append(parse_attribute(
-                {"actor": row["id"], "attribute": "capital", "value": row["capital_en"],
+                {"actor": row["id"], "attribute": "capital_city", "value": row["capital_en"],
                  "unit": "", "sources": row["sources"], "status": row.get("status", ""),
                  "note": row.get("note", "")},
                 file=path.name, row_number=number))

@@ -54,7 +54,7 @@ Format = Literal["csv", "json", "geojson", "graphml", "gexf"]
 FORMATS: tuple[str, ...] = ("csv", "json", "geojson", "graphml", "gexf")
 
 _SUBJECT_ROW = "subject_row"
-_CAPITAL = "capital"  # records of geo/capitals_1999.csv, written back there
+_CAPITAL = "capital_city"  # records of geo/capitals_1999.csv, written back there
 _GEO_HINT = "Build it with `python scripts/build_geodata.py`, or pass geo_dir"
 _TIE_COUNTS = {"ties_bilateral": Level.BILATERAL, "ties_subnational": Level.SUBNATIONAL,
                "ties_international": Level.INTERNATIONAL,
