@@ -66,6 +66,9 @@ def _levels(result: RunResult) -> str:
              "reason. Memberships of associations are counted under subnational.</p>"]
     for level, sub in _LEVELS:
         ties = [t for t in result.ties if t["level"] == level and t["sublevel"] == sub]
+        if level == "subnational":
+            parts.append(_memberships([t for t in ties if t["kind"] == "membership"]))
+            ties = [t for t in ties if t["kind"] != "membership"]
         if not ties:
             continue
         title = level + (f" — {sub}" if sub else "")
@@ -77,6 +80,24 @@ def _levels(result: RunResult) -> str:
         parts.append(_table(["tie", "kind", "actors", "dates", "amount", "reason", "sources",
                              "status"], rows))
     return "".join(parts)
+
+
+def _memberships(ties: list[dict[str, Any]]) -> str:
+    """One row per association: its members with their dates, and the sources cited."""
+    by_body: dict[str, list[dict[str, Any]]] = {}
+    for t in ties:
+        by_body.setdefault(t["actors"][-1], []).append(t)
+    rows = []
+    for body, members in sorted(by_body.items()):
+        listed = ", ".join(f"{t['actors'][0]} ({t['start'] or '…'}–{t['end'] or ''})"
+                           for t in sorted(members, key=lambda t: t["actors"][0]))
+        docs = sorted({s["document"] for t in members for s in t["sources"]})
+        statuses = sorted({t["status"] for t in members})
+        rows.append(_row([escape(body), str(len(members)), escape(listed),
+                          escape("; ".join(docs)), escape(", ".join(statuses))]))
+    return (f"<h3>subnational — memberships of associations ({len(ties)})</h3>"
+            + _table(["association", "members", "members (dates)", "documents", "status"],
+                     rows))
 
 
 def _observations(result: RunResult) -> str:
