@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from regionet.io.casefiles import load_case
+from regionet.io.casefiles import case_directory, load_case
 from regionet.io.exports import export_case
 from regionet.io.serialize import observation_record, tie_record
 from regionet.model.case import Case
+from regionet.services.fiscal_summary import FiscalSection, fiscal_section
 from regionet.storage.workspace import Workspace
 
 __all__ = ["RunResult", "run_case"]
@@ -41,6 +42,7 @@ class RunResult:
     observations: list[dict[str, Any]] = field(default_factory=list)
     status_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     documents: list[dict[str, str]] = field(default_factory=list)
+    fiscal: FiscalSection | None = None
 
 
 def _status_counts(case: Case) -> dict[str, dict[str, int]]:
@@ -54,11 +56,12 @@ def _status_counts(case: Case) -> dict[str, dict[str, int]]:
 
 
 def run_case(case_id: str | Path, out: Path,
-             progress: Callable[[str], None] | None = None) -> RunResult:
+             progress: Callable[[str], None] | None = None, *, fiscal: bool = True) -> RunResult:
     """Run the main job for ``case_id`` into ``out``.
 
     Writes ``tables/`` (CSV, re-importable), ``json/``, ``subjects.geojson``,
-    ``ties.graphml`` and a workspace ``regionet.db``.
+    ``ties.graphml``, a workspace ``regionet.db`` and, when ``fiscal`` is True and the case
+    has an economy, the fiscal section's tables in ``fiscal/``.
     """
     say = progress or (lambda _msg: None)
     say("Loading and validating the case")
@@ -76,6 +79,11 @@ def run_case(case_id: str | Path, out: Path,
     say("Writing the workspace")
     Workspace(out / "regionet.db").init(case, overwrite=True)
     files["database"] = out / "regionet.db"
+    section = None
+    if fiscal and (case_directory(case_id) / "economy").is_dir():
+        say("Running the fiscal pipeline 1992-2010 and the scenarios")
+        section = fiscal_section(out)
+        files["fiscal"] = out / "fiscal"
     return RunResult(
         case_id=case.id, title=case.title, description=case.description,
         credits=case.credits, counts=case.summary(), files=files,
@@ -84,4 +92,5 @@ def run_case(case_id: str | Path, out: Path,
         status_counts=_status_counts(case),
         documents=[{"id": d.id, "title": d.title, "url": d.url}
                    for d in sorted(case.documents.values(), key=lambda d: d.id)],
+        fiscal=section,
     )

@@ -31,6 +31,15 @@ data_app = typer.Typer(help="The workspace: init, import, validate, query and ex
                        no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
+
+def _add_fiscal() -> None:
+    from regionet.interfaces.cli.fiscal import fiscal_app
+
+    app.add_typer(fiscal_app, name="fiscal")
+
+
+_add_fiscal()
+
 DbOption = Annotated[Path, typer.Option("--db", envvar="REGIONET_DB",
                                         help="Workspace SQLite file (env REGIONET_DB).")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = ["print_json", "print_table"]
@@ -28,7 +28,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str) -> None:
+def print_table(rows: Sequence[Mapping[Any, Any]], columns: Sequence[str], title: str) -> None:
     """Print ``rows`` as a Rich table with the given ``columns``."""
     from rich.console import Console
     from rich.table import Table

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from regionet.interfaces.report.fiscal_tables import render_fiscal
 from regionet.services.run import RunResult
 
 __all__ = ["render_summary", "write_summary"]
@@ -120,13 +121,14 @@ def render_summary(result: RunResult) -> str:
                    for d in result.documents)
     credits = "".join(f"<li>{escape(c)}</li>" for c in result.credits)
     files = "".join(f"<li>{escape(k)}: {escape(v.name)}</li>" for k, v in result.files.items())
+    fiscal = render_fiscal(result.fiscal) if result.fiscal is not None else ""
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{escape(result.title)} — regionet summary</title><style>{_CSS}</style></head>"
         f"<body><h1>{escape(result.title)}</h1><p>{escape(result.description)}</p>"
         f"<p class=\"note\">Case id <code>{escape(result.case_id)}</code>. Files written "
         f"beside this page:</p><ul>{files}</ul>"
-        f"{_numbers(result)}{_levels(result)}{_observations(result)}"
+        f"{_numbers(result)}{_levels(result)}{_observations(result)}{fiscal}"
         f"<h2>Sources</h2><ul>{docs}</ul><h2>Credits</h2><ul>{credits}</ul>"
         "</body></html>\n"
     )

@@ -1,0 +1,318 @@
+"""Files of the fiscal model: the illustrative economy's files and users' own input files.
+
+The bundled case keeps its illustrative economy in ``cases/russia_1990s/economy/``:
+``assumptions.yaml`` (every constant), ``population.csv`` (sourced 1990-2002, carried forward
+after) and ``resource_companies.csv``. :func:`read_economy_files` reads them (with the case's
+``subjects.csv``) into the plain structures the generator takes; :func:`load_economy` returns
+the generator itself.
+
+Users with real data skip the generator: :func:`read_fiscal_inputs` reads a regions table,
+an establishments table (CSV or Parquet) and a firms table into :class:`FiscalInputs`
+(formats in ``docs/economy.md``); :func:`write_fiscal_inputs` writes any inputs, e.g. the
+illustrative ones, in the same formats, as a template.
+
+Examples:
+    >>> economy = load_economy()
+    >>> inputs = economy.inputs(1999)
+    >>> len(inputs.regions.ids), inputs.illustrative
+    (89, True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from regionet.core.errors import DataFileError, InvalidValueError
+from regionet.engines.fiscal.economy import Economy
+from regionet.engines.fiscal.economy_assumptions import EconomyAssumptions, parse_assumptions
+from regionet.engines.fiscal.establishments import FACTORS, from_frames
+from regionet.engines.fiscal.inputs import TAX_KEYS, FiscalInputs, RegionTable
+from regionet.engines.fiscal.parameters import read_yaml
+from regionet.io.casefiles import case_directory
+
+__all__ = [
+    "ECONOMY_FOLDER",
+    "EconomyFiles",
+    "economy_directory",
+    "fiscal_input_frames",
+    "load_economy",
+    "read_assumptions",
+    "read_economy_files",
+    "read_fiscal_inputs",
+    "update_assumptions",
+    "write_fiscal_inputs",
+]
+
+#: Folder of a case that holds its illustrative economy.
+ECONOMY_FOLDER = "economy"
+_POPULATION_COLUMNS = ("region", "year", "population")
+_COMPANY_COLUMNS = ("firm", "region", "activity", "weight", "from_year", "to_year")
+
+
+class EconomyFiles(NamedTuple):
+    """The plain structures the generator takes (see :class:`Economy`)."""
+
+    assumptions: EconomyAssumptions
+    population: pd.DataFrame
+    companies: pd.DataFrame
+    subjects: pd.DataFrame
+
+
+def economy_directory(case: str | Path = "russia-1990s") -> Path:
+    """Return the economy folder of a bundled case id or a case folder."""
+    return case_directory(case) / ECONOMY_FOLDER
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    if not path.is_file():
+        raise DataFileError("file not found", file=str(path), expected="an existing CSV file")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DataFileError("missing column(s) " + ", ".join(missing), file=str(path),
+                            field=missing[0], expected="columns " + ", ".join(required))
+    return frame
+
+
+def _numbers(frame: pd.DataFrame, column: str, path: Path, *, blank_ok: bool = False) -> pd.Series:
+    raw = frame[column].astype(str).str.strip()
+    values = pd.to_numeric(raw.where(raw != "", None), errors="coerce")
+    bad = values.isna() & ~((raw == "") & blank_ok)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InvalidValueError("not a number", file=str(path), row=row + 1, field=column,
+                                value=raw.iloc[row], expected="a number")
+    return values
+
+
+def read_assumptions(path: str | Path) -> EconomyAssumptions:
+    """Read and validate an ``assumptions.yaml``."""
+    data = read_yaml(Path(path))
+    if not isinstance(data, Mapping):
+        raise DataFileError("not a mapping", file=str(path), expected="a YAML mapping")
+    try:
+        return parse_assumptions(data)
+    except InvalidValueError as err:
+        err.file = str(path)
+        raise
+
+
+def read_economy_files(case: str | Path = "russia-1990s") -> EconomyFiles:
+    """Read a case's economy folder and ``subjects.csv``.
+
+    Raises:
+        DataFileError: a missing file or column.
+        InvalidValueError: a bad number or constant (naming file, row and field).
+    """
+    folder, root = economy_directory(case), case_directory(case)
+    assumptions = read_assumptions(folder / "assumptions.yaml")
+    population_file = folder / "population.csv"
+    population = _read_csv(population_file, _POPULATION_COLUMNS)
+    population["year"] = _numbers(population, "year", population_file).astype(int)
+    population["population"] = _numbers(population, "population", population_file)
+    companies_file = folder / "resource_companies.csv"
+    companies = _read_csv(companies_file, _COMPANY_COLUMNS)
+    companies["weight"] = _numbers(companies, "weight", companies_file)
+    for column in ("from_year", "to_year"):
+        companies[column] = _numbers(companies, column, companies_file, blank_ok=True)
+    subjects = _read_csv(root / "subjects.csv", ("id", "type", "economic_region"))
+    return EconomyFiles(assumptions, population, companies, subjects)
+
+
+def load_economy(case: str | Path = "russia-1990s", *, seed: int | None = None,
+                 assumptions: EconomyAssumptions | None = None) -> Economy:
+    """Return the illustrative economy of a case (``assumptions`` replaces the file's)."""
+    files = read_economy_files(case)
+    return Economy(assumptions or files.assumptions, files.population, files.companies,
+                   subjects=files.subjects, seed=seed)
+
+
+# -- users' own inputs -------------------------------------------------------------------------
+
+def _table(path: Path, year: int, required: tuple[str, ...]) -> pd.DataFrame:
+    if not path.is_file():
+        raise DataFileError("file not found", file=str(path), expected="an existing file")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        frame = pd.read_parquet(path)
+    else:
+        frame = pd.read_csv(path, dtype={c: str for c in ("region", "registered_region",
+                                                          "firm_id", "parent")})
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DataFileError("missing column(s) " + ", ".join(missing), file=str(path),
+                            field=missing[0], expected="columns " + ", ".join(required))
+    if "year" in frame.columns:
+        frame = frame[pd.to_numeric(frame["year"], errors="coerce") == year]
+        if frame.empty:
+            raise DataFileError(f"no rows for {year}", file=str(path), field="year",
+                                expected=f"rows with year {year}")
+    return frame.reset_index(drop=True)
+
+
+def read_fiscal_inputs(year: int, regions: str | Path, establishments: str | Path,
+                       firms: str | Path, *, illustrative: bool = False,
+                       provenance: Mapping[str, str] | None = None) -> FiscalInputs:
+    """Read users' own inputs of one year into :class:`FiscalInputs`.
+
+    Args:
+        year: the fiscal year; files with a ``year`` column may hold several years.
+        regions: CSV with ``region, population`` and optional ``expenditure_index``,
+            ``parent`` and one column per tax key (:data:`TAX_KEYS`; missing = 0).
+        establishments: CSV or Parquet (``.parquet``) with ``firm_id, region, headcount,
+            payroll, assets, sales``.
+        firms: CSV or Parquet with ``firm_id, registered_region, profit``.
+        illustrative: mark the inputs illustrative (False for real data).
+        provenance: notes on the sources; by default the file names.
+
+    Raises:
+        DataFileError: a missing file or column, or no rows for the year.
+        InvalidValueError, UnknownActorError, UnknownReferenceError: a bad value or id,
+            naming the file, row and field.
+    """
+    paths = Path(regions), Path(establishments), Path(firms)
+    region_frame = _table(paths[0], year, ("region", "population"))
+    ids = tuple(region_frame["region"].astype(str))
+    try:
+        parent = None
+        if "parent" in region_frame.columns:
+            parent = tuple(None if pd.isna(p) or not str(p) else str(p)
+                           for p in region_frame["parent"])
+        index = region_frame.get("expenditure_index")
+        table = RegionTable(
+            ids, population=pd.to_numeric(region_frame["population"], errors="coerce").to_numpy(),
+            expenditure_index=None if index is None else pd.to_numeric(
+                index, errors="coerce").to_numpy(),
+            tax_due={k: pd.to_numeric(region_frame[k], errors="coerce").fillna(0.0).to_numpy()
+                     for k in TAX_KEYS if k in region_frame.columns},
+            parent=parent)
+    except InvalidValueError as err:
+        err.file = str(paths[0])
+        raise
+    est, firm_table = from_frames(
+        _table(paths[1], year, ("firm_id", "region", *FACTORS)),
+        _table(paths[2], year, ("firm_id", "registered_region", "profit")), ids,
+        establishments_file=str(paths[1]), firms_file=str(paths[2]))
+    notes = dict(provenance or {"regions": str(paths[0]), "establishments": str(paths[1]),
+                                "firms": str(paths[2])})
+    return FiscalInputs(year, table, est, firm_table, illustrative=illustrative,
+                        provenance=notes)
+
+
+def fiscal_input_frames(inputs: FiscalInputs, firm_ids: tuple[str, ...] | None = None
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return the regions, establishments and firms tables of ``inputs`` (file formats)."""
+    r = inputs.regions
+    regions = pd.DataFrame({"region": r.ids, "population": r.population,
+                            "expenditure_index": r.expenditure_index,
+                            "parent": [p or "" for p in (r.parent or [None] * r.n)]})
+    for key in TAX_KEYS:
+        regions[key] = r.due(key)
+    names = firm_ids or tuple(f"firm-{i}" for i in range(inputs.firms.n_firms))
+    est = inputs.establishments
+    establishments = pd.DataFrame({"firm_id": [names[f] for f in est.firm],
+                                   "region": [r.ids[i] for i in est.region],
+                                   **{k: est.factor(k) for k in FACTORS}})
+    firms = pd.DataFrame({"firm_id": names,
+                          "registered_region": [r.ids[i] for i in inputs.firms.registered_region],
+                          "profit": inputs.firms.profit})
+    return regions, establishments, firms
+
+
+def write_fiscal_inputs(inputs: FiscalInputs, folder: str | Path,
+                        firm_ids: tuple[str, ...] | None = None, *,
+                        parquet: bool = False) -> tuple[Path, Path, Path]:
+    """Write ``regions.csv``, ``establishments.csv`` (or ``.parquet``) and ``firms.csv``."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    regions, establishments, firms = fiscal_input_frames(inputs, firm_ids)
+    paths = (out / "regions.csv",
+             out / ("establishments.parquet" if parquet else "establishments.csv"),
+             out / "firms.csv")
+    regions.to_csv(paths[0], index=False)
+    if parquet:
+        establishments.to_parquet(paths[1], index=False)
+    else:
+        establishments.to_csv(paths[1], index=False)
+    firms.to_csv(paths[2], index=False)
+    return paths
+
+
+# -- writing calibrated values back --------------------------------------------------------------
+
+_KEY = re.compile(r"^(\s*)([^\s#:][^:#]*?):(.*)$")
+_VALUE = re.compile(r"(\bvalue:\s*)(-?[0-9.eE+-]+)")
+
+
+def update_assumptions(path: str | Path, changes: Mapping[str, float]) -> None:
+    """Rewrite numeric values in an ``assumptions.yaml`` in place, keeping its comments.
+
+    ``changes`` maps ``dotted.path`` (a constant) or ``dotted.path[YEAR]`` (a year of a
+    series) to the new value. The file is re-read afterwards to check every change landed.
+
+    Raises:
+        InvalidValueError: a path that is not in the file.
+    """
+    file = Path(path)
+    lines = file.read_text(encoding="utf-8").split("\n")
+    for target, value in changes.items():
+        keys = target.replace("[", ".values.").rstrip("]").split(".")
+        stack: list[tuple[int, str]] = []
+        done = False
+        for i, line in enumerate(lines):
+            match = _KEY.match(line)
+            if not match or line.lstrip().startswith("#"):
+                continue
+            indent, key = len(match.group(1)), match.group(2).strip()
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            stack.append((indent, key))
+            if [k for _, k in stack] == keys:
+                for j in range(i, len(lines)):
+                    inner = _KEY.match(lines[j])
+                    if j > i and inner is not None and len(inner.group(1)) <= indent:
+                        break
+                    if _VALUE.search(lines[j]):
+                        lines[j] = _VALUE.sub(rf"\g<1>{value:.6g}", lines[j], count=1)
+                        done = True
+                        break
+                break
+        if not done:
+            raise InvalidValueError("no such numeric entry in the file", file=str(file),
+                                    field=target, expected="a constant or a series year")
+    file.write_text("\n".join(lines), encoding="utf-8")
+    check = read_assumptions(file)
+    for target, value in changes.items():
+        if "[" in target:
+            name, year = target[:-1].split("[")
+            got = float(dict(check.series(name).points)[int(year)].value)  # type: ignore[arg-type]
+        else:
+            got = check.number(target)
+        if not np.isclose(got, float(f"{value:.6g}")):
+            raise InvalidValueError("value not written", file=str(file), field=target,
+                                    value=got, expected=f"{value:.6g}")
+
+
+def read_calibration_targets(case: str | Path = "russia-1990s") -> pd.DataFrame:
+    """Return the published aggregates the illustrative economy is calibrated to.
+
+    Columns: ``indicator, year, value, low, high, unit, tolerance, sources, status, note``
+    (``value`` ± ``tolerance``, or the range ``low``–``high``).
+
+    Examples:
+        >>> t = read_calibration_targets()
+        >>> float(t[t.indicator == "regional_share_of_tax_revenue"].set_index("year").value[1998])
+        56.6
+    """
+    path = economy_directory(case) / "calibration_targets.csv"
+    frame = _read_csv(path, ("indicator", "year", "value", "low", "high", "unit", "tolerance",
+                             "sources", "status"))
+    frame["year"] = _numbers(frame, "year", path).astype(int)
+    for column in ("value", "low", "high", "tolerance"):
+        frame[column] = _numbers(frame, column, path, blank_ok=True)
+    return frame

@@ -1,0 +1,210 @@
+"""Fiscal use cases: run a year or a series, compare scenarios, explain a number.
+
+Inputs come from the case's illustrative economy unless the user gives files; every result
+says whether it is illustrative.
+
+Examples:
+    >>> result = run_fiscal_year(1999)
+    >>> result.inputs.illustrative, len(result.regions)
+    (True, 89)
+    >>> table = compare_scenarios(1999, "rule-registration", "tax-at-operation")
+    >>> table.iloc[0]["region"], table.iloc[-1]["region"]   # biggest winner and loser
+    ('RU-YAN', 'RU-MOW')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.engines.fiscal.attribution import RULES
+from regionet.engines.fiscal.economy import Economy
+from regionet.engines.fiscal.establishments import from_frames
+from regionet.engines.fiscal.explain import Explanation, explain
+from regionet.engines.fiscal.inputs import FiscalInputs
+from regionet.engines.fiscal.outputs import winners_losers
+from regionet.engines.fiscal.parameters import ParameterTree, load_parameters
+from regionet.engines.fiscal.pipeline import RULE_NAMES, FiscalResult, YearResult, run_years
+from regionet.engines.fiscal.pipeline import run_year as engine_run_year
+from regionet.engines.fiscal.scenarios import Scenario, load_scenario, scenario_from_mapping
+from regionet.io.casefiles import case_directory
+from regionet.io.economy_files import load_economy, read_fiscal_inputs
+
+__all__ = [
+    "YEARS",
+    "compare_scenarios",
+    "explain_number",
+    "fiscal_inputs",
+    "parameters",
+    "resolve_scenario",
+    "run_fiscal_series",
+    "run_fiscal_year",
+]
+
+#: The years the bundled parameters cover.
+YEARS = range(1992, 2011)
+
+
+def parameters(case: str | Path = "russia-1990s") -> ParameterTree:
+    """Return the case's parameter tree (parsed once per process)."""
+    return load_parameters(case_directory(case) / "parameters")
+
+
+@lru_cache(maxsize=4)
+def _economy(case: str, seed: int | None) -> Economy:
+    return load_economy(case, seed=seed)
+
+
+def fiscal_inputs(year: int, *, case: str = "russia-1990s", regions: Path | None = None,
+                  establishments: Path | None = None, firms: Path | None = None,
+                  seed: int | None = None) -> FiscalInputs:
+    """Return the inputs of ``year``: the user's files where given, else the illustrative economy.
+
+    ``establishments`` and ``firms`` go together. Without ``regions`` the illustrative
+    regions table is used (the firms' region ids must then be the case's subject ids).
+
+    Raises:
+        InvalidValueError: when only one of establishments / firms is given, or the year is
+            outside the parameters' period.
+    """
+    if year not in YEARS:
+        raise InvalidValueError("year outside the parameters' period", field="year", value=year,
+                                expected=f"{YEARS.start}–{YEARS.stop - 1}")
+    if (establishments is None) != (firms is None):
+        raise InvalidValueError("establishments and firms files go together",
+                                field="--establishments" if establishments is None
+                                else "--firms", value="", expected="both files, or neither")
+    if regions is not None and establishments is not None:
+        return read_fiscal_inputs(year, regions, establishments, firms)  # type: ignore[arg-type]
+    base = _economy(case, seed).inputs(year)
+    if establishments is not None and firms is not None:
+        est, firm_table = from_frames(_frame(establishments), _frame(firms), base.regions.ids,
+                                      establishments_file=str(establishments),
+                                      firms_file=str(firms))
+        notes = {**base.provenance, "establishments": str(establishments), "firms": str(firms)}
+        return FiscalInputs(year, base.regions, est, firm_table, illustrative=True,
+                            provenance=notes)
+    if regions is not None:
+        own = read_fiscal_inputs(year, regions, *_illustrative_files(base, year))
+        return FiscalInputs(year, own.regions, base.establishments, base.firms,
+                            illustrative=True, provenance={**base.provenance,
+                                                           "regions": str(regions)})
+    return base
+
+
+def _frame(path: Path) -> pd.DataFrame:
+    from regionet.core.errors import DataFileError
+
+    if not path.is_file():
+        raise DataFileError("file not found", file=str(path), expected="an existing file")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    return pd.read_csv(path, dtype={"firm_id": str, "region": str, "registered_region": str})
+
+
+def _illustrative_files(base: FiscalInputs, year: int) -> tuple[Path, Path]:
+    import tempfile
+
+    from regionet.io.economy_files import write_fiscal_inputs
+
+    folder = Path(tempfile.mkdtemp(prefix="regionet-"))
+    write_fiscal_inputs(base, folder)
+    return folder / "establishments.csv", folder / "firms.csv"
+
+
+def resolve_scenario(scenario: str | Path | None, tree: ParameterTree, *,
+                     rule: str | None = None, case: str = "russia-1990s") -> Scenario | None:
+    """Load a bundled scenario by name or a scenario file; ``rule`` overrides attribution.
+
+    Raises:
+        UnknownReferenceError: an unknown scenario name or attribution rule (with suggestions).
+    """
+    loaded = None
+    if scenario is not None:
+        loaded = load_scenario(scenario, tree, directory=case_directory(case) / "scenarios",
+                               rule_names=RULE_NAMES)
+    if rule is None:
+        return loaded
+    if rule not in RULES:
+        near = closest(rule, RULES)
+        raise UnknownReferenceError("unknown attribution rule", field="--rule", value=rule,
+                                    expected="one of " + ", ".join(RULES),
+                                    hint=f"Did you mean {', '.join(near)}?" if near else None)
+    data: dict[str, object] = {
+        "name": f"rule-{rule}", "rules": {"attribution": rule},
+        "description": f"the profit tax's regional part attributed by the rule {rule}"}
+    if loaded is not None:
+        data = {"name": f"{loaded.name}+rule-{rule}",
+                "description": f"{loaded.description} With attribution rule {rule}.",
+                "overrides": {p: {str(v.since): v.value for v in vs}
+                              for p, vs in loaded.overrides.items()},
+                "rules": {**loaded.rules, "attribution": rule}}
+    return scenario_from_mapping(data, tree, rule_names=RULE_NAMES)
+
+
+def run_fiscal_year(year: int, *, scenario: str | Path | None = None, rule: str | None = None,
+                    case: str = "russia-1990s", regions: Path | None = None,
+                    establishments: Path | None = None, firms: Path | None = None,
+                    seed: int | None = None) -> YearResult:
+    """Run the fiscal pipeline for one year."""
+    tree = parameters(case)
+    chosen = resolve_scenario(scenario, tree, rule=rule, case=case)
+    inputs = fiscal_inputs(year, case=case, regions=regions, establishments=establishments,
+                           firms=firms, seed=seed)
+    return engine_run_year(inputs, tree, scenario=chosen)
+
+
+def run_fiscal_series(years: Iterable[int] = YEARS, *, scenario: str | Path | None = None,
+                      rule: str | None = None, case: str = "russia-1990s",
+                      seed: int | None = None) -> FiscalResult:
+    """Run the pipeline over several years of the illustrative economy."""
+    tree = parameters(case)
+    chosen = resolve_scenario(scenario, tree, rule=rule, case=case)
+    return run_years([fiscal_inputs(y, case=case, seed=seed) for y in years], tree, chosen)
+
+
+def compare_scenarios(year: int, scenario_a: str | Path, scenario_b: str | Path, *,
+                      measure: str = "total_per_capita", case: str = "russia-1990s",
+                      rules: Sequence[str | None] = (None, None)) -> pd.DataFrame:
+    """Return winners and losers of ``scenario_b`` against ``scenario_a`` in ``year``."""
+    a = run_fiscal_year(year, scenario=scenario_a, rule=rules[0], case=case)
+    b = run_fiscal_year(year, scenario=scenario_b, rule=rules[1], case=case)
+    return winners_losers(a, b, measure=measure)
+
+
+def explain_number(year: int, region: str, quantity: str, *, scenario: str | Path | None = None,
+                   rule: str | None = None, case: str = "russia-1990s") -> Explanation:
+    """Return the trace of inputs, parameters and rule behind one region's number."""
+    return explain(run_fiscal_year(year, scenario=scenario, rule=rule, case=case), region,
+                   quantity)
+
+
+def write_fiscal_result(result: YearResult, out: Path, fmt: str = "csv") -> list[Path]:
+    """Write a year's per-region results, national totals and flow matrix to ``out``."""
+    from regionet.engines.fiscal.outputs import donors_recipients, flow_matrix
+
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "regions": result.regions,
+        "totals": pd.DataFrame([{"year": result.year, **result.totals, **result.rules,
+                                 "illustrative": result.inputs.illustrative}]),
+        "flow_matrix": flow_matrix(result).rename_axis("from_region").reset_index(),
+        "donors_net_contributor": donors_recipients(result, "net_contributor"),
+        "donors_no_equalization_transfer": donors_recipients(result,
+                                                             "no_equalization_transfer"),
+    }
+    paths = []
+    for name, frame in tables.items():
+        path = out / f"{name}.{fmt}"
+        if fmt == "parquet":
+            frame.to_parquet(path, index=False)
+        elif fmt == "json":
+            frame.to_json(path, orient="records", indent=2, force_ascii=False)
+        else:
+            frame.to_csv(path, index=False)
+        paths.append(path)
+    return paths

@@ -1,0 +1,109 @@
+"""The fiscal section of the main job: series, rules compared, the regions' bill, donors.
+
+Every table is written to ``out/fiscal/`` and returned for the HTML summary. All of it runs
+on the illustrative economy and says so.
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> section = fiscal_section(pathlib.Path(tempfile.mkdtemp()), years=range(1998, 2001))
+    >>> section.illustrative, sorted(section.rules_year.columns)[:2]
+    (True, ['art288', 'art288_1995'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from regionet.engines.fiscal.inequality import inequality_before_after
+from regionet.engines.fiscal.outputs import donor_counts, donors_recipients, winners_losers
+from regionet.io.economy_files import read_calibration_targets
+from regionet.services.fiscal import YEARS, run_fiscal_series, run_fiscal_year
+
+__all__ = ["COMPARED_RULES", "FiscalSection", "fiscal_section"]
+
+#: Attribution rules compared region by region in the summary.
+COMPARED_RULES = ("registration", "operation", "art288_1995", "art288")
+#: The year the memo was written; the per-region tables are for this year.
+MEMO_YEAR = 1999
+
+
+@dataclass
+class FiscalSection:
+    """Tables of the fiscal section (pandas frames) and the files written."""
+
+    year: int
+    series: pd.DataFrame
+    calibration: pd.DataFrame
+    rules_year: pd.DataFrame
+    bill: pd.DataFrame
+    donors: pd.DataFrame
+    inequality: pd.DataFrame
+    illustrative: bool
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def _series(result_regions: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    net = donor_counts(result_regions, "net_contributor").set_index("year")
+    none = donor_counts(result_regions, "no_equalization_transfer").set_index("year")
+    frame = totals.set_index("year")[["regional_share_of_tax_revenue", "fund_size",
+                                      "federal_tax_revenue", "regional_tax_revenue"]].copy()
+    frame["regional_share_pct"] = 100 * frame.pop("regional_share_of_tax_revenue")
+    frame["recipients"] = none["recipient"]
+    frame["net_contributors"] = net["donor"]
+    return frame.reset_index()
+
+
+def _calibration(series: pd.DataFrame) -> pd.DataFrame:
+    targets = read_calibration_targets().to_dict(orient="records")
+    share = dict(zip(series["year"], series["regional_share_pct"], strict=True))
+    recipients = dict(zip(series["year"], series["recipients"], strict=True))
+    rows = []
+    for t in targets:
+        year = int(t["year"])
+        if year not in share:
+            continue
+        if t["indicator"] == "regional_share_of_tax_revenue":
+            got, value, tol = float(share[year]), float(t["value"]), float(t["tolerance"])
+            ok, published = abs(got - value) <= tol, f"{value:g} ± {tol:g}"
+        else:
+            got, low, high = float(recipients[year]), float(t["low"]), float(t["high"])
+            ok, published = low <= got <= high, f"{low:g}–{high:g}"
+        rows.append({"indicator": t["indicator"], "year": year, "published": published,
+                     "modelled": round(got, 2), "within": ok, "sources": t["sources"]})
+    return pd.DataFrame(rows)
+
+
+def fiscal_section(out: Path, years: range = YEARS, year: int = MEMO_YEAR) -> FiscalSection:
+    """Compute the fiscal section and write its tables to ``out/fiscal``."""
+    folder = out / "fiscal"
+    folder.mkdir(parents=True, exist_ok=True)
+    baseline = run_fiscal_series(years)
+    series = _series(baseline.regions, baseline.totals)
+    per_rule = {rule: run_fiscal_year(year, rule=rule).regions.set_index("region")
+                for rule in COMPARED_RULES}
+    rules_year = pd.DataFrame({rule: r["profit_tax_regional"] for rule, r in per_rule.items()})
+    rules_year["change_registration_to_operation"] = (rules_year["operation"]
+                                                      - rules_year["registration"])
+    rules_year = rules_year.sort_values("change_registration_to_operation")
+    bill = winners_losers(run_fiscal_year(year, scenario="rule-registration"),
+                          run_fiscal_year(year, scenario="tax-at-operation"),
+                          measure="total_per_capita")
+    donors = donors_recipients(baseline.year(year), "net_contributor").merge(
+        donors_recipients(baseline.year(year), "no_equalization_transfer")[["region", "status"]],
+        on="region", suffixes=("_net_contributor", "_no_equalization_transfer"))
+    section = FiscalSection(
+        year=year, series=series, calibration=_calibration(series), rules_year=rules_year,
+        bill=bill, donors=donors, inequality=inequality_before_after(baseline.year(year)),
+        illustrative=bool(baseline.regions["illustrative"].all()))
+    tables = {"series_1992_2010": series, "calibration": section.calibration,
+              f"profit_tax_by_rule_{year}": rules_year.reset_index(),
+              f"regions_bill_{year}": bill, f"donors_{year}": donors,
+              f"inequality_{year}": section.inequality, "regions_1992_2010": baseline.regions}
+    for name, frame in tables.items():
+        path = folder / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        section.files[name] = path
+    return section
