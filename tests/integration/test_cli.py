@@ -141,4 +141,6 @@ def test_run_writes_tables_and_an_offline_summary(tmp_path):
         assert (out / name).is_file(), name
     html = (out / "summary.html").read_text(encoding="utf-8")
     assert "cross-border" in html and "sergounin-1999" in html and "Natural Earth" in html
+    assert "The fiscal system" in html and "Illustrative" in html
+    assert (out / "fiscal" / "series_1992_2010.csv").is_file()
     assert "<script" not in html and "<link" not in html and 'src="http' not in html

@@ -39,6 +39,7 @@ class FiscalSection:
     calibration: pd.DataFrame
     rules_year: pd.DataFrame
     bill: pd.DataFrame
+    bill_vs_baseline: pd.DataFrame
     donors: pd.DataFrame
     inequality: pd.DataFrame
     illustrative: bool
@@ -91,16 +92,20 @@ def fiscal_section(out: Path, years: range = YEARS, year: int = MEMO_YEAR) -> Fi
     bill = winners_losers(run_fiscal_year(year, scenario="rule-registration"),
                           run_fiscal_year(year, scenario="tax-at-operation"),
                           measure="total_per_capita")
+    bill_vs_baseline = winners_losers(baseline.year(year),
+                                      run_fiscal_year(year, scenario="tax-at-operation"),
+                                      measure="total_per_capita")
     donors = donors_recipients(baseline.year(year), "net_contributor").merge(
         donors_recipients(baseline.year(year), "no_equalization_transfer")[["region", "status"]],
         on="region", suffixes=("_net_contributor", "_no_equalization_transfer"))
     section = FiscalSection(
         year=year, series=series, calibration=_calibration(series), rules_year=rules_year,
-        bill=bill, donors=donors, inequality=inequality_before_after(baseline.year(year)),
+        bill=bill, bill_vs_baseline=bill_vs_baseline, donors=donors, inequality=inequality_before_after(baseline.year(year)),
         illustrative=bool(baseline.regions["illustrative"].all()))
     tables = {"series_1992_2010": series, "calibration": section.calibration,
               f"profit_tax_by_rule_{year}": rules_year.reset_index(),
-              f"regions_bill_{year}": bill, f"donors_{year}": donors,
+              f"regions_bill_{year}": bill,
+              f"regions_bill_vs_baseline_{year}": bill_vs_baseline, f"donors_{year}": donors,
               f"inequality_{year}": section.inequality, "regions_1992_2010": baseline.regions}
     for name, frame in tables.items():
         path = folder / f"{name}.csv"

@@ -26,17 +26,22 @@ def _frame_table(frame: pd.DataFrame, digits: int = 1) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def _per_person(table: pd.DataFrame, a: str, b: str, rows: int = 8) -> pd.DataFrame:
+    """Top and bottom ``rows`` of a winners/losers table, per capita in RUB per person."""
+    view = pd.concat([table.head(rows), table.tail(rows)])[
+        ["region", "a", "b", "difference", "relative", "status"]].rename(columns={"a": a, "b": b})
+    for column in (a, b, "difference"):
+        view[column] = view[column] * 1e6  # million RUB per person -> RUB per person
+    return view
+
+
 def render_fiscal(section: FiscalSection) -> str:
     """Return the fiscal section as HTML."""
     year = section.year
     rules = section.rules_year.reset_index()
     movers = pd.concat([rules.head(8), rules.tail(8)])
-    bill = section.bill
-    bill_view = pd.concat([bill.head(8), bill.tail(8)])[
-        ["region", "a", "b", "difference", "relative", "status"]].rename(
-        columns={"a": "registration", "b": "operation"})
-    for column in ("registration", "operation", "difference"):
-        bill_view[column] = bill_view[column] * 1e6  # million RUB per person -> RUB
+    bill_view = _per_person(section.bill, "registration", "operation")
+    baseline_view = _per_person(section.bill_vs_baseline, "baseline law", "operation", rows=5)
     donors = section.donors
     counts = {c: donors[c].value_counts().to_dict() for c in donors.columns
               if c.startswith("status_")}
@@ -66,6 +71,11 @@ def render_fiscal(section: FiscalSection) -> str:
           "under the status quo the memo describes (tax at registration) and under the bill "
           "(tax where companies operate), after equalization.</p>"
         + _frame_table(bill_view, 2)
+        + f"<h4>The bill against the law in force in {year}</h4>"
+        + '<p class="note">From 1995 the law already attributed part of the regional profit tax '
+          "to branches by labour and fixed assets (art288_1995), so the bill changes less "
+          "against the law in force than against pure registration.</p>"
+        + _frame_table(baseline_view, 2)
         + f"<h3>Donors and recipients, {year}</h3>"
         + '<p class="note">net_contributor: the centre collects more in the region than it '
           "transfers to it; no_equalization_transfer: the region receives no equalization "
