@@ -1,4 +1,7 @@
-"""Public access to regionet's exception hierarchy (defined in :mod:`regionet.core.errors`)."""
+"""Public access to regionet's exception hierarchy and its "Did you mean …?" hint helper.
+
+Both are defined in :mod:`regionet.core.errors`.
+"""
 
 from regionet.core.errors import (
     ConversionError,
@@ -9,6 +12,7 @@ from regionet.core.errors import (
     UnknownCurrencyError,
     UnknownReferenceError,
     ValidationError,
+    did_you_mean,
 )
 
 __all__ = [
@@ -20,4 +24,5 @@ __all__ = [
     "UnknownCurrencyError",
     "UnknownReferenceError",
     "ValidationError",
+    "did_you_mean",
 ]

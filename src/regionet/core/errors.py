@@ -28,6 +28,7 @@ __all__ = [
     "UnknownReferenceError",
     "ValidationError",
     "closest",
+    "did_you_mean",
 ]
 
 
@@ -39,6 +40,23 @@ def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
         ['RU-KR', 'RU-KL']
     """
     return get_close_matches(name, list(choices), n=n, cutoff=0.6)
+
+
+def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str | None:
+    """Return a "Did you mean …?" hint naming up to ``n`` close ``choices``, or None.
+
+    The one format for every suggestion: the nearest names, best first, joined by ", ".
+
+    Examples:
+        >>> did_you_mean("RU-KRL", ["RU-KR", "RU-KRS", "RU-MOW"])
+        'Did you mean RU-KR, RU-KRS?'
+        >>> did_you_mean("RU-KRL", ["RU-KR", "RU-KRS"], n=1)
+        'Did you mean RU-KR?'
+        >>> did_you_mean("zzz", ["RU-KR"]) is None
+        True
+    """
+    near = closest(name, choices, n=n)
+    return f"Did you mean {', '.join(near)}?" if near else None
 
 
 def _location(file: str | None, row: int | None, field: str | None, value: object) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId
 from regionet.core.money import RatesTable
 from regionet.model.actors import Actor, ActorKind, AttributeValue
@@ -131,11 +131,9 @@ class Case:
         try:
             return self.ties[TieId(tie_id)]
         except KeyError:
-            near = closest(tie_id, self.ties)
             raise UnknownReferenceError("unknown tie", field="id", value=tie_id,
                                         expected="a tie id of the case",
-                                        hint=f"Did you mean {', '.join(near)}?" if near
-                                        else None) from None
+                                        hint=did_you_mean(tie_id, self.ties)) from None
 
     def classify(self, tie: str | Tie) -> Classification:
         """Return the level classification of a tie (by id or object)."""

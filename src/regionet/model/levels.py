@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from regionet.core.errors import UnknownActorError, closest
+from regionet.core.errors import UnknownActorError, did_you_mean
 from regionet.core.ids import ActorId
 from regionet.model.actors import Actor, ActorKind
 
@@ -114,11 +114,10 @@ class Federation:
         try:
             return self.actors[ActorId(actor_id)]
         except KeyError:
-            near = closest(actor_id, self.actors)
             raise UnknownActorError(
                 "unknown actor", field="actors", value=actor_id,
                 expected="an actor id defined in the case or workspace",
-                hint=f"Did you mean {', '.join(near)}?" if near else None) from None
+                hint=did_you_mean(actor_id, self.actors)) from None
 
     def _belongs_to_centre(self, actor: Actor) -> bool:
         seen: set[str] = set()

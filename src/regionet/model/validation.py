@@ -31,7 +31,7 @@ from regionet.core.errors import (
     RegionetError,
     UnknownActorError,
     UnknownReferenceError,
-    closest,
+    did_you_mean,
 )
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.periods import Interval
@@ -72,9 +72,8 @@ class Catalog:
 def _unknown(message: str, field: str, value: str, choices: Iterable[str],
              expected: str, file: str | None, row: int | None,
              cls: type[UnknownReferenceError] = UnknownReferenceError) -> UnknownReferenceError:
-    near = closest(value, choices)
     return cls(message, field=field, value=value, expected=expected,
-               hint=f"Did you mean {', '.join(near)}?" if near else None, file=file, row=row)
+               hint=did_you_mean(value, choices), file=file, row=row)
 
 
 def _check_sources(sources: tuple[SourceRef, ...], cat: CatalogLike,

@@ -10,7 +10,7 @@ Examples:
     >>> vocab.tie_kind("lone")
     Traceback (most recent call last):
     ...
-    regionet.core.errors.UnknownReferenceError: ... unknown tie kind ... Did you mean 'loan'?
+    regionet.core.errors.UnknownReferenceError: ... unknown tie kind ... Did you mean loan?
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from regionet.core.errors import UnknownReferenceError, closest
+from regionet.core.errors import UnknownReferenceError, did_you_mean
 
 __all__ = ["Domain", "Indicator", "TieKind", "Vocabulary"]
 
@@ -68,11 +68,9 @@ def _lookup(table: Mapping[str, T], name: str, what: str, field_name: str) -> T:
     try:
         return table[name]
     except KeyError:
-        near = closest(name, table)
         raise UnknownReferenceError(
             f"unknown {what}", field=field_name, value=name,
-            expected="one of: " + ", ".join(sorted(table)),
-            hint=f"Did you mean {' or '.join(repr(n) for n in near)}?" if near else None,
+            expected="one of: " + ", ".join(sorted(table)), hint=did_you_mean(name, table),
         ) from None
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 from regionet.engines.fiscal.attribution import RULES
 from regionet.engines.fiscal.economy import Economy
 from regionet.engines.fiscal.establishments import from_frames
@@ -130,10 +130,9 @@ def resolve_scenario(scenario: str | Path | None, tree: ParameterTree, *,
     if rule is None:
         return loaded
     if rule not in RULES:
-        near = closest(rule, RULES)
         raise UnknownReferenceError("unknown attribution rule", field="--rule", value=rule,
                                     expected="one of " + ", ".join(RULES),
-                                    hint=f"Did you mean {', '.join(near)}?" if near else None)
+                                    hint=did_you_mean(rule, RULES))
     data: dict[str, object] = {
         "name": f"rule-{rule}", "rules": {"attribution": rule},
         "description": f"the profit tax's regional part attributed by the rule {rule}"}

@@ -100,7 +100,8 @@ def fiscal_section(out: Path, years: range = YEARS, year: int = MEMO_YEAR) -> Fi
         on="region", suffixes=("_net_contributor", "_no_equalization_transfer"))
     section = FiscalSection(
         year=year, series=series, calibration=_calibration(series), rules_year=rules_year,
-        bill=bill, bill_vs_baseline=bill_vs_baseline, donors=donors, inequality=inequality_before_after(baseline.year(year)),
+        bill=bill, bill_vs_baseline=bill_vs_baseline, donors=donors,
+        inequality=inequality_before_after(baseline.year(year)),
         illustrative=bool(baseline.regions["illustrative"].all()))
     tables = {"series_1992_2010": series, "calibration": section.calibration,
               f"profit_tax_by_rule_{year}": rules_year.reset_index(),

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from regionet.core.errors import UnknownReferenceError, closest
+from regionet.core.errors import UnknownReferenceError, did_you_mean
 from regionet.io.casefiles import load_case
 from regionet.io.exports import export_case
 from regionet.io.serialize import (
@@ -117,11 +117,10 @@ def show(db: str | Path, record_id: str) -> dict[str, Any]:
         cited = [t.id for t in case.ties.values() if t.cites(record_id)]
         return {"record_type": "document", **doc, "cited_by_ties": cited}
     every = [*case.actors, *case.ties, *case.observations, *case.documents]
-    near = closest(record_id, every)
     raise UnknownReferenceError("no actor, tie, observation or document has this id",
                                 field="id", value=record_id,
                                 expected="an id listed by `regionet data actors` or `data ties`",
-                                hint=f"Did you mean {', '.join(near)}?" if near else None)
+                                hint=did_you_mean(record_id, every))
 
 
 def export_workspace(db: str | Path, fmt: str, out_dir: Path) -> list[Path]:

@@ -41,7 +41,7 @@ from regionet.core.errors import (
     UnknownActorError,
     UnknownReferenceError,
     ValidationError,
-    closest,
+    did_you_mean,
 )
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.money import RatesTable
@@ -89,10 +89,9 @@ def infer_table(path: Path, table: str | None = None) -> str:
     names = sorted(TABLES)
     if table is not None:
         if table not in TABLES:
-            near = closest(table, names)
             raise UnknownReferenceError(
                 "unknown table", field="table", value=table, expected="one of " + ", ".join(names),
-                hint=f"Did you mean {', '.join(near)}?" if near else None)
+                hint=did_you_mean(table, names))
         return table
     if not path.is_file():
         raise DataFileError("file not found", file=str(path),
@@ -247,11 +246,10 @@ class _Planner:
             record = p.record
             actor = actors.get(record.actor)
             if actor is None:
-                near = closest(record.actor, actors)
                 self.errors.append(UnknownActorError(
                     "unknown actor", file=p.file, row=p.row, field="actor", value=record.actor,
                     expected="an actor id defined in actors.csv or the workspace",
-                    hint=f"Did you mean {', '.join(near)}?" if near else None))
+                    hint=did_you_mean(record.actor, actors)))
                 continue
             self.check_documents(record.sources, documents, p)
             actors[record.actor] = replace(actor, attributes=MappingProxyType(
@@ -289,12 +287,11 @@ def missing_documents(sources: Sequence[SourceRef], documents: Collection[str], 
     problems: list[RegionetError] = []
     for ref in sources:
         if ref.document not in documents:
-            near = closest(ref.document, documents)
             problems.append(UnknownReferenceError(
                 "source document does not exist", file=file, row=row, field="sources",
                 value=ref.document,
                 expected="the id of a document in documents.csv or the workspace",
-                hint=f"Did you mean {', '.join(near)}?" if near else None))
+                hint=did_you_mean(ref.document, documents)))
     return problems
 
 

@@ -126,7 +126,7 @@ def test_random_overrides_round_trip(value: float, year: int) -> None:
 
 @pytest.mark.parametrize(("data", "error", "fragments"), [
     ({"overrides": {"profit_tax.rate.fedral": {"2000": 0.1}}}, UnknownReferenceError,
-     ["unknown parameter", "Did you mean 'profit_tax.rate.federal'"]),
+     ["unknown parameter", "Did you mean profit_tax.rate.federal"]),
     ({"overrides": {"profit_tax.rate": {"2000": 0.1}}}, UnknownReferenceError,
      ["group of parameters"]),
     ({"overrides": {"profit_tax.rate.federal": {"2000-02-30": 0.1}}}, InvalidValueError,
@@ -139,15 +139,15 @@ def test_random_overrides_round_trip(value: float, year: int) -> None:
      ["not a number"]),
     ({"overrides": {"equalization.method": {"2000": 3}}}, InvalidValueError, ["not a name"]),
     ({"overrides": {"equalization.method": {"2000": "two-stage"}}}, UnknownReferenceError,
-     ["unknown equalization rule", "Did you mean 'two_stage'"]),
+     ["unknown equalization rule", "Did you mean two_stage"]),
     ({"overrides": {"vat.split.regional": {"2000": {"value": 0.1, "status": "sure"}}}},
      InvalidValueError, ["bad status"]),
     ({"overrides": {"vat.split.regional": {}}}, InvalidValueError, ["no dated values"]),
     ({"rules": {"attribution": "udtipa"}}, UnknownReferenceError,
-     ["unknown attribution rule", "Did you mean 'uditpa'"]),
+     ["unknown attribution rule", "Did you mean uditpa"]),
     ({"rules": {"atribution": "uditpa"}}, UnknownReferenceError,
-     ["unknown rule kind", "Did you mean 'attribution'"]),
-    ({"overide": {}}, InvalidValueError, ["unknown key", "Did you mean 'overrides'"]),
+     ["unknown rule kind", "Did you mean attribution"]),
+    ({"overide": {}}, InvalidValueError, ["unknown key", "Did you mean overrides"]),
     ({"description": ""}, InvalidValueError, ["missing description"]),
     ({"rules": {"attribution": "uditpa"},
       "overrides": {"attribution.profit_tax.rule": {"2000": "operation"}}},
@@ -176,7 +176,7 @@ def test_several_problems_are_listed_together(tree: ParameterTree) -> None:
 
 
 def test_unknown_scenario_name_suggests(tree: ParameterTree) -> None:
-    with pytest.raises(UnknownReferenceError, match="Did you mean 'rule-uditpa'"):
+    with pytest.raises(UnknownReferenceError, match="Did you mean rule-uditpa"):
         load_scenario("rule-udita", tree, directory=SCENARIOS, rule_names=RULES)
     with pytest.raises(InvalidValueError, match="directory"):
         load_scenario("baseline", tree)

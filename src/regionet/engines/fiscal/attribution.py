@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 from regionet.engines.fiscal.establishments import Establishments, Firms, FloatArray
 from regionet.engines.fiscal.shares import Shares, first_positive, mean_of_shares
 
@@ -262,11 +262,9 @@ def _shares(est: Establishments, firms: Firms, rule: str | Rule, options: dict[s
         )
     if isinstance(rule, str):
         if rule not in RULES:
-            near = closest(rule, RULES)
             raise UnknownReferenceError(
                 "unknown attribution rule", field="rule", value=rule,
-                expected="one of " + ", ".join(RULES),
-                hint=f"Did you mean {', '.join(near)}?" if near else None,
+                expected="one of " + ", ".join(RULES), hint=did_you_mean(rule, RULES),
             )
         rule = RULES[rule]
     try:

@@ -46,7 +46,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from regionet.core.errors import InvalidValueError, UnknownActorError, closest
+from regionet.core.errors import InvalidValueError, UnknownActorError, did_you_mean
 from regionet.core.rng import make_rng
 from regionet.engines.fiscal.economy_assumptions import EconomyAssumptions, parse_assumptions
 from regionet.engines.fiscal.economy_firms import (
@@ -153,10 +153,9 @@ class Economy:
     def _check_regions(self, mapping: Mapping[str, object], field: str) -> None:
         for region in mapping:
             if region not in self._codes:
-                near = closest(region, self.ids)
                 raise UnknownActorError("unknown region", field=field, value=region,
                                         expected="a subject id",
-                                        hint=f"Did you mean {', '.join(near)}?" if near else None)
+                                        hint=did_you_mean(region, self.ids))
 
     def _vector(self, mapping: Mapping[str, float], default: float,
                 field: str = "income.region_premium") -> FloatArray:

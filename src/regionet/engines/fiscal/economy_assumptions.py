@@ -33,7 +33,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from regionet.core.errors import InvalidValueError, RegionetError, UnknownReferenceError, closest
+from regionet.core.errors import (
+    InvalidValueError,
+    RegionetError,
+    UnknownReferenceError,
+    did_you_mean,
+)
 from regionet.engines.fiscal.parameters import STATUSES, raise_collected
 
 __all__ = ["INTERPOLATIONS", "Constant", "EconomyAssumptions", "Series", "markdown_table",
@@ -126,9 +131,8 @@ class EconomyAssumptions:
 
     def _unknown(self, path: str, kind: str) -> UnknownReferenceError:
         known = self._constants if kind == "constant" else self._series
-        near = closest(path, known)
         return UnknownReferenceError(f"no such {kind} in the economy assumptions", field=path,
-                                     hint=f"Did you mean {', '.join(near)}?" if near else None)
+                                     hint=did_you_mean(path, known))
 
     def has(self, path: str) -> bool:
         """True if a constant or a series lives at ``path``."""

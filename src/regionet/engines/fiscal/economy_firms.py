@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from regionet.core.errors import InvalidValueError, UnknownActorError, closest
+from regionet.core.errors import InvalidValueError, UnknownActorError, did_you_mean
 from regionet.engines.fiscal.economy_assumptions import EconomyAssumptions
 from regionet.engines.fiscal.establishments import Establishments, Firms, FloatArray, IntArray
 
@@ -87,10 +87,9 @@ def company_rows(companies: pd.DataFrame, ids: tuple[str, ...],
     for n, rec in enumerate(companies[list(_COMPANY_COLUMNS)].itertuples(index=False), start=1):
         firm, region, activity, weight = str(rec[0]), str(rec[1]), str(rec[2]), rec[3]
         if region not in codes:
-            near = closest(region, ids)
             raise UnknownActorError("unknown region", file="resource companies", row=n,
                                     field="region", value=region, expected="a region id",
-                                    hint=f"Did you mean {', '.join(near)}?" if near else None)
+                                    hint=did_you_mean(region, ids))
         if activity not in activities:
             raise InvalidValueError("unknown activity", file="resource companies", row=n,
                                     field="activity", value=activity,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 from regionet.engines.fiscal.establishments import FloatArray
 
 __all__ = [
@@ -324,8 +324,7 @@ def allocate(method: str, fund: float, data: EqualizationInputs, **options: floa
         two_stages | Did you mean two_stage?
     """
     if method not in METHODS:
-        near = closest(method, METHODS)
         raise UnknownReferenceError("unknown equalization method", field="equalization.method",
                                     value=method, expected="one of " + ", ".join(METHODS),
-                                    hint=f"Did you mean {', '.join(near)}?" if near else None)
+                                    hint=did_you_mean(method, METHODS))
     return METHODS[method](fund, data, **options)

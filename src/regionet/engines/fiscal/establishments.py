@@ -36,7 +36,7 @@ from regionet.core.errors import (
     RegionetError,
     UnknownActorError,
     UnknownReferenceError,
-    closest,
+    did_you_mean,
 )
 
 __all__ = ["FACTORS", "Establishments", "Firms", "FloatArray", "IntArray", "from_frames"]
@@ -296,8 +296,7 @@ def _lookup(
     if len(codes) and codes.min() < 0:
         row = int(np.flatnonzero(codes < 0)[0])
         value = values.iloc[row]
-        near = closest(str(value), [str(v) for v in index])
-        hint = f"Did you mean {', '.join(near)}?" if near else None
+        hint = did_you_mean(str(value), [str(v) for v in index])
         where = "the firms table" if field == "firm_id" else "the regions"
         raise error(f"unknown {field}", file=file, row=row + 1, field=field, value=value,
                     expected=f"an id listed in {where}", hint=hint)

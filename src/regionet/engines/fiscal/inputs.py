@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 from regionet.engines.fiscal.establishments import Establishments, Firms
 
 __all__ = ["TAX_KEYS", "FiscalInputs", "RegionTable"]
@@ -96,10 +96,9 @@ class RegionTable:
         object.__setattr__(self, "expenditure_index", _vector("expenditure_index", index, n))
         for key in self.tax_due:
             if key not in TAX_KEYS:
-                near = closest(key, TAX_KEYS)
                 raise UnknownReferenceError("unknown tax key", field="tax_due", value=key,
                                             expected="one of " + ", ".join(TAX_KEYS),
-                                            hint=f"Did you mean {near[0]}?" if near else None)
+                                            hint=did_you_mean(key, TAX_KEYS, n=1))
         object.__setattr__(self, "tax_due",
                            {k: _vector(k, v, n) for k, v in self.tax_due.items()})
         if self.parent is not None and len(self.parent) != n:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
-from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 
 if TYPE_CHECKING:
     from regionet.engines.fiscal.pipeline import FiscalResult, YearResult
@@ -64,11 +64,10 @@ def donors_recipients(result: YearResult | FiscalResult | pd.DataFrame,
         UnknownReferenceError: unknown definition.
     """
     if definition not in DONOR_DEFINITIONS:
-        near = closest(definition, DONOR_DEFINITIONS)
         raise UnknownReferenceError("unknown donor definition", field="definition",
                                     value=definition,
                                     expected="one of " + ", ".join(DONOR_DEFINITIONS),
-                                    hint=f"Did you mean {near[0]}?" if near else None)
+                                    hint=did_you_mean(definition, DONOR_DEFINITIONS, n=1))
     frame = _frame(result)
     column = DONOR_DEFINITIONS[definition][0]
     value = frame[column].to_numpy(dtype=np.float64)

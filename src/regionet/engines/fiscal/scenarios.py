@@ -52,7 +52,7 @@ from regionet.core.errors import (
     InvalidValueError,
     RegionetError,
     UnknownReferenceError,
-    closest,
+    did_you_mean,
 )
 from regionet.core.periods import parse_date
 from regionet.engines.fiscal.parameters import (
@@ -102,11 +102,6 @@ class Scenario:
         return not self.overrides and not self.rules
 
 
-def _suggest(name: str, choices: Collection[str]) -> str | None:
-    near = closest(name, choices)
-    return f"Did you mean {' or '.join(repr(n) for n in near)}?" if near else None
-
-
 class _Checker:
     """Validate one scenario mapping against a tree, collecting every problem."""
 
@@ -131,7 +126,7 @@ class _Checker:
         names = self.rule_names.get(kind)
         if names is not None and name not in names:
             self.fail(f"unknown {kind} rule", where, name, f"one of {', '.join(sorted(names))}",
-                      _suggest(str(name), names), UnknownReferenceError)
+                      did_you_mean(str(name), names), UnknownReferenceError)
 
     def overrides(self, raw: object) -> dict[str, tuple[ParameterValue, ...]]:
         if raw is None:
@@ -143,7 +138,7 @@ class _Checker:
         for path, schedule in raw.items():
             where = f"overrides.{path}"
             if not isinstance(path, str) or path not in self.tree:
-                hint = _suggest(path, self.tree.paths()) if isinstance(path, str) else None
+                hint = did_you_mean(path, self.tree.paths()) if isinstance(path, str) else None
                 what = ("is a group of parameters, not a parameter"
                         if isinstance(path, str) and self.tree.is_group(path)
                         else "unknown parameter")
@@ -173,7 +168,7 @@ class _Checker:
         for k in full:
             if k not in _ENTRY_KEYS:
                 self.fail("unknown key", where, k, f"one of {', '.join(_ENTRY_KEYS)}",
-                          _suggest(str(k), _ENTRY_KEYS))
+                          did_you_mean(str(k), _ENTRY_KEYS))
         raw, leaf = full.get("value"), self.tree.parameter(path)
         value: Value | None = None
         if not leaf.is_numeric and isinstance(raw, str) and raw:
@@ -212,7 +207,7 @@ class _Checker:
             if kind not in self.rule_names:
                 known = ", ".join(sorted(self.rule_names)) or "none (the caller accepts no rules)"
                 self.fail("unknown rule kind", "rules", kind, f"one of {known}",
-                          _suggest(str(kind), self.rule_names), UnknownReferenceError)
+                          did_you_mean(str(kind), self.rule_names), UnknownReferenceError)
                 continue
             if not isinstance(name, str):
                 self.fail("not a name", f"rules.{kind}", name, "a rule name (text)")
@@ -249,7 +244,7 @@ def scenario_from_mapping(data: object, tree: ParameterTree, *,
     for key in data:
         if key not in _TOP_KEYS:
             check.fail("unknown key", str(key), key, f"one of {', '.join(_TOP_KEYS)}",
-                       _suggest(str(key), _TOP_KEYS))
+                       did_you_mean(str(key), _TOP_KEYS))
     name, description = check.text(data, "name"), check.text(data, "description")
     check.label = name or "?"
     overrides = check.overrides(data.get("overrides"))
@@ -287,7 +282,7 @@ def load_scenario(path_or_name: str | Path, tree: ParameterTree, *,
             raise UnknownReferenceError(
                 "unknown scenario", file=str(directory), value=str(path_or_name),
                 expected=f"one of {', '.join(names) or '(none found)'}",
-                hint=_suggest(str(path_or_name), names))
+                hint=did_you_mean(str(path_or_name), names))
     if not file.is_file():
         raise DataFileError("scenario file not found", file=str(file),
                             expected="an existing .yaml file")
