@@ -6,14 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck layers pytest bench clean
+.PHONY: demo test lint typecheck layers pytest bench bench-api clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[serve,fast]"
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed
@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/regionet run --out $(OUT)/
-	@echo "Open $(OUT)/summary.html in a browser."
+	@echo "Open $(OUT)/report.html in a browser."
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check $(wildcard src tests scripts benchmarks)
@@ -40,6 +40,10 @@ test: lint typecheck layers pytest
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_attribution.py
+	$(BIN)/python benchmarks/bench_network.py
+
+bench-api: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/load_api.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache .hypothesis

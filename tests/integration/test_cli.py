@@ -131,15 +131,16 @@ def test_export_formats(workspace, tmp_path):
     assert bad.returncode != 0 and "xlsx" in bad.stderr
 
 
-def test_run_writes_tables_and_an_offline_summary(tmp_path):
+def test_run_writes_tables_and_an_offline_report(tmp_path):
     result = regionet("run", "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
-    assert "summary.html" in result.stdout
+    assert "report.html" in result.stdout
     for name in ("tables/ties.csv", "tables/actors.csv", "tables/ties_classified.csv",
-                 "subjects.geojson", "ties.graphml", "regionet.db", "summary.html"):
+                 "subjects.geojson", "ties.graphml", "regionet.db", "report.html"):
         assert (out / name).is_file(), name
-    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert not (out / "summary.html").exists()
+    html = (out / "report.html").read_text(encoding="utf-8")
     assert "cross-border" in html and "sergounin-1999" in html and "Natural Earth" in html
     assert "The fiscal system" in html and "Illustrative" in html
     assert (out / "fiscal" / "series_1992_2010.csv").is_file()

@@ -12,9 +12,9 @@ import pytest
 
 from regionet.core.errors import DataFileError, InvalidValueError, UnknownReferenceError
 from regionet.core.ids import ActorId
+from regionet.engines.network.graphs import tie_graph
 from regionet.io.casefiles import case_directory, load_case_uncached
 from regionet.io.exports import export_case
-from regionet.io.graphs import tie_graph
 from regionet.model.case import Case
 from regionet.model.vocab import Vocabulary
 from regionet.storage import Workspace

@@ -10,7 +10,7 @@
 * ``geojson`` writes ``subjects.geojson``: one feature per member of the federation with
   its polygon from ``<case folder>/geo/subjects_1999.geojson``, attributes and tie counts.
 * ``graphml`` / ``gexf`` write ``ties.graphml`` / ``ties.gexf``: the
-  :func:`~regionet.io.graphs.tie_graph` projection.
+  :func:`~regionet.engines.network.graphs.tie_graph` projection.
 
 Examples:
     >>> import tempfile, pathlib, regionet as rn
@@ -32,8 +32,8 @@ import networkx as nx
 import yaml
 
 from regionet.core.errors import DataFileError, InvalidValueError, RegionetError
+from regionet.engines.network.graphs import tie_graph
 from regionet.io.casefiles import DEFAULT_FILES, case_directory
-from regionet.io.graphs import tie_graph
 from regionet.io.records import SUBJECT_COLUMNS, TABLES
 from regionet.io.serialize import (
     actor_record,

@@ -1,6 +1,7 @@
 """The main job: validate a case and write its tables, exports and a workspace to a folder.
 
-Later issues add fiscal, network and simulation sections to the same job.
+With an economy, the job also runs the fiscal section (``fiscal/``); the report
+(:mod:`regionet.services.report`) is built from the :class:`RunResult` it returns.
 
 Examples:
     >>> import tempfile, pathlib
@@ -20,17 +21,21 @@ from typing import Any
 
 from regionet.io.casefiles import case_directory, load_case
 from regionet.io.exports import export_case
-from regionet.io.serialize import observation_record, tie_record
+from regionet.io.serialize import document_record, observation_record, tie_record
 from regionet.model.case import Case
 from regionet.services.fiscal_summary import FiscalSection, fiscal_section
 from regionet.storage.workspace import Workspace
 
-__all__ = ["RunResult", "run_case"]
+__all__ = ["RunResult", "case_result", "run_case"]
 
 
 @dataclass
 class RunResult:
-    """What the main job produced: counts, file paths and the data the summary shows."""
+    """What the main job produced: counts, file paths and the data the report shows.
+
+    ``case`` is the validated case itself, so that the report reuses it (and the fiscal
+    section in ``fiscal``) instead of loading or computing them again.
+    """
 
     case_id: str
     title: str
@@ -41,8 +46,9 @@ class RunResult:
     ties: list[dict[str, Any]] = field(default_factory=list)
     observations: list[dict[str, Any]] = field(default_factory=list)
     status_counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    documents: list[dict[str, str]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
     fiscal: FiscalSection | None = None
+    case: Case | None = field(default=None, repr=False)
 
 
 def _status_counts(case: Case) -> dict[str, dict[str, int]]:
@@ -84,13 +90,23 @@ def run_case(case_id: str | Path, out: Path,
         say("Running the fiscal pipeline 1992-2010 and the scenarios")
         section = fiscal_section(out)
         files["fiscal"] = out / "fiscal"
+    return case_result(case, files, section)
+
+
+def case_result(case: Case, files: dict[str, Path],
+                section: FiscalSection | None = None) -> RunResult:
+    """Return the :class:`RunResult` of ``case``: its counts, records and documents.
+
+    Shared by :func:`run_case` and the report (:mod:`regionet.services.report`), which
+    writes only the files it needs and lists them in ``files``.
+    """
     return RunResult(
         case_id=case.id, title=case.title, description=case.description,
         credits=case.credits, counts=case.summary(), files=files,
         ties=[tie_record(case, t) for t in sorted(case.ties.values(), key=lambda t: t.id)],
         observations=[observation_record(o) for o in case.observations.values()],
         status_counts=_status_counts(case),
-        documents=[{"id": d.id, "title": d.title, "url": d.url}
+        documents=[document_record(d)
                    for d in sorted(case.documents.values(), key=lambda d: d.id)],
-        fiscal=section,
+        fiscal=section, case=case,
     )

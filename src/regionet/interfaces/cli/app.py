@@ -1,4 +1,4 @@
-"""The ``regionet`` command: ``run`` (the main job) and ``data`` (the workspace).
+"""The ``regionet`` command: ``run`` (the main job), ``report`` and ``data`` (the workspace).
 
 Examples:
     >>> from typer.testing import CliRunner
@@ -40,6 +40,42 @@ def _add_fiscal() -> None:
 
 _add_fiscal()
 
+
+def _add_report() -> None:
+    from regionet.interfaces.cli.report import report
+
+    app.command("report")(report)
+
+
+_add_report()
+
+
+def _add_network() -> None:
+    from regionet.interfaces.cli.network import network_app
+
+    app.add_typer(network_app, name="network")
+
+
+_add_network()
+
+
+def _add_serve() -> None:
+    from regionet.interfaces.cli.serve import serve
+
+    app.command("serve")(serve)
+
+
+_add_serve()
+
+
+def _add_figures() -> None:
+    from regionet.interfaces.cli.figures import figures_app
+
+    app.add_typer(figures_app, name="figures")
+
+
+_add_figures()
+
 DbOption = Annotated[Path, typer.Option("--db", envvar="REGIONET_DB",
                                         help="Workspace SQLite file (env REGIONET_DB).")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -52,20 +88,27 @@ def run(
     case: Annotated[str, typer.Option("--case", help="Bundled case id or case folder.")]
     = "russia-1990s",
 ) -> None:
-    """Run the main job: validate the case and write its tables and an HTML summary."""
+    """Run the main job: validate the case, write its tables and the HTML report."""
     from rich.progress import Progress
 
-    from regionet.interfaces.report.summary import write_summary
+    from regionet.interfaces.cli.report import REPORT_FILE
+    from regionet.interfaces.report.report import write_report
+    from regionet.services.report import report_data
     from regionet.services.run import run_case
 
     with Progress(transient=True) as progress:
         task = progress.add_task("Running the case study", total=None)
-        result = run_case(case, out, progress=lambda msg: progress.update(task, description=msg))
-        html = write_summary(result, out / "summary.html")
+
+        def say(msg: str) -> None:
+            progress.update(task, description=msg)
+
+        result = run_case(case, out, progress=say)
+        say("Computing the network tables")
+        html = write_report(report_data(result), out / REPORT_FILE, progress=say)
     typer.echo(f"Case {result.case_id}: {result.counts['actors']} actors, "
                f"{result.counts['ties']} ties, {result.counts['observations']} observations.")
     typer.echo(f"Results in {out.resolve()}:")
-    typer.echo(f"  summary  {html.resolve()}")
+    typer.echo(f"  report   {html.resolve()}")
     for name, path in result.files.items():
         typer.echo(f"  {name:<8} {path.resolve()}")
 

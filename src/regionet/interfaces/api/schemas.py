@@ -1,0 +1,397 @@
+"""Request and response schemas of the REST API (pydantic v2), separate from domain types.
+
+Naming follows the FastAPI full-stack template: ``XPublic`` is what the API returns for one
+record, ``XsPublic`` a page of them (``data`` + ``count``, the total before pagination),
+``XCreate`` a request body. Field names are the ones :mod:`regionet.io.serialize` and the
+fiscal pipeline use, so the API, the CLI's ``--json`` and the exports agree.
+
+Examples:
+    >>> page = TiesPublic(data=[], count=0)
+    >>> page.model_dump()
+    {'data': [], 'count': 0}
+    >>> FiscalRunCreate(year=1999, rule="operation").scenario is None
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "ActorDetailPublic", "ActorPublic", "ActorsPublic", "AmountPublic", "AttributeSourcePublic",
+    "CitedByPublic", "ComparisonPublic", "ComparisonRowPublic", "ExplanationPublic",
+    "FiscalRowPublic", "FiscalRunCreate", "FiscalRunPublic", "HealthPublic", "MeasurePublic",
+    "MeasuresPublic", "MetricsPublic", "ObservationPublic", "ObservationsPublic", "Problem",
+    "RegionSeriesPublic", "RegionYearPublic", "ScenarioPublic", "ScenariosPublic", "SourcePublic",
+    "SourceRefPublic", "SourcesPublic", "StepPublic", "TiePublic", "TiesPublic", "finite",
+    "json_safe",
+]
+
+#: A number the API may return as null: NaN and infinities are not JSON (RFC 8259).
+Number = float | None
+AttributeValue = str | int | float | bool | None
+
+
+def finite(value: object) -> float | None:
+    """Return ``value`` as a float, or None for NaN and infinities.
+
+    Examples:
+        >>> finite(float("nan")) is None, finite(2)
+        (True, 2.0)
+    """
+    number = float(value)  # type: ignore[arg-type]
+    return number if math.isfinite(number) else None
+
+
+def json_safe(data: Any) -> Any:
+    """Return ``data`` with every non-finite float replaced by None, recursively.
+
+    Examples:
+        >>> json_safe({"a": [1.0, float("inf")], "b": "x"})
+        {'a': [1.0, None], 'b': 'x'}
+    """
+    if isinstance(data, float):
+        return finite(data)
+    if isinstance(data, Mapping):
+        return {str(k): json_safe(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [json_safe(v) for v in data]
+    return data
+
+
+class SourceRefPublic(BaseModel):
+    """A citation: a document id and a locator in it (``para 14``)."""
+
+    document: str
+    locator: str
+
+
+class AmountPublic(BaseModel):
+    """Money: an amount, a currency and the year of the currency."""
+
+    value: float
+    currency: str
+    year: int | None
+
+
+class ActorPublic(BaseModel):
+    """An actor of the case (centre, subject, association, state, organization…)."""
+
+    id: str
+    kind: str
+    name_en: str
+    name_local: str
+    valid_from: str | None
+    valid_to: str | None
+    parent: str | None
+    attributes: dict[str, AttributeValue]
+    sources: list[SourceRefPublic]
+    status: str
+    note: str
+
+
+class ActorsPublic(BaseModel):
+    """A page of actors; ``count`` is the number of matches before pagination."""
+
+    data: list[ActorPublic]
+    count: int
+
+
+class TiePublic(BaseModel):
+    """A dated, typed, sourced tie between actors, with its level and the reason for it."""
+
+    id: str
+    kind: str
+    actors: list[str]
+    start: str | None
+    end: str | None
+    level: str
+    sublevel: str | None
+    reason: str
+    neighbours: bool | None = None
+    domains: list[str]
+    amount: AmountPublic | None
+    quantity: float | None = None
+    unit: str = ""
+    location: str | None
+    description: str
+    sources: list[SourceRefPublic]
+    status: str
+    note: str
+
+
+class TiesPublic(BaseModel):
+    """A page of ties; ``count`` is the number of matches before pagination."""
+
+    data: list[TiePublic]
+    count: int
+
+
+class AttributeSourcePublic(BaseModel):
+    """One sourced attribute value of an actor."""
+
+    actor: str
+    attribute: str
+    value: AttributeValue
+    unit: str
+    sources: list[SourceRefPublic]
+    status: str
+    note: str
+
+
+class ActorDetailPublic(ActorPublic):
+    """One actor with the sources of its attributes and every tie it takes part in."""
+
+    attribute_sources: list[AttributeSourcePublic]
+    ties: list[TiePublic]
+
+
+class ObservationPublic(BaseModel):
+    """An aggregate fact: indicator, subject, value (number or text), unit, period, sources."""
+
+    id: str
+    indicator: str
+    subject: str
+    comparator: str
+    value: float | None
+    value_text: str
+    unit: str
+    start: str | None
+    end: str | None
+    sources: list[SourceRefPublic]
+    status: str
+    note: str
+
+
+class ObservationsPublic(BaseModel):
+    """A page of observations."""
+
+    data: list[ObservationPublic]
+    count: int
+
+
+class CitedByPublic(BaseModel):
+    """The ids of the records citing a document, by record type."""
+
+    actors: list[str]
+    attributes: list[str] = Field(description="``actor.attribute`` of each sourced value")
+    ties: list[str]
+    observations: list[str]
+
+
+class SourcePublic(BaseModel):
+    """A source document and the records that cite it."""
+
+    id: str
+    title: str
+    author: str
+    year: int | None
+    publisher: str
+    url: str
+    note: str
+    cited_by: CitedByPublic
+
+
+class SourcesPublic(BaseModel):
+    """A page of source documents."""
+
+    data: list[SourcePublic]
+    count: int
+
+
+class MetricsPublic(BaseModel):
+    """Rows of a network table (metrics, bloc dominance, actorness)."""
+
+    data: list[dict[str, Any]]
+    count: int
+
+
+class MeasurePublic(BaseModel):
+    """A per-subject measure the map can show."""
+
+    name: str
+    label: str
+    unit: str
+    kind: str
+    needs_year: bool
+    illustrative: bool
+    description: str
+
+
+class MeasuresPublic(BaseModel):
+    """Every measure the map can show."""
+
+    data: list[MeasurePublic]
+    count: int
+
+
+class ScenarioPublic(BaseModel):
+    """A bundled fiscal scenario: what it overrides and which rules it sets."""
+
+    name: str
+    description: str
+    overrides: list[str] = Field(description="the parameter paths it overrides")
+    rules: dict[str, str]
+
+
+class ScenariosPublic(BaseModel):
+    """The bundled fiscal scenarios."""
+
+    data: list[ScenarioPublic]
+    count: int
+
+
+class HealthPublic(BaseModel):
+    """What the server serves: a workspace file, or the bundled case read-only."""
+
+    status: Literal["ok"]
+    version: str
+    source: Literal["workspace", "bundled"]
+    read_only: bool
+    db: str | None
+    case: str
+    detail: str
+    counts: dict[str, int]
+
+
+Rate = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class FiscalRunCreate(BaseModel):
+    """A fiscal run: a year, optionally a bundled scenario, rules and parameter overrides.
+
+    ``overrides`` follow the scenario format of ``docs/parameters.md``:
+    ``{parameter.path: {YYYY-MM-DD: value}}``; they are applied on top of ``scenario`` and
+    validated before use (unknown paths and bad dates give 422 naming them).
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"year": 1998, "scenario": "collection-collapse-1998", "rule": "operation"},
+        {"year": 1999, "overrides": {"vat.split.regional": {"1999-01-01": 0.25}},
+         "equalization": "equal_per_capita"}]})
+
+    year: int = Field(ge=1992, le=2010, description="fiscal year (1992–2010)")
+    scenario: str | None = Field(None, description="a bundled scenario name (GET /api/scenarios)")
+    rule: str | None = Field(None, description="attribution rule of the profit tax's regional "
+                             "part: registration, operation, art288, art288_1995, uditpa, "
+                             "uditpa_double_sales, uditpa_single_sales, ccctb, canada")
+    overrides: dict[str, dict[str, Rate]] | None = Field(
+        None, description="{parameter.path: {YYYY-MM-DD: non-negative number}}")
+    equalization: str | None = Field(None, description="equalization method: two_stage, "
+                                     "gap_filling, equal_per_capita or none")
+
+
+class FiscalRowPublic(BaseModel):
+    """One region's result; amounts in million rubles of the year, per capita per person."""
+
+    region: str
+    population: Number
+    profit_tax_federal: Number
+    profit_tax_regional: Number
+    revenue_federal_collected: Number
+    revenue_regional: Number
+    transfers: Number
+    net_flow: Number
+    revenue_regional_per_capita: Number
+    transfers_per_capita: Number
+    total_per_capita: Number
+
+
+class FiscalRunPublic(BaseModel):
+    """A year's fiscal results: rules used, national totals and one row per region."""
+
+    year: int
+    scenario: str | None
+    rules: dict[str, str]
+    illustrative: bool
+    totals: dict[str, Number]
+    data: list[FiscalRowPublic]
+    count: int
+
+
+class ComparisonRowPublic(BaseModel):
+    """One region's change of the measure from scenario ``a`` to scenario ``b``."""
+
+    region: str
+    year: int
+    a: Number
+    b: Number
+    difference: Number
+    relative: Number = Field(description="difference / |a|; null when a = 0")
+    status: Literal["winner", "loser", "unchanged"]
+
+
+class ComparisonPublic(BaseModel):
+    """Winners and losers of scenario ``b`` against ``a``, largest gain first."""
+
+    year: int
+    a: str
+    b: str
+    measure: str
+    winners: int
+    losers: int
+    data: list[ComparisonRowPublic]
+    count: int
+
+
+class RegionYearPublic(BaseModel):
+    """One year of a region's fiscal profile."""
+
+    year: int
+    revenue_regional_per_capita: Number
+    transfers_per_capita: Number
+    total_per_capita: Number
+    net_flow: Number
+
+
+class RegionSeriesPublic(BaseModel):
+    """A region's fiscal series 1992–2010 under one scenario (the dashboard's profile)."""
+
+    region: str
+    scenario: str | None
+    illustrative: bool
+    data: list[RegionYearPublic]
+    count: int
+
+
+class StepPublic(BaseModel):
+    """One step of an explanation: ``quantity = value`` by ``formula``."""
+
+    quantity: str
+    formula: str
+    value: Number
+    inputs: dict[str, Number]
+    rule: str | None
+    note: str | None
+    parameters: list[dict[str, Any]]
+
+
+class ExplanationPublic(BaseModel):
+    """The trace of inputs, parameters and rule behind one region's number."""
+
+    region: str
+    year: int
+    quantity: str
+    value: Number
+    steps: list[StepPublic]
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 ``application/problem+json`` plus regionet's error fields."""
+
+    type: str = Field(description="a URI naming the kind of problem")
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+    value: str | None = None
+    expected: str | None = None
+    hint: str | None = None
+    errors: list[dict[str, Any]] | None = None

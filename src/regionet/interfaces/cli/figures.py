@@ -1,0 +1,110 @@
+"""``regionet figures``: maps and charts for papers, written as PNG (200 dpi) or SVG.
+
+Matplotlib is imported only when a command runs, so ``regionet --help`` stays fast.
+
+Examples:
+    >>> from typer.testing import CliRunner
+    >>> result = CliRunner().invoke(figures_app, ["--help"])
+    >>> all(name in result.output for name in ("map", "ties", "lorenz"))
+    True
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["figures_app"]
+
+figures_app = typer.Typer(help="Figures for papers: choropleth maps, tie maps, Lorenz curves "
+                               "(PNG or SVG, chosen by the --out suffix).",
+                          no_args_is_help=True)
+
+OutOption = Annotated[Path, typer.Option("--out", help="Output file: .png (200 dpi) or .svg.")]
+ScenarioOption = Annotated[str | None, typer.Option(
+    "--scenario", help="Bundled fiscal scenario name or a scenario YAML file.")]
+_WIDTH = 170
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, _WIDTH))
+
+
+@figures_app.command("map")
+def figures_map(
+    measure: Annotated[str, typer.Option("--measure", help="A measure name, e.g. "
+                                         "transfers_per_capita, population, ties_total "
+                                         "(regionet.services.measures.MEASURES).")],
+    out: OutOption,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Year: required for fiscal measures (1992-2010), optional for tie "
+                       "counts.")] = None,
+    scenario: ScenarioOption = None,
+    robust: Annotated[bool, typer.Option(
+        "--robust", help="Colour scale from the 2nd to the 98th percentile.")] = False,
+    title: Annotated[str | None, typer.Option("--title", help="Figure title.")] = None,
+) -> None:
+    """A choropleth of the 89 subjects of 1999 for one measure."""
+    from regionet.interfaces.figures import choropleth, save
+    from regionet.services.measures import MEASURES, measure_values
+
+    values = measure_values(measure, year=year, scenario=scenario)
+    m = MEASURES[measure]
+    when = f", {year}" if year is not None and m.kind != "case" else ""
+    if m.kind == "fiscal":
+        source = (f"Source: regionet fiscal model{when}, scenario {scenario or 'baseline'} "
+                  f"(docs/fiscal.md). {m.description}")
+    elif m.kind == "network":
+        source = f"Source: regionet case russia-1990s, ties.csv. {m.description}"
+    else:
+        source = f"Source: regionet case russia-1990s. {m.description}"
+    categories = ({1.0: "donor", 0.0: "not a donor"} if m.unit == "1 = donor, 0 = not"
+                  else None)
+    fig = choropleth(values, title=title or f"{m.label}{when}", unit=m.unit,
+                     source_note=_wrap(source), illustrative=m.illustrative,
+                     categories=categories, robust=robust)
+    typer.echo(str(save(fig, out)))
+
+
+@figures_app.command("ties")
+def figures_ties(
+    out: OutOption,
+    level: Annotated[list[str] | None, typer.Option(
+        "--level", help="Level to draw (repeatable): bilateral, subnational, international, "
+                        "cross-border, trans-regional, international-other, vertical, "
+                        "external. Default: all but external.")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Only ties whose dates touch this year (undated ties are always "
+                       "drawn).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Figure title.")] = None,
+) -> None:
+    """A map of cooperation ties as arcs between administrative centres, by level."""
+    from regionet.interfaces.figures import DEFAULT_LEVELS, save, tie_map
+
+    fig = tie_map(levels=level or DEFAULT_LEVELS, year=year, title=title)
+    typer.echo(str(save(fig, out)))
+
+
+@figures_app.command("lorenz")
+def figures_lorenz(
+    year: Annotated[int, typer.Option("--year", help="Fiscal year (1992-2010).")],
+    out: OutOption,
+    scenario: ScenarioOption = None,
+) -> None:
+    """Lorenz curves of regional revenue per capita, before and after transfers."""
+    from regionet.interfaces.figures import lorenz_chart, save
+    from regionet.services.fiscal import run_fiscal_year
+
+    result = run_fiscal_year(year, scenario=scenario)
+    regions = result.regions
+    source = (f"Source: regionet fiscal model, {year}, scenario {scenario or 'baseline'} "
+              "(docs/fiscal.md). Before: own regional revenue per capita; after: own revenue "
+              "and equalization transfers per capita; residents weighted by population.")
+    fig = lorenz_chart(regions["revenue_regional_per_capita"], regions["total_per_capita"],
+                       regions["population"], title=f"Inequality of regional revenue per "
+                       f"capita, {year}", source_note=_wrap(source),
+                       illustrative=bool(result.inputs.illustrative))
+    typer.echo(str(save(fig, out)))

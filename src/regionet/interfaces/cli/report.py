@@ -1,0 +1,49 @@
+"""``regionet report``: write the self-contained HTML report of a case.
+
+``regionet run`` writes the same report (``report.html``) beside its tables; this command
+runs only what the report needs: the case, the fiscal section (``fiscal/``) and the
+network tables.
+
+Examples:
+    >>> from typer.testing import CliRunner
+    >>> from regionet.interfaces.cli.app import app
+    >>> "--out" in CliRunner().invoke(app, ["report", "--help"]).output
+    True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["REPORT_FILE", "report"]
+
+#: The report's file name in the output folder.
+REPORT_FILE = "report.html"
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
+    case: Annotated[str, typer.Option("--case", help="Bundled case id or case folder.")]
+    = "russia-1990s",
+    fiscal: Annotated[bool, typer.Option("--fiscal/--no-fiscal",
+                                         help="Include the fiscal section.")] = True,
+) -> None:
+    """Write OUT/report.html: one self-contained HTML file that opens offline."""
+    from rich.progress import Progress
+
+    from regionet.interfaces.report.report import write_report
+    from regionet.services.report import build_report_data
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Writing the report", total=None)
+
+        def say(msg: str) -> None:
+            progress.update(task, description=msg)
+
+        data = build_report_data(case, out, fiscal=fiscal, progress=say)
+        path = write_report(data, out / REPORT_FILE, progress=say)
+    typer.echo(f"Report on {data.result.case_id}: {path.resolve()} "
+               f"({path.stat().st_size / 1e6:.1f} MB, self-contained; open it in a browser)")

@@ -1,0 +1,216 @@
+"""Report section 6: the fiscal system, computed on the illustrative economy and labelled so.
+
+Tables and figures come from the main job's fiscal section
+(:class:`~regionet.services.fiscal_summary.FiscalSection`), whose CSV files are in
+``fiscal/`` beside the report.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from regionet.interfaces.figures import bars_chart, choropleth, lorenz_chart, series_chart
+from regionet.interfaces.report.elements import Page, frame_table
+from regionet.services.fiscal_summary import FiscalSection
+from regionet.services.report import ReportData
+
+__all__ = ["fiscal_system"]
+
+_MEMO_PARA_5 = ("Under current legislation, state and private companies that extract natural "
+                "resources must pay taxes at the place of their registration, rather than in "
+                "the region where they operate. Since such companies are mainly registered "
+                "in Moscow, the money never reaches local budgets.")
+_BANNER = ('<div class="banner"><b>Illustrative.</b> No per-region tax data for the 1990s '
+           "were found. The numbers of this section come from a seeded <b>illustrative "
+           "economy</b> calibrated to published national aggregates (table 6.6): they show "
+           "the mechanism of the law (rates, splits, attribution rules, the equalization "
+           "formula, all sourced), not the history of any region. Amounts in rubles of the "
+           "year (new-ruble equivalents before 1998).</div>")
+_RULES = ("<b>registration</b>: the profit tax's regional part goes to the region of the "
+          "head office; <b>operation</b>: where the activity is (headcount shares, a "
+          "benchmark); <b>art288_1995</b>: the 1995 law (Law 64-FZ), half by labour, half by "
+          "fixed assets of the branches; <b>art288</b>: Tax Code art. 288 (from 2002), the "
+          "same algebra on depreciable property.")
+
+
+def _source(section: FiscalSection, what: str) -> str:
+    return (f"regionet fiscal model, {section.year}, {escape(what)}; CSV in "
+            "<code>fiscal/</code>; law and parameters: docs/fiscal.md")
+
+
+def _note(section: FiscalSection, what: str) -> str:
+    return f"Source: regionet fiscal model, {section.year}, {what}. Tables in fiscal/."
+
+
+def _per_person(frame: pd.DataFrame, a: str, b: str, rows: int) -> pd.DataFrame:
+    view = pd.concat([frame.head(rows), frame.tail(rows)])[
+        ["region", "a", "b", "difference", "relative", "status"]].rename(
+        columns={"a": a, "b": b, "relative": "relative change (%)"})
+    for column in (a, b, "difference"):
+        view[column] = view[column] * 1e6  # million RUB per person -> RUB per person
+    view["relative change (%)"] = view["relative change (%)"] * 100
+    return view
+
+
+def _rules(section: FiscalSection, page: Page) -> str:
+    rules = section.rules_year
+    change = rules["change_registration_to_operation"]
+    fig = bars_chart({str(k): float(v) for k, v in change.items()},
+                     title=f"Profit tax's regional part, {section.year}",
+                     unit="million RUB", xlabel="Change, registration → operation",
+                     names={str(r): page.names.get(str(r), str(r)) for r in rules.index},
+                     top=10,
+                     source_note=_note(section, "rules registration and operation"),
+                     illustrative=True)
+    view = pd.concat([rules.head(8), rules.tail(8)]).reset_index().rename(
+        columns={"change_registration_to_operation": "change reg. → op."})
+    return (
+        f"<h3>6.1 Who receives the profit tax, {section.year}: registration, operation, "
+        "art. 288</h3>"
+        f"<p>The same national profit tax base, attributed by four rules. {_RULES} "
+        f"Money is conserved: every rule shares out the same total.</p>"
+        + page.figure(fig, "The ten regions losing most and the ten gaining most when the "
+                      "regional part moves from the head office to where the activity is.",
+                      alt="Bar chart of the change of the profit tax's regional part by region",
+                      source=_source(section, "profit_tax_by_rule"), illustrative=True,
+                      wide=False)
+        + f"<h4>Regional part by rule, million RUB, {section.year} (largest losses and gains)"
+          "</h4>" + frame_table(view, 0, {"region": page.actor}))
+
+
+def _bill(section: FiscalSection, page: Page) -> str:
+    bill = section.bill
+    counts = bill["status"].value_counts().to_dict()
+    fig = bars_chart({str(r): float(d) * 1e6 for r, d in zip(bill["region"],
+                                                              bill["difference"], strict=True)},
+                     title=f"The regions' bill, {section.year}: revenue per capita",
+                     unit="RUB per person", xlabel="Change, registration → operation",
+                     names={r: page.names.get(r, r) for r in bill["region"]}, top=10,
+                     source_note=_note(section, "scenarios rule-registration and "
+                                                "tax-at-operation"), illustrative=True)
+    counted = ", ".join(f"{counts[k]} {k}{'s' if k != 'unchanged' else ''}"
+                        for k in ("winner", "loser", "unchanged") if counts.get(k))
+    return (
+        f"<h3>6.2 The regions' bill (memo para 5), {section.year}: winners and losers</h3>"
+        f'<blockquote>“{escape(_MEMO_PARA_5)}” <cite>{page.document("sergounin-1999")}: '
+        "para 5</cite></blockquote>"
+        "<p>Total revenue per capita (own revenue and equalization transfers) under the "
+        "status quo the memo describes (scenario <code>rule-registration</code>: tax at the "
+        "head office) and under the bill the regions tabled (scenario "
+        f"<code>tax-at-operation</code>: tax where companies operate), after equalization: "
+        f"{counted}.</p>"
+        + page.figure(fig, "The ten largest gains and losses of revenue per capita.",
+                      alt="Bar chart of the change of revenue per capita under the bill",
+                      source=_source(section, "regions_bill"), illustrative=True, wide=False)
+        + frame_table(_per_person(bill, "registration, RUB/person", "operation, RUB/person",
+                                  8), 1, {"region": page.actor})
+        + f"<h4>The bill against the law in force in {section.year}</h4>"
+          '<p class="note">From 1995 the law already attributed part of the regional profit '
+          "tax to branches by labour and fixed assets (art288_1995), so the bill changes less "
+          "against the law in force than against pure registration. The bill's rule "
+          "(operation) counts headcount only, while the law in force also counts fixed "
+          "assets, which weigh more in capital-intensive extraction regions: there the "
+          "bill can give less than the law in force.</p>"
+        + frame_table(_per_person(section.bill_vs_baseline, "law in force, RUB/person",
+                                  "operation, RUB/person", 5), 2, {"region": page.actor}))
+
+
+def _donors(data: ReportData, section: FiscalSection, page: Page) -> str:
+    donors = section.donors.set_index("region")
+    maps, counts = [], []
+    for definition, text in (
+            ("net_contributor", "the centre collects more in the region than it transfers "
+                                "back (net flow < 0)"),
+            ("no_equalization_transfer", "the region receives no equalization transfer")):
+        status = donors[f"status_{definition}"]
+        counts.append(f"<li><b>{definition}</b>: {text} — {int((status == 'donor').sum())} "
+                      f"donors, {int((status != 'donor').sum())} recipients</li>")
+        values = {str(r): 1.0 if s == "donor" else 0.0 for r, s in status.items()}
+        fig = choropleth(values, title=f"Donors and recipients, {section.year}: "
+                         f"definition {definition}", unit="", case=data.case,
+                         categories={1.0: "donor", 0.0: "recipient (or balanced)"},
+                         source_note=_note(section, f"baseline law, definition {definition}"),
+                         illustrative=True)
+        maps.append(page.figure(fig, f"Donors under <i>{definition}</i>: {escape(text)}.",
+                                alt=f"Map of donor and recipient regions ({definition})",
+                                source=_source(section, "donors"), illustrative=True))
+    return (f"<h3>6.3 Donors and recipients, {section.year}: two definitions</h3>"
+            f"<ul>{''.join(counts)}</ul>"
+            '<p class="note">Only the equalization fund is modelled (no federal direct '
+            "spending or other transfers), so net contributors are more than the 49 donor "
+            "regions of 1995–99 that Lavrov (2001) counts from net federal flows ("
+            f"{page.document('regionet-ref-fiscal')}).</p>" + "".join(maps))
+
+
+def _inequality(data: ReportData, section: FiscalSection, page: Page) -> str:
+    lorenz = data.lorenz
+    if lorenz is None:
+        return ""
+    fig = lorenz_chart(lorenz["before"], lorenz["after"], lorenz["population"],
+                       title=f"Lorenz curves of revenue per capita, {section.year}",
+                       source_note=_note(section, "baseline law, population-weighted"),
+                       illustrative=True)
+    view = section.inequality[["measure", "before", "after", "change"]]
+    return (f"<h3>6.4 Inequality before and after transfers, {section.year}</h3>"
+            + page.figure(fig, "Lorenz curves of own regional revenue per capita (before) "
+                          "and own revenue plus equalization transfers (after); regions "
+                          "ordered by value, each weighted by its population (Rosstat, "
+                          "1 January 1999).", alt="Lorenz curves before and after transfers",
+                          source=_source(section, "regions_1992_2010"), illustrative=True,
+                          wide=False)
+            + '<p class="note">Gini and Theil T population-weighted; max/min is the ratio '
+              "of the highest to the lowest region.</p>" + frame_table(view, 3))
+
+
+def _series(section: FiscalSection, page: Page) -> str:
+    series = section.series
+    share = series_chart(series, ["regional_share_pct"], title="Regional share of tax "
+                         "revenue, 1992–2010", ylabel="Share", unit="%",
+                         labels={"regional_share_pct": "regional budgets' share"},
+                         source_note="Source: regionet fiscal model, baseline law.",
+                         illustrative=True)
+    counts = series_chart(series, ["recipients", "net_contributors"],
+                          title="Recipients and net contributors, 1992–2010",
+                          ylabel="Regions", unit="count",
+                          labels={"recipients": "recipients (any transfer)",
+                                  "net_contributors": "net contributors"},
+                          source_note="Source: regionet fiscal model, baseline law.",
+                          illustrative=True)
+    source = ("regionet fiscal model, baseline law, <code>fiscal/series_1992_2010.csv</code>; "
+              "the published targets are in table 6.6")
+    return ("<h3>6.5 The 1992–2010 series (baseline law)</h3>"
+            + page.figure(share, "Share of regional budgets in consolidated tax revenue.",
+                          alt="Line chart of the regional share of tax revenue",
+                          source=source, illustrative=True, wide=False)
+            + page.figure(counts, "Regions receiving an equalization transfer, and net "
+                          "contributors. The fund starts in 1994.",
+                          alt="Line chart of recipients and net contributors",
+                          source=source, illustrative=True, wide=False)
+            + frame_table(series, {"regional_share_pct": 1})
+            + '<p class="note">fund_size, federal_tax_revenue and regional_tax_revenue in '
+              "million RUB of the year (illustrative scale).</p>")
+
+
+def fiscal_system(data: ReportData, page: Page) -> str:
+    """Section 6: rules, the regions' bill, donors, inequality, series and calibration."""
+    section = data.fiscal
+    if section is None:
+        return ('<section id="the-fiscal-system"><h2>6. The fiscal system</h2>'
+                "<p>No fiscal section: the case has no economy, or it was left out "
+                "(<code>--no-fiscal</code>).</p></section>")
+    banner = _BANNER if section.illustrative else ""
+    calibration = frame_table(section.calibration, 2, {"sources": page.refs})
+    return (
+        '<section id="the-fiscal-system" class="fiscal"><h2>6. The fiscal system</h2>'
+        + banner + _rules(section, page) + _bill(section, page)
+        + _donors(data, section, page) + _inequality(data, section, page)
+        + _series(section, page)
+        + "<h3>6.6 Calibration to published aggregates</h3>"
+          '<p class="note">A calibration, not a validation: the economy\'s free constants '
+          "were tuned to these figures (docs/economy.md). <i>within</i>: the modelled value "
+          "lies inside the published range.</p>" + calibration
+        + '<p class="note">Every table of this section is a CSV file in <code>fiscal/</code>'
+          " beside this page.</p></section>")
+

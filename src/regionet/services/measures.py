@@ -1,0 +1,302 @@
+"""Per-region measures a map can show: one number for each of the 89 subjects of 1999.
+
+The REST API, the dashboard, the CLI and the paper figures all take their map values from
+here, by measure name:
+
+* **case** measures come from the case's data (``population``: Rosstat, 1 January 1999);
+* **fiscal** measures run the fiscal pipeline (:func:`regionet.services.fiscal.run_fiscal_year`)
+  for a ``year`` (1992–2010, required) and an optional ``scenario``; they come from the
+  illustrative economy, so ``illustrative`` is True. Per-capita amounts are converted from the
+  pipeline's million rubles per person to **rubles per person** (× 10⁶); totals stay in million
+  rubles of the year;
+* **network** measures count the ties each subject takes part in (as a party or as the tie's
+  location, exactly as :meth:`regionet.model.case.Case.select_ties` with ``actor=``), by level.
+  With a ``year`` only ties whose dates touch that year count, and **undated ties always
+  count** (the case does not know when they held); without a year every tie counts.
+
+Measures that do not use ``year`` or ``scenario`` ignore them, so a client can pass the same
+arguments for every measure.
+
+Examples:
+    >>> values = measure_values("ties_cross_border")
+    >>> len(values), values["RU-KR"] >= 5
+    (89, True)
+    >>> MEASURES["transfers_per_capita"].unit
+    'RUB per person'
+    >>> try:
+    ...     measure_values("transfer_per_capita", year=1999)
+    ... except UnknownReferenceError as err:
+    ...     print(err.hint)
+    Did you mean transfers_per_capita, total_per_capita, net_flow_per_capita?
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.model.case import Case
+
+__all__ = ["MEASURES", "TIE_YEARS", "Measure", "MeasureKind", "measure_values",
+           "subjects_geojson"]
+
+MeasureKind = Literal["fiscal", "network", "case"]
+
+#: Years a network measure accepts (a calendar-year sanity range, not the data's span).
+TIE_YEARS = range(1900, 2101)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A per-region quantity a map can show.
+
+    Attributes:
+        name: the snake_case name used by the API, the CLI and the dashboard.
+        label: a human label for legends and titles.
+        unit: the unit of the values.
+        kind: ``fiscal`` (runs the fiscal pipeline), ``network`` (counts ties) or ``case``
+            (a fact of the case).
+        needs_year: True when a year must be given.
+        illustrative: True when the values come from the illustrative economy.
+        description: how the values are computed.
+    """
+
+    name: str
+    label: str
+    unit: str
+    kind: MeasureKind
+    needs_year: bool
+    illustrative: bool
+    description: str
+
+
+_RUB_PC = "RUB per person"
+_FISCAL_NOTE = (" From the illustrative economy (docs/economy.md): shows the mechanism, "
+                "not history.")
+_TIE_NOTE = (" Ties in which the subject is a party or the location; with a year, ties "
+             "whose dates touch the year, undated ties always count.")
+
+
+def _fiscal(name: str, label: str, unit: str, text: str) -> Measure:
+    return Measure(name, label, unit, "fiscal", True, True, text + _FISCAL_NOTE)
+
+
+def _ties(name: str, label: str, text: str) -> Measure:
+    return Measure(name, label, "ties", "network", False, False, text + _TIE_NOTE)
+
+
+#: Every measure by name.
+MEASURES: Mapping[str, Measure] = {m.name: m for m in (
+    Measure("population", "Population, 1 January 1999", "persons", "case", False, False,
+            "Resident population on 1 January 1999 (Rosstat, EMISS indicator 31557, "
+            "retro-revised after the 2002 census); subjects.csv population_1999."),
+    _fiscal("transfers_per_capita", "Equalization transfers per capita", _RUB_PC,
+            "Equalization transfer received / population, in rubles of the year."),
+    _fiscal("revenue_regional_per_capita", "Own regional revenue per capita", _RUB_PC,
+            "Own regional + local revenue credited to the region's budget / population."),
+    _fiscal("total_per_capita", "Own revenue and transfers per capita", _RUB_PC,
+            "(Own regional revenue + transfers) / population."),
+    _fiscal("net_flow_per_capita", "Net flow from the centre per capita", _RUB_PC,
+            "(Transfers − federal revenue collected in the region) / population: positive "
+            "when the region receives more than the centre collects there."),
+    _fiscal("profit_tax_regional", "Regional part of the profit tax", "million RUB",
+            "The profit tax's regional part attributed to the region by the year's rule."),
+    _fiscal("donor_net_contributor", "Donor (net contributor)", "1 = donor, 0 = not",
+            "1 if net_flow < 0 (the centre collects more in the region than it transfers "
+            "back: definition net_contributor of docs/fiscal.md), else 0."),
+    _fiscal("donor_no_equalization_transfer", "Donor (no equalization transfer)",
+            "1 = donor, 0 = not",
+            "1 if the region receives no equalization transfer (definition "
+            "no_equalization_transfer of docs/fiscal.md), else 0."),
+    _ties("ties_total", "Ties, all levels", "Every tie, whatever its level."),
+    _ties("ties_bilateral", "Bilateral ties", "Ties of level bilateral (members only)."),
+    _ties("ties_subnational", "Subnational ties",
+          "Ties of level subnational (within an association, mostly memberships)."),
+    _ties("ties_international", "International ties",
+          "Ties of level international (cross-border, trans-regional and other)."),
+    _ties("ties_cross_border", "Cross-border ties",
+          "International ties of sublevel cross-border."),
+    _ties("ties_trans_regional", "Trans-regional ties",
+          "International ties of sublevel trans-regional (multilateral organizations)."),
+    _ties("ties_vertical", "Vertical ties", "Ties of level vertical (the centre with members)."),
+)}
+
+#: The subject attribute behind each case measure.
+_CASE_ATTRIBUTES: Mapping[str, str] = {"population": "population_1999"}
+
+#: Level and sublevel filter of each network measure.
+_TIE_FILTERS: Mapping[str, tuple[str | None, str | None]] = {
+    "ties_total": (None, None),
+    "ties_bilateral": ("bilateral", None),
+    "ties_subnational": ("subnational", None),
+    "ties_international": ("international", None),
+    "ties_cross_border": ("international", "cross-border"),
+    "ties_trans_regional": ("international", "trans-regional"),
+    "ties_vertical": ("vertical", None),
+}
+
+
+def _per_capita(column: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda f: f[column] / f["population"] * 1e6
+
+
+def _donor(definition: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def compute(frame: pd.DataFrame) -> pd.Series:
+        from regionet.engines.fiscal.outputs import donors_recipients
+
+        table = donors_recipients(frame, definition)
+        return (table["status"] == "donor").astype(np.float64).set_axis(frame.index)
+    return compute
+
+
+_FISCAL: Mapping[str, Callable[[pd.DataFrame], pd.Series]] = {
+    "transfers_per_capita": lambda f: f["transfers_per_capita"] * 1e6,
+    "revenue_regional_per_capita": lambda f: f["revenue_regional_per_capita"] * 1e6,
+    "total_per_capita": lambda f: f["total_per_capita"] * 1e6,
+    "net_flow_per_capita": _per_capita("net_flow"),
+    "profit_tax_regional": lambda f: f["profit_tax_regional"],
+    "donor_net_contributor": _donor("net_contributor"),
+    "donor_no_equalization_transfer": _donor("no_equalization_transfer"),
+}
+
+
+def _measure(name: str) -> Measure:
+    try:
+        return MEASURES[name]
+    except KeyError:
+        near = closest(name, MEASURES)
+        raise UnknownReferenceError("unknown measure", field="measure", value=name,
+                                    expected="one of " + ", ".join(MEASURES),
+                                    hint=f"Did you mean {', '.join(near)}?" if near
+                                    else None) from None
+
+
+def _fiscal_values(m: Measure, ids: list[str], year: int | None, scenario: str | None,
+                   case: Case) -> dict[str, float]:
+    from regionet.services.fiscal import YEARS, run_fiscal_year
+
+    span = f"a year {YEARS.start}–{YEARS.stop - 1}"
+    if year is None:
+        raise InvalidValueError(f"the measure {m.name} needs a year", field="year",
+                                value="", expected=span)
+    if year not in YEARS:
+        raise InvalidValueError("year outside the fiscal parameters' period", field="year",
+                                value=year, expected=span)
+    frame = run_fiscal_year(year, scenario=scenario, case=case.id).regions
+    series = _FISCAL[m.name](frame)
+    values = dict(zip(frame["region"].astype(str), series.astype(np.float64), strict=True))
+    return {i: float(values.get(i, math.nan)) for i in ids}
+
+
+def _tie_values(m: Measure, case: Case, ids: list[str], year: int | None) -> dict[str, float]:
+    if year is not None and year not in TIE_YEARS:
+        raise InvalidValueError("year out of range", field="year", value=year,
+                                expected=f"a year {TIE_YEARS.start}–{TIE_YEARS.stop - 1}")
+    level, sublevel = _TIE_FILTERS[m.name]
+    counts = dict.fromkeys(ids, 0)
+    for tie in case.select_ties(level=level, sublevel=sublevel, year=year):
+        for party in {*tie.actors, tie.location}:
+            if party in counts:
+                counts[party] += 1
+    return {i: float(c) for i, c in counts.items()}
+
+
+def measure_values(measure: str, *, year: int | None = None, scenario: str | None = None,
+                   case: Case | None = None) -> dict[str, float]:
+    """Return a measure's value for every subject of the case (region id → value).
+
+    Args:
+        measure: a name in :data:`MEASURES`.
+        year: required for fiscal measures (1992–2010); optional for network measures
+            (ties whose dates touch the year, plus undated ties); ignored otherwise.
+        scenario: a bundled fiscal scenario name or a scenario file (fiscal measures only).
+        case: the case; the bundled ``russia-1990s`` when None.
+
+    Returns:
+        One float per subject, in the order of ``case.members()``. A subject the fiscal
+        inputs lack would be NaN (none does in the bundled case).
+
+    Raises:
+        UnknownReferenceError: an unknown measure (with suggestions) or scenario.
+        InvalidValueError: a fiscal measure without a year, or a year out of range.
+
+    Examples:
+        >>> measure_values("population")["RU-MOW"]
+        9783242.0
+    """
+    m = _measure(measure)
+    if case is None:
+        from regionet.io.casefiles import load_case
+
+        case = load_case()
+    ids = [str(a.id) for a in case.members()]
+    if m.kind == "fiscal":
+        return _fiscal_values(m, ids, year, scenario, case)
+    if m.kind == "network":
+        return _tie_values(m, case, ids, year)
+    attribute = _CASE_ATTRIBUTES[m.name]
+    return {str(a.id): _number(a.attributes.get(attribute)) for a in case.members()}
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return math.nan
+    try:
+        return float(value)
+    except ValueError:
+        return math.nan
+
+
+def subjects_geojson(measure: str | None = None, *, year: int | None = None,
+                     scenario: str | None = None, case: Case | None = None) -> dict[str, Any]:
+    """Return the 89 subjects as a GeoJSON FeatureCollection, with a measure's values.
+
+    Each feature has ``id`` and properties ``id, name_en, geometry_basis,
+    shares_geometry_with, value`` (``null`` when the value is NaN or no measure is given).
+    Units merged in 2005–08 (``geometry_basis`` = ``successor``) carry their successor's
+    polygon, so several features share one geometry. Collection-level members: ``measure``,
+    ``label``, ``unit``, ``illustrative``, ``year``, ``scenario`` and ``attribution``
+    (Natural Earth). Geometries are in degrees (RFC 7946), Chukotka split at ±180°.
+
+    Raises:
+        The errors of :func:`measure_values`; DataFileError when the polygons are missing.
+
+    Examples:
+        >>> fc = subjects_geojson("ties_total")
+        >>> fc["type"], len(fc["features"]), fc["unit"], fc["illustrative"]
+        ('FeatureCollection', 89, 'ties', False)
+    """
+    from regionet.io.geojson import geo_directory, read_attribution, read_subjects
+
+    m = _measure(measure) if measure is not None else None
+    values = (measure_values(measure, year=year, scenario=scenario, case=case)
+              if measure is not None else {})
+    source = case.id if case is not None else "russia-1990s"
+    features = []
+    for f in read_subjects(source):
+        value = values.get(f.id)
+        features.append({
+            "type": "Feature", "id": f.id,
+            "properties": {
+                "id": f.id, "name_en": f.properties.get("name_en", ""),
+                "geometry_basis": f.properties.get("geometry_basis", ""),
+                "shares_geometry_with": f.properties.get("shares_geometry_with", ""),
+                "value": value if value is not None and math.isfinite(value) else None,
+            },
+            "geometry": f.geometry(),
+        })
+    return {
+        "type": "FeatureCollection",
+        "measure": measure, "label": m.label if m else None, "unit": m.unit if m else None,
+        "illustrative": bool(m and m.illustrative),
+        "year": year if m and m.kind != "case" else None,
+        "scenario": scenario if m and m.kind == "fiscal" else None,
+        "attribution": read_attribution(geo_directory(source) / "subjects_1999.geojson"),
+        "features": features,
+    }

@@ -1,0 +1,185 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright.
+
+The real app (``create_app(db=None)``: the bundled case) runs under uvicorn on 127.0.0.1 in a
+background thread. Every test fails on a console error, an uncaught page error or a request
+to anything but the local server. One screenshot per page is saved to a temporary folder
+(or to ``$REGIONET_SCREENSHOTS`` when set) for a person to look at.
+
+Without /usr/bin/chromium the tests are skipped, except in CI (``CI`` set), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 20_000
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: the browser test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    import uvicorn
+
+    from regionet.interfaces.api import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(db=None), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the dashboard server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("REGIONET_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class Watch:
+    """What a page did wrong: console errors, page errors, requests leaving the host."""
+
+    errors: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        assert not self.errors, f"console or page errors: {self.errors}"
+        assert not self.external, f"requests to other hosts: {self.external}"
+
+
+def _local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in ("127.0.0.1",
+                                                                            "localhost")
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[tuple[Any, Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    watch = Watch()
+    page.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: watch.errors.append(str(e)))
+    page.on("request", lambda r: None if _local(r.url) else watch.external.append(r.url))
+    yield page, watch
+    context.close()
+
+
+def _plotted(page: Any, selector: str, trace: int = 1) -> list[Any]:
+    return page.evaluate(f"() => document.querySelector('{selector}').data[{trace}].z")  # type: ignore[no-any-return]
+
+
+def test_overview_map_network_and_profile_render(page: tuple[Any, Watch], shots: Path) -> None:
+    p, watch = page
+    p.goto("/")
+    assert p.title() == "Dashboard · regionet"
+    assert p.get_by_text("Illustrative fiscal numbers").is_visible()
+    p.wait_for_selector("#region-pick:not([disabled])")
+    p.screenshot(path=shots / "index.png", full_page=True)
+
+    p.get_by_role("navigation").get_by_role("link", name="Map", exact=True).click()
+    p.wait_for_selector("#map.js-plotly-plot[data-rendered]")
+    assert p.locator("#map path.choroplethlocation").count() >= 89
+    titles = p.eval_on_selector_all("#map .modebar-btn", "bs => bs.map(b => b.dataset.title)")
+    assert titles and not [t for t in titles if "share" in t.lower()]  # no upload to a cloud
+    assert p.locator("#illustrative").is_hidden()  # population is not illustrative
+    hover = p.evaluate("() => { const t = document.querySelector('#map').data[1];"
+                       " return t.text[t.locations.indexOf('RU-KOP')]; }")
+    assert "shown with its successor's territory" in hover
+    p.select_option("#measure", "transfers_per_capita")
+    p.wait_for_function("document.querySelector('#map').dataset.measure === "
+                        "'transfers_per_capita'")
+    assert p.locator("#illustrative").is_visible()
+    assert "RUB per person" in p.locator("#map .colorbar").text_content()
+    p.screenshot(path=shots / "map.png", full_page=True)
+
+    p.goto("/network?level=&year=1999")
+    p.wait_for_selector("#network[data-edges]")
+    assert int(p.locator("#network").get_attribute("data-edges")) > 50
+    assert p.locator("#network .scattergeo").count() >= 3  # lines by level, and the actors
+    assert p.locator("#hubs tbody tr").count() > 5
+    p.screenshot(path=shots / "network.png", full_page=True)
+
+    p.goto("/region/RU-KR")
+    assert p.title().startswith("Karelia")
+    p.wait_for_selector("#per-capita[data-rendered]")
+    assert p.locator("#ties tbody tr").count() >= 5
+    assert "sergounin-1999: para" in p.locator("#ties").inner_text()
+    p.screenshot(path=shots / "region.png", full_page=True)
+    watch.check()
+
+
+def test_compare_updates_map_and_table_when_the_scenario_changes(
+        page: tuple[Any, Watch], shots: Path) -> None:
+    p, watch = page
+    p.goto("/compare")
+    p.wait_for_selector("#compare-map[data-selection]")
+    assert p.locator("#scenario-a").input_value() == "rule-registration"
+    assert p.locator("#scenario-b").input_value() == "tax-at-operation"
+    assert p.evaluate("document.querySelector('#compare-map').data[1].zmid") == 0
+    z_before = _plotted(p, "#compare-map")
+    table_before = p.locator("#compare-table tbody").inner_text()
+    assert len(z_before) == 89 and p.locator("#compare-table tbody tr").count() == 89
+    p.screenshot(path=shots / "compare.png", full_page=True)
+
+    p.select_option("#scenario-b", "collection-collapse-1998")
+    p.wait_for_function("document.querySelector('#compare-map').dataset.selection"
+                        ".includes('b=collection-collapse-1998')")
+    assert _plotted(p, "#compare-map") != z_before
+    assert p.locator("#compare-table tbody").inner_text() != table_before
+
+    header = p.locator("#compare-table th[data-key='name'] button")
+    header.focus()
+    p.keyboard.press("Enter")  # sorting works from the keyboard
+    assert p.locator("#compare-table th[data-key='name']").get_attribute("aria-sort") == \
+        "ascending"
+    assert p.locator("#compare-table tbody tr").first.inner_text().startswith("Adygea")
+    p.screenshot(path=shots / "compare-after.png", full_page=True)
+    watch.check()

@@ -1,0 +1,32 @@
+"""Property-based tests of the REST API from its own OpenAPI schema (schemathesis 4).
+
+For every operation schemathesis generates up to 20 requests, valid and invalid (positive and
+negative generation modes), sends them to the ASGI app in process and checks that no response
+is a server error, that each status code and content type is documented, and that each body
+conforms to the documented schema. No operation is excluded.
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from regionet.interfaces.api import create_app
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(None, dashboard=False))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+
+
+@schema.parametrize()
+@settings(max_examples=20, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                 HealthCheck.data_too_large])
+def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=CHECKS)
