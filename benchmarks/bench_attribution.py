@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from regionet.engines.fiscal.attribution import RULES, attribute
-from regionet.engines.fiscal.establishments import Establishments, Firms
+from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
+from regionet.engines.fiscal.rules.attribution import RULES, attribute
 
 Array = np.ndarray[Any, Any]
 

@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python scripts/calibrate_economy.py            # print and write the fit table
     .venv/bin/python scripts/calibrate_economy.py --fit      # tune, write back, print the fit
 
-The pipeline (``regionet.engines.fiscal.pipeline.run_year``, baseline parameters) runs over
+The pipeline (``regionet.engines.fiscal.run.pipeline.run_year``, baseline parameters) runs over
 1992-2010 on the generated economy. Two published aggregates are targets
 (``/work/shared/reference/fiscal-russia.md``):
 
@@ -36,10 +36,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from regionet.engines.fiscal.economy import DEFAULT_YEARS, Economy
-from regionet.engines.fiscal.economy_assumptions import EconomyAssumptions, markdown_table
-from regionet.engines.fiscal.parameters import ParameterTree, load_parameters
-from regionet.engines.fiscal.pipeline import run_year
+from regionet.engines.economy.assumptions import EconomyAssumptions, markdown_table
+from regionet.engines.economy.economy import DEFAULT_YEARS, Economy
+from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.run.pipeline import run_year
 from regionet.io.casefiles import case_directory
 from regionet.io.economy_files import (
     EconomyFiles,

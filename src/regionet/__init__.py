@@ -15,8 +15,9 @@ Examples:
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from regionet.core.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from regionet.core.errors import RegionetError
@@ -56,8 +57,4 @@ _LAZY = {
                      "TieFilter"), "regionet.model"),
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'regionet' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

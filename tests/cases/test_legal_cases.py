@@ -32,11 +32,12 @@ import pytest
 import yaml
 
 import regionet.cases
-from regionet.engines.fiscal.establishments import FACTORS, from_frames
-from regionet.engines.fiscal.inputs import FiscalInputs, RegionTable
-from regionet.engines.fiscal.parameters import ParameterTree, load_parameters
-from regionet.engines.fiscal.pipeline import COLUMNS, RULE_NAMES, run_year
-from regionet.engines.fiscal.scenarios import scenario_from_mapping
+from regionet.engines.fiscal.inputs.establishments import FACTORS, from_frames
+from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
+from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.scenarios import scenario_from_mapping
+from regionet.engines.fiscal.run.pipeline import COLUMNS, RULE_NAMES, run_year
 
 HERE = Path(__file__).parent
 PARAMETERS = Path(regionet.cases.__file__).parent / "russia_1990s" / "parameters"

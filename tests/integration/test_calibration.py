@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from regionet.engines.fiscal.parameters import load_parameters
-from regionet.engines.fiscal.pipeline import YearResult, run_year
+from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.run.pipeline import YearResult, run_year
 from regionet.io.casefiles import case_directory
 from regionet.io.economy_files import load_economy
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from regionet.core.errors import InvalidValueError, RegionetError, UnknownActorError
-from regionet.engines.fiscal.economy import DEFAULT_YEARS, Economy, generate, generate_years
-from regionet.engines.fiscal.economy_assumptions import markdown_table, parse_assumptions
-from regionet.engines.fiscal.inputs import TAX_KEYS, FiscalInputs
+from regionet.engines.economy.assumptions import markdown_table, parse_assumptions
+from regionet.engines.economy.economy import DEFAULT_YEARS, Economy, generate, generate_years
+from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs
 from regionet.io.casefiles import case_directory
 from regionet.io.economy_files import (
     EconomyFiles,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError
-from regionet.engines.fiscal.outputs import donors_recipients
+from regionet.engines.fiscal.run.outputs import donors_recipients
 from regionet.io.casefiles import load_case
 from regionet.model.case import Case
 from regionet.services.fiscal import run_fiscal_year

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from regionet.engines.fiscal.inequality import inequality
+from regionet.engines.fiscal.run.inequality import inequality
 from regionet.interfaces.report.report import SECTIONS, render_report
 from regionet.services.report import build_report_data
 

@@ -15,12 +15,15 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from difflib import get_close_matches
+from typing import Any
 
 __all__ = [
     "ConversionError",
     "DataFileError",
+    "ErrorCollector",
     "InvalidValueError",
     "RegionetError",
     "UnknownActorError",
@@ -166,15 +169,21 @@ class ValidationError(RegionetError, ValueError):
 
     @classmethod
     def from_errors(cls, errors: list[RegionetError], limit: int = 20,
-                    consequence: str = "nothing was written") -> ValidationError:
-        """Bundle ``errors`` into one exception whose message lists the first ``limit``."""
+                    consequence: str = "nothing was written", *, what: str | None = None
+                    ) -> ValidationError:
+        """Bundle ``errors`` into one exception whose message lists the first ``limit``.
+
+        ``what`` names what was validated ("N problem(s) in the parameters; …"); without it
+        the message reads "N problem(s) found; …".
+        """
         lines = [str(e) for e in errors[:limit]]
         more = len(errors) - limit
         if more > 0:
             lines.append(f"... and {more} more")
         first = errors[0] if errors else None
         exc = cls(
-            f"{len(errors)} problem(s) found; {consequence}:\n  - " + "\n  - ".join(lines),
+            f"{len(errors)} problem(s) {'in ' + what if what else 'found'}; {consequence}:\n  - "
+            + "\n  - ".join(lines),
             file=first.file if first else None,
         )
         exc.errors = list(errors)
@@ -185,3 +194,71 @@ class ValidationError(RegionetError, ValueError):
         out = super().to_dict()
         out["errors"] = [e.to_dict() for e in self.errors]
         return out
+
+
+class ErrorCollector:
+    """Collects every problem of a batch while validating it, then raises them once.
+
+    One collector serves every reader that must report *all* problems at once (case files,
+    imports, parameters, scenarios, economy assumptions) instead of stopping at the first.
+
+    Args:
+        what: what is being validated, for the message ("the parameters"); None for the
+            import style "N problem(s) found; nothing was written".
+        consequence: what the caller did not do because of the problems.
+        wrap_single: raise a single problem wrapped in a :class:`ValidationError` (True) or as
+            itself (False, so that a lone bad value keeps its own exception type).
+        limit: problems listed in the message (all are kept in ``errors``).
+
+    Examples:
+        >>> c = ErrorCollector("the parameters", consequence="nothing was loaded")
+        >>> c.fail("bad status", field="r.status", value="guess", expected="verified")
+        >>> with c.catching():
+        ...     raise UnknownReferenceError("unknown parameter", value="r.x")
+        >>> len(c), bool(c)
+        (2, True)
+        >>> c.raise_if_any()
+        Traceback (most recent call last):
+        ...
+        regionet.core.errors.ValidationError: 2 problem(s) in the parameters; nothing was loaded:
+          - field 'r.status', value 'guess': bad status (expected verified)
+          - value 'r.x': unknown parameter
+    """
+
+    def __init__(self, what: str | None = None, *, consequence: str = "nothing was written",
+                 wrap_single: bool = True, limit: int = 20) -> None:
+        self.what, self.consequence = what, consequence
+        self.wrap_single, self.limit = wrap_single, limit
+        self.errors: list[RegionetError] = []
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def add(self, error: RegionetError) -> None:
+        """Keep ``error``."""
+        self.errors.append(error)
+
+    def fail(self, message: str, *, kind: type[RegionetError] | None = None,
+             **fields: Any) -> None:
+        """Keep a new error of ``kind`` (default :class:`InvalidValueError`) with ``fields``."""
+        self.errors.append((kind or InvalidValueError)(message, **fields))
+
+    @contextmanager
+    def catching(self) -> Iterator[None]:
+        """Keep a :class:`RegionetError` raised inside the block instead of propagating it."""
+        try:
+            yield
+        except RegionetError as err:
+            self.errors.append(err)
+
+    def raise_if_any(self) -> None:
+        """Raise nothing, or the problems: one :class:`ValidationError` listing all of them."""
+        if not self.errors:
+            return
+        if len(self.errors) == 1 and not self.wrap_single:
+            raise self.errors[0]
+        raise ValidationError.from_errors(self.errors, self.limit, self.consequence,
+                                          what=self.what)

@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from regionet.core.errors import DataFileError, InvalidValueError
-from regionet.engines.fiscal.economy import Economy
-from regionet.engines.fiscal.economy_assumptions import EconomyAssumptions, parse_assumptions
-from regionet.engines.fiscal.establishments import FACTORS, from_frames
-from regionet.engines.fiscal.inputs import TAX_KEYS, FiscalInputs, RegionTable
-from regionet.engines.fiscal.parameters import read_yaml
+from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
+from regionet.engines.economy.economy import Economy
+from regionet.engines.fiscal.inputs.establishments import FACTORS, from_frames
+from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
+from regionet.engines.fiscal.law.files import read_yaml
 from regionet.io.casefiles import case_directory
 
 __all__ = [

@@ -15,24 +15,25 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
-from regionet.engines.fiscal.attribution import RULES
-from regionet.engines.fiscal.economy import Economy
-from regionet.engines.fiscal.establishments import from_frames
-from regionet.engines.fiscal.explain import Explanation, explain
-from regionet.engines.fiscal.inputs import FiscalInputs
-from regionet.engines.fiscal.outputs import winners_losers
-from regionet.engines.fiscal.parameters import ParameterTree, load_parameters
-from regionet.engines.fiscal.pipeline import RULE_NAMES, FiscalResult, YearResult, run_years
-from regionet.engines.fiscal.pipeline import run_year as engine_run_year
-from regionet.engines.fiscal.scenarios import Scenario, load_scenario, scenario_from_mapping
+from regionet.engines.economy.economy import Economy
+from regionet.engines.fiscal.inputs.establishments import from_frames
+from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs
+from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.scenarios import Scenario, load_scenario, scenario_from_mapping
+from regionet.engines.fiscal.rules.attribution import RULES
+from regionet.engines.fiscal.run.explain import Explanation, explain
+from regionet.engines.fiscal.run.outputs import winners_losers
+from regionet.engines.fiscal.run.pipeline import RULE_NAMES, FiscalResult, YearResult, run_years
+from regionet.engines.fiscal.run.pipeline import run_year as engine_run_year
 from regionet.io.casefiles import case_directory
 from regionet.io.economy_files import load_economy, read_fiscal_inputs
+from regionet.services.cache import memo
 
 __all__ = [
     "YEARS",
@@ -50,13 +51,13 @@ YEARS = range(1992, 2011)
 
 
 def parameters(case: str | Path = "russia-1990s") -> ParameterTree:
-    """Return the case's parameter tree (parsed once per process)."""
-    return load_parameters(case_directory(case) / "parameters")
+    """Return the case's parameter tree (parsed once per process: bundled files never change)."""
+    folder = case_directory(case) / "parameters"
+    return memo("parameters", ("bundled", str(folder), 0), lambda: load_parameters(folder))
 
 
-@lru_cache(maxsize=4)
 def _economy(case: str, seed: int | None) -> Economy:
-    return load_economy(case, seed=seed)
+    return memo("economy", ("bundled", case, 0, seed), lambda: load_economy(case, seed=seed))
 
 
 def fiscal_inputs(year: int, *, case: str = "russia-1990s", regions: Path | None = None,
@@ -184,7 +185,7 @@ def explain_number(year: int, region: str, quantity: str, *, scenario: str | Pat
 
 def write_fiscal_result(result: YearResult, out: Path, fmt: str = "csv") -> list[Path]:
     """Write a year's per-region results, national totals and flow matrix to ``out``."""
-    from regionet.engines.fiscal.outputs import donors_recipients, flow_matrix
+    from regionet.engines.fiscal.run.outputs import donors_recipients, flow_matrix
 
     out.mkdir(parents=True, exist_ok=True)
     tables = {

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from regionet.engines.fiscal.inequality import inequality_before_after
-from regionet.engines.fiscal.outputs import donor_counts, donors_recipients, winners_losers
+from regionet.engines.fiscal.run.inequality import inequality_before_after
+from regionet.engines.fiscal.run.outputs import donor_counts, donors_recipients, winners_losers
 from regionet.io.economy_files import read_calibration_targets
 from regionet.services.fiscal import YEARS, run_fiscal_series, run_fiscal_year
 

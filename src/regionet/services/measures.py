@@ -148,7 +148,7 @@ def _per_capita(column: str) -> Callable[[pd.DataFrame], pd.Series]:
 
 def _donor(definition: str) -> Callable[[pd.DataFrame], pd.Series]:
     def compute(frame: pd.DataFrame) -> pd.Series:
-        from regionet.engines.fiscal.outputs import donors_recipients
+        from regionet.engines.fiscal.run.outputs import donors_recipients
 
         table = donors_recipients(frame, definition)
         return (table["status"] == "donor").astype(np.float64).set_axis(frame.index)

@@ -18,14 +18,14 @@ from regionet.core.errors import (
     UnknownActorError,
     UnknownReferenceError,
 )
-from regionet.engines.fiscal.attribution import (
+from regionet.engines.fiscal.inputs.establishments import Establishments, Firms, from_frames
+from regionet.engines.fiscal.rules.attribution import (
     RULES,
     attribute,
     attribute_by_establishment,
     operation,
 )
-from regionet.engines.fiscal.establishments import Establishments, Firms, from_frames
-from regionet.engines.fiscal.shares import mean_of_shares
+from regionet.engines.fiscal.rules.shares import mean_of_shares
 
 # A federation of 4 regions, rows deliberately not in firm order.
 #

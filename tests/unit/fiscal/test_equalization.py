@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError
-from regionet.engines.fiscal.equalization import (
+from regionet.engines.fiscal.rules.equalization import (
     METHODS,
     EqualizationInputs,
     allocate,

@@ -17,13 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regionet.cases
-from regionet.engines.fiscal.equalization import EqualizationInputs, two_stage
-from regionet.engines.fiscal.establishments import FACTORS, Establishments, Firms
-from regionet.engines.fiscal.inputs import TAX_KEYS, FiscalInputs, RegionTable
-from regionet.engines.fiscal.outputs import flow_matrix
-from regionet.engines.fiscal.parameters import ParameterTree, load_parameters
-from regionet.engines.fiscal.pipeline import RULE_NAMES, SPLITS, run_year, tax_column
-from regionet.engines.fiscal.scenarios import Scenario, scenario_from_mapping
+from regionet.engines.fiscal.inputs.establishments import FACTORS, Establishments, Firms
+from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
+from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.scenarios import Scenario, scenario_from_mapping
+from regionet.engines.fiscal.rules.equalization import EqualizationInputs, two_stage
+from regionet.engines.fiscal.run.outputs import flow_matrix
+from regionet.engines.fiscal.run.pipeline import RULE_NAMES, SPLITS, run_year, tax_column
 
 TREE: ParameterTree = load_parameters(Path(regionet.cases.__file__).parent / "russia_1990s"
                                       / "parameters")

@@ -11,19 +11,20 @@ import pytest
 
 import regionet.cases
 from regionet.core.errors import InvalidValueError, UnknownReferenceError
-from regionet.engines.fiscal.establishments import from_frames
-from regionet.engines.fiscal.inequality import inequality, inequality_before_after, lorenz
-from regionet.engines.fiscal.inputs import FiscalInputs, RegionTable
-from regionet.engines.fiscal.outputs import (
+from regionet.engines.fiscal.inputs.establishments import from_frames
+from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
+from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.scenarios import scenario_from_mapping
+from regionet.engines.fiscal.run.inequality import inequality, inequality_before_after, lorenz
+from regionet.engines.fiscal.run.outputs import (
     DONOR_DEFINITIONS,
     donor_counts,
     donors_recipients,
     flow_matrix,
     winners_losers,
 )
-from regionet.engines.fiscal.parameters import ParameterTree, load_parameters
-from regionet.engines.fiscal.pipeline import RULE_NAMES, YearResult, run_year, run_years
-from regionet.engines.fiscal.scenarios import scenario_from_mapping
+from regionet.engines.fiscal.run.pipeline import RULE_NAMES, YearResult, run_year, run_years
 
 CASE = Path(regionet.cases.__file__).parent / "russia_1990s"
 IDS = ("MOW", "TYU", "KHM", "PSK", "DAG")

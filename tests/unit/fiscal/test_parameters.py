@@ -18,14 +18,9 @@ from regionet.core.errors import (
     UnknownReferenceError,
     ValidationError,
 )
-from regionet.engines.fiscal.parameters import (
-    STATUSES,
-    ParameterTree,
-    ParameterValue,
-    load_parameters,
-    markdown_table,
-    parse_parameters,
-)
+from regionet.engines.fiscal.law.files import load_parameters, parse_parameters
+from regionet.engines.fiscal.law.parameters import ParameterTree, markdown_table
+from regionet.engines.fiscal.law.values import STATUSES, ParameterValue
 
 CASE = Path(regionet.cases.__file__).parent / "russia_1990s"
 PARAMETERS = CASE / "parameters"
@@ -212,10 +207,13 @@ def test_values_are_float64_numbers_or_names(tree: ParameterTree) -> None:
 
 # --- loading, caching and validation -------------------------------------------------------
 
-def test_cached_loader_returns_the_same_object() -> None:
-    assert load_parameters(PARAMETERS) is load_parameters(str(PARAMETERS / ".." / "parameters"))
-    fresh = parse_parameters(PARAMETERS)
-    assert fresh == load_parameters(PARAMETERS) and fresh is not load_parameters(PARAMETERS)
+def test_loader_resolves_the_directory_and_reads_afresh() -> None:
+    # The engine keeps no cache (the services' revision-keyed cache does): two loads are equal
+    # trees but distinct objects, whatever spelling of the path.
+    first = load_parameters(PARAMETERS)
+    second = load_parameters(str(PARAMETERS / ".." / "parameters"))
+    assert first == second == parse_parameters(PARAMETERS) and first is not second
+    assert first.source == str(PARAMETERS.resolve())
 
 
 def test_bad_yaml_names_the_file(tmp_path: Path) -> None:

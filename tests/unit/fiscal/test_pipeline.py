@@ -11,24 +11,25 @@ import pytest
 
 import regionet.cases
 from regionet.core.errors import InvalidValueError, UnknownActorError, UnknownReferenceError
-from regionet.engines.fiscal.annual import annual_average, in_force
-from regionet.engines.fiscal.establishments import from_frames
-from regionet.engines.fiscal.explain import explain
-from regionet.engines.fiscal.inputs import FiscalInputs, RegionTable
-from regionet.engines.fiscal.parameters import ParameterTree, load_parameters
-from regionet.engines.fiscal.pipeline import (
+from regionet.engines.fiscal.inputs.establishments import from_frames
+from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
+from regionet.engines.fiscal.law.annual import annual_average, in_force
+from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.scenarios import (
+    Scenario,
+    list_scenarios,
+    load_scenario,
+    scenario_from_mapping,
+)
+from regionet.engines.fiscal.run.explain import explain
+from regionet.engines.fiscal.run.pipeline import (
     COLUMNS,
     RULE_NAMES,
     FiscalResult,
     YearResult,
     run_year,
     run_years,
-)
-from regionet.engines.fiscal.scenarios import (
-    Scenario,
-    list_scenarios,
-    load_scenario,
-    scenario_from_mapping,
 )
 
 CASE = Path(regionet.cases.__file__).parent / "russia_1990s"

@@ -18,8 +18,9 @@ from regionet.core.errors import (
     UnknownReferenceError,
     ValidationError,
 )
-from regionet.engines.fiscal.parameters import ParameterTree, load_parameters
-from regionet.engines.fiscal.scenarios import (
+from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.scenarios import (
     Scenario,
     apply,
     list_scenarios,

@@ -4,7 +4,7 @@ The fiscal service (:mod:`regionet.services.fiscal`) accepts a scenario *name or
 HTTP only the case's bundled scenario names are accepted (a client must not make the server
 read files). A posted reform (rule, equalization method, parameter overrides) is composed
 onto the chosen scenario and validated with
-:func:`~regionet.engines.fiscal.scenarios.scenario_from_mapping` before it is run.
+:func:`~regionet.engines.fiscal.law.scenarios.scenario_from_mapping` before it is run.
 
 Runs are cached per process with :func:`functools.lru_cache` (bounded): a year by
 (year, scenario, rule, equalization, overrides), a 1992–2010 series by scenario. Fiscal inputs
@@ -31,9 +31,9 @@ from regionet.core.errors import (
     UnknownReferenceError,
     did_you_mean,
 )
-from regionet.engines.fiscal.pipeline import COLUMNS, RULE_NAMES, FiscalResult, YearResult
-from regionet.engines.fiscal.pipeline import run_year as engine_run_year
-from regionet.engines.fiscal.scenarios import Scenario, list_scenarios, scenario_from_mapping
+from regionet.engines.fiscal.law.scenarios import Scenario, list_scenarios, scenario_from_mapping
+from regionet.engines.fiscal.run.pipeline import COLUMNS, RULE_NAMES, FiscalResult, YearResult
+from regionet.engines.fiscal.run.pipeline import run_year as engine_run_year
 from regionet.interfaces.api.schemas import finite, json_safe
 from regionet.io.casefiles import case_directory
 from regionet.services.fiscal import (

@@ -197,7 +197,7 @@ def lorenz_chart(before: npt.ArrayLike, after: npt.ArrayLike,
 
     Regions are ordered by the value; each counts by its weight (population), so the curve
     is the share of all revenue held by the poorest share of residents. The Gini index of
-    each curve is in the legend (:func:`regionet.engines.fiscal.inequality.inequality`).
+    each curve is in the legend (:func:`regionet.engines.fiscal.run.inequality.inequality`).
 
     Args:
         before: per-capita values before transfers, one per region.
@@ -208,7 +208,7 @@ def lorenz_chart(before: npt.ArrayLike, after: npt.ArrayLike,
         source_note: the source line at the bottom.
         illustrative: add the "ILLUSTRATIVE" label and watermark.
     """
-    from regionet.engines.fiscal.inequality import inequality, lorenz
+    from regionet.engines.fiscal.run.inequality import inequality, lorenz
 
     fig = new_figure(6.5, 6.0)
     ax = _layout(fig, footer_lines(source_note, illustrative=illustrative))
@@ -277,7 +277,7 @@ def bars_chart(values: Mapping[str, float], *, title: str, unit: str,
 
     Args:
         values: region id → value (e.g. the ``difference`` of
-            :func:`regionet.engines.fiscal.outputs.winners_losers`).
+            :func:`regionet.engines.fiscal.run.outputs.winners_losers`).
         title: the figure's title.
         unit: the unit of the values; the axis reads "xlabel (unit)".
         xlabel: what the values are.

@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
-from regionet.engines.fiscal.establishments import Establishments, Firms
+from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
 
 __all__ = ["TAX_KEYS", "FiscalInputs", "RegionTable"]
 

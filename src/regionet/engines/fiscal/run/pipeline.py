@@ -1,7 +1,7 @@
 """The fiscal pipeline: attribute → collect → split → transfers → outputs, for one year or many.
 
 Parameters are looked up for year ``Y`` under the date convention of
-:mod:`regionet.engines.fiscal.annual`: numeric rates and shares are time-weighted annual
+:mod:`regionet.engines.fiscal.law.annual`: numeric rates and shares are time-weighted annual
 averages; names (rules, methods) and published annual amounts are the values in force on 1 July.
 
 Steps for year ``Y`` (arrays over regions; no Python loop over establishments):
@@ -15,7 +15,7 @@ Steps for year ``Y`` (arrays over regions; no Python loop over establishments):
 3. collection: every amount is multiplied by the collection efficiency of the region where it
    is paid (``collection.efficiency``, or a per-region override);
 4. equalization: the fund ``F`` (share × base, or the published total) allocated by the year's
-   method (:mod:`regionet.engines.fiscal.equalization`);
+   method (:mod:`regionet.engines.fiscal.rules.equalization`);
 5. outputs: one row per region (:data:`COLUMNS`) and national totals (:class:`YearResult`).
 
 Examples:
@@ -38,14 +38,19 @@ import numpy.typing as npt
 import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownActorError, UnknownReferenceError
-from regionet.engines.fiscal.annual import AnnualValue, YearParameters
-from regionet.engines.fiscal.attribution import RULES, Rule, attribute
-from regionet.engines.fiscal.equalization import METHODS, Allocation, EqualizationInputs, allocate
-from regionet.engines.fiscal.establishments import Establishments, FloatArray
-from regionet.engines.fiscal.inputs import TAX_KEYS, FiscalInputs, RegionTable
-from regionet.engines.fiscal.parameters import ParameterTree
-from regionet.engines.fiscal.scenarios import Scenario, apply
-from regionet.engines.fiscal.shares import Shares, mean_of_shares
+from regionet.engines.fiscal.inputs.establishments import Establishments, FloatArray
+from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
+from regionet.engines.fiscal.law.annual import AnnualValue, YearParameters
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.scenarios import Scenario, apply
+from regionet.engines.fiscal.rules.attribution import RULES, Rule, attribute
+from regionet.engines.fiscal.rules.equalization import (
+    METHODS,
+    Allocation,
+    EqualizationInputs,
+    allocate,
+)
+from regionet.engines.fiscal.rules.shares import Shares, mean_of_shares
 
 __all__ = [
     "COLUMNS", "HYDROCARBONS", "MISSING_SPLIT", "OKRUG", "RULE_NAMES", "SPLITS", "WHOLLY",
@@ -305,8 +310,8 @@ def run_year(inputs: FiscalInputs, tree: ParameterTree, *, scenario: Scenario | 
     Examples:
         >>> from pathlib import Path
         >>> import regionet.cases
-        >>> from regionet.engines.fiscal.establishments import Establishments, Firms
-        >>> from regionet.engines.fiscal.parameters import load_parameters
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
+        >>> from regionet.engines.fiscal.law.files import load_parameters
         >>> tree = load_parameters(Path(regionet.cases.__file__).parent / "russia_1990s"
         ...                        / "parameters")
         >>> est = Establishments(firm=[0], region=[1], headcount=[1], payroll=[1], assets=[1],

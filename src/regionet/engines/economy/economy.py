@@ -27,7 +27,7 @@ The algorithm (details and the constants: ``docs/economy.md``):
 
 Examples:
     >>> import pandas as pd
-    >>> from regionet.engines.fiscal.economy_assumptions import parse_assumptions
+    >>> from regionet.engines.economy.assumptions import parse_assumptions
     >>> subjects = pd.DataFrame({"id": ["RU-B", "RU-A"], "economic_region": ["X", "Y"]})
     >>> population = pd.DataFrame({"region": ["RU-A", "RU-B"], "year": [1999, 1999],
     ...                            "population": [1e6, 2e6]})
@@ -48,8 +48,8 @@ import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownActorError, did_you_mean
 from regionet.core.rng import make_rng
-from regionet.engines.fiscal.economy_assumptions import EconomyAssumptions, parse_assumptions
-from regionet.engines.fiscal.economy_firms import (
+from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
+from regionet.engines.economy.firms import (
     CompanyRow,
     SyntheticFirms,
     YearFirms,
@@ -57,8 +57,8 @@ from regionet.engines.fiscal.economy_firms import (
     company_rows,
     firms_for_year,
 )
-from regionet.engines.fiscal.establishments import FloatArray
-from regionet.engines.fiscal.inputs import TAX_KEYS, FiscalInputs, RegionTable
+from regionet.engines.fiscal.inputs.establishments import FloatArray
+from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
 
 __all__ = [
     "COMPONENTS",
@@ -85,7 +85,7 @@ class Economy:
     """The illustrative economy for one seed: structure drawn once, years built on demand.
 
     Args:
-        assumptions: the constants (:func:`~regionet.engines.fiscal.economy_assumptions.
+        assumptions: the constants (:func:`~regionet.engines.economy.assumptions.
             parse_assumptions`).
         population: columns ``region, year, population`` (``source``, ``status`` optional,
             quoted in the provenance); every region of ``subjects`` in every year used.
@@ -286,7 +286,7 @@ class Economy:
                  else f"assumed: {scale.basis(year)} of the anchors")
         tuned = ", ".join(sorted({c.path.split("[")[0] for c in a.calibrated()}))
         return {
-            "economy": f"ILLUSTRATIVE economy (regionet.engines.fiscal.economy, seed "
+            "economy": f"ILLUSTRATIVE economy (regionet.engines.economy.economy, seed "
                        f"{self.seed}); not data: no regional GDP, tax or transfer data were found",
             "regions": f"{len(self.ids)} subjects of 1999 kept separate in every year",
             "units": "million RUB of the year, new-ruble equivalents (1 new = 1000 old rubles "

@@ -1,6 +1,6 @@
 """Constants of the illustrative economy: parsed, validated and typed from a plain mapping.
 
-The generator (:mod:`regionet.engines.fiscal.economy`) reads every constant from one mapping
+The generator (:mod:`regionet.engines.economy.economy`) reads every constant from one mapping
 (the bundled case keeps it in ``cases/russia_1990s/economy/assumptions.yaml``; the io layer
 parses the YAML and passes the mapping in). Two entry forms:
 
@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from regionet.core.errors import (
+    ErrorCollector,
     InvalidValueError,
-    RegionetError,
     UnknownReferenceError,
     did_you_mean,
 )
-from regionet.engines.fiscal.parameters import STATUSES, raise_collected
+from regionet.engines.fiscal.law.values import STATUSES
 
 __all__ = ["INTERPOLATIONS", "Constant", "EconomyAssumptions", "Series", "markdown_table",
            "parse_assumptions"]
@@ -225,11 +225,12 @@ class _Parser:
     def __init__(self) -> None:
         self.constants: dict[str, Constant] = {}
         self.series: dict[str, Series] = {}
-        self.errors: list[RegionetError] = []
+        self.errors = ErrorCollector("the economy assumptions",
+                                     consequence="nothing was loaded", wrap_single=False)
 
     def fail(self, message: str, path: str, value: object = None,
              expected: str | None = None) -> None:
-        self.errors.append(InvalidValueError(message, file="economy assumptions", field=path,
+        self.errors.add(InvalidValueError(message, file="economy assumptions", field=path,
                                              value=value, expected=expected))
 
     def node(self, data: object, path: str) -> None:
@@ -358,5 +359,5 @@ def parse_assumptions(data: Mapping[str, object]) -> EconomyAssumptions:
     """
     parser = _Parser()
     parser.node(data, "")
-    raise_collected(parser.errors, "the economy assumptions")
+    parser.errors.raise_if_any()
     return EconomyAssumptions(parser.constants, parser.series)

@@ -1,10 +1,10 @@
 """Explain one number: the steps, inputs, parameters and rules behind a region's value.
 
 :func:`explain` rebuilds a quantity of the per-region output (a column of
-:data:`~regionet.engines.fiscal.pipeline.COLUMNS`) from the inputs and the year's parameters,
+:data:`~regionet.engines.fiscal.run.pipeline.COLUMNS`) from the inputs and the year's parameters,
 step by step: each :class:`Step` gives the formula in words, the inputs with their values, the
 parameters with value, reference and status (as resolved under the date convention, see
-:mod:`regionet.engines.fiscal.annual`) and the rule used. Steps come in dependency order, and
+:mod:`regionet.engines.fiscal.law.annual`) and the rule used. Steps come in dependency order, and
 the last one is the quantity: its value equals the pipeline's number (tested).
 
 Examples:
@@ -24,11 +24,12 @@ from typing import Any
 import numpy as np
 
 from regionet.core.errors import InvalidValueError, UnknownActorError, UnknownReferenceError
-from regionet.engines.fiscal.annual import AnnualValue
-from regionet.engines.fiscal.attribution import attribute_by_establishment
-from regionet.engines.fiscal.inputs import TAX_KEYS, FiscalInputs
-from regionet.engines.fiscal.parameters import ParameterTree
-from regionet.engines.fiscal.pipeline import (
+from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs
+from regionet.engines.fiscal.law.annual import AnnualValue
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.scenarios import Scenario
+from regionet.engines.fiscal.rules.attribution import attribute_by_establishment
+from regionet.engines.fiscal.run.pipeline import (
     COLUMNS,
     HYDROCARBONS,
     OKRUG,
@@ -40,7 +41,6 @@ from regionet.engines.fiscal.pipeline import (
     run_year,
     tax_column,
 )
-from regionet.engines.fiscal.scenarios import Scenario
 
 __all__ = ["Explanation", "Step", "explain"]
 
@@ -389,7 +389,7 @@ def explain(source: YearResult | FiscalResult | FiscalInputs, region: str, quant
         year: the year, for a multi-year result.
         tree: the parameters, when ``source`` is inputs.
         scenario: the scenario, when ``source`` is inputs.
-        **options: passed to :func:`~regionet.engines.fiscal.pipeline.run_year`.
+        **options: passed to :func:`~regionet.engines.fiscal.run.pipeline.run_year`.
 
     Raises:
         UnknownActorError: unknown region. UnknownReferenceError: unknown quantity or year.

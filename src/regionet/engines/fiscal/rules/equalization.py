@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
-from regionet.engines.fiscal.establishments import FloatArray
+from regionet.engines.fiscal.inputs.establishments import FloatArray
 
 __all__ = [
     "METHODS",

@@ -1,8 +1,8 @@
 """Outputs of the fiscal pipeline: donors and recipients, the flow matrix, winners and losers.
 
-Inequality measures and Lorenz curves are in :mod:`regionet.engines.fiscal.inequality`.
-Functions take a :class:`~regionet.engines.fiscal.pipeline.YearResult`, a
-:class:`~regionet.engines.fiscal.pipeline.FiscalResult` (all years) or the per-region frame.
+Inequality measures and Lorenz curves are in :mod:`regionet.engines.fiscal.run.inequality`.
+Functions take a :class:`~regionet.engines.fiscal.run.pipeline.YearResult`, a
+:class:`~regionet.engines.fiscal.run.pipeline.FiscalResult` (all years) or the per-region frame.
 
 Examples:
     >>> frame = pd.DataFrame({"region": ["A", "B"], "year": [1999, 1999],
@@ -26,7 +26,7 @@ import pandas as pd
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 
 if TYPE_CHECKING:
-    from regionet.engines.fiscal.pipeline import FiscalResult, YearResult
+    from regionet.engines.fiscal.run.pipeline import FiscalResult, YearResult
 
 __all__ = ["DONOR_DEFINITIONS", "donor_counts", "donors_recipients", "flow_matrix",
            "winners_losers"]

@@ -27,8 +27,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownActorError, did_you_mean
-from regionet.engines.fiscal.economy_assumptions import EconomyAssumptions
-from regionet.engines.fiscal.establishments import Establishments, Firms, FloatArray, IntArray
+from regionet.engines.economy.assumptions import EconomyAssumptions
+from regionet.engines.fiscal.inputs.establishments import (
+    Establishments,
+    Firms,
+    FloatArray,
+    IntArray,
+)
 
 __all__ = ["ACTIVITY_KEYS", "CompanyRow", "SyntheticFirms", "YearFirms", "build_synthetic",
            "company_rows", "firms_for_year"]

@@ -10,9 +10,9 @@ applies from its date until the next date; ``value: null`` means "no value from 
 number forward. ``status`` is ``verified``, ``partial`` or ``assumed``.
 
 This module knows no law: the Russian case lives in ``regionet/cases/russia_1990s/parameters``.
-Reading and validating the files lives in :mod:`regionet.engines.fiscal.parameter_files`;
-its public names (``parse_parameters``, ``read_yaml``, ``raise_collected``, ``STATUSES``) are
-re-exported here.
+The entries and leaves are in :mod:`.values`; validating a mapping into leaves is
+:mod:`.schema`'s job and reading a directory of YAML files (:func:`~.files.load_parameters`)
+is :mod:`.files`'.
 
 Examples:
     >>> tree = ParameterTree.from_mapping({"tax": {"rate": {
@@ -30,13 +30,10 @@ Examples:
 
 from __future__ import annotations
 
-import functools
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any, Final, TypeAlias, TypeVar, overload
+from typing import Any, Final, TypeVar, overload
 
 from regionet.core.errors import (
     InvalidValueError,
@@ -45,92 +42,20 @@ from regionet.core.errors import (
     did_you_mean,
 )
 from regionet.core.periods import parse_date
-from regionet.engines.fiscal.parameter_files import (
-    STATUSES,
-    parse_mapping,
-    parse_parameters,
-    raise_collected,
-    read_yaml,
+from regionet.engines.fiscal.law.schema import build_leaves
+from regionet.engines.fiscal.law.values import (
+    DateLike,
+    Parameter,
+    ParameterTrace,
+    ParameterValue,
+    Value,
+    format_value,
 )
 
-__all__ = [
-    "STATUSES",
-    "DateLike",
-    "Parameter",
-    "ParameterTrace",
-    "ParameterTree",
-    "ParameterValue",
-    "ParameterView",
-    "Value",
-    "clear_parameter_cache",
-    "load_parameters",
-    "markdown_table",
-    "parse_parameters",
-    "raise_collected",
-    "read_yaml",
-]
+__all__ = ["ParameterTree", "ParameterView", "markdown_table"]
 
-Value: TypeAlias = float | str
-DateLike: TypeAlias = date | str
 _D = TypeVar("_D")
 _MISSING: Final = object()
-
-
-@dataclass(frozen=True)
-class ParameterValue:
-    """One dated entry of a parameter: in force from ``since`` until the next entry."""
-
-    since: date
-    value: Value | None
-    reference: str
-    status: str
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A leaf of the tree: a described, dated series of values sorted by date.
-
-    ``rule_kind`` marks the parameter a scenario's ``rules: {kind: NAME}`` sets.
-    """
-
-    path: str
-    description: str
-    values: tuple[ParameterValue, ...]
-    unit: str | None = None
-    rule_kind: str | None = None
-    file: str | None = None
-
-    @property
-    def is_numeric(self) -> bool:
-        """True if the values are numbers (False for names such as rule names)."""
-        return any(isinstance(v.value, float) for v in self.values)
-
-    def entry(self, day: date) -> ParameterValue | None:
-        """Return the entry in force on ``day``, or None before the first date."""
-        i = bisect_right(self.values, day, key=lambda v: v.since)
-        return self.values[i - 1] if i else None
-
-
-@dataclass(frozen=True)
-class ParameterTrace:
-    """A value with its provenance, for explaining a number."""
-
-    path: str
-    day: date
-    value: Value | None
-    since: date
-    until: date | None
-    reference: str
-    status: str
-    note: str | None
-    description: str
-    unit: str | None
-    file: str | None
-
-    def __str__(self) -> str:
-        return (f"{self.path} = {_fmt(self.value)} on {self.day} "
-                f"(since {self.since}; {self.reference}; {self.status})")
 
 
 def _as_day(when: DateLike) -> date:
@@ -142,7 +67,7 @@ def _as_day(when: DateLike) -> date:
 class ParameterTree:
     """An immutable tree of dated parameters; look values up by dotted path and date.
 
-    Build one with :func:`load_parameters` (cached), :func:`parse_parameters` or
+    Build one with :func:`~.files.load_parameters` or
     :meth:`from_mapping`; derive a changed copy with :meth:`override` (used by scenarios).
     """
 
@@ -163,7 +88,7 @@ class ParameterTree:
         Raises:
             InvalidValueError: or ValidationError (several problems) on malformed data.
         """
-        return parse_mapping(data, file)
+        return cls(*build_leaves(data, file), source=file)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ParameterTree):
@@ -344,31 +269,6 @@ class ParameterView:
         return f"ParameterView({self._prefix or '<root>'!r} on {self.day})"
 
 
-@functools.lru_cache(maxsize=16)
-def _load_cached(root: Path) -> ParameterTree:
-    return parse_parameters(root)
-
-
-def load_parameters(directory: str | Path) -> ParameterTree:
-    """Return the tree under ``directory``, parsed once per resolved path and then cached.
-
-    The tree is immutable, so sharing it is safe; call :func:`clear_parameter_cache` after
-    editing the files in a running process.
-    """
-    return _load_cached(Path(directory).resolve())
-
-
-def clear_parameter_cache() -> None:
-    """Forget every tree cached by :func:`load_parameters`."""
-    _load_cached.cache_clear()
-
-
-def _fmt(value: Value | None) -> str:
-    if value is None:
-        return "null"
-    return format(value, ".15g") if isinstance(value, float) else value
-
-
 def markdown_table(tree: ParameterTree) -> str:
     """Render every dated value as a Markdown table (the table in ``docs/parameters.md``).
 
@@ -384,7 +284,7 @@ def markdown_table(tree: ParameterTree) -> str:
         leaf = tree.parameter(path)
         for i, v in enumerate(leaf.values):
             cells = [f"`{path}`", leaf.description, leaf.unit or ""] if i == 0 else ["", "", ""]
-            cells += [str(v.since), _fmt(v.value), v.status, v.reference, v.note or ""]
+            cells += [str(v.since), format_value(v.value), v.status, v.reference, v.note or ""]
             rows.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ").strip()
                                           for c in cells) + " |")
     return "\n".join(rows)

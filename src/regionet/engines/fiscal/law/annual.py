@@ -15,7 +15,7 @@ and status, so an explanation can cite them. :class:`YearParameters` resolves va
 year and records every one it was asked for.
 
 Examples:
-    >>> from regionet.engines.fiscal.parameters import ParameterTree
+    >>> from regionet.engines.fiscal.law.parameters import ParameterTree
     >>> tree = ParameterTree.from_mapping({
     ...     "rate": {"description": "r", "unit": "/1", "values": {
     ...         "1992-01-01": {"value": 0.13, "reference": "Law 1", "status": "verified"},
@@ -38,7 +38,8 @@ from datetime import date, timedelta
 from typing import Final
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError
-from regionet.engines.fiscal.parameters import ParameterTree, Value
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.values import Value
 
 __all__ = ["AVERAGE", "ON_1_JULY", "AnnualValue", "Piece", "YearParameters", "annual_average",
            "in_force"]
@@ -151,7 +152,7 @@ class YearParameters:
     """Resolve parameters for one year and record every value used (for explanations).
 
     Examples:
-        >>> from regionet.engines.fiscal.parameters import ParameterTree
+        >>> from regionet.engines.fiscal.law.parameters import ParameterTree
         >>> tree = ParameterTree.from_mapping({"x": {"description": "x", "unit": "/1",
         ...     "values": {"2002-01-01": {"value": 1, "reference": "L", "status": "assumed"}}}})
         >>> p = YearParameters(tree, 1999)

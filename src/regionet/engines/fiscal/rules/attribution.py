@@ -5,9 +5,9 @@ registered region); the shares of one firm sum to 1. :func:`attribute` multiplie
 each firm's base (``max(profit, 0)``: a loss attributes nothing) and sums per region, so the
 regional bases add up to the total base (money is conserved up to float64 rounding).
 
-Every rule is a weighted mean of factor shares; :class:`~regionet.engines.fiscal.shares.Shares`
-keeps a rule's result factorised per firm and expands it over the firm-sorted
-establishments in cache-sized chunks (see :mod:`regionet.engines.fiscal.shares`).
+Every rule is a weighted mean of factor shares; :class:`~.shares.Shares` keeps a rule's
+result factorised per firm and expands it over the firm-sorted establishments in cache-sized
+chunks (see :mod:`regionet.engines.fiscal.rules.shares`).
 
 Zero factors, one convention for all rules: a factor whose firm total is 0 drops out of
 that firm's mean and the remaining weights are renormalised (Tax Code art. 288 with no
@@ -19,7 +19,7 @@ The engine knows no law beyond these formulas: rates and which rule applies in w
 are parameters held elsewhere.
 
 Examples:
-    >>> from regionet.engines.fiscal.establishments import Establishments, Firms
+    >>> from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
     >>> est = Establishments(firm=[0, 0], region=[1, 2], headcount=[30, 10],
     ...                      payroll=[200, 200], assets=[100, 300], sales=[0, 0],
     ...                      n_firms=1, n_regions=3)
@@ -39,8 +39,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
-from regionet.engines.fiscal.establishments import Establishments, Firms, FloatArray
-from regionet.engines.fiscal.shares import Shares, first_positive, mean_of_shares
+from regionet.engines.fiscal.inputs.establishments import Establishments, Firms, FloatArray
+from regionet.engines.fiscal.rules.shares import Shares, first_positive, mean_of_shares
 
 __all__ = [
     "RULES",
@@ -75,7 +75,7 @@ def registration(establishments: Establishments) -> Shares:
     with the head office; before Law 64-FZ of 25.04.1995) and the "pure registration" scenario.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0], region=[1], headcount=[5], payroll=[1], assets=[1],
         ...                      sales=[1], n_firms=1, n_regions=2)
         >>> registration(est).head_office.tolist(), registration(est).per_establishment().tolist()
@@ -91,7 +91,7 @@ def operation(establishments: Establishments) -> Shares:
     The "pure operation" scenario of the alternative rules (no statute: a benchmark).
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0, 1, 1], region=[0, 1, 0, 1],
         ...                      headcount=[1, 3, 0, 0], payroll=[9, 9, 1, 4],
         ...                      assets=[0, 0, 0, 0], sales=[0, 0, 0, 0], n_firms=2, n_regions=2)
@@ -111,7 +111,7 @@ def art288(establishments: Establishments, *, labour: str = "headcount") -> Shar
     No. 03-03-06/1/12084); with no labour the property share alone; with neither, registration.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[1, 3],
         ...                      payroll=[1, 1], assets=[0, 0], sales=[0, 0],
         ...                      n_firms=1, n_regions=2)
@@ -135,7 +135,7 @@ def art288_1995(establishments: Establishments, *, labour: str = "headcount") ->
     use :func:`registration` for 1992-1994.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[1, 3],
         ...                      payroll=[0, 0], assets=[3, 1], sales=[0, 0],
         ...                      n_firms=1, n_regions=2)
@@ -154,7 +154,7 @@ def uditpa(establishments: Establishments) -> Shares:
     UDITPA when a factor's denominator is zero.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[0, 0],
         ...                      payroll=[1, 3], assets=[1, 1], sales=[0, 0],
         ...                      n_firms=1, n_regions=2)
@@ -171,7 +171,7 @@ def uditpa_double_sales(establishments: Establishments) -> Shares:
     Zero-total factors are dropped as in :func:`uditpa`.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[0, 0],
         ...                      payroll=[1, 1], assets=[1, 1], sales=[0, 4],
         ...                      n_firms=1, n_regions=2)
@@ -188,7 +188,7 @@ def uditpa_single_sales(establishments: Establishments) -> Shares:
     A firm without sales falls back to registration (the zero-factor convention).
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[9, 9],
         ...                      payroll=[9, 9], assets=[9, 9], sales=[1, 3],
         ...                      n_firms=1, n_regions=2)
@@ -206,7 +206,7 @@ def ccctb(establishments: Establishments) -> Shares:
     the whole labour factor; a factor with a zero total is dropped and the rest renormalised.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[1, 3],
         ...                      payroll=[1, 1], assets=[1, 1], sales=[1, 1],
         ...                      n_firms=1, n_regions=2)
@@ -227,7 +227,7 @@ def canada(establishments: Establishments) -> Shares:
     columns); if one factor's firm total is zero, the other alone.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[0, 0],
         ...                      payroll=[1, 3], assets=[0, 0], sales=[1, 1],
         ...                      n_firms=1, n_regions=2)
@@ -301,7 +301,7 @@ def attribute(
         InvalidValueError: firm counts disagree, ``n_regions`` too small, or a bad option.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments, Firms
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
         >>> est = Establishments(firm=[0, 0], region=[1, 2], headcount=[1, 3], payroll=[1, 1],
         ...                      assets=[0, 0], sales=[3, 1], n_firms=2, n_regions=3)
         >>> firms = Firms(registered_region=[0, 2], profit=[100.0, 50.0], n_regions=3)
@@ -339,7 +339,7 @@ def attribute_by_establishment(
     ``f``'s registered region. Together they sum to ``firms.base.sum()``.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments, Firms
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
         >>> est = Establishments(firm=[0, 0], region=[1, 2], headcount=[1, 3], payroll=[1, 1],
         ...                      assets=[0, 0], sales=[3, 1], n_firms=2, n_regions=3)
         >>> firms = Firms(registered_region=[0, 2], profit=[100.0, 50.0], n_regions=3)

@@ -35,7 +35,7 @@ import pandas as pd
 from regionet.core.errors import InvalidValueError
 
 if TYPE_CHECKING:
-    from regionet.engines.fiscal.pipeline import FiscalResult, YearResult
+    from regionet.engines.fiscal.run.pipeline import FiscalResult, YearResult
 
 __all__ = ["inequality", "inequality_before_after", "lorenz"]
 

@@ -21,7 +21,7 @@ fail loudly with suggestions) and :func:`apply` never mutates the baseline.
 The engine knows no rule names: callers pass them (``rule_names={"attribution": [...]}``).
 
 Examples:
-    >>> from regionet.engines.fiscal.parameters import ParameterTree
+    >>> from regionet.engines.fiscal.law.parameters import ParameterTree
     >>> tree = ParameterTree.from_mapping({
     ...     "efficiency": {"description": "Collection", "unit": "/1", "values": {
     ...         "1992-01-01": {"value": 1.0, "reference": "none", "status": "assumed"}}},
@@ -49,20 +49,16 @@ from typing import Any, Final, TypeAlias
 
 from regionet.core.errors import (
     DataFileError,
+    ErrorCollector,
     InvalidValueError,
     RegionetError,
     UnknownReferenceError,
     did_you_mean,
 )
 from regionet.core.periods import parse_date
-from regionet.engines.fiscal.parameters import (
-    STATUSES,
-    ParameterTree,
-    ParameterValue,
-    Value,
-    raise_collected,
-    read_yaml,
-)
+from regionet.engines.fiscal.law.files import read_yaml
+from regionet.engines.fiscal.law.parameters import ParameterTree
+from regionet.engines.fiscal.law.values import STATUSES, ParameterValue, Value
 
 __all__ = [
     "RuleNames",
@@ -107,12 +103,13 @@ class _Checker:
 
     def __init__(self, tree: ParameterTree, rule_names: RuleNames, source: str | None) -> None:
         self.tree, self.rule_names, self.source = tree, rule_names, source
-        self.errors: list[RegionetError] = []
+        self.errors = ErrorCollector(None, consequence="the scenario was not loaded",
+                                     wrap_single=False)
         self.label = "scenario"
 
     def fail(self, message: str, where: str, value: object = None, expected: str | None = None,
              hint: str | None = None, kind: type[RegionetError] = InvalidValueError) -> None:
-        self.errors.append(kind(message, file=self.source, field=where, value=value,
+        self.errors.add(kind(message, file=self.source, field=where, value=value,
                                 expected=expected, hint=hint))
 
     def text(self, data: Mapping[Any, Any], key: str) -> str:
@@ -249,7 +246,8 @@ def scenario_from_mapping(data: object, tree: ParameterTree, *,
     check.label = name or "?"
     overrides = check.overrides(data.get("overrides"))
     rules = check.rules(data.get("rules"), overrides)
-    raise_collected(check.errors, f"scenario '{name or source}'")
+    check.errors.what = f"scenario '{name or source}'"
+    check.errors.raise_if_any()
     return Scenario(name, description, overrides, rules, source)
 
 

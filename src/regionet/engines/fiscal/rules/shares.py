@@ -9,7 +9,7 @@ over the firm-sorted columns in cache-sized chunks (``np.take`` of the per-firm
 coefficient, multiply, ``np.bincount`` by region) and allocates no full-length temporary.
 
 Examples:
-    >>> from regionet.engines.fiscal.establishments import Establishments
+    >>> from regionet.engines.fiscal.inputs.establishments import Establishments
     >>> est = Establishments(firm=[0, 0, 1], region=[0, 1, 1], headcount=[1, 3, 0],
     ...                      payroll=[0, 0, 0], assets=[1, 1, 0], sales=[0, 0, 0],
     ...                      n_firms=2, n_regions=2)
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from regionet.core.errors import InvalidValueError
-from regionet.engines.fiscal.establishments import Establishments, FloatArray
+from regionet.engines.fiscal.inputs.establishments import Establishments, FloatArray
 
 __all__ = ["MIN_TOTAL", "Groups", "Shares", "first_positive", "mean_of_shares"]
 
@@ -91,7 +91,7 @@ class Shares:
             scale: optional per-firm multiplier (e.g. the firm's base, to get money).
 
         Examples:
-            >>> from regionet.engines.fiscal.establishments import Establishments
+            >>> from regionet.engines.fiscal.inputs.establishments import Establishments
             >>> est = Establishments(firm=[0, 0], region=[1, 0], headcount=[1, 3],
             ...                      payroll=[0, 0], assets=[0, 0], sales=[0, 0],
             ...                      n_firms=1, n_regions=2)
@@ -115,7 +115,7 @@ class Shares:
         The head-office shares are not included.
 
         Examples:
-            >>> from regionet.engines.fiscal.establishments import Establishments
+            >>> from regionet.engines.fiscal.inputs.establishments import Establishments
             >>> est = Establishments(firm=[0, 0], region=[1, 0], headcount=[1, 3],
             ...                      payroll=[0, 0], assets=[0, 0], sales=[0, 0],
             ...                      n_firms=1, n_regions=2)
@@ -151,7 +151,7 @@ def mean_of_shares(establishments: Establishments, groups: Groups) -> Shares:
             weigh 0 keeps its base at the head office.
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[1, 3],
         ...                      payroll=[0, 0], assets=[1, 3], sales=[2, 2],
         ...                      n_firms=1, n_regions=2)
@@ -216,7 +216,7 @@ def first_positive(establishments: Establishments, factors: Sequence[str]) -> Sh
     """Shares by the first of ``factors`` whose firm total is positive (else head office).
 
     Examples:
-        >>> from regionet.engines.fiscal.establishments import Establishments
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
         >>> est = Establishments(firm=[0, 1], region=[0, 1], headcount=[0, 0],
         ...                      payroll=[2, 0], assets=[0, 0], sales=[0, 0],
         ...                      n_firms=2, n_regions=2)
