@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from regionet.io.casefiles import load_case_uncached
+from regionet.io.casefiles import load_case
 from regionet.io.exports import export_case
 from regionet.model.case import Case
 from regionet.storage.workspace import Workspace
@@ -12,7 +12,7 @@ from regionet.storage.workspace import Workspace
 
 @pytest.fixture(scope="module")
 def case() -> Case:
-    return load_case_uncached("russia-1990s")
+    return load_case("russia-1990s")
 
 
 def assert_same_case(a: Case, b: Case) -> None:
@@ -59,7 +59,7 @@ def test_every_record_is_sourced_with_existing_documents(case):
 
 def test_csv_export_round_trips(case, tmp_path: Path):
     export_case(case, "csv", tmp_path)
-    assert_same_case(load_case_uncached(tmp_path), case)
+    assert_same_case(load_case(tmp_path), case)
 
 
 def test_workspace_round_trips(case, tmp_path: Path):

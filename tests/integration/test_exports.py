@@ -13,7 +13,7 @@ import pytest
 from regionet.core.errors import DataFileError, InvalidValueError, UnknownReferenceError
 from regionet.core.ids import ActorId
 from regionet.engines.network.graphs import tie_graph
-from regionet.io.casefiles import case_directory, load_case_uncached
+from regionet.io.casefiles import case_directory, load_case
 from regionet.io.exports import export_case
 from regionet.model.case import Case
 from regionet.model.vocab import Vocabulary
@@ -97,7 +97,7 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def case(folder: Path) -> Case:
-    return load_case_uncached(folder)
+    return load_case(folder)
 
 
 def assert_same_records(got: Case, want: Case) -> None:
@@ -122,7 +122,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def test_csv_export_is_a_case_folder_that_loads_back_equal(case: Case, tmp_path: Path) -> None:
     paths = export_case(case, "csv", tmp_path / "out")
     assert all(p.is_file() for p in paths)
-    again = load_case_uncached(tmp_path / "out")
+    again = load_case(tmp_path / "out")
     assert_same_records(again, case)
     assert again.attributes == case.attributes
     assert (again.id, again.title, again.federation, again.credits) == (

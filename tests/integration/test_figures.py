@@ -32,7 +32,10 @@ from regionet.io.casefiles import load_case
 from regionet.io.geojson import read_places
 from regionet.model.actors import ActorKind
 from regionet.services.fiscal import run_fiscal_year
+from regionet.services.case_source import CaseSource
 from regionet.services.measures import measure_values
+
+SRC = CaseSource.bundled()
 
 SOURCE = "Source: regionet tests"
 
@@ -54,7 +57,7 @@ def footer(fig: Figure, gid: str) -> str:
 
 @pytest.fixture(scope="module")
 def population_map() -> Figure:
-    return choropleth(measure_values("population"), title="Population, 1 January 1999",
+    return choropleth(measure_values(SRC, "population"), title="Population, 1 January 1999",
                       unit="persons", source_note=SOURCE, label="Population")
 
 
@@ -82,7 +85,7 @@ def test_choropleth_marks_merged_units(population_map: Figure) -> None:
 
 
 def test_choropleth_categories_and_illustrative() -> None:
-    fig = choropleth(measure_values("donor_net_contributor", year=1999), title="Donors",
+    fig = choropleth(measure_values(SRC, "donor_net_contributor", year=1999), title="Donors",
                      unit="1 = donor", source_note=SOURCE, illustrative=True,
                      categories={1.0: "donor", 0.0: "not a donor"})
     assert len(fig.axes) == 1  # a legend, no colour bar
@@ -147,7 +150,7 @@ def test_tie_map_unknown_level() -> None:
 
 
 def test_charts() -> None:
-    regions = run_fiscal_year(1999).regions
+    regions = run_fiscal_year(SRC, 1999).regions
     lorenz = lorenz_chart(regions["revenue_regional_per_capita"], regions["total_per_capita"],
                           regions["population"], source_note=SOURCE, illustrative=True)
     ax = lorenz.axes[0]

@@ -5,12 +5,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from regionet.services.case_source import CaseSource
 from regionet.services.fiscal_summary import fiscal_section
 
 
 @pytest.fixture(scope="module")
 def section(tmp_path_factory: pytest.TempPathFactory):
-    return fiscal_section(tmp_path_factory.mktemp("run"))
+    return fiscal_section(CaseSource.bundled(), tmp_path_factory.mktemp("run"))
 
 
 def test_calibration_rows_are_all_within_the_published_tolerance(section):

@@ -13,7 +13,10 @@ from regionet.engines.fiscal.run.outputs import donors_recipients
 from regionet.io.casefiles import load_case
 from regionet.model.case import Case
 from regionet.services.fiscal import run_fiscal_year
+from regionet.services.case_source import CaseSource
 from regionet.services.measures import MEASURES, measure_values, subjects_geojson
+
+SRC = CaseSource.bundled()
 
 TIE_FILTERS = {
     "ties_total": (None, None),
@@ -53,7 +56,7 @@ def test_catalogue() -> None:
 
 @pytest.mark.parametrize("name", sorted(MEASURES))
 def test_every_measure_gives_89_finite_values(name: str, members: list[str]) -> None:
-    values = measure_values(name, year=1999)
+    values = measure_values(SRC, name, year=1999)
     assert list(values) == members and len(values) == 89
     assert all(isinstance(v, float) and math.isfinite(v) for v in values.values())
 
@@ -62,7 +65,7 @@ def test_every_measure_gives_89_finite_values(name: str, members: list[str]) -> 
 @pytest.mark.parametrize("year", [None, 1992, 1998, 2005])
 def test_tie_counts_match_select_ties(name: str, year: int | None, case: Case) -> None:
     level, sublevel = TIE_FILTERS[name]
-    values = measure_values(name, year=year, case=case)
+    values = measure_values(SRC, name, year=year)
     for subject, value in values.items():
         expected = len(case.select_ties(level=level, sublevel=sublevel, actor=subject,
                                         year=year))
@@ -72,24 +75,24 @@ def test_tie_counts_match_select_ties(name: str, year: int | None, case: Case) -
 def test_undated_ties_count_in_any_year(case: Case) -> None:
     undated = [t for t in case.select_ties(level="bilateral", actor="RU-KR")
                if t.validity.start is None and t.validity.end is None]
-    assert measure_values("ties_bilateral", year=1900)["RU-KR"] == len(undated) > 0
-    assert measure_values("ties_total")["RU-KR"] >= measure_values("ties_total",
+    assert measure_values(SRC, "ties_bilateral", year=1900)["RU-KR"] == len(undated) > 0
+    assert measure_values(SRC, "ties_total")["RU-KR"] >= measure_values(SRC, "ties_total",
                                                                      year=1999)["RU-KR"]
 
 
 def test_population(case: Case) -> None:
-    values = measure_values("population", year=2005, scenario="ignored")
+    values = measure_values(SRC, "population", year=2005, scenario="ignored")
     assert values["RU-MOW"] == float(case.actor("RU-MOW").attributes["population_1999"])
     assert 145e6 < sum(values.values()) < 148e6
 
 
 def test_fiscal_conversions() -> None:
-    frame = run_fiscal_year(1999).regions.set_index("region")
-    transfers = measure_values("transfers_per_capita", year=1999)
-    net = measure_values("net_flow_per_capita", year=1999)
-    total = measure_values("total_per_capita", year=1999)
-    own = measure_values("revenue_regional_per_capita", year=1999)
-    profit = measure_values("profit_tax_regional", year=1999)
+    frame = run_fiscal_year(SRC, 1999).regions.set_index("region")
+    transfers = measure_values(SRC, "transfers_per_capita", year=1999)
+    net = measure_values(SRC, "net_flow_per_capita", year=1999)
+    total = measure_values(SRC, "total_per_capita", year=1999)
+    own = measure_values(SRC, "revenue_regional_per_capita", year=1999)
+    profit = measure_values(SRC, "profit_tax_regional", year=1999)
     for r in ("RU-MOW", "RU-KHM", "RU-KR"):
         row = frame.loc[r]
         assert transfers[r] == pytest.approx(row["transfers"] / row["population"] * 1e6)
@@ -99,27 +102,27 @@ def test_fiscal_conversions() -> None:
 
 
 def test_donors_follow_the_definitions() -> None:
-    result = run_fiscal_year(1999)
+    result = run_fiscal_year(SRC, 1999)
     for measure, definition in (("donor_net_contributor", "net_contributor"),
                                 ("donor_no_equalization_transfer", "no_equalization_transfer")):
         table = donors_recipients(result, definition)
         expected = dict(zip(table["region"], (table["status"] == "donor").astype(float),
                             strict=True))
-        assert measure_values(measure, year=1999) == expected
-    flags = np.array(list(measure_values("donor_net_contributor", year=1999).values()))
+        assert measure_values(SRC, measure, year=1999) == expected
+    flags = np.array(list(measure_values(SRC, "donor_net_contributor", year=1999).values()))
     assert set(flags) == {0.0, 1.0}
 
 
 def test_scenario_changes_fiscal_values() -> None:
-    base = measure_values("profit_tax_regional", year=1999, scenario="rule-registration")
-    other = measure_values("profit_tax_regional", year=1999, scenario="tax-at-operation")
+    base = measure_values(SRC, "profit_tax_regional", year=1999, scenario="rule-registration")
+    other = measure_values(SRC, "profit_tax_regional", year=1999, scenario="tax-at-operation")
     assert base != other
     assert sum(base.values()) == pytest.approx(sum(other.values()), rel=1e-9)
 
 
 def test_unknown_measure_suggests() -> None:
     with pytest.raises(UnknownReferenceError) as err:
-        measure_values("transfer_per_capita", year=1999)
+        measure_values(SRC, "transfer_per_capita", year=1999)
     assert "transfers_per_capita" in (err.value.hint or "")
     assert err.value.field == "measure"
 
@@ -130,17 +133,17 @@ def test_unknown_measure_suggests() -> None:
                                             ("ties_total", 1800)])
 def test_bad_year(name: str, year: int | None) -> None:
     with pytest.raises(InvalidValueError) as err:
-        measure_values(name, year=year)
+        measure_values(SRC, name, year=year)
     assert err.value.field == "year"
 
 
 def test_subjects_geojson_with_a_measure() -> None:
-    fc = subjects_geojson("transfers_per_capita", year=1999)
+    fc = subjects_geojson(SRC, "transfers_per_capita", year=1999)
     assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 89
     assert (fc["measure"], fc["unit"], fc["illustrative"], fc["year"]) == (
         "transfers_per_capita", "RUB per person", True, 1999)
     assert "Natural Earth" in fc["attribution"]
-    values = measure_values("transfers_per_capita", year=1999)
+    values = measure_values(SRC, "transfers_per_capita", year=1999)
     by_id = {f["id"]: f for f in fc["features"]}
     for subject, value in values.items():
         props = by_id[subject]["properties"]
@@ -153,11 +156,11 @@ def test_subjects_geojson_with_a_measure() -> None:
 
 
 def test_subjects_geojson_without_a_measure() -> None:
-    fc = subjects_geojson()
+    fc = subjects_geojson(SRC)
     assert (fc["measure"], fc["unit"], fc["illustrative"]) == (None, None, False)
     assert {f["properties"]["value"] for f in fc["features"]} == {None}
 
 
 def test_subjects_geojson_network_measure_keeps_year_drops_scenario() -> None:
-    fc = subjects_geojson("ties_total", year=1998, scenario="tax-at-operation")
+    fc = subjects_geojson(SRC, "ties_total", year=1998, scenario="tax-at-operation")
     assert (fc["year"], fc["scenario"], fc["illustrative"]) == (1998, None, False)

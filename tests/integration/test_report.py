@@ -16,6 +16,7 @@ import pytest
 
 from regionet.engines.fiscal.run.inequality import inequality
 from regionet.interfaces.report.report import SECTIONS, render_report
+from regionet.services.case_source import CaseSource
 from regionet.services.report import build_report_data
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
@@ -139,7 +140,7 @@ def test_every_document_link_has_its_anchor(page):
 
 
 def test_every_tie_and_observation_is_traceable(tmp_path, html):
-    data = build_report_data(out=tmp_path, fiscal=False)
+    data = build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False)
     for tie in data.result.ties:
         if tie["kind"] == "membership":
             assert data.names[tie["actors"][-1]] in html, tie["actors"][-1]
@@ -167,7 +168,7 @@ def test_network_sections_show_actorness_and_agreement(html):
 
 
 def test_the_lorenz_curves_match_the_inequality_table(tmp_path):
-    data = build_report_data(out=tmp_path)
+    data = build_report_data(CaseSource.bundled(), out=tmp_path)
     assert data.lorenz is not None and data.fiscal is not None
     table = data.fiscal.inequality.set_index("measure")
     lorenz = data.lorenz
@@ -178,7 +179,7 @@ def test_the_lorenz_curves_match_the_inequality_table(tmp_path):
 
 
 def test_without_the_fiscal_section_the_report_says_so(tmp_path):
-    html = render_report(build_report_data(out=tmp_path, fiscal=False))
+    html = render_report(build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False))
     fiscal = _section(html, "the-fiscal-system")
     assert "No fiscal section" in fiscal and "<figure" not in fiscal
     assert not (tmp_path / "fiscal").exists()

@@ -17,7 +17,7 @@ from regionet.core.errors import (
     ValidationError,
 )
 from regionet.core.ids import ActorId, DocumentId
-from regionet.io.casefiles import load_case_uncached
+from regionet.io.casefiles import load_case
 from regionet.model.case import AttributeRecord, Case
 from regionet.model.sources import SourceRef
 from regionet.storage import Workspace, WorkspaceExistsError, WorkspaceNotFoundError, mapping
@@ -129,7 +129,7 @@ def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 @pytest.fixture
 def case(tmp_path: Path) -> Case:
-    return load_case_uncached(write_files(tmp_path / "tiny", TINY_CASE))
+    return load_case(write_files(tmp_path / "tiny", TINY_CASE))
 
 
 @pytest.fixture

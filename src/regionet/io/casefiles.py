@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -22,6 +21,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from regionet.cases import BUNDLED_CASES, DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError, RegionetError, ValidationError
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.money import RatesTable
@@ -35,10 +35,9 @@ from regionet.model.ties import Tie
 from regionet.model.validation import check_actor, check_observation, check_tie
 from regionet.model.vocab import Domain, Indicator, TieKind, Vocabulary
 
-__all__ = ["BUNDLED_CASES", "case_directory", "load_case", "load_case_uncached", "table_files"]
+__all__ = ["BUNDLED_CASES", "case_directory", "load_case", "table_files"]
 
 #: Bundled case ids and their package folders.
-BUNDLED_CASES = {"russia-1990s": "russia_1990s"}
 
 #: Default file of each table inside a case folder.
 DEFAULT_FILES = {
@@ -171,8 +170,11 @@ def _read_adjacency(folder: Path) -> set[frozenset[str]]:
     return {frozenset({r["a"], r["b"]}) for _, r in rows}
 
 
-def load_case_uncached(case: str | Path) -> Case:
-    """Load and validate a case (no caching; see :func:`load_case`).
+def load_case(case: str | Path = DEFAULT_CASE) -> Case:
+    """Load and validate a bundled case by id, or a case folder by path.
+
+    Read afresh on every call (about 20 ms for the bundled case); the services keep one copy
+    per source (:func:`regionet.services.case_source.case_of`).
 
     Raises:
         ValidationError: listing every problem found, each with file, row, field and value.
@@ -250,16 +252,4 @@ def _with_attributes(actor: Actor, extra: dict[str, Any]) -> Actor:
     return replace(actor, attributes=MappingProxyType({**actor.attributes, **extra}))
 
 
-@lru_cache(maxsize=8)
-def _cached(key: str) -> Case:
-    return load_case_uncached(key)
 
-
-def load_case(case: str | Path = "russia-1990s") -> Case:
-    """Load a bundled case by id (cached) or a case folder by path.
-
-    Raises:
-        ValidationError: listing every problem found.
-        DataFileError: when the folder or case.yaml is missing or malformed.
-    """
-    return _cached(str(case_directory(case).resolve()))

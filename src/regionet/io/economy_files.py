@@ -28,10 +28,16 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError
 from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
 from regionet.engines.economy.economy import Economy
-from regionet.engines.fiscal.inputs.establishments import FACTORS, from_frames
+from regionet.engines.fiscal.inputs.establishments import (
+    FACTORS,
+    Establishments,
+    Firms,
+    from_frames,
+)
 from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
 from regionet.engines.fiscal.law.files import read_yaml
 from regionet.io.casefiles import case_directory
@@ -44,7 +50,10 @@ __all__ = [
     "load_economy",
     "read_assumptions",
     "read_economy_files",
+    "read_firms",
     "read_fiscal_inputs",
+    "read_regions",
+    "read_table",
     "update_assumptions",
     "write_fiscal_inputs",
 ]
@@ -64,7 +73,7 @@ class EconomyFiles(NamedTuple):
     subjects: pd.DataFrame
 
 
-def economy_directory(case: str | Path = "russia-1990s") -> Path:
+def economy_directory(case: str | Path = DEFAULT_CASE) -> Path:
     """Return the economy folder of a bundled case id or a case folder."""
     return case_directory(case) / ECONOMY_FOLDER
 
@@ -103,7 +112,7 @@ def read_assumptions(path: str | Path) -> EconomyAssumptions:
         raise
 
 
-def read_economy_files(case: str | Path = "russia-1990s") -> EconomyFiles:
+def read_economy_files(case: str | Path = DEFAULT_CASE) -> EconomyFiles:
     """Read a case's economy folder and ``subjects.csv``.
 
     Raises:
@@ -125,7 +134,7 @@ def read_economy_files(case: str | Path = "russia-1990s") -> EconomyFiles:
     return EconomyFiles(assumptions, population, companies, subjects)
 
 
-def load_economy(case: str | Path = "russia-1990s", *, seed: int | None = None,
+def load_economy(case: str | Path = DEFAULT_CASE, *, seed: int | None = None,
                  assumptions: EconomyAssumptions | None = None) -> Economy:
     """Return the illustrative economy of a case (``assumptions`` replaces the file's)."""
     files = read_economy_files(case)
@@ -135,7 +144,16 @@ def load_economy(case: str | Path = "russia-1990s", *, seed: int | None = None,
 
 # -- users' own inputs -------------------------------------------------------------------------
 
-def _table(path: Path, year: int, required: tuple[str, ...]) -> pd.DataFrame:
+def read_table(path: str | Path, year: int | None = None,
+               required: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read a CSV or Parquet input table; keep the rows of ``year`` if it has a year column.
+
+    Id columns (``region``, ``registered_region``, ``firm_id``, ``parent``) are read as text.
+
+    Raises:
+        DataFileError: a missing file or column, or no rows for the year.
+    """
+    path = Path(path)
     if not path.is_file():
         raise DataFileError("file not found", file=str(path), expected="an existing file")
     if path.suffix.lower() in (".parquet", ".pq"):
@@ -147,12 +165,56 @@ def _table(path: Path, year: int, required: tuple[str, ...]) -> pd.DataFrame:
     if missing:
         raise DataFileError("missing column(s) " + ", ".join(missing), file=str(path),
                             field=missing[0], expected="columns " + ", ".join(required))
-    if "year" in frame.columns:
+    if year is not None and "year" in frame.columns:
         frame = frame[pd.to_numeric(frame["year"], errors="coerce") == year]
         if frame.empty:
             raise DataFileError(f"no rows for {year}", file=str(path), field="year",
                                 expected=f"rows with year {year}")
     return frame.reset_index(drop=True)
+
+
+def read_regions(path: str | Path, year: int) -> RegionTable:
+    """Read a regions table of ``year``: ``region, population`` and optional columns.
+
+    Optional: ``expenditure_index``, ``parent`` and one column per tax key
+    (:data:`~regionet.engines.fiscal.inputs.TAX_KEYS`; missing = 0).
+
+    Raises:
+        DataFileError: a missing file or column, or no rows for the year.
+        InvalidValueError: a bad value, naming the file, row and field.
+    """
+    frame = read_table(path, year, ("region", "population"))
+    ids = tuple(frame["region"].astype(str))
+    try:
+        parent = None
+        if "parent" in frame.columns:
+            parent = tuple(None if pd.isna(p) or not str(p) else str(p)
+                           for p in frame["parent"])
+        index = frame.get("expenditure_index")
+        return RegionTable(
+            ids, population=pd.to_numeric(frame["population"], errors="coerce").to_numpy(),
+            expenditure_index=None if index is None else pd.to_numeric(
+                index, errors="coerce").to_numpy(),
+            tax_due={k: pd.to_numeric(frame[k], errors="coerce").fillna(0.0).to_numpy()
+                     for k in TAX_KEYS if k in frame.columns},
+            parent=parent)
+    except InvalidValueError as err:
+        err.file = str(path)
+        raise
+
+
+def read_firms(establishments: str | Path, firms: str | Path, year: int,
+               region_ids: tuple[str, ...]) -> tuple[Establishments, Firms]:
+    """Read the establishments and firms files of ``year`` against the regions' ids.
+
+    Raises:
+        DataFileError: a missing file or column, or no rows for the year.
+        InvalidValueError, UnknownActorError: a bad value or id, naming file, row and field.
+    """
+    return from_frames(read_table(establishments, year, ("firm_id", "region", *FACTORS)),
+                       read_table(firms, year, ("firm_id", "registered_region", "profit")),
+                       region_ids, establishments_file=str(establishments),
+                       firms_file=str(firms))
 
 
 def read_fiscal_inputs(year: int, regions: str | Path, establishments: str | Path,
@@ -162,8 +224,7 @@ def read_fiscal_inputs(year: int, regions: str | Path, establishments: str | Pat
 
     Args:
         year: the fiscal year; files with a ``year`` column may hold several years.
-        regions: CSV with ``region, population`` and optional ``expenditure_index``,
-            ``parent`` and one column per tax key (:data:`TAX_KEYS`; missing = 0).
+        regions: CSV with ``region, population`` and optional columns (:func:`read_regions`).
         establishments: CSV or Parquet (``.parquet``) with ``firm_id, region, headcount,
             payroll, assets, sales``.
         firms: CSV or Parquet with ``firm_id, registered_region, profit``.
@@ -175,31 +236,10 @@ def read_fiscal_inputs(year: int, regions: str | Path, establishments: str | Pat
         InvalidValueError, UnknownActorError, UnknownReferenceError: a bad value or id,
             naming the file, row and field.
     """
-    paths = Path(regions), Path(establishments), Path(firms)
-    region_frame = _table(paths[0], year, ("region", "population"))
-    ids = tuple(region_frame["region"].astype(str))
-    try:
-        parent = None
-        if "parent" in region_frame.columns:
-            parent = tuple(None if pd.isna(p) or not str(p) else str(p)
-                           for p in region_frame["parent"])
-        index = region_frame.get("expenditure_index")
-        table = RegionTable(
-            ids, population=pd.to_numeric(region_frame["population"], errors="coerce").to_numpy(),
-            expenditure_index=None if index is None else pd.to_numeric(
-                index, errors="coerce").to_numpy(),
-            tax_due={k: pd.to_numeric(region_frame[k], errors="coerce").fillna(0.0).to_numpy()
-                     for k in TAX_KEYS if k in region_frame.columns},
-            parent=parent)
-    except InvalidValueError as err:
-        err.file = str(paths[0])
-        raise
-    est, firm_table = from_frames(
-        _table(paths[1], year, ("firm_id", "region", *FACTORS)),
-        _table(paths[2], year, ("firm_id", "registered_region", "profit")), ids,
-        establishments_file=str(paths[1]), firms_file=str(paths[2]))
-    notes = dict(provenance or {"regions": str(paths[0]), "establishments": str(paths[1]),
-                                "firms": str(paths[2])})
+    table = read_regions(regions, year)
+    est, firm_table = read_firms(establishments, firms, year, table.ids)
+    notes = dict(provenance or {"regions": str(regions), "establishments": str(establishments),
+                                "firms": str(firms)})
     return FiscalInputs(year, table, est, firm_table, illustrative=illustrative,
                         provenance=notes)
 
@@ -298,7 +338,7 @@ def update_assumptions(path: str | Path, changes: Mapping[str, float]) -> None:
                                     value=got, expected=f"{value:.6g}")
 
 
-def read_calibration_targets(case: str | Path = "russia-1990s") -> pd.DataFrame:
+def read_calibration_targets(case: str | Path = DEFAULT_CASE) -> pd.DataFrame:
     """Return the published aggregates the illustrative economy is calibrated to.
 
     Columns: ``indicator, year, value, low, high, unit, tolerance, sources, status, note``

@@ -48,9 +48,11 @@ from regionet.model.case import AttributeRecord, Case
 from regionet.model.levels import Level, Sublevel
 from regionet.model.sources import SourceRef
 
-__all__ = ["FORMATS", "case_tables", "export_case"]
+__all__ = ["FORMATS", "GRAPH_FORMATS", "case_tables", "export_case", "write_graph"]
 
 Format = Literal["csv", "json", "geojson", "graphml", "gexf"]
+#: Formats of a tie graph file.
+GRAPH_FORMATS = ("graphml", "gexf")
 FORMATS: tuple[str, ...] = ("csv", "json", "geojson", "graphml", "gexf")
 
 _SUBJECT_ROW = "subject_row"
@@ -301,20 +303,30 @@ def _gexf_graph(G: nx.MultiGraph) -> nx.MultiGraph:
     return H
 
 
-def _export_graph(case: Case, fmt: str, out: Path) -> list[Path]:
-    G = tie_graph(case)
-    for _, data in G.nodes(data=True):
+def write_graph(G: nx.MultiGraph, fmt: str, path: Path) -> Path:
+    """Write a tie graph (:func:`~regionet.engines.network.graphs.tie_graph`) to ``path``.
+
+    ``fmt`` is ``graphml`` or ``gexf``; nodes get a ``label`` (their English name) that Gephi
+    shows, and in GEXF the edges' dates become time bounds. ``G`` is not changed.
+
+    Raises:
+        InvalidValueError: another format.
+    """
+    if fmt not in GRAPH_FORMATS:
+        raise InvalidValueError("unknown graph format", field="format", value=fmt,
+                                expected="one of " + ", ".join(GRAPH_FORMATS))
+    H = G.copy()
+    for _, data in H.nodes(data=True):
         data["label"] = data["name_en"]
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"ties.{fmt}"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
-        nx.write_graphml(G, path)
+        nx.write_graphml(H, path)
     else:
-        nx.write_gexf(_gexf_graph(G), path)
-    return [path]
+        nx.write_gexf(_gexf_graph(H), path)
+    return path
 
 
-def export_case(case: Case, fmt: Format, out_dir: Path, *,
+def export_case(case: Case, fmt: str, out_dir: Path, *,
                 geo_dir: Path | None = None) -> list[Path]:
     """Write ``case`` to ``out_dir`` in format ``fmt``; return the files written.
 
@@ -337,7 +349,7 @@ def export_case(case: Case, fmt: Format, out_dir: Path, *,
         return _export_json(case, out)
     if fmt == "geojson":
         return _export_geojson(case, out, geo_dir)
-    if fmt in ("graphml", "gexf"):
-        return _export_graph(case, fmt, out)
+    if fmt in GRAPH_FORMATS:
+        return [write_graph(tie_graph(case), fmt, out / f"ties.{fmt}")]
     raise InvalidValueError("unknown export format", field="format", value=fmt,
                             expected="one of " + ", ".join(FORMATS))

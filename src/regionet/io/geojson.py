@@ -29,6 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError
 from regionet.io.casefiles import case_directory
 from regionet.io.tables import read_rows
@@ -98,7 +99,7 @@ class Place:
     note: str = ""
 
 
-def geo_directory(case: str | Path = "russia-1990s") -> Path:
+def geo_directory(case: str | Path = DEFAULT_CASE) -> Path:
     """Return the ``geo/`` folder of a bundled case id or a case folder."""
     return case_directory(case) / "geo"
 
@@ -215,7 +216,7 @@ def read_attribution(path: str | Path) -> str:
     return _read_features_cached(str(p.resolve()), p.stat().st_mtime)[1]
 
 
-def read_subjects(case: str | Path = "russia-1990s") -> tuple[Feature, ...]:
+def read_subjects(case: str | Path = DEFAULT_CASE) -> tuple[Feature, ...]:
     """Return the subjects of 1999 (``geo/subjects_1999.geojson``), sorted by id as in the file.
 
     Each feature carries ``id, name_en, successor_2008, geometry_basis`` (``own`` or
@@ -225,12 +226,12 @@ def read_subjects(case: str | Path = "russia-1990s") -> tuple[Feature, ...]:
     return read_features(geo_directory(case) / "subjects_1999.geojson")
 
 
-def read_neighbours(case: str | Path = "russia-1990s") -> tuple[Feature, ...]:
+def read_neighbours(case: str | Path = DEFAULT_CASE) -> tuple[Feature, ...]:
     """Return the neighbouring states' outlines (``geo/neighbours.geojson``)."""
     return read_features(geo_directory(case) / "neighbours.geojson")
 
 
-def read_places(case: str | Path = "russia-1990s", *,
+def read_places(case: str | Path = DEFAULT_CASE, *,
                 file: str = "foreign_capitals.csv") -> dict[str, Place]:
     """Return the points where foreign actors are drawn (``geo/foreign_capitals.csv``), by id.
 

@@ -1,72 +1,226 @@
 """Fiscal use cases: run a year or a series, compare scenarios, explain a number.
 
-Inputs come from the case's illustrative economy unless the user gives files; every result
-says whether it is illustrative.
+Every function takes a :class:`~regionet.services.case_source.CaseSource`: the law
+(parameters, scenarios) and the illustrative economy come from the case's folder. Inputs come
+from the illustrative economy unless the user gives files; every result says whether it is
+illustrative. A scenario is a bundled name or a scenario file; a *reform* adds to it an
+attribution rule, an equalization method and parameter overrides, composed and validated in
+one place (:func:`resolve_scenario`) for the CLI, the REST API and the dashboard alike.
+
+Runs on the illustrative economy under a bundled scenario are computed once per source and
+revision (the services' cache).
 
 Examples:
-    >>> result = run_fiscal_year(1999)
+    >>> source = CaseSource.bundled()
+    >>> result = run_fiscal_year(source, 1999)
     >>> result.inputs.illustrative, len(result.regions)
     (True, 89)
-    >>> table = compare_scenarios(1999, "rule-registration", "tax-at-operation")
+    >>> table = compare_scenarios(source, 1999, "rule-registration", "tax-at-operation")
     >>> table.iloc[0]["region"], table.iloc[-1]["region"]   # biggest winner and loser
     ('RU-YAN', 'RU-MOW')
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, Final
 
 import pandas as pd
 
-from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
+from regionet.core.errors import (
+    InvalidValueError,
+    UnknownActorError,
+    UnknownReferenceError,
+    did_you_mean,
+)
 from regionet.engines.economy.economy import Economy
-from regionet.engines.fiscal.inputs.establishments import from_frames
 from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs
 from regionet.engines.fiscal.law.files import load_parameters
 from regionet.engines.fiscal.law.parameters import ParameterTree
-from regionet.engines.fiscal.law.scenarios import Scenario, load_scenario, scenario_from_mapping
+from regionet.engines.fiscal.law.scenarios import (
+    Scenario,
+    list_scenarios,
+    load_scenario,
+    scenario_from_mapping,
+)
 from regionet.engines.fiscal.rules.attribution import RULES
+from regionet.engines.fiscal.rules.equalization import METHODS
 from regionet.engines.fiscal.run.explain import Explanation, explain
 from regionet.engines.fiscal.run.outputs import winners_losers
-from regionet.engines.fiscal.run.pipeline import RULE_NAMES, FiscalResult, YearResult, run_years
-from regionet.engines.fiscal.run.pipeline import run_year as engine_run_year
-from regionet.io.casefiles import case_directory
-from regionet.io.economy_files import load_economy, read_fiscal_inputs
+from regionet.engines.fiscal.run.pipeline import (
+    COLUMNS,
+    RULE_NAMES,
+    FiscalResult,
+    YearResult,
+    run_year,
+    run_years,
+)
+from regionet.io.economy_files import (
+    load_economy,
+    read_firms,
+    read_fiscal_inputs,
+    read_regions,
+)
+from regionet.io.fiscal_results import write_fiscal_result
 from regionet.services.cache import memo
+from regionet.services.case_source import CaseSource, case_folder
 
 __all__ = [
+    "COMPARABLE",
     "YEARS",
+    "Overrides",
+    "check_scenario_name",
     "compare_scenarios",
     "explain_number",
     "fiscal_inputs",
     "parameters",
+    "region_series",
     "resolve_scenario",
     "run_fiscal_series",
     "run_fiscal_year",
+    "scenario_names",
+    "scenario_summaries",
+    "write_fiscal_result",
 ]
 
 #: The years the bundled parameters cover.
-YEARS = range(1992, 2011)
+YEARS: Final = range(1992, 2011)
+#: Numeric per-region columns two scenarios can be compared on.
+COMPARABLE: Final = tuple(c for c in COLUMNS if c not in ("region", "year", "illustrative"))
+#: Overrides in a hashable, canonical form: ((path, ((date, value), …)), …), sorted.
+Overrides = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
 
 
-def parameters(case: str | Path = "russia-1990s") -> ParameterTree:
-    """Return the case's parameter tree (parsed once per process: bundled files never change)."""
-    folder = case_directory(case) / "parameters"
-    return memo("parameters", ("bundled", str(folder), 0), lambda: load_parameters(folder))
+def _key(source: CaseSource) -> tuple[tuple[str, str], str]:
+    return (source.key, source.state()[1])
 
 
-def _economy(case: str, seed: int | None) -> Economy:
-    return memo("economy", ("bundled", case, 0, seed), lambda: load_economy(case, seed=seed))
+def parameters(source: CaseSource) -> ParameterTree:
+    """Return the case's parameter tree (read once: the case's law files never change)."""
+    folder = case_folder(source) / "parameters"
+    return memo("fiscal.parameters", str(folder), lambda: load_parameters(folder))
 
 
-def fiscal_inputs(year: int, *, case: str = "russia-1990s", regions: Path | None = None,
+def _economy(source: CaseSource, seed: int | None) -> Economy:
+    folder = case_folder(source)
+    return memo("fiscal.economy", (str(folder), seed), lambda: load_economy(folder, seed=seed))
+
+
+def scenario_names(source: CaseSource) -> tuple[str, ...]:
+    """Return the names of the case's bundled scenarios, sorted."""
+    return tuple(list_scenarios(case_folder(source) / "scenarios"))
+
+
+def check_scenario_name(source: CaseSource, name: str | None, field: str = "scenario"
+                        ) -> str | None:
+    """Return ``name`` if it is a bundled scenario (or None); never a file path.
+
+    For callers that must not read files chosen by a client (the REST API).
+
+    Raises:
+        UnknownReferenceError: any other name, or a path, with the nearest names as a hint.
+    """
+    names = scenario_names(source)
+    if name is None or name in names:
+        return name
+    raise UnknownReferenceError("unknown scenario", field=field, value=name,
+                                expected="one of " + ", ".join(names),
+                                hint=did_you_mean(name, names))
+
+
+def scenario_summaries(source: CaseSource) -> list[dict[str, Any]]:
+    """Return each bundled scenario's name, description, overridden paths and rules."""
+    def compute() -> tuple[dict[str, Any], ...]:
+        out = []
+        for name in scenario_names(source):
+            s = resolve_scenario(source, name)
+            if s is not None:
+                out.append({"name": s.name, "description": s.description,
+                            "overrides": sorted(s.overrides), "rules": dict(s.rules)})
+        return tuple(out)
+    return list(memo("fiscal.scenarios", str(case_folder(source)), compute))
+
+
+def canonical_overrides(overrides: Mapping[str, Mapping[str, float]] | None) -> Overrides:
+    """Return overrides as a sorted, hashable tuple (the cache key of a reform)."""
+    return tuple(sorted(
+        (str(path), tuple(sorted((str(day), float(v)) for day, v in schedule.items())))
+        for path, schedule in (overrides or {}).items()))
+
+
+def _entries(base: Scenario) -> dict[str, dict[str, dict[str, Any]]]:
+    """A scenario's overrides in the mapping form, each value's reference and notes kept."""
+    return {path: {str(v.since): {"value": v.value, "reference": v.reference,
+                                  "status": v.status, **({"note": v.note} if v.note else {})}
+                   for v in values}
+            for path, values in base.overrides.items()}
+
+
+def _check_rule(kind: str, name: str | None, names: Sequence[str]) -> None:
+    if name is not None and name not in names:
+        field = "rule" if kind == "attribution" else kind
+        raise UnknownReferenceError(f"unknown {kind} rule", field=field, value=name,
+                                    expected="one of " + ", ".join(names),
+                                    hint=did_you_mean(name, names))
+
+
+def resolve_scenario(source: CaseSource, scenario: str | Path | None = None, *,
+                     rule: str | None = None, equalization: str | None = None,
+                     overrides: Mapping[str, Mapping[str, float]] | Overrides | None = None,
+                     origin: str = "the reform") -> Scenario | None:
+    """Compose and validate a scenario and a reform; None for the plain baseline.
+
+    Args:
+        source: the case whose law and bundled scenarios are used.
+        scenario: a bundled scenario name or a scenario file (its overrides keep their
+            references, statuses and notes).
+        rule: an attribution rule for the profit tax's regional part (``rules.attribution``).
+        equalization: an equalization method (``rules.equalization``).
+        overrides: ``{path: {date: value}}`` added to (and replacing) the scenario's.
+        origin: where the reform comes from, named in errors ("request body").
+
+    Raises:
+        UnknownReferenceError: an unknown scenario, rule, method or parameter path (with the
+            nearest names; the field names the argument: ``scenario``, ``rule``,
+            ``equalization`` or the parameter path).
+        InvalidValueError: or ValidationError: a bad date or value.
+    """
+    tree = parameters(source)
+    base = None
+    if scenario is not None:
+        base = load_scenario(scenario, tree, directory=case_folder(source) / "scenarios",
+                             rule_names=RULE_NAMES)
+    _check_rule("attribution", rule, tuple(RULES))
+    _check_rule("equalization", equalization, tuple(METHODS))
+    added = (dict(overrides) if isinstance(overrides, Mapping)
+             else {path: dict(schedule) for path, schedule in overrides or ()})
+    if rule is None and equalization is None and not added:
+        return base
+    rules: dict[str, str] = dict(base.rules) if base else {}
+    rules.update({k: v for k, v in (("attribution", rule), ("equalization", equalization))
+                  if v is not None})
+    schedules: dict[str, Any] = _entries(base) if base else {}
+    schedules.update({path: {str(day): value for day, value in schedule.items()}
+                      for path, schedule in added.items()})
+    parts = [base.name if base else "baseline", *([f"rule-{rule}"] if rule else []),
+             *([f"equalization-{equalization}"] if equalization else []),
+             *(["overrides"] if added else [])]
+    described = base.description if base else "The baseline parameters."
+    return scenario_from_mapping(
+        {"name": "+".join(parts), "description": f"{described} Changed by {origin}.",
+         "overrides": schedules, "rules": rules},
+        tree, rule_names=RULE_NAMES, source=origin)
+
+
+def fiscal_inputs(source: CaseSource, year: int, *, regions: Path | None = None,
                   establishments: Path | None = None, firms: Path | None = None,
                   seed: int | None = None) -> FiscalInputs:
     """Return the inputs of ``year``: the user's files where given, else the illustrative economy.
 
     ``establishments`` and ``firms`` go together. Without ``regions`` the illustrative
-    regions table is used (the firms' region ids must then be the case's subject ids).
+    regions table is used (the firms' region ids must then be the case's subject ids); with
+    ``regions`` only, the illustrative firms are kept.
 
     Raises:
         InvalidValueError: when only one of establishments / firms is given, or the year is
@@ -77,134 +231,119 @@ def fiscal_inputs(year: int, *, case: str = "russia-1990s", regions: Path | None
                                 expected=f"{YEARS.start}–{YEARS.stop - 1}")
     if (establishments is None) != (firms is None):
         raise InvalidValueError("establishments and firms files go together",
-                                field="--establishments" if establishments is None
-                                else "--firms", value="", expected="both files, or neither")
-    if regions is not None and establishments is not None:
-        return read_fiscal_inputs(year, regions, establishments, firms)  # type: ignore[arg-type]
-    base = _economy(case, seed).inputs(year)
-    if establishments is not None and firms is not None:
-        est, firm_table = from_frames(_frame(establishments), _frame(firms), base.regions.ids,
-                                      establishments_file=str(establishments),
-                                      firms_file=str(firms))
-        notes = {**base.provenance, "establishments": str(establishments), "firms": str(firms)}
-        return FiscalInputs(year, base.regions, est, firm_table, illustrative=True,
-                            provenance=notes)
-    if regions is not None:
-        own = read_fiscal_inputs(year, regions, *_illustrative_files(base, year))
-        return FiscalInputs(year, own.regions, base.establishments, base.firms,
-                            illustrative=True, provenance={**base.provenance,
-                                                           "regions": str(regions)})
-    return base
+                                field="establishments" if establishments is None
+                                else "firms", value="", expected="both files, or neither")
+    if regions is not None and establishments is not None and firms is not None:
+        return read_fiscal_inputs(year, regions, establishments, firms)
+    base = _economy(source, seed).inputs(year)
+    table = base.regions if regions is None else read_regions(regions, year)
+    est, firm_table = ((base.establishments, base.firms)
+                       if establishments is None or firms is None
+                       else read_firms(establishments, firms, year, table.ids))
+    notes = {**base.provenance, **({"regions": str(regions)} if regions is not None else {}),
+             **({"establishments": str(establishments), "firms": str(firms)}
+                if establishments is not None else {})}
+    return FiscalInputs(year, table, est, firm_table, illustrative=True, provenance=notes)
 
 
-def _frame(path: Path) -> pd.DataFrame:
-    from regionet.core.errors import DataFileError
-
-    if not path.is_file():
-        raise DataFileError("file not found", file=str(path), expected="an existing file")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    return pd.read_csv(path, dtype={"firm_id": str, "region": str, "registered_region": str})
+def _bundled_name(source: CaseSource, scenario: str | Path | None) -> bool:
+    return scenario is None or (isinstance(scenario, str) and scenario in scenario_names(source))
 
 
-def _illustrative_files(base: FiscalInputs, year: int) -> tuple[Path, Path]:
-    import tempfile
-
-    from regionet.io.economy_files import write_fiscal_inputs
-
-    folder = Path(tempfile.mkdtemp(prefix="regionet-"))
-    write_fiscal_inputs(base, folder)
-    return folder / "establishments.csv", folder / "firms.csv"
-
-
-def resolve_scenario(scenario: str | Path | None, tree: ParameterTree, *,
-                     rule: str | None = None, case: str = "russia-1990s") -> Scenario | None:
-    """Load a bundled scenario by name or a scenario file; ``rule`` overrides attribution.
+def run_fiscal_year(source: CaseSource, year: int, *, scenario: str | Path | None = None,
+                    rule: str | None = None, equalization: str | None = None,
+                    overrides: Mapping[str, Mapping[str, float]] | None = None,
+                    regions: Path | None = None, establishments: Path | None = None,
+                    firms: Path | None = None, seed: int | None = None,
+                    origin: str = "the reform") -> YearResult:
+    """Run the fiscal pipeline for one year under a scenario and reform.
 
     Raises:
-        UnknownReferenceError: an unknown scenario name or attribution rule (with suggestions).
+        UnknownReferenceError: unknown scenario, rule, method or parameter path (with hints).
+        InvalidValueError: or ValidationError: a bad date or value, a year outside 1992–2010,
+            bad input files.
     """
-    loaded = None
-    if scenario is not None:
-        loaded = load_scenario(scenario, tree, directory=case_directory(case) / "scenarios",
-                               rule_names=RULE_NAMES)
-    if rule is None:
-        return loaded
-    if rule not in RULES:
-        raise UnknownReferenceError("unknown attribution rule", field="--rule", value=rule,
-                                    expected="one of " + ", ".join(RULES),
-                                    hint=did_you_mean(rule, RULES))
-    data: dict[str, object] = {
-        "name": f"rule-{rule}", "rules": {"attribution": rule},
-        "description": f"the profit tax's regional part attributed by the rule {rule}"}
-    if loaded is not None:
-        data = {"name": f"{loaded.name}+rule-{rule}",
-                "description": f"{loaded.description} With attribution rule {rule}.",
-                "overrides": {p: {str(v.since): v.value for v in vs}
-                              for p, vs in loaded.overrides.items()},
-                "rules": {**loaded.rules, "attribution": rule}}
-    return scenario_from_mapping(data, tree, rule_names=RULE_NAMES)
+    canonical = canonical_overrides(overrides)
+
+    def compute() -> YearResult:
+        chosen = resolve_scenario(source, scenario, rule=rule, equalization=equalization,
+                                  overrides=canonical, origin=origin)
+        inputs = fiscal_inputs(source, year, regions=regions, establishments=establishments,
+                               firms=firms, seed=seed)
+        return run_year(inputs, parameters(source), scenario=chosen)
+
+    files = (regions, establishments, firms)
+    if any(f is not None for f in files) or not _bundled_name(source, scenario):
+        return compute()  # the user's files: read afresh, never cached
+    return memo("fiscal.year", (_key(source), year, scenario, rule, equalization, canonical,
+                                seed), compute)
 
 
-def run_fiscal_year(year: int, *, scenario: str | Path | None = None, rule: str | None = None,
-                    case: str = "russia-1990s", regions: Path | None = None,
-                    establishments: Path | None = None, firms: Path | None = None,
-                    seed: int | None = None) -> YearResult:
-    """Run the fiscal pipeline for one year."""
-    tree = parameters(case)
-    chosen = resolve_scenario(scenario, tree, rule=rule, case=case)
-    inputs = fiscal_inputs(year, case=case, regions=regions, establishments=establishments,
-                           firms=firms, seed=seed)
-    return engine_run_year(inputs, tree, scenario=chosen)
-
-
-def run_fiscal_series(years: Iterable[int] = YEARS, *, scenario: str | Path | None = None,
-                      rule: str | None = None, case: str = "russia-1990s",
+def run_fiscal_series(source: CaseSource, years: Iterable[int] = YEARS, *,
+                      scenario: str | Path | None = None, rule: str | None = None,
                       seed: int | None = None) -> FiscalResult:
     """Run the pipeline over several years of the illustrative economy."""
-    tree = parameters(case)
-    chosen = resolve_scenario(scenario, tree, rule=rule, case=case)
-    return run_years([fiscal_inputs(y, case=case, seed=seed) for y in years], tree, chosen)
+    span = tuple(years)
+
+    def compute() -> FiscalResult:
+        chosen = resolve_scenario(source, scenario, rule=rule)
+        return run_years([fiscal_inputs(source, y, seed=seed) for y in span],
+                         parameters(source), chosen)
+
+    if not _bundled_name(source, scenario):
+        return compute()
+    return memo("fiscal.series", (_key(source), span, scenario, rule, seed), compute)
 
 
-def compare_scenarios(year: int, scenario_a: str | Path, scenario_b: str | Path, *,
-                      measure: str = "total_per_capita", case: str = "russia-1990s",
+def compare_scenarios(source: CaseSource, year: int, scenario_a: str | Path,
+                      scenario_b: str | Path, *, measure: str = "total_per_capita",
                       rules: Sequence[str | None] = (None, None)) -> pd.DataFrame:
-    """Return winners and losers of ``scenario_b`` against ``scenario_a`` in ``year``."""
-    a = run_fiscal_year(year, scenario=scenario_a, rule=rules[0], case=case)
-    b = run_fiscal_year(year, scenario=scenario_b, rule=rules[1], case=case)
+    """Return winners and losers of ``scenario_b`` against ``scenario_a`` in ``year``.
+
+    Raises:
+        InvalidValueError: an unknown measure (field ``measure``).
+        UnknownReferenceError: an unknown scenario or rule.
+    """
+    if measure not in COMPARABLE:
+        raise InvalidValueError("unknown measure", field="measure", value=measure,
+                                expected="one of " + ", ".join(COMPARABLE),
+                                hint=did_you_mean(measure, COMPARABLE))
+    a = run_fiscal_year(source, year, scenario=scenario_a, rule=rules[0])
+    b = run_fiscal_year(source, year, scenario=scenario_b, rule=rules[1])
     return winners_losers(a, b, measure=measure)
 
 
-def explain_number(year: int, region: str, quantity: str, *, scenario: str | Path | None = None,
-                   rule: str | None = None, case: str = "russia-1990s") -> Explanation:
-    """Return the trace of inputs, parameters and rule behind one region's number."""
-    return explain(run_fiscal_year(year, scenario=scenario, rule=rule, case=case), region,
-                   quantity)
+def region_series(source: CaseSource, region: str, scenario: str | None = None
+                  ) -> tuple[FiscalResult, pd.DataFrame]:
+    """Return the 1992–2010 series and the rows of one region, sorted by year.
+
+    Raises:
+        UnknownActorError: the region is not one of the fiscal inputs' regions (field
+            ``region``, suggesting the nearest ids). UnknownReferenceError: unknown scenario.
+    """
+    result = run_fiscal_series(source, YEARS, scenario=scenario)
+    frame = result.regions[result.regions["region"] == region]
+    if frame.empty:
+        ids = sorted(set(result.regions["region"]))
+        raise UnknownActorError("unknown region", field="region", value=region,
+                                expected="a region id of the fiscal inputs (the 89 subjects of "
+                                         "1999, e.g. RU-KR)",
+                                hint=did_you_mean(region, ids))
+    return result, frame.sort_values("year")
 
 
-def write_fiscal_result(result: YearResult, out: Path, fmt: str = "csv") -> list[Path]:
-    """Write a year's per-region results, national totals and flow matrix to ``out``."""
-    from regionet.engines.fiscal.run.outputs import donors_recipients, flow_matrix
+def explain_number(source: CaseSource, year: int, region: str, quantity: str, *,
+                   scenario: str | Path | None = None, rule: str | None = None
+                   ) -> Explanation:
+    """Return the trace of inputs, parameters and rule behind one region's number.
 
-    out.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "regions": result.regions,
-        "totals": pd.DataFrame([{"year": result.year, **result.totals, **result.rules,
-                                 "illustrative": result.inputs.illustrative}]),
-        "flow_matrix": flow_matrix(result).rename_axis("from_region").reset_index(),
-        "donors_net_contributor": donors_recipients(result, "net_contributor"),
-        "donors_no_equalization_transfer": donors_recipients(result,
-                                                             "no_equalization_transfer"),
-    }
-    paths = []
-    for name, frame in tables.items():
-        path = out / f"{name}.{fmt}"
-        if fmt == "parquet":
-            frame.to_parquet(path, index=False)
-        elif fmt == "json":
-            frame.to_json(path, orient="records", indent=2, force_ascii=False)
-        else:
-            frame.to_csv(path, index=False)
-        paths.append(path)
-    return paths
+    Raises:
+        UnknownActorError: an unknown region (field ``region``).
+        UnknownReferenceError: an unknown quantity (field ``quantity``), scenario or rule.
+    """
+    result = run_fiscal_year(source, year, scenario=scenario, rule=rule)
+    if region not in result.inputs.regions.ids:
+        raise UnknownActorError("unknown region", field="region", value=region,
+                                expected="a region id of the fiscal inputs",
+                                hint=did_you_mean(region, result.inputs.regions.ids))
+    return explain(result, region, quantity)

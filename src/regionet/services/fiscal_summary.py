@@ -5,9 +5,12 @@ on the illustrative economy and says so.
 
 Examples:
     >>> import tempfile, pathlib
-    >>> section = fiscal_section(pathlib.Path(tempfile.mkdtemp()), years=range(1998, 2001))
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> section = fiscal_section(CaseSource.bundled(), out, years=range(1998, 2001))
     >>> section.illustrative, sorted(section.rules_year.columns)[:2]
     (True, ['art288', 'art288_1995'])
+    >>> section.files["calibration"] == out / "fiscal" / "calibration.csv"
+    True
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import pandas as pd
 from regionet.engines.fiscal.run.inequality import inequality_before_after
 from regionet.engines.fiscal.run.outputs import donor_counts, donors_recipients, winners_losers
 from regionet.io.economy_files import read_calibration_targets
+from regionet.io.fiscal_results import write_tables
+from regionet.services.case_source import CaseSource, case_folder
 from regionet.services.fiscal import YEARS, run_fiscal_series, run_fiscal_year
 
 __all__ = ["COMPARED_RULES", "FiscalSection", "fiscal_section"]
@@ -32,9 +37,13 @@ MEMO_YEAR = 1999
 
 @dataclass
 class FiscalSection:
-    """Tables of the fiscal section (pandas frames) and the files written."""
+    """Tables of the fiscal section (pandas frames) and the files written.
+
+    ``regions`` holds the baseline's per-region rows of every year.
+    """
 
     year: int
+    regions: pd.DataFrame
     series: pd.DataFrame
     calibration: pd.DataFrame
     rules_year: pd.DataFrame
@@ -57,8 +66,8 @@ def _series(result_regions: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
-def _calibration(series: pd.DataFrame) -> pd.DataFrame:
-    targets = read_calibration_targets().to_dict(orient="records")
+def _calibration(source: CaseSource, series: pd.DataFrame) -> pd.DataFrame:
+    targets = read_calibration_targets(case_folder(source)).to_dict(orient="records")
     share = dict(zip(series["year"], series["regional_share_pct"], strict=True))
     recipients = dict(zip(series["year"], series["recipients"], strict=True))
     rows = []
@@ -77,29 +86,28 @@ def _calibration(series: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fiscal_section(out: Path, years: range = YEARS, year: int = MEMO_YEAR) -> FiscalSection:
-    """Compute the fiscal section and write its tables to ``out/fiscal``."""
-    folder = out / "fiscal"
-    folder.mkdir(parents=True, exist_ok=True)
-    baseline = run_fiscal_series(years)
+def fiscal_section(source: CaseSource, out: Path | None = None, years: range = YEARS,
+                   year: int = MEMO_YEAR) -> FiscalSection:
+    """Compute the fiscal section; with ``out``, write its tables to ``out/fiscal`` as CSV."""
+    baseline = run_fiscal_series(source, years)
     series = _series(baseline.regions, baseline.totals)
-    per_rule = {rule: run_fiscal_year(year, rule=rule).regions.set_index("region")
+    per_rule = {rule: run_fiscal_year(source, year, rule=rule).regions.set_index("region")
                 for rule in COMPARED_RULES}
     rules_year = pd.DataFrame({rule: r["profit_tax_regional"] for rule, r in per_rule.items()})
     rules_year["change_registration_to_operation"] = (rules_year["operation"]
                                                       - rules_year["registration"])
     rules_year = rules_year.sort_values("change_registration_to_operation")
-    bill = winners_losers(run_fiscal_year(year, scenario="rule-registration"),
-                          run_fiscal_year(year, scenario="tax-at-operation"),
-                          measure="total_per_capita")
-    bill_vs_baseline = winners_losers(baseline.year(year),
-                                      run_fiscal_year(year, scenario="tax-at-operation"),
+    at_operation = run_fiscal_year(source, year, scenario="tax-at-operation")
+    bill = winners_losers(run_fiscal_year(source, year, scenario="rule-registration"),
+                          at_operation, measure="total_per_capita")
+    bill_vs_baseline = winners_losers(baseline.year(year), at_operation,
                                       measure="total_per_capita")
     donors = donors_recipients(baseline.year(year), "net_contributor").merge(
         donors_recipients(baseline.year(year), "no_equalization_transfer")[["region", "status"]],
         on="region", suffixes=("_net_contributor", "_no_equalization_transfer"))
     section = FiscalSection(
-        year=year, series=series, calibration=_calibration(series), rules_year=rules_year,
+        year=year, regions=baseline.regions, series=series,
+        calibration=_calibration(source, series), rules_year=rules_year,
         bill=bill, bill_vs_baseline=bill_vs_baseline, donors=donors,
         inequality=inequality_before_after(baseline.year(year)),
         illustrative=bool(baseline.regions["illustrative"].all()))
@@ -108,8 +116,6 @@ def fiscal_section(out: Path, years: range = YEARS, year: int = MEMO_YEAR) -> Fi
               f"regions_bill_{year}": bill,
               f"regions_bill_vs_baseline_{year}": bill_vs_baseline, f"donors_{year}": donors,
               f"inequality_{year}": section.inequality, "regions_1992_2010": baseline.regions}
-    for name, frame in tables.items():
-        path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        section.files[name] = path
+    if out is not None:
+        section.files.update(write_tables(out / "fiscal", tables))
     return section

@@ -5,7 +5,7 @@ The subjects' polygons with a measure's values come from
 them.
 
 Examples:
-    >>> fc = neighbours_geojson()
+    >>> fc = neighbours_geojson(CaseSource.bundled())
     >>> fc["type"], "FI" in {f["id"] for f in fc["features"]}
     ('FeatureCollection', True)
 """
@@ -14,23 +14,33 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["neighbours_geojson"]
+from regionet.core.jsonsafe import json_bytes
+from regionet.services.case_source import CaseSource, case_folder, per_revision
+
+__all__ = ["neighbours_geojson", "neighbours_geojson_bytes"]
 
 
-def neighbours_geojson(case: str = "russia-1990s") -> dict[str, Any]:
+def neighbours_geojson(source: CaseSource) -> dict[str, Any]:
     """Return the outlines of the states neighbouring the federation as a FeatureCollection.
 
     Each feature has ``id`` and the file's properties (``id``, ``name_en``); the collection
     carries the Natural Earth credit in ``attribution``. Geometries are in degrees (RFC 7946).
 
     Raises:
-        DataFileError: the bundled file is missing or not a FeatureCollection (with the
+        DataFileError: the case's file is missing or not a FeatureCollection (with the
             command that rebuilds it).
     """
-    from regionet.io.geojson import geo_directory, read_attribution, read_neighbours
+    from regionet.io.geojson import read_attribution, read_neighbours
 
+    folder = case_folder(source)
     features = [{"type": "Feature", "id": f.id, "properties": dict(f.properties),
-                 "geometry": f.geometry()} for f in read_neighbours(case)]
+                 "geometry": f.geometry()} for f in read_neighbours(folder)]
     return {"type": "FeatureCollection",
-            "attribution": read_attribution(geo_directory(case) / "neighbours.geojson"),
+            "attribution": read_attribution(folder / "geo" / "neighbours.geojson"),
             "features": features}
+
+
+def neighbours_geojson_bytes(source: CaseSource) -> bytes:
+    """Return :func:`neighbours_geojson` encoded as compact JSON, once per source revision."""
+    return per_revision(source, "geo.neighbours", None,
+                        lambda _case: json_bytes(neighbours_geojson(source)))

@@ -17,14 +17,17 @@ here, by measure name:
 Measures that do not use ``year`` or ``scenario`` ignore them, so a client can pass the same
 arguments for every measure.
 
+Values are computed once per case source and revision (the services' cache).
+
 Examples:
-    >>> values = measure_values("ties_cross_border")
+    >>> source = CaseSource.bundled()
+    >>> values = measure_values(source, "ties_cross_border")
     >>> len(values), values["RU-KR"] >= 5
     (89, True)
     >>> MEASURES["transfers_per_capita"].unit
     'RUB per person'
     >>> try:
-    ...     measure_values("transfer_per_capita", year=1999)
+    ...     measure_values(source, "transfer_per_capita", year=1999)
     ... except UnknownReferenceError as err:
     ...     print(err.hint)
     Did you mean transfers_per_capita, total_per_capita, net_flow_per_capita?
@@ -41,10 +44,12 @@ import numpy as np
 import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
+from regionet.core.jsonsafe import json_bytes
 from regionet.model.case import Case
+from regionet.services.case_source import CaseSource, case_folder, per_revision
 
 __all__ = ["MEASURES", "TIE_YEARS", "Measure", "MeasureKind", "measure_values",
-           "subjects_geojson"]
+           "subjects_geojson", "subjects_geojson_bytes"]
 
 MeasureKind = Literal["fiscal", "network", "case"]
 
@@ -177,8 +182,8 @@ def _measure(name: str) -> Measure:
                                     else None) from None
 
 
-def _fiscal_values(m: Measure, ids: list[str], year: int | None, scenario: str | None,
-                   case: Case) -> dict[str, float]:
+def _fiscal_values(source: CaseSource, m: Measure, ids: list[str], year: int | None,
+                   scenario: str | None) -> dict[str, float]:
     from regionet.services.fiscal import YEARS, run_fiscal_year
 
     span = f"a year {YEARS.start}–{YEARS.stop - 1}"
@@ -188,7 +193,7 @@ def _fiscal_values(m: Measure, ids: list[str], year: int | None, scenario: str |
     if year not in YEARS:
         raise InvalidValueError("year outside the fiscal parameters' period", field="year",
                                 value=year, expected=span)
-    frame = run_fiscal_year(year, scenario=scenario, case=case.id).regions
+    frame = run_fiscal_year(source, year, scenario=scenario).regions
     series = _FISCAL[m.name](frame)
     values = dict(zip(frame["region"].astype(str), series.astype(np.float64), strict=True))
     return {i: float(values.get(i, math.nan)) for i in ids}
@@ -207,16 +212,16 @@ def _tie_values(m: Measure, case: Case, ids: list[str], year: int | None) -> dic
     return {i: float(c) for i, c in counts.items()}
 
 
-def measure_values(measure: str, *, year: int | None = None, scenario: str | None = None,
-                   case: Case | None = None) -> dict[str, float]:
+def measure_values(source: CaseSource, measure: str, *, year: int | None = None,
+                   scenario: str | None = None) -> dict[str, float]:
     """Return a measure's value for every subject of the case (region id → value).
 
     Args:
+        source: the case source (a workspace's ties count for the network measures).
         measure: a name in :data:`MEASURES`.
         year: required for fiscal measures (1992–2010); optional for network measures
             (ties whose dates touch the year, plus undated ties); ignored otherwise.
         scenario: a bundled fiscal scenario name or a scenario file (fiscal measures only).
-        case: the case; the bundled ``russia-1990s`` when None.
 
     Returns:
         One float per subject, in the order of ``case.members()``. A subject the fiscal
@@ -227,17 +232,21 @@ def measure_values(measure: str, *, year: int | None = None, scenario: str | Non
         InvalidValueError: a fiscal measure without a year, or a year out of range.
 
     Examples:
-        >>> measure_values("population")["RU-MOW"]
+        >>> measure_values(CaseSource.bundled(), "population")["RU-MOW"]
         9783242.0
     """
     m = _measure(measure)
-    if case is None:
-        from regionet.io.casefiles import load_case
+    used_year = year if m.kind != "case" else None
+    used_scenario = scenario if m.kind == "fiscal" else None
+    return dict(per_revision(source, "measure", (m.name, used_year, used_scenario),
+                             lambda case: _values(source, case, m, used_year, used_scenario)))
 
-        case = load_case()
+
+def _values(source: CaseSource, case: Case, m: Measure, year: int | None,
+            scenario: str | None) -> dict[str, float]:
     ids = [str(a.id) for a in case.members()]
     if m.kind == "fiscal":
-        return _fiscal_values(m, ids, year, scenario, case)
+        return _fiscal_values(source, m, ids, year, scenario)
     if m.kind == "network":
         return _tie_values(m, case, ids, year)
     attribute = _CASE_ATTRIBUTES[m.name]
@@ -253,8 +262,8 @@ def _number(value: object) -> float:
         return math.nan
 
 
-def subjects_geojson(measure: str | None = None, *, year: int | None = None,
-                     scenario: str | None = None, case: Case | None = None) -> dict[str, Any]:
+def subjects_geojson(source: CaseSource, measure: str | None = None, *,
+                     year: int | None = None, scenario: str | None = None) -> dict[str, Any]:
     """Return the 89 subjects as a GeoJSON FeatureCollection, with a measure's values.
 
     Each feature has ``id`` and properties ``id, name_en, geometry_basis,
@@ -268,18 +277,18 @@ def subjects_geojson(measure: str | None = None, *, year: int | None = None,
         The errors of :func:`measure_values`; DataFileError when the polygons are missing.
 
     Examples:
-        >>> fc = subjects_geojson("ties_total")
+        >>> fc = subjects_geojson(CaseSource.bundled(), "ties_total")
         >>> fc["type"], len(fc["features"]), fc["unit"], fc["illustrative"]
         ('FeatureCollection', 89, 'ties', False)
     """
-    from regionet.io.geojson import geo_directory, read_attribution, read_subjects
+    from regionet.io.geojson import read_attribution, read_subjects
 
     m = _measure(measure) if measure is not None else None
-    values = (measure_values(measure, year=year, scenario=scenario, case=case)
+    values = (measure_values(source, measure, year=year, scenario=scenario)
               if measure is not None else {})
-    source = case.id if case is not None else "russia-1990s"
+    folder = case_folder(source)
     features = []
-    for f in read_subjects(source):
+    for f in read_subjects(folder):
         value = values.get(f.id)
         features.append({
             "type": "Feature", "id": f.id,
@@ -297,6 +306,18 @@ def subjects_geojson(measure: str | None = None, *, year: int | None = None,
         "illustrative": bool(m and m.illustrative),
         "year": year if m and m.kind != "case" else None,
         "scenario": scenario if m and m.kind == "fiscal" else None,
-        "attribution": read_attribution(geo_directory(source) / "subjects_1999.geojson"),
+        "attribution": read_attribution(folder / "geo" / "subjects_1999.geojson"),
         "features": features,
     }
+
+
+def subjects_geojson_bytes(source: CaseSource, measure: str | None = None, *,
+                           year: int | None = None, scenario: str | None = None) -> bytes:
+    """Return :func:`subjects_geojson` encoded as compact UTF-8 JSON (NaN as null).
+
+    The polygons make it about 0.9 MB, so each distinct answer is encoded once per source
+    revision and kept in the services' cache (the map's endpoint serves these bytes).
+    """
+    key = (measure, year, scenario)
+    return per_revision(source, "measure.geojson", key, lambda _case: json_bytes(
+        subjects_geojson(source, measure, year=year, scenario=scenario)))

@@ -1,17 +1,18 @@
 """Network use cases: metrics per actor, bloc dominance, actorness, communities, graph JSON.
 
-The CLI (``regionet network …``) and the REST API call these; they take a
-:class:`~regionet.model.case.Case` (see :func:`case_for`), return JSON-ready dicts and
-lists, and never print. Definitions: ``docs/network.md``.
+The CLI (``regionet network …``), the REST API, the dashboard and the report call these;
+they take a :class:`~regionet.services.case_source.CaseSource`, return JSON-ready dicts and
+lists, and never print. Whole-graph results are computed once per source and revision
+(:func:`~regionet.services.case_source.per_revision`): do not mutate what they return.
+Definitions: ``docs/network.md``.
 
 Examples:
-    >>> import regionet as rn
-    >>> case = rn.load_case("russia-1990s")
-    >>> rows = network_metrics(case, year=1999)
+    >>> source = CaseSource.bundled()
+    >>> rows = network_metrics(source, year=1999)
     >>> kr = next(r for r in rows if r["id"] == "RU-KR")
     >>> kr["degree_by_level"]["international"] >= 1
     True
-    >>> [r["association"] for r in bloc_dominance_table(case, year=1999)][:2]
+    >>> [r["association"] for r in bloc_dominance_table(source, year=1999)][:2]
     ['assoc-central-russia', 'assoc-chernozem']
 """
 
@@ -40,15 +41,16 @@ from regionet.engines.network.communities import (
 )
 from regionet.engines.network.communities import community_labels, detect_communities
 from regionet.engines.network.graphs import check_levels, tie_graph
+from regionet.io.exports import GRAPH_FORMATS, write_graph
 from regionet.model.case import Case
 from regionet.model.levels import Sublevel
+from regionet.services.case_source import CaseSource, case_of, per_revision
+from regionet.services.records import check_actor
 
 __all__ = [
-    "BUNDLED_CASE",
     "GRAPH_FORMATS",
     "actorness_table",
     "bloc_dominance_table",
-    "case_for",
     "communities_vs_associations",
     "export_graph",
     "graph_json",
@@ -56,46 +58,27 @@ __all__ = [
     "network_metrics",
 ]
 
-#: The case used when no workspace exists.
-BUNDLED_CASE = "russia-1990s"
-GRAPH_FORMATS = ("graphml", "gexf")
 _SUBLEVELS = {s.value for s in Sublevel}
 
 
-def case_for(db: str | Path) -> tuple[Case, str | None]:
-    """Return the case of the workspace ``db`` or, if that file does not exist, the bundled one.
-
-    Returns:
-        The case, and a note for the user when the bundled case stands in (else None).
-
-    Examples:
-        >>> case, note = case_for("no-such-workspace.db")
-        >>> case.id, note.startswith("workspace no-such-workspace.db not found")
-        ('russia-1990s', True)
-    """
-    path = Path(db)
-    if path.is_file():
-        from regionet.services.workspace import open_case
-
-        return open_case(path), None
-    from regionet.io.casefiles import load_case
-
-    return load_case(BUNDLED_CASE), (f"workspace {path} not found; using the bundled case "
-                                     f"{BUNDLED_CASE} (create one with `regionet data init`)")
-
-
-def network_graph(case: Case, *, year: int | None = None, level: str | None = None
-                  ) -> nx.MultiGraph:
-    """Return the tie graph of ``year`` (all dates if None) and ``level`` (all if None).
-
-    Raises:
-        InvalidValueError: for an unknown level or sublevel.
-    """
+def _graph(case: Case, year: int | None, level: str | None) -> nx.MultiGraph:
     levels = None if level is None else check_levels([level], field="level")
     return tie_graph(case, levels=levels, period=year)
 
 
-def network_metrics(case: Case, *, year: int | None = None, level: str | None = None,
+def network_graph(source: CaseSource, *, year: int | None = None, level: str | None = None
+                  ) -> nx.MultiGraph:
+    """Return the tie graph of ``year`` (all dates if None) and ``level`` (all if None).
+
+    A new graph each call: the caller may change it.
+
+    Raises:
+        InvalidValueError: for an unknown level or sublevel.
+    """
+    return _graph(case_of(source), year, level)
+
+
+def network_metrics(source: CaseSource, *, year: int | None = None, level: str | None = None,
                     seed: Seed = 0, backend: str = "auto") -> list[dict[str, Any]]:
     """Return one dict per actor of the graph with its centralities and community.
 
@@ -107,7 +90,15 @@ def network_metrics(case: Case, *, year: int | None = None, level: str | None = 
     Raises:
         InvalidValueError: for an unknown level or sublevel.
     """
-    G = network_graph(case, year=year, level=level)
+    if level is not None:
+        check_levels([level], field="level")
+    return list(per_revision(source, "network.metrics", (year, level, seed, backend),
+                             lambda case: _metrics(case, year, level, seed, backend)))
+
+
+def _metrics(case: Case, year: int | None, level: str | None, seed: Seed, backend: str
+             ) -> tuple[dict[str, Any], ...]:
+    G = _graph(case, year, level)
     deg, st = degree(G), strength(G)
     by_level, by_sublevel = degree_by_level(G), degree_by_level(G, by="sublevel")
     st_level = strength_by_level(G)
@@ -126,39 +117,48 @@ def network_metrics(case: Case, *, year: int | None = None, level: str | None = 
             "community": labels[node] if deg[node] else None,
         })
     rows.sort(key=lambda r: (-r["pagerank"], r["id"]))
-    return rows
+    return tuple(rows)
 
 
-def bloc_dominance_table(case: Case, *, year: int | None = None) -> list[dict[str, Any]]:
+def bloc_dominance_table(source: CaseSource, *, year: int | None = None
+                         ) -> list[dict[str, Any]]:
     """Return the bloc dominance index of each association in ``year`` (all dates if None).
 
     One row per association with members; see
     :func:`~regionet.engines.network.blocs.case_bloc_dominance` for the fields, including
     ``basis`` (what the index rests on) and ``sentence``.
     """
-    return case_bloc_dominance(case, period=year)
+    return list(per_revision(source, "network.blocs", year,
+                             lambda case: tuple(case_bloc_dominance(case, period=year))))
 
 
-def actorness_table(case: Case, *, years: range | list[int] = range(1990, 2011),
+def actorness_table(source: CaseSource, *, years: range | list[int] = range(1990, 2011),
                     region: str | None = None) -> list[dict[str, Any]]:
     """Return international actorness per region and year (regions with foreign ties).
 
     See :mod:`regionet.engines.network.actorness` for the fields and the composite.
 
     Raises:
-        UnknownActorError: for an unknown region.
+        UnknownActorError: for an unknown region (field ``region``).
     """
-    return international_actorness(case, years=years,
-                                   regions=None if region is None else [region])
+    if region is not None:
+        check_actor(case_of(source), region, "region")
+    span = tuple(years)
+    return list(per_revision(source, "network.actorness", (span, region),
+                             lambda case: tuple(international_actorness(
+                                 case, years=span,
+                                 regions=None if region is None else [region]))))
 
 
-def communities_vs_associations(case: Case, *, year: int | None = None, seed: Seed = 0
-                                ) -> dict[str, Any]:
+def communities_vs_associations(source: CaseSource, *, year: int | None = None,
+                                seed: Seed = 0) -> dict[str, Any]:
     """Return Louvain communities of the domestic network compared with the associations.
 
     See :func:`~regionet.engines.network.communities.communities_vs_associations`.
     """
-    return engine_communities_vs_associations(case, period=year, seed=seed)
+    return per_revision(source, "network.communities", (year, seed),
+                        lambda case: engine_communities_vs_associations(case, period=year,
+                                                                        seed=seed))
 
 
 def _main_level(levels: dict[str, float]) -> str:
@@ -167,7 +167,7 @@ def _main_level(levels: dict[str, float]) -> str:
     return max(sorted(levels), key=lambda k: levels[k])
 
 
-def graph_json(case: Case, *, year: int | None = None, level: str | None = None
+def graph_json(source: CaseSource, *, year: int | None = None, level: str | None = None
                ) -> dict[str, Any]:
     """Return the graph for the dashboard: ``{"nodes": [...], "edges": [...], "graph": {...}}``.
 
@@ -181,15 +181,21 @@ def graph_json(case: Case, *, year: int | None = None, level: str | None = None
         InvalidValueError: for an unknown level or sublevel.
 
     Examples:
-        >>> import regionet as rn
-        >>> data = graph_json(rn.load_case("russia-1990s"), level="cross-border")
+        >>> data = graph_json(CaseSource.bundled(), level="cross-border")
         >>> {e["sublevel"] for e in data["edges"]}
         {'cross-border'}
         >>> kr = next(n for n in data["nodes"] if n["id"] == "RU-KR")
         >>> kr["main_level"], round(kr["capital_lat"], 1)
         ('international', 61.8)
     """
-    G = network_graph(case, year=year, level=level)
+    if level is not None:
+        check_levels([level], field="level")
+    return per_revision(source, "network.graph", (year, level),
+                        lambda case: _graph_json(case, year, level))
+
+
+def _graph_json(case: Case, year: int | None, level: str | None) -> dict[str, Any]:
+    G = _graph(case, year, level)
     deg, st, st_level = degree(G), strength(G), strength_by_level(G)
     nodes = []
     for node, data in G.nodes(data=True):
@@ -212,7 +218,7 @@ def graph_json(case: Case, *, year: int | None = None, level: str | None = None
             "nodes": nodes, "edges": edges}
 
 
-def export_graph(case: Case, fmt: str, out: str | Path, *, year: int | None = None,
+def export_graph(source: CaseSource, fmt: str, out: str | Path, *, year: int | None = None,
                  level: str | None = None) -> Path:
     """Write the tie graph of ``year`` and ``level`` as GraphML or GEXF into the folder ``out``.
 
@@ -225,18 +231,7 @@ def export_graph(case: Case, fmt: str, out: str | Path, *, year: int | None = No
     if fmt not in GRAPH_FORMATS:
         raise InvalidValueError("unknown graph format", field="format", value=fmt,
                                 expected="one of " + ", ".join(GRAPH_FORMATS))
-    from regionet.io.exports import _gexf_graph
-
-    G = network_graph(case, year=year, level=level)
-    for _, data in G.nodes(data=True):
-        data["label"] = data["name_en"]
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     name = "_".join(["ties", *([str(year)] if year is not None else []),
                      *([level] if level else [])])
-    path = folder / f"{name}.{fmt}"
-    if fmt == "graphml":
-        nx.write_graphml(G, path)
-    else:
-        nx.write_gexf(_gexf_graph(G), path)
-    return path
+    return write_graph(network_graph(source, year=year, level=level), fmt,
+                       Path(out) / f"{name}.{fmt}")

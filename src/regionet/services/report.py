@@ -12,7 +12,7 @@ the fiscal tables come from the illustrative economy and say so.
 
 Examples:
     >>> import tempfile, pathlib
-    >>> data = build_report_data("russia-1990s", pathlib.Path(tempfile.mkdtemp()),
+    >>> data = build_report_data(CaseSource.bundled(), pathlib.Path(tempfile.mkdtemp()),
     ...                          fiscal=False)
     >>> data.leading[0], data.names["RU-SVE"], data.fiscal is None
     ('RU-KR', 'Sverdlovsk Oblast', True)
@@ -28,8 +28,8 @@ from typing import Any
 
 import pandas as pd
 
-from regionet.io.casefiles import case_directory, load_case
 from regionet.model.case import Case
+from regionet.services.case_source import CaseSource, case_folder, case_of
 from regionet.services.fiscal_summary import MEMO_YEAR, FiscalSection, fiscal_section
 from regionet.services.measures import measure_values
 from regionet.services.network import (
@@ -131,8 +131,8 @@ def _tie_levels(result: RunResult) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _actorness(case: Case, names: dict[str, str]) -> list[ActornessSummary]:
-    rows = actorness_table(case, years=ACTORNESS_YEARS)
+def _actorness(source: CaseSource, names: dict[str, str]) -> list[ActornessSummary]:
+    rows = actorness_table(source, years=ACTORNESS_YEARS)
     by_region: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_region.setdefault(row["region"], []).append(row)
@@ -174,8 +174,8 @@ def _disagreements(communities: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _lorenz(section: FiscalSection) -> pd.DataFrame:
-    """Per-region revenue per capita of the section's year, from the table it wrote."""
-    regions = pd.read_csv(section.files["regions_1992_2010"])
+    """Per-region revenue per capita of the section's year."""
+    regions = section.regions
     year = regions[regions["year"] == section.year]
     return pd.DataFrame({
         "region": year["region"].astype(str), "population": year["population"],
@@ -189,25 +189,25 @@ def report_data(result: RunResult, *, year: int = MEMO_YEAR) -> ReportData:
     The case and the fiscal section are taken from ``result``; the network tables are
     computed here (they are fast). ``year`` is the year of the network snapshots.
     """
-    case = result.case if result.case is not None else load_case(result.case_id)
+    source = result.source
+    case = result.case if result.case is not None else case_of(source)
     names = {str(a.id): a.name_en for a in case.actors.values()}
-    communities = communities_vs_associations(case, year=year, seed=0)
+    communities = communities_vs_associations(source, year=year, seed=0)
     return ReportData(
         result=result, case=case, year=year, names=names,
         actor_kinds=dict(sorted(Counter(a.kind.value for a in case.actors.values()).items())),
         tie_levels=_tie_levels(result),
-        ties_per_subject=measure_values("ties_total", case=case),
-        blocs=bloc_dominance_table(case, year=year),
-        actorness=_actorness(case, names),
+        ties_per_subject=measure_values(source, "ties_total"),
+        blocs=bloc_dominance_table(source, year=year),
+        actorness=_actorness(source, names),
         communities=communities, disagreements=_disagreements(communities),
         lorenz=_lorenz(result.fiscal) if result.fiscal is not None else None,
     )
 
 
-def build_report_data(case_id: str | Path = "russia-1990s", out: Path = Path("out"), *,
-                      fiscal: bool = True,
+def build_report_data(source: CaseSource, out: Path = Path("out"), *, fiscal: bool = True,
                       progress: Callable[[str], None] | None = None) -> ReportData:
-    """Run what the report needs for ``case_id`` and gather it.
+    """Run what the report needs for the case of ``source`` (a workspace too) and gather it.
 
     Loads and validates the case and, when ``fiscal`` is True and the case has an economy,
     computes the fiscal section, which writes its tables to ``out/fiscal``. For the full
@@ -216,13 +216,12 @@ def build_report_data(case_id: str | Path = "russia-1990s", out: Path = Path("ou
     """
     say = progress or (lambda _msg: None)
     say("Loading and validating the case")
-    case = load_case(case_id)
+    case = case_of(source)
     files: dict[str, Path] = {}
     section = None
-    if fiscal and (case_directory(case_id) / "economy").is_dir():
+    if fiscal and (case_folder(source) / "economy").is_dir():
         say("Running the fiscal pipeline 1992-2010 and the scenarios")
-        out.mkdir(parents=True, exist_ok=True)
-        section = fiscal_section(out)
+        section = fiscal_section(source, out)
         files["fiscal"] = out / "fiscal"
     say("Computing the network tables")
-    return report_data(case_result(case, files, section))
+    return report_data(case_result(source, case, files, section))

@@ -6,7 +6,7 @@ With an economy, the job also runs the fiscal section (``fiscal/``); the report
 Examples:
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp())
-    >>> result = run_case("russia-1990s", out)
+    >>> result = run_case(CaseSource.bundled(), out, fiscal=False)
     >>> (out / "tables" / "ties.csv").is_file(), result.counts["actors.subject"]
     (True, 89)
 """
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from regionet.io.casefiles import case_directory, load_case
 from regionet.io.exports import export_case
 from regionet.io.serialize import document_record, observation_record, tie_record
 from regionet.model.case import Case
+from regionet.services.case_source import CaseSource, case_folder, case_of
 from regionet.services.fiscal_summary import FiscalSection, fiscal_section
 from regionet.storage.workspace import Workspace
 
@@ -33,10 +33,12 @@ __all__ = ["RunResult", "case_result", "run_case"]
 class RunResult:
     """What the main job produced: counts, file paths and the data the report shows.
 
-    ``case`` is the validated case itself, so that the report reuses it (and the fiscal
-    section in ``fiscal``) instead of loading or computing them again.
+    ``source`` is where the case came from and ``case`` the validated case itself, so that
+    the report reuses it (and the fiscal section in ``fiscal``) instead of loading or
+    computing them again.
     """
 
+    source: CaseSource
     case_id: str
     title: str
     description: str
@@ -61,9 +63,9 @@ def _status_counts(case: Case) -> dict[str, dict[str, int]]:
     return {name: dict(Counter(values)) for name, values in tables.items()}
 
 
-def run_case(case_id: str | Path, out: Path,
+def run_case(source: CaseSource, out: Path,
              progress: Callable[[str], None] | None = None, *, fiscal: bool = True) -> RunResult:
-    """Run the main job for ``case_id`` into ``out``.
+    """Run the main job for the case of ``source`` into ``out``.
 
     Writes ``tables/`` (CSV, re-importable), ``json/``, ``subjects.geojson``,
     ``ties.graphml``, a workspace ``regionet.db`` and, when ``fiscal`` is True and the case
@@ -71,7 +73,7 @@ def run_case(case_id: str | Path, out: Path,
     """
     say = progress or (lambda _msg: None)
     say("Loading and validating the case")
-    case = load_case(case_id)
+    case = case_of(source)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     say("Writing tables")
@@ -80,20 +82,20 @@ def run_case(case_id: str | Path, out: Path,
     export_case(case, "json", out / "json")
     files["json"] = out / "json"
     say("Writing GeoJSON and GraphML")
-    files["geojson"] = export_case(case, "geojson", out)[0]
+    files["geojson"] = export_case(case, "geojson", out, geo_dir=case_folder(source) / "geo")[0]
     files["graphml"] = export_case(case, "graphml", out)[0]
     say("Writing the workspace")
     Workspace(out / "regionet.db").init(case, overwrite=True)
     files["database"] = out / "regionet.db"
     section = None
-    if fiscal and (case_directory(case_id) / "economy").is_dir():
+    if fiscal and (case_folder(source) / "economy").is_dir():
         say("Running the fiscal pipeline 1992-2010 and the scenarios")
-        section = fiscal_section(out)
+        section = fiscal_section(source, out)
         files["fiscal"] = out / "fiscal"
-    return case_result(case, files, section)
+    return case_result(source, case, files, section)
 
 
-def case_result(case: Case, files: dict[str, Path],
+def case_result(source: CaseSource, case: Case, files: dict[str, Path],
                 section: FiscalSection | None = None) -> RunResult:
     """Return the :class:`RunResult` of ``case``: its counts, records and documents.
 
@@ -101,7 +103,7 @@ def case_result(case: Case, files: dict[str, Path],
     writes only the files it needs and lists them in ``files``.
     """
     return RunResult(
-        case_id=case.id, title=case.title, description=case.description,
+        source=source, case_id=case.id, title=case.title, description=case.description,
         credits=case.credits, counts=case.summary(), files=files,
         ties=[tie_record(case, t) for t in sorted(case.ties.values(), key=lambda t: t.id)],
         observations=[observation_record(o) for o in case.observations.values()],

@@ -20,10 +20,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["METADATA", "SCHEMA_VERSION", "TABLE_ORDER"]
+__all__ = ["METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_schema"]
 
 #: Bumped whenever a table or column changes; stored in ``case_info.schema_version``.
-SCHEMA_VERSION = 1
+#: 2: ``case_info.revision`` and ``case_info.version``.
+SCHEMA_VERSION = 2
 
 METADATA = sa.MetaData()
 
@@ -57,6 +58,11 @@ sa.Table(
     sa.Column("federation", sa.Text, nullable=False),
     _text("description"),
     sa.Column("schema_version", sa.Integer, nullable=False),
+    # Bumped inside every write transaction, with ``version``: a digest chaining the content
+    # of every write, so that a deleted and re-created workspace never repeats a version.
+    # Caches key on the version (never on the file's time).
+    sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
+    _text("version"),
 )
 
 sa.Table(
@@ -215,3 +221,16 @@ TABLE_ORDER: tuple[str, ...] = (
     "actor_attribute_values", "attribute_records", "ties", "tie_actors", "tie_domains",
     "observations", "rates", "sources", "adjacency",
 )
+
+
+def create_schema(conn: sa.Connection) -> None:
+    """Create every table, then every index, in a fixed order.
+
+    ``MetaData.create_all`` emits a table's indexes in set order, which varies between
+    processes; a fixed order makes two workspaces built from the same case byte-identical.
+    """
+    for table in METADATA.sorted_tables:
+        conn.execute(sa.schema.CreateTable(table))
+    for table in METADATA.sorted_tables:
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            conn.execute(sa.schema.CreateIndex(index))

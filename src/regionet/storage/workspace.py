@@ -25,13 +25,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from regionet.core.errors import DataFileError, RegionetError, ValidationError
 from regionet.model.case import Case
 from regionet.storage.imports import ImportPlan, check_case_sources, plan_import, plan_rows
-from regionet.storage.mapping import case_rows, read_case, write_rows
-from regionet.storage.schema import METADATA, TABLE_ORDER
+from regionet.storage.mapping import RowSet, case_rows, read_case, rows_digest, write_rows
+from regionet.storage.schema import METADATA, SCHEMA_VERSION, TABLE_ORDER, create_schema
 
 __all__ = ["Workspace", "WorkspaceExistsError", "WorkspaceNotFoundError"]
 
@@ -103,6 +103,10 @@ class Workspace:
             kwargs: dict[str, Any] = {}
             if sqlite and not self._is_sqlite_file:
                 kwargs["poolclass"] = StaticPool
+            elif sqlite:
+                # A connection per use (cheap for SQLite): a pooled one would keep reading a
+                # file that was deleted and made again under the same name.
+                kwargs["poolclass"] = NullPool
             self._engine = sa.create_engine(self._url, **kwargs)
             if sqlite:
                 _sqlite_transactions(self._engine)
@@ -177,9 +181,15 @@ class Workspace:
                         "the workspace already holds a case", file=self.url,
                         expected="an empty or new workspace",
                         hint="Use --force (overwrite=True) to replace it")
+                revision, version = _read_state(conn)
                 METADATA.drop_all(conn)
-            METADATA.create_all(conn)
-            return write_rows(conn, case_rows(case))
+            else:
+                revision, version = 0, ""
+            create_schema(conn)
+            rows = case_rows(case)
+            counts = write_rows(conn, rows)
+            _set_state(conn, revision + 1, rows_digest(rows, version))
+            return counts
 
     def _not_found(self) -> WorkspaceNotFoundError:
         return WorkspaceNotFoundError("no regionet workspace here yet", file=self.url,
@@ -201,9 +211,42 @@ class Workspace:
         Raises:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
+        return self.load()[0]
+
+    def load(self) -> tuple[Case, int]:
+        """Rebuild the whole case and return it with the revision it was read at.
+
+        Both are read in one transaction, so the case is never newer or older than its
+        revision.
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
         self._require_file()
         with self._connection(write=False) as conn:
-            return self._read(conn)
+            return self._read(conn), _read_state(conn)[0]
+
+    def state(self) -> tuple[int, str]:
+        """Return ``(revision, version)``: what changes with every write transaction.
+
+        ``revision`` counts the writes (for people: "revision 3"); ``version`` is a digest
+        chaining the content of every write, unique even when a workspace is deleted and
+        made again at the same path. Caches key on the version
+        (:mod:`regionet.services.cache`); unlike the file's modification time it also works
+        with WAL journals and on a server database.
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        with self._connection(write=False) as conn:
+            if not self._has_case(conn):
+                raise self._not_found()
+            return _read_state(conn)
+
+    def revision(self) -> int:
+        """Return the workspace's revision: a counter bumped by every write transaction."""
+        return self.state()[0]
 
     def validate_files(self, paths: Sequence[Path], *, table: str | None = None) -> ImportPlan:
         """Parse and validate files against the workspace and the batch itself; write nothing.
@@ -239,7 +282,9 @@ class Workspace:
         self._require_file()
         with self._connection(write=True) as conn:
             plan = plan_import(self._read(conn), paths, table=table)
-            _write_plan(conn, plan)
+            rows = _write_plan(conn, plan)
+            revision, version = _read_state(conn)
+            _set_state(conn, revision + 1, rows_digest(rows, version))
         return dict(plan.counts)
 
     def table_counts(self) -> dict[str, int]:
@@ -250,7 +295,32 @@ class Workspace:
                 for name in TABLE_ORDER}
 
 
-def _write_plan(conn: sa.Connection, plan: ImportPlan) -> None:
+def _read_state(conn: sa.Connection) -> tuple[int, str]:
+    """The stored (revision, version); a schema-1 workspace has neither: (1, its id)."""
+    info = METADATA.tables["case_info"]
+    try:
+        row = conn.execute(sa.select(info.c.revision, info.c.version)).first()
+    except SQLAlchemyError:  # schema 1: no such columns; the caller's transaction is intact
+        row = None
+    if row is None:
+        return 1, "schema-1"
+    return int(row[0]), str(row[1])
+
+
+def _set_state(conn: sa.Connection, revision: int, version: str) -> None:
+    """Store revision and version inside the caller's write transaction (upgrades schema 1)."""
+    info = METADATA.tables["case_info"]
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("case_info")}
+    if "revision" not in columns:
+        conn.exec_driver_sql(
+            "ALTER TABLE case_info ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")
+    if "version" not in columns:
+        conn.exec_driver_sql("ALTER TABLE case_info ADD COLUMN version TEXT NOT NULL DEFAULT ''")
+    conn.execute(sa.update(info).values(revision=revision, version=version,
+                                        schema_version=SCHEMA_VERSION))
+
+
+def _write_plan(conn: sa.Connection, plan: ImportPlan) -> RowSet:
     records = METADATA.tables["attribute_records"]
     last = conn.execute(sa.select(sa.func.max(records.c.id))).scalar()
     new_actors = {a.id for a in plan.batch.records["actors"]}
@@ -258,4 +328,6 @@ def _write_plan(conn: sa.Connection, plan: ImportPlan) -> None:
     if existing:
         values = METADATA.tables["actor_attribute_values"]
         conn.execute(sa.delete(values).where(values.c.actor_id.in_(existing)))
-    write_rows(conn, plan_rows(plan, int(last or 0) + 1))
+    rows = plan_rows(plan, int(last or 0) + 1)
+    write_rows(conn, rows)
+    return rows

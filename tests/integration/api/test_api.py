@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from regionet.interfaces.api import create_app
-from regionet.interfaces.api.deps import clear_case_cache
+
 from regionet.services.workspace import init_workspace
 
 PROBLEM = "application/problem+json"
@@ -62,7 +62,7 @@ def test_health_with_a_workspace(workspace: Path) -> None:
 def test_a_broken_workspace_is_503_and_a_new_file_is_read_again(tmp_path: Path) -> None:
     db = tmp_path / "ws.db"
     db.write_bytes(b"this is not a database")
-    clear_case_cache()
+
     api = TestClient(create_app(db, dashboard=False))
     body = problem(api.get("/api/actors"), 503)
     assert body["detail"]
@@ -160,7 +160,8 @@ def test_ties_by_actor_kind_year_date_and_status(client: TestClient) -> None:
 @pytest.mark.parametrize(("query", "field"), [
     ("level=bogus", "level"), ("sublevel=sideways", "sublevel"), ("status=maybe", "status"),
     ("as_of=1998-13-40", "as_of"), ("year=abc", "year"), ("year=0", "year"),
-    ("actor=RU-NOPE", "actors"), ("kind=friendship", None),
+    # The field is the parameter the caller sent (it said "actors" before issue 7).
+    ("actor=RU-NOPE", "actor"), ("kind=friendship", None),
 ])
 def test_bad_tie_filters_are_422(client: TestClient, query: str, field: str | None) -> None:
     body = problem(client.get(f"/api/ties?{query}"), 422)
@@ -273,7 +274,7 @@ def test_network_graph(client: TestClient) -> None:
 @pytest.mark.parametrize(("query", "field"), [
     ("metrics?level=bogus", "level"), ("graph?level=bogus", "level"), ("blocs?year=x", "year"),
     ("metrics?year=0", "year"), ("metrics?limit=0", "limit"),
-    ("actorness?region=RU-NOPE", None)])
+    ("actorness?region=RU-NOPE", "region")])
 def test_bad_network_queries_are_422(client: TestClient, query: str, field: str | None
                                      ) -> None:
     body = problem(client.get(f"/api/network/{query}"), 422)
@@ -322,8 +323,9 @@ def test_an_unknown_override_path_is_422_naming_it(client: TestClient) -> None:
 @pytest.mark.parametrize(("body", "field"), [
     ({"year": 1999, "scenario": "collection-collapse"}, "scenario"),
     ({"year": 1999, "scenario": "../scenarios/baseline.yaml"}, "scenario"),
-    ({"year": 1999, "rule": "operaton"}, "rules.attribution"),
-    ({"year": 1999, "equalization": "lottery"}, "rules.equalization"),
+    # Named as the body's fields (they were "rules.attribution"/"rules.equalization").
+    ({"year": 1999, "rule": "operaton"}, "rule"),
+    ({"year": 1999, "equalization": "lottery"}, "equalization"),
     ({"year": 1999, "overrides": {"vat.split.regional": {"1999-02-30": 0.2}}},
      "overrides.vat.split.regional[1999-02-30]"),
     ({"year": 1999, "overrides": {"vat.split": {"1999-01-01": 0.2}}}, "overrides"),
@@ -337,10 +339,37 @@ def test_bad_fiscal_runs_are_422(client: TestClient, body: dict[str, Any], field
     assert problem(client.post("/api/fiscal/runs", json=body), 422)["field"] == field
 
 
-def test_a_malformed_body_is_422(client: TestClient) -> None:
+def test_a_malformed_body_is_400_as_documented(client: TestClient) -> None:
     response = client.post("/api/fiscal/runs", content=b"{not json",
                            headers={"content-type": "application/json"})
-    problem(response, 422)
+    body = problem(response, 400)
+    assert body["field"] == "body" and "not valid JSON at character 1" in body["detail"]
+    assert body["type"] == "urn:regionet:problem:malformed-body"
+
+
+@pytest.mark.parametrize("query, unknown, near", [
+    ("/api/ties?actors=RU-KR", "actors", "actor"),
+    ("/api/ties?level=bilateral&yaer=1999", "yaer", "year"),
+    ("/api/actors?knd=subject", "knd", "kind"),
+    ("/api/network/metrics?levle=international", "levle", "level"),
+    ("/api/health?verbose=1", "verbose", None),
+])
+def test_unknown_query_parameters_are_refused(client: TestClient, query: str, unknown: str,
+                                              near: str | None) -> None:
+    body = problem(client.get(query), 422)
+    assert body["field"] == unknown and body["detail"].startswith(f"field '{unknown}'")
+    if near is not None:
+        assert f"Did you mean {near}" in body["detail"]
+
+
+def test_head_is_answered_wherever_get_is(client: TestClient) -> None:
+    for path in ("/api/health", "/api/ties?limit=3", "/api/geo/neighbours"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"" and head.headers["content-length"] == str(len(got.content))
+        assert head.headers["content-type"] == got.headers["content-type"]
+    assert client.head("/api/ties/t-nope").status_code == 404
+    assert client.post("/api/health").status_code == 405
 
 
 def test_compare_lists_winners_and_losers(client: TestClient) -> None:

@@ -19,10 +19,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import regionet
+from regionet.interfaces.api.deps import reject_unknown_query
+from regionet.interfaces.api.head import HeadAsGet
 from regionet.interfaces.api.problems import install_problem_handlers
 from regionet.interfaces.api.schemas import Problem
 
@@ -33,8 +35,9 @@ Federation regionalization: the money between the federal centre and the regions
 engine) and the cooperation ties regions build (network). Bundled case: Russia in the 1990s.
 
 Lists take `limit` (1–1000, default 100) and `offset` and return `{data, count}`, `count`
-being the total before pagination. Errors are RFC 9457 `application/problem+json` naming the
-field, the value and what was expected. See docs/api.md.
+being the total before pagination. Unknown query parameters are refused. Errors are RFC 9457
+`application/problem+json` naming the field, the value and what was expected. HEAD is
+answered wherever GET is. See docs/api.md.
 """
 
 
@@ -63,7 +66,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True) -> FastA
     app = FastAPI(title="regionet", version=regionet.__version__, description=DESCRIPTION)
     app.state.db = None if db is None else str(db)
     install_problem_handlers(app)
-    api = APIRouter(prefix="/api")
+    api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
     for module in (meta, actors, ties, observations, sources, geo, network, fiscal):
         api.include_router(module.router)
     app.include_router(api)
@@ -81,6 +84,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True) -> FastA
     app.openapi = openapi  # type: ignore[method-assign]
     if dashboard:
         _mount_dashboard(app)
+    app.add_middleware(HeadAsGet)
     return app
 
 

@@ -12,6 +12,7 @@ Every error leaves the API as RFC 9457 ``application/problem+json``: ``type``, `
 | any other lookup error (an unknown name in a query or body) | 422 |
 | ``InvalidValueError`` and other ``ValueError`` | 422 |
 | any other ``RegionetError`` | 400 |
+| a request body that is not valid JSON | 400 |
 | FastAPI's ``RequestValidationError`` (bad query, path or body) | 422 |
 | Starlette's ``HTTPException`` (unknown route, wrong method) | its status |
 | anything else | 500, logged; the body never carries a traceback |
@@ -128,7 +129,21 @@ def _location(loc: Sequence[int | str]) -> tuple[str, str]:
     return where, ".".join(str(part) for part in loc[1:]) or where
 
 
+def _malformed_body(request: Request, error: dict[str, Any]) -> ProblemResponse:
+    ctx = error.get("ctx") or {}
+    where = error.get("loc", ("body",))
+    position = f" at character {where[1]}" if len(where) > 1 else ""
+    return _respond(Problem(
+        type="urn:regionet:problem:malformed-body", title="Malformed request body", status=400,
+        detail=f"the request body is not valid JSON{position}: "
+               f"{ctx.get('error', error.get('msg', 'invalid JSON'))}",
+        instance=request.url.path, field="body", expected="a JSON object"))
+
+
 def _validation_problem(request: Request, error: RequestValidationError) -> ProblemResponse:
+    broken = [e for e in error.errors() if e.get("type") == "json_invalid"]
+    if broken:
+        return _malformed_body(request, broken[0])
     items: list[dict[str, Any]] = []
     for e in error.errors():
         where, field = _location(e.get("loc", ()))
@@ -191,7 +206,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """Return the OpenAPI ``responses`` entries documenting problem+json for ``statuses``."""
-    described = {400: "A body that cannot be read (not UTF-8)",
+    described = {400: "A body that cannot be read (not UTF-8, not JSON)",
                  404: "Unknown id (the problem suggests near ids)",
                  422: "Invalid parameter or body (the problem names the field and value)",
                  503: "The workspace file is unreadable or holds no case"}

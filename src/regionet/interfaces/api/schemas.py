@@ -15,11 +15,12 @@ Examples:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from regionet.core.jsonsafe import json_safe
+from regionet.services.paging import Listing
 
 __all__ = [
     "ActorDetailPublic", "ActorPublic", "ActorsPublic", "AmountPublic", "AttributeSourcePublic",
@@ -27,8 +28,7 @@ __all__ = [
     "FiscalRowPublic", "FiscalRunCreate", "FiscalRunPublic", "HealthPublic", "MeasurePublic",
     "MeasuresPublic", "MetricsPublic", "ObservationPublic", "ObservationsPublic", "Problem",
     "RegionSeriesPublic", "RegionYearPublic", "ScenarioPublic", "ScenariosPublic", "SourcePublic",
-    "SourceRefPublic", "SourcesPublic", "StepPublic", "TiePublic", "TiesPublic", "finite",
-    "json_safe",
+    "SourceRefPublic", "SourcesPublic", "StepPublic", "TiePublic", "TiesPublic", "listing",
 ]
 
 #: A number the API may return as null: NaN and infinities are not JSON (RFC 8259).
@@ -36,31 +36,14 @@ Number = float | None
 AttributeValue = str | int | float | bool | None
 
 
-def finite(value: object) -> float | None:
-    """Return ``value`` as a float, or None for NaN and infinities.
+def listing(page: Listing[Any]) -> dict[str, Any]:
+    """Return a page of a list as the body of a list endpoint: ``{data, count}``.
 
     Examples:
-        >>> finite(float("nan")) is None, finite(2)
-        (True, 2.0)
+        >>> listing(Listing([{"x": float("nan")}], 3))
+        {'data': [{'x': None}], 'count': 3}
     """
-    number = float(value)  # type: ignore[arg-type]
-    return number if math.isfinite(number) else None
-
-
-def json_safe(data: Any) -> Any:
-    """Return ``data`` with every non-finite float replaced by None, recursively.
-
-    Examples:
-        >>> json_safe({"a": [1.0, float("inf")], "b": "x"})
-        {'a': [1.0, None], 'b': 'x'}
-    """
-    if isinstance(data, float):
-        return finite(data)
-    if isinstance(data, Mapping):
-        return {str(k): json_safe(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [json_safe(v) for v in data]
-    return data
+    return {"data": json_safe(page.data), "count": page.count}
 
 
 class SourceRefPublic(BaseModel):
@@ -254,6 +237,7 @@ class HealthPublic(BaseModel):
     read_only: bool
     db: str | None
     case: str
+    revision: int = Field(description="the workspace's write counter (0: bundled case)")
     detail: str
     counts: dict[str, int]
 

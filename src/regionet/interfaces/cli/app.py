@@ -16,7 +16,9 @@ from typing import Annotated
 
 import typer
 
+from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import RegionetError
+from regionet.interfaces.cli.sources import DEFAULT_DB, DbOption, workspace_source
 
 __all__ = ["app", "main"]
 
@@ -76,23 +78,21 @@ def _add_figures() -> None:
 
 _add_figures()
 
-DbOption = Annotated[Path, typer.Option("--db", envvar="REGIONET_DB",
-                                        help="Workspace SQLite file (env REGIONET_DB).")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-DEFAULT_DB = Path("regionet.db")
 
 
 @app.command()
 def run(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
     case: Annotated[str, typer.Option("--case", help="Bundled case id or case folder.")]
-    = "russia-1990s",
+    = DEFAULT_CASE,
 ) -> None:
     """Run the main job: validate the case, write its tables and the HTML report."""
     from rich.progress import Progress
 
     from regionet.interfaces.cli.report import REPORT_FILE
     from regionet.interfaces.report.report import write_report
+    from regionet.services.case_source import CaseSource
     from regionet.services.report import report_data
     from regionet.services.run import run_case
 
@@ -102,7 +102,7 @@ def run(
         def say(msg: str) -> None:
             progress.update(task, description=msg)
 
-        result = run_case(case, out, progress=say)
+        result = run_case(CaseSource.bundled(case), out, progress=say)
         say("Computing the network tables")
         html = write_report(report_data(result), out / REPORT_FILE, progress=say)
     typer.echo(f"Case {result.case_id}: {result.counts['actors']} actors, "
@@ -117,7 +117,7 @@ def run(
 def data_init(
     db: DbOption = DEFAULT_DB,
     case: Annotated[str, typer.Option("--case", help="Bundled case id or case folder.")]
-    = "russia-1990s",
+    = DEFAULT_CASE,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing workspace.")]
     = False,
 ) -> None:
@@ -164,7 +164,7 @@ def data_export(
     """Export the workspace (CSV, JSON, GeoJSON of subjects, GraphML/GEXF of ties)."""
     from regionet.services.workspace import export_workspace
 
-    for path in export_workspace(db, fmt, out):
+    for path in export_workspace(workspace_source(db), fmt, out):
         typer.echo(str(path))
 
 
@@ -177,9 +177,9 @@ def data_actors(
 ) -> None:
     """List actors."""
     from regionet.interfaces.cli.output import print_json, print_table
-    from regionet.services.workspace import list_actors
+    from regionet.services.records import list_actors
 
-    rows = list_actors(db, kind=kind)
+    rows = list_actors(workspace_source(db), kind=kind).data
     if as_json:
         print_json(rows)
     else:
@@ -204,11 +204,13 @@ def data_ties(
     """List ties with their level, sublevel and the reason for it."""
     from regionet.core.periods import parse_date
     from regionet.interfaces.cli.output import print_json, print_table
-    from regionet.services.workspace import list_ties
+    from regionet.model.case import TieFilter
+    from regionet.services.records import list_ties
 
-    day: date | None = parse_date(as_of, field="--as-of") if as_of else None
-    rows = list_ties(db, level=level, sublevel=sublevel, actor=actor, kind=kind, year=year,
-                     as_of=day)
+    day: date | None = parse_date(as_of, field="as_of") if as_of else None
+    criteria = TieFilter(level=level, sublevel=sublevel, actor=actor, kind=kind, year=year,
+                         as_of=day)
+    rows = list_ties(workspace_source(db), criteria).data
     if as_json:
         print_json(rows)
     else:
@@ -224,9 +226,9 @@ def data_observations(
 ) -> None:
     """List observations (aggregate facts)."""
     from regionet.interfaces.cli.output import print_json, print_table
-    from regionet.services.workspace import list_observations
+    from regionet.services.records import list_observations
 
-    rows = list_observations(db, subject=subject)
+    rows = list_observations(workspace_source(db), subject=subject).data
     if as_json:
         print_json(rows)
     else:
@@ -241,17 +243,17 @@ def data_show(
 ) -> None:
     """Show one record as JSON, with its sources and related ties."""
     from regionet.interfaces.cli.output import print_json
-    from regionet.services.workspace import show
+    from regionet.services.records import show
 
-    print_json(show(db, record_id))
+    print_json(show(workspace_source(db), record_id))
 
 
 def main() -> None:
     """Entry point: run the app, turning regionet errors into messages and exit codes."""
-    from regionet.interfaces.cli.errors import exit_code
+    from regionet.interfaces.cli.errors import as_option, exit_code
 
     try:
         app()
     except RegionetError as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(f"error: {as_option(err, sys.argv[1:])}", err=True)
         sys.exit(exit_code(err))

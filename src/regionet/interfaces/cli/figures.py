@@ -17,6 +17,8 @@ from typing import Annotated
 
 import typer
 
+from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
+
 __all__ = ["figures_app"]
 
 figures_app = typer.Typer(help="Figures for papers: choropleth maps, tie maps, Lorenz curves "
@@ -46,26 +48,32 @@ def figures_map(
     robust: Annotated[bool, typer.Option(
         "--robust", help="Colour scale from the 2nd to the 98th percentile.")] = False,
     title: Annotated[str | None, typer.Option("--title", help="Figure title.")] = None,
+    db: ReadDbOption = DEFAULT_DB,
 ) -> None:
-    """A choropleth of the 89 subjects of 1999 for one measure."""
+    """A choropleth of the 89 subjects of 1999 for one measure (tie counts from --db)."""
     from regionet.interfaces.figures import choropleth, save
+    from regionet.services.case_source import case_of
     from regionet.services.measures import MEASURES, measure_values
 
-    values = measure_values(measure, year=year, scenario=scenario)
+    source = read_source(db)
+    values = measure_values(source, measure, year=year, scenario=scenario)
     m = MEASURES[measure]
+    case = case_of(source)
     when = f", {year}" if year is not None and m.kind != "case" else ""
+    where = ("the workspace " + source.location if source.kind == "workspace"
+             else f"regionet case {case.id}")
     if m.kind == "fiscal":
-        source = (f"Source: regionet fiscal model{when}, scenario {scenario or 'baseline'} "
-                  f"(docs/fiscal.md). {m.description}")
+        note = (f"Source: regionet fiscal model{when}, scenario {scenario or 'baseline'} "
+                f"(docs/fiscal.md). {m.description}")
     elif m.kind == "network":
-        source = f"Source: regionet case russia-1990s, ties.csv. {m.description}"
+        note = f"Source: {where}, ties. {m.description}"
     else:
-        source = f"Source: regionet case russia-1990s. {m.description}"
+        note = f"Source: {where}. {m.description}"
     categories = ({1.0: "donor", 0.0: "not a donor"} if m.unit == "1 = donor, 0 = not"
                   else None)
     fig = choropleth(values, title=title or f"{m.label}{when}", unit=m.unit,
-                     source_note=_wrap(source), illustrative=m.illustrative,
-                     categories=categories, robust=robust)
+                     source_note=_wrap(note), illustrative=m.illustrative,
+                     categories=categories, robust=robust, case=case)
     typer.echo(str(save(fig, out)))
 
 
@@ -80,11 +88,14 @@ def figures_ties(
         "--year", help="Only ties whose dates touch this year (undated ties are always "
                        "drawn).")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Figure title.")] = None,
+    db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """A map of cooperation ties as arcs between administrative centres, by level."""
     from regionet.interfaces.figures import DEFAULT_LEVELS, save, tie_map
+    from regionet.services.case_source import case_of
 
-    fig = tie_map(levels=level or DEFAULT_LEVELS, year=year, title=title)
+    fig = tie_map(case_of(read_source(db)), levels=level or DEFAULT_LEVELS, year=year,
+                  title=title)
     typer.echo(str(save(fig, out)))
 
 
@@ -93,12 +104,13 @@ def figures_lorenz(
     year: Annotated[int, typer.Option("--year", help="Fiscal year (1992-2010).")],
     out: OutOption,
     scenario: ScenarioOption = None,
+    db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """Lorenz curves of regional revenue per capita, before and after transfers."""
     from regionet.interfaces.figures import lorenz_chart, save
     from regionet.services.fiscal import run_fiscal_year
 
-    result = run_fiscal_year(year, scenario=scenario)
+    result = run_fiscal_year(read_source(db), year, scenario=scenario)
     regions = result.regions
     source = (f"Source: regionet fiscal model, {year}, scenario {scenario or 'baseline'} "
               "(docs/fiscal.md). Before: own regional revenue per capita; after: own revenue "

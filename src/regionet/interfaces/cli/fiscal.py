@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
+
 __all__ = ["fiscal_app"]
 
 fiscal_app = typer.Typer(help="Centre-region money: who receives which taxes, transfers, "
@@ -41,18 +43,19 @@ def fiscal_run(
     out: Annotated[Path | None, typer.Option("--out", help="Write results to this folder.")]
     = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, parquet or json.")] = "csv",
+    db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """Run one year: revenue by tax and level, transfers and net flow per region."""
+    from regionet.core.errors import InvalidValueError
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.fiscal import run_fiscal_year, write_fiscal_result
 
     if fmt not in ("csv", "parquet", "json"):
-        from regionet.core.errors import InvalidValueError
-
-        raise InvalidValueError("unknown format", field="--format", value=fmt,
+        raise InvalidValueError("unknown format", field="format", value=fmt,
                                 expected="csv, parquet or json")
-    result = run_fiscal_year(year, scenario=scenario, rule=rule, regions=regions,
-                             establishments=establishments, firms=firms)
+    result = run_fiscal_year(read_source(db), year, scenario=scenario, rule=rule,
+                             regions=regions, establishments=establishments, firms=firms,
+                             origin="the command line")
     if out is not None:
         for path in write_fiscal_result(result, out, fmt):
             typer.echo(str(path))
@@ -74,6 +77,7 @@ def fiscal_compare(
     measure: Annotated[str, typer.Option(help="Per-region column to compare.")]
     = "total_per_capita",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """Winners and losers of the second scenario against the first."""
     from regionet.core.errors import InvalidValueError
@@ -81,9 +85,10 @@ def fiscal_compare(
     from regionet.services.fiscal import compare_scenarios
 
     if len(scenarios) != 2:
-        raise InvalidValueError("compare needs exactly two scenarios", field="--scenario",
+        raise InvalidValueError("compare needs exactly two scenarios", field="scenario",
                                 value=";".join(scenarios), expected="--scenario A --scenario B")
-    table = compare_scenarios(year, scenarios[0], scenarios[1], measure=measure)
+    table = compare_scenarios(read_source(db), year, scenarios[0], scenarios[1],
+                              measure=measure)
     rows = table.to_dict(orient="records")
     if as_json:
         print_json(rows)
@@ -103,12 +108,14 @@ def fiscal_explain(
     = None,
     rule: RuleOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """The trace of inputs, parameters (with legal references) and rule behind a number."""
     from regionet.interfaces.cli.output import print_json
     from regionet.services.fiscal import explain_number
 
-    explanation = explain_number(year, region, quantity, scenario=scenario, rule=rule)
+    explanation = explain_number(read_source(db), year, region, quantity, scenario=scenario,
+                                 rule=rule)
     if as_json:
         print_json(explanation.to_dict())
     else:

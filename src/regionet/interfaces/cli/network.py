@@ -7,39 +7,25 @@ exist it uses the bundled case and says so on standard error.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from regionet.model.case import Case
+from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
 
 __all__ = ["network_app"]
 
 network_app = typer.Typer(help="The cooperation network: hubs, blocs, communities, "
                                "international actorness, GraphML/GEXF.", no_args_is_help=True)
 
-DbOption = Annotated[Path, typer.Option(
-    "--db", envvar="REGIONET_DB",
-    help="Workspace SQLite file (env REGIONET_DB); the bundled case if it does not exist.")]
 YearOption = Annotated[int | None, typer.Option(
     "--year", help="Ties valid at some time in this year (default: all dates).")]
 LevelOption = Annotated[str | None, typer.Option(
     "--level", help="Only ties of this level (bilateral, subnational, international, "
                     "vertical, external) or sublevel (cross-border, trans-regional, other).")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-DEFAULT_DB = Path("regionet.db")
 METRIC_COLUMNS = ["id", "name_en", "kind", "degree", "strength", "betweenness", "pagerank",
                   "eigenvector", "community"]
-
-
-def _case(db: Path) -> Case:
-    from regionet.services.network import case_for
-
-    case, note = case_for(db)
-    if note:
-        typer.echo(note, err=True)
-    return case
 
 
 def _rounded(rows: list[dict[str, object]], digits: int = 4) -> list[dict[str, object]]:
@@ -51,7 +37,7 @@ def _rounded(rows: list[dict[str, object]], digits: int = 4) -> list[dict[str, o
 def network_metrics_command(
     year: YearOption = None,
     level: LevelOption = None,
-    db: DbOption = DEFAULT_DB,
+    db: ReadDbOption = DEFAULT_DB,
     top: Annotated[int, typer.Option("--top", help="Rows to show in the table (JSON: all).")]
     = 25,
     as_json: JsonFlag = False,
@@ -60,7 +46,7 @@ def network_metrics_command(
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.network import network_metrics
 
-    rows = network_metrics(_case(db), year=year, level=level)
+    rows = network_metrics(read_source(db), year=year, level=level)
     if as_json:
         print_json(rows)
         return
@@ -72,14 +58,14 @@ def network_metrics_command(
 @network_app.command("blocs")
 def network_blocs_command(
     year: YearOption = None,
-    db: DbOption = DEFAULT_DB,
+    db: ReadDbOption = DEFAULT_DB,
     as_json: JsonFlag = False,
 ) -> None:
     """Bloc dominance per association: top member, its share, concentration, basis."""
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.network import bloc_dominance_table
 
-    rows = bloc_dominance_table(_case(db), year=year)
+    rows = bloc_dominance_table(read_source(db), year=year)
     if as_json:
         print_json(rows)
         return
@@ -97,7 +83,7 @@ def network_actorness_command(
     end: Annotated[int, typer.Option("--to", help="Last year.")] = 2010,
     region: Annotated[str | None, typer.Option("--region", help="Only this region, "
                                                "e.g. RU-KR.")] = None,
-    db: DbOption = DEFAULT_DB,
+    db: ReadDbOption = DEFAULT_DB,
     as_json: JsonFlag = False,
 ) -> None:
     """International actorness per region and year: foreign ties, partners, money."""
@@ -108,7 +94,7 @@ def network_actorness_command(
     if end < start:
         raise InvalidValueError("--to is before --from", field="--to", value=end,
                                 expected=f"a year on or after {start}")
-    rows = actorness_table(_case(db), years=range(start, end + 1), region=region)
+    rows = actorness_table(read_source(db), years=range(start, end + 1), region=region)
     if as_json:
         print_json(rows)
         return
@@ -124,14 +110,14 @@ def network_actorness_command(
 def network_communities_command(
     year: YearOption = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain method.")] = 0,
-    db: DbOption = DEFAULT_DB,
+    db: ReadDbOption = DEFAULT_DB,
     as_json: JsonFlag = False,
 ) -> None:
     """Louvain communities of the domestic network vs the formal associations (NMI, ARI)."""
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.network import communities_vs_associations
 
-    result = communities_vs_associations(_case(db), year=year, seed=seed)
+    result = communities_vs_associations(read_source(db), year=year, seed=seed)
     if as_json:
         print_json(result)
         return
@@ -148,9 +134,9 @@ def network_export_command(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")],
     year: YearOption = None,
     level: LevelOption = None,
-    db: DbOption = DEFAULT_DB,
+    db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """Write the tie graph (optionally of one year and level) as GraphML or GEXF."""
     from regionet.services.network import export_graph
 
-    typer.echo(str(export_graph(_case(db), fmt, out, year=year, level=level)))
+    typer.echo(str(export_graph(read_source(db), fmt, out, year=year, level=level)))

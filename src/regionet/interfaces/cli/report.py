@@ -18,6 +18,8 @@ from typing import Annotated
 
 import typer
 
+from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
+
 __all__ = ["REPORT_FILE", "report"]
 
 #: The report's file name in the output folder.
@@ -26,16 +28,21 @@ REPORT_FILE = "report.html"
 
 def report(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
-    case: Annotated[str, typer.Option("--case", help="Bundled case id or case folder.")]
-    = "russia-1990s",
+    case: Annotated[str | None, typer.Option(
+        "--case", help="Bundled case id or case folder (default: the workspace --db if it "
+                       "exists, else the bundled case).")] = None,
     fiscal: Annotated[bool, typer.Option("--fiscal/--no-fiscal",
                                          help="Include the fiscal section.")] = True,
+    db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """Write OUT/report.html: one self-contained HTML file that opens offline."""
     from rich.progress import Progress
 
     from regionet.interfaces.report.report import write_report
+    from regionet.services.case_source import CaseSource
     from regionet.services.report import build_report_data
+
+    source = CaseSource.bundled(case) if case is not None else read_source(db)
 
     with Progress(transient=True) as progress:
         task = progress.add_task("Writing the report", total=None)
@@ -43,7 +50,7 @@ def report(
         def say(msg: str) -> None:
             progress.update(task, description=msg)
 
-        data = build_report_data(case, out, fiscal=fiscal, progress=say)
+        data = build_report_data(source, out, fiscal=fiscal, progress=say)
         path = write_report(data, out / REPORT_FILE, progress=say)
     typer.echo(f"Report on {data.result.case_id}: {path.resolve()} "
                f"({path.stat().st_size / 1e6:.1f} MB, self-contained; open it in a browser)")

@@ -5,7 +5,6 @@ FastAPI and uvicorn are imported only when the command runs, so ``regionet --hel
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,23 +15,23 @@ __all__ = ["serve"]
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
-    db: Annotated[Path, typer.Option("--db", envvar="REGIONET_DB",
-                                     help="Workspace SQLite file (env REGIONET_DB); when it "
-                                          "does not exist the bundled case is served "
-                                          "read-only.")] = Path("regionet.db"),
+    db: Annotated[str, typer.Option("--db", envvar="REGIONET_DB",
+                                    help="Workspace SQLite file or database URL (env "
+                                         "REGIONET_DB); when it does not exist the bundled "
+                                         "case is served read-only.")] = "regionet.db",
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard (/) with uvicorn."""
     try:
         import uvicorn
 
         from regionet.interfaces.api import create_app
-        from regionet.interfaces.api.deps import CaseSource
+        from regionet.services.case_source import CaseSource
     except ImportError as exc:  # the server's dependencies are an optional extra
         typer.echo(f"error: `regionet serve` needs FastAPI and uvicorn ({exc.name} is not "
                    "installed): pip install 'regionet[serve]'", err=True)
         raise typer.Exit(1) from None
 
-    typer.echo(f"regionet: {CaseSource(str(db)).describe()}")
+    typer.echo(f"regionet: {CaseSource.open(db).describe()}")
     typer.echo(f"regionet: dashboard http://{host}:{port}/ , API docs http://{host}:{port}/docs "
                "(Ctrl+C to stop)")
     uvicorn.run(create_app(db), host=host, port=port, log_level="info")

@@ -9,8 +9,10 @@ links to the document's entry (``#doc-<id>``) in the list of sources. See docs/r
 
 Examples:
     >>> import tempfile, pathlib
+    >>> from regionet.services.case_source import CaseSource
     >>> from regionet.services.report import build_report_data
-    >>> data = build_report_data(out=pathlib.Path(tempfile.mkdtemp()), fiscal=False)
+    >>> data = build_report_data(CaseSource.bundled(), out=pathlib.Path(tempfile.mkdtemp()),
+    ...                          fiscal=False)
     >>> html = render_report(data)
     >>> html.startswith("<!DOCTYPE html>"), "<script" in html, 'href="http' in html
     (True, False, False)

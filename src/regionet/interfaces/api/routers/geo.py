@@ -1,23 +1,22 @@
 """``/api/geo``: the subjects with a measure's values, and the neighbouring states (GeoJSON).
 
 Responses are ``application/geo+json`` (RFC 7946). Both are large (the subjects' polygons are
-about 0.9 MB), so each distinct answer is encoded once per process and cached (bounded).
+about 0.9 MB), so the services encode each distinct answer once per workspace revision: the
+map's tie counts follow the workspace like every other resource.
 """
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from regionet.interfaces.api import fiscal_runs
+from regionet.interfaces.api.deps import SourceDep
 from regionet.interfaces.api.problems import problem_responses
-from regionet.interfaces.api.schemas import json_safe
-from regionet.services.geo import neighbours_geojson
-from regionet.services.measures import subjects_geojson
+from regionet.services.fiscal import check_scenario_name
+from regionet.services.geo import neighbours_geojson_bytes
+from regionet.services.measures import subjects_geojson_bytes
 
 __all__ = ["GEO_JSON", "GeoJSONResponse", "router"]
 
@@ -40,24 +39,10 @@ _GEO_OK: dict[int | str, dict[str, Any]] = {
           "content": {GEO_JSON: {"schema": _FEATURE_COLLECTION}}}}
 
 
-def _encode(data: Any) -> bytes:
-    return json.dumps(json_safe(data), ensure_ascii=False, allow_nan=False,
-                      separators=(",", ":")).encode("utf-8")
-
-
-@lru_cache(maxsize=32)
-def _subjects(measure: str | None, year: int | None, scenario: str | None) -> bytes:
-    return _encode(subjects_geojson(measure, year=year, scenario=scenario))
-
-
-@lru_cache(maxsize=1)
-def _neighbours() -> bytes:
-    return _encode(neighbours_geojson())
-
-
 @router.get("/subjects", response_class=GeoJSONResponse,
             responses={**_GEO_OK, **problem_responses(422, 503)})
 def read_subjects(
+    source: SourceDep,
     measure: Annotated[str | None, Query(description="a measure name (GET /api/measures); "
                                          "none gives the polygons with null values")] = None,
     year: Annotated[int | None, Query(ge=1, le=9999, description="year, for fiscal (required) "
@@ -69,12 +54,13 @@ def read_subjects(
     The collection carries ``measure``, ``label``, ``unit``, ``illustrative``, ``year``,
     ``scenario`` and the Natural Earth ``attribution``.
     """
-    fiscal_runs.check_scenario(scenario)
-    return GeoJSONResponse(_subjects(measure, year, scenario))
+    check_scenario_name(source, scenario)
+    return GeoJSONResponse(subjects_geojson_bytes(source, measure, year=year,
+                                                  scenario=scenario))
 
 
 @router.get("/neighbours", response_class=GeoJSONResponse,
             responses={**_GEO_OK, **problem_responses(503)})
-def read_neighbours() -> GeoJSONResponse:
+def read_neighbours(source: SourceDep) -> GeoJSONResponse:
     """The outlines of the states neighbouring the federation, as GeoJSON."""
-    return GeoJSONResponse(_neighbours())
+    return GeoJSONResponse(neighbours_geojson_bytes(source))

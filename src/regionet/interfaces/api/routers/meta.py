@@ -8,11 +8,12 @@ from typing import Any
 from fastapi import APIRouter
 
 import regionet
-from regionet.interfaces.api import fiscal_runs
-from regionet.interfaces.api.deps import SourceDep, load_source
+from regionet.interfaces.api.deps import SourceDep
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import HealthPublic, MeasuresPublic, ScenariosPublic
+from regionet.services.fiscal import scenario_summaries
 from regionet.services.measures import MEASURES
+from regionet.services.records import summary
 
 __all__ = ["router"]
 
@@ -20,29 +21,30 @@ router = APIRouter(tags=["meta"])
 
 
 @router.get("/health", response_model=HealthPublic, responses=problem_responses(503))
-async def read_health(source: SourceDep) -> dict[str, Any]:
+def read_health(source: SourceDep) -> dict[str, Any]:
     """Whether the server works, and what it serves: a workspace, or the bundled case.
 
     Without a workspace file the bundled case is served read-only (``source: bundled``,
-    ``read_only: true``). A workspace that cannot be read gives 503 with a hint.
+    ``read_only: true``). ``revision`` is the workspace's write counter (0 for the bundled
+    case): it changes with every import. A workspace that cannot be read gives 503.
     """
-    case = load_source(source)
-    counts = case.summary()
+    revision = source.revision()
+    info = summary(source)
     return {"status": "ok", "version": regionet.__version__, "source": source.kind,
-            "read_only": source.kind == "bundled", "db": source.db, "case": case.id,
-            "detail": source.describe(),
-            "counts": {k: counts[k] for k in ("actors", "ties", "observations", "documents")}}
+            "read_only": source.read_only,
+            "db": source.location if source.kind == "workspace" else None, "case": info["case"],
+            "revision": revision, "detail": source.describe(), "counts": info["counts"]}
 
 
 @router.get("/measures", response_model=MeasuresPublic)
-async def read_measures() -> dict[str, Any]:
+def read_measures() -> dict[str, Any]:
     """The per-subject measures the map can show (for ``GET /api/geo/subjects?measure=``)."""
     data = [asdict(m) for m in MEASURES.values()]
     return {"data": data, "count": len(data)}
 
 
 @router.get("/scenarios", response_model=ScenariosPublic, responses=problem_responses(503))
-def read_scenarios() -> dict[str, Any]:
+def read_scenarios(source: SourceDep) -> dict[str, Any]:
     """The bundled fiscal scenarios: what each overrides and which rules it sets."""
-    data = list(fiscal_runs.scenarios())
+    data = scenario_summaries(source)
     return {"data": data, "count": len(data)}

@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from regionet.interfaces.api.deps import CaseDep, PageDep
+from regionet.interfaces.api.deps import PageDep, SourceDep
 from regionet.interfaces.api.problems import problem_responses
-from regionet.interfaces.api.schemas import TiePublic, TiesPublic
-from regionet.io.serialize import tie_record
+from regionet.interfaces.api.schemas import TiePublic, TiesPublic, listing
 from regionet.model.case import TieFilter
 from regionet.model.levels import Level, Sublevel
 from regionet.model.sources import Status
+from regionet.services import records
 
 __all__ = ["router"]
 
@@ -21,8 +21,8 @@ router = APIRouter(prefix="/ties", tags=["ties"])
 
 
 @router.get("", response_model=TiesPublic, responses=problem_responses(422, 503))
-async def read_ties(
-    case: CaseDep, page: PageDep,
+def read_ties(
+    source: SourceDep, page: PageDep,
     kind: Annotated[str | None, Query(description="tie kind, e.g. membership")] = None,
     level: Annotated[Level | None, Query(description="level of cooperation")] = None,
     sublevel: Annotated[Sublevel | None, Query(description="international sublevel")] = None,
@@ -36,15 +36,15 @@ async def read_ties(
     = None,
 ) -> dict[str, Any]:
     """List ties sorted by id, each with its level, sublevel and the reason for it."""
-    criteria = TieFilter(level, sublevel, actor, kind, year, as_of, status)
-    rows = sorted(case.select_ties(criteria), key=lambda t: t.id)
-    return {"data": [tie_record(case, t) for t in page.take(rows)], "count": len(rows)}
+    criteria = TieFilter(level=level, sublevel=sublevel, actor=actor, kind=kind, year=year,
+                         as_of=as_of, status=status)
+    return listing(records.list_ties(source, criteria, page=page))
 
 
 @router.get("/{tie_id}", response_model=TiePublic, responses=problem_responses(404, 503))
-async def read_tie(
-    case: CaseDep,
+def read_tie(
+    source: SourceDep,
     tie_id: Annotated[str, Path(description="tie id, e.g. t-no-pechenganikel-pledge")],
 ) -> dict[str, Any]:
     """One tie with its level classification."""
-    return tie_record(case, case.tie(tie_id))
+    return records.tie_detail(source, tie_id)
