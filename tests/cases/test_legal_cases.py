@@ -19,6 +19,9 @@ A file holds one case or a list of cases::
     absolute_error_margin: 0.000001
 
 Parameters are the bundled Russian ones (``regionet/cases/russia_1990s/parameters``).
+Every case is also explained: ``explain`` must give the run's number for every output column
+of every region of the case (so the off-default branches the cases reach, e.g. collection
+below 1 or okrug splits, are checked in explain as well as in the pipeline).
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
 from regionet.engines.fiscal.law.files import load_parameters
 from regionet.engines.fiscal.law.parameters import ParameterTree
 from regionet.engines.fiscal.law.scenarios import scenario_from_mapping
-from regionet.engines.fiscal.run.pipeline import COLUMNS, RULE_NAMES, run_year
+from regionet.engines.fiscal.run.explain import explain
+from regionet.engines.fiscal.run.pipeline import COLUMNS, RULE_NAMES, YearResult, run_year
 
 HERE = Path(__file__).parent
 PARAMETERS = Path(regionet.cases.__file__).parent / "russia_1990s" / "parameters"
@@ -88,11 +92,8 @@ def test_there_are_enough_cases() -> None:
     assert len(_cases()) >= 12
 
 
-@pytest.mark.parametrize("case", _cases())
-def test_legal_case(case: dict[str, Any], tree: ParameterTree) -> None:
-    unknown = set(case) - CASE_KEYS
-    assert not unknown, f"unknown keys {unknown}"
-    assert case.get("comment"), "every case shows its arithmetic in comment:"
+def run_case(case: dict[str, Any], tree: ParameterTree) -> YearResult:
+    """Run a case's inputs under its scenario and options."""
     inputs = build_inputs(case)
     scenario = None
     if case.get("scenario"):
@@ -102,7 +103,15 @@ def test_legal_case(case: dict[str, Any], tree: ParameterTree) -> None:
     if "collection_by_region" in options:
         by_region = options["collection_by_region"]
         options["collection_by_region"] = np.array([by_region[r] for r in inputs.regions.ids])
-    result = run_year(inputs, tree, scenario=scenario, **options)
+    return run_year(inputs, tree, scenario=scenario, **options)
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_legal_case(case: dict[str, Any], tree: ParameterTree) -> None:
+    unknown = set(case) - CASE_KEYS
+    assert not unknown, f"unknown keys {unknown}"
+    assert case.get("comment"), "every case shows its arithmetic in comment:"
+    result = run_case(case, tree)
     frame = result.regions.set_index("region")
     margin = float(case.get("absolute_error_margin", 1e-9))
     for column, expected in case["output"].items():
@@ -115,3 +124,17 @@ def test_legal_case(case: dict[str, Any], tree: ParameterTree) -> None:
         for region, value in expected.items():
             got = float(frame.loc[region, column])
             assert abs(got - value) <= margin, f"{column}[{region}]: {got} != {value}"
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_explain_gives_the_run_number(case: dict[str, Any], tree: ParameterTree) -> None:
+    result = run_case(case, tree)
+    frame = result.regions.set_index("region")
+    quantities = [c for c in COLUMNS if c not in ("region", "year", "illustrative")]
+    wrong = []
+    for region in frame.index:
+        for quantity in quantities:
+            got, run = explain(result, region, quantity).value, float(frame.loc[region, quantity])
+            if abs(got - run) > 1e-9 * max(1.0, abs(run)):
+                wrong.append(f"{quantity}[{region}]: explain {got} != run {run}")
+    assert not wrong, "\n".join(wrong)

@@ -31,8 +31,8 @@ from regionet.interfaces.figures import (
 from regionet.io.casefiles import load_case
 from regionet.io.geojson import read_places
 from regionet.model.actors import ActorKind
-from regionet.services.fiscal import run_fiscal_year
 from regionet.services.case_source import CaseSource
+from regionet.services.fiscal import run_fiscal_year
 from regionet.services.measures import measure_values
 
 SRC = CaseSource.bundled()

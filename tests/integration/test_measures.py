@@ -12,8 +12,8 @@ from regionet.core.errors import InvalidValueError, UnknownReferenceError
 from regionet.engines.fiscal.run.outputs import donors_recipients
 from regionet.io.casefiles import load_case
 from regionet.model.case import Case
-from regionet.services.fiscal import run_fiscal_year
 from regionet.services.case_source import CaseSource
+from regionet.services.fiscal import run_fiscal_year
 from regionet.services.measures import MEASURES, measure_values, subjects_geojson
 
 SRC = CaseSource.bundled()

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from regionet.interfaces.api import create_app
-
 from regionet.services.workspace import init_workspace
 
 PROBLEM = "application/problem+json"

@@ -109,3 +109,68 @@ def test_measures_on_the_bundled_case(bundled):
     assert sum(pr.values()) == pytest.approx(1.0)
     assert degree_by_level(G, by="sublevel")["RU-KR"]["cross-border"] >= 1
     assert max(betweenness(G), key=betweenness(G).get).startswith(("assoc-", "RU"))
+
+
+def two_level_graph() -> nx.MultiGraph:
+    """KR and MUR are linked at two levels (bilateral, and vertical through a tie with RU);
+    MUR and NO at two international sublevels; KR and FI twice at one level; FI has a loop."""
+    G = nx.MultiGraph()
+    G.add_node("nefco")
+    edges = [
+        ("RU-KR", "RU-MUR", "bilateral", "", "cooperation", 1.0),
+        ("RU", "RU-KR", "vertical", "", "agreement", 1.0),  # one tie of RU, KR and MUR,
+        ("RU", "RU-MUR", "vertical", "", "agreement", 1.0),  # projected on its three pairs
+        ("RU-KR", "RU-MUR", "vertical", "", "agreement", 0.5),
+        ("RU-MUR", "NO", "international", "cross-border", "pledge", 1.0),
+        ("RU-MUR", "NO", "international", "trans-regional", "participation", 0.25),
+        ("RU-KR", "FI", "international", "cross-border", "cooperation", 1.0),
+        ("RU-KR", "FI", "international", "cross-border", "cooperation", 2.0),
+        ("FI", "FI", "international", "cross-border", "trade", 1.0),
+    ]
+    for u, v, level, sublevel, kind, weight in edges:
+        G.add_edge(u, v, level=level, sublevel=sublevel, kind=kind, weight=weight)
+    return G
+
+
+def test_degree_by_level_counts_a_neighbour_in_each_of_its_layers():
+    G = two_level_graph()
+    assert degree_by_level(G) == {
+        "nefco": {},
+        "RU-KR": {"bilateral": 1, "vertical": 2, "international": 1},
+        "RU-MUR": {"bilateral": 1, "vertical": 2, "international": 1},
+        "RU": {"vertical": 2},
+        "NO": {"international": 1},
+        "FI": {"international": 1},  # the loop is not a neighbour
+    }
+    assert degree_by_level(G, by="sublevel") == {
+        "nefco": {},
+        "RU-KR": {"bilateral": 1, "vertical": 2, "cross-border": 1},
+        "RU-MUR": {"bilateral": 1, "vertical": 2, "cross-border": 1, "trans-regional": 1},
+        "RU": {"vertical": 2},
+        "NO": {"cross-border": 1, "trans-regional": 1},
+        "FI": {"cross-border": 1},
+    }
+    assert degree_by_level(G, by="kind") == {
+        "nefco": {},
+        "RU-KR": {"cooperation": 2, "agreement": 2},
+        "RU-MUR": {"cooperation": 1, "agreement": 2, "pledge": 1, "participation": 1},
+        "RU": {"agreement": 2},
+        "NO": {"pledge": 1, "participation": 1},
+        "FI": {"cooperation": 1},
+    }
+    # a neighbour in two layers counts once in the plain degree
+    assert degree(G) == {"nefco": 0, "RU-KR": 3, "RU-MUR": 3, "RU": 2, "NO": 1, "FI": 1}
+
+
+def test_strength_by_level_on_the_two_level_graph():
+    G = two_level_graph()
+    assert strength_by_level(G) == {
+        "nefco": {},
+        "RU-KR": {"bilateral": 1.0, "vertical": 1.5, "international": 3.0},
+        "RU-MUR": {"bilateral": 1.0, "vertical": 1.5, "international": 1.25},
+        "RU": {"vertical": 2.0},
+        "NO": {"international": 1.25},
+        "FI": {"international": 5.0},  # 1 + 2, and the loop twice
+    }
+    assert strength_by_level(G, by="sublevel")["RU-MUR"] == {
+        "bilateral": 1.0, "vertical": 1.5, "cross-border": 1.0, "trans-regional": 0.25}
