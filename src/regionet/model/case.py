@@ -14,9 +14,12 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from types import MappingProxyType
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId
@@ -72,9 +75,13 @@ class TieFilter:
                                     expected="one of " + ", ".join(s.value for s in Status))
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Case:
-    """A federation case study.
+    """A federation case study: immutable once made.
+
+    The mappings become read-only views of copies and the lists tuples on creation, so a
+    case shared by every request of a server cannot be changed by one of them; a changed
+    case is a new ``Case`` (the workspace's import builds one).
 
     Attributes:
         id: the case id (``russia-1990s``).
@@ -95,16 +102,26 @@ class Case:
     id: str
     title: str
     federation: ActorId
-    documents: dict[DocumentId, Document]
+    documents: Mapping[DocumentId, Document]
     vocab: Vocabulary
-    actors: dict[ActorId, Actor]
-    ties: dict[TieId, Tie]
-    observations: dict[ObservationId, Observation]
-    attributes: list[AttributeRecord] = field(default_factory=list)
+    actors: Mapping[ActorId, Actor]
+    ties: Mapping[TieId, Tie]
+    observations: Mapping[ObservationId, Observation]
+    attributes: Sequence[AttributeRecord] = ()
     rates: RatesTable = field(default_factory=lambda: RatesTable([]))
-    adjacency: set[frozenset[str]] = field(default_factory=set)
+    adjacency: AbstractSet[frozenset[str]] = frozenset()
     description: str = ""
-    credits: list[str] = field(default_factory=list)
+    credits: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        freeze = {"documents": MappingProxyType(dict(self.documents)),
+                  "actors": MappingProxyType(dict(self.actors)),
+                  "ties": MappingProxyType(dict(self.ties)),
+                  "observations": MappingProxyType(dict(self.observations)),
+                  "attributes": tuple(self.attributes), "adjacency": frozenset(self.adjacency),
+                  "credits": tuple(self.credits)}
+        for name, value in freeze.items():
+            object.__setattr__(self, name, value)
 
     @cached_property
     def federation_model(self) -> Federation:

@@ -41,6 +41,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -107,7 +108,7 @@ class Federation:
     actors: Mapping[ActorId, Actor]
     land_borders: Mapping[str, set[str]] = field(default_factory=dict)
     sea_borders: Mapping[str, set[str]] = field(default_factory=dict)
-    adjacency: set[frozenset[str]] = field(default_factory=set)
+    adjacency: AbstractSet[frozenset[str]] = field(default_factory=frozenset)
 
     def actor(self, actor_id: str) -> Actor:
         """Return an actor by id; raises UnknownActorError with suggestions."""
