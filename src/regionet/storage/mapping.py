@@ -187,7 +187,9 @@ def case_rows(case: Case) -> RowSet:
         out.add_observation(o)
     for rate in case.rates:
         out.add_rate(rate)
-    out.rows["adjacency"].extend({"a": min(p), "b": max(p)} for p in case.adjacency)
+    out.rows["adjacency"].extend({"a": min(p), "b": max(p),
+                                  "approximate": p in case.approximate_adjacency}
+                                 for p in case.adjacency)
     return out
 
 
@@ -276,6 +278,8 @@ def read_case(conn: sa.Connection) -> Case | None:
         rates=RatesTable(Rate(r["base"], r["quote"], r["year"], r["rate"], r["document_id"],
                               r["locator"], r["status"]) for r in _select(conn, "rates")),
         adjacency={frozenset({r["a"], r["b"]}) for r in _select(conn, "adjacency")},
+        approximate_adjacency={frozenset({r["a"], r["b"]}) for r in _select(conn, "adjacency")
+                               if r["approximate"]},
         description=info["description"],
         credits=[r["credit"] for r in _select(conn, "case_credits")],
     )
