@@ -162,12 +162,27 @@ def _add_capitals(folder: Path, actors: dict[ActorId, Actor], col: _Collector
     return records
 
 
-def _read_adjacency(folder: Path) -> set[frozenset[str]]:
+#: The ``basis`` of an adjacency pair known only approximately (see docs/geodata.md).
+APPROXIMATE_BASIS = "successor-approximate"
+#: Every ``basis`` of ``geo/adjacency_1999.csv`` (empty: not stated, taken as exact).
+ADJACENCY_BASES = ("", "geometry", "nested-in-parent", APPROXIMATE_BASIS)
+
+
+def _read_adjacency(folder: Path, col: _Collector
+                    ) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
+    """Return the pairs of ``geo/adjacency_1999.csv`` and those of them that are approximate."""
     path = folder / "geo" / "adjacency_1999.csv"
     if not path.is_file():
-        return set()
-    rows = read_rows(path, ("a", "b"), ("shared_border_km", "basis"))
-    return {frozenset({r["a"], r["b"]}) for _, r in rows}
+        return set(), set()
+    rows = read_rows(path, ("a", "b"), ("shared_border_km", "basis", "sources"))
+    for number, r in rows:
+        if r.get("basis", "") not in ADJACENCY_BASES:
+            col.errors.append(InvalidValueError(
+                "unknown basis of a border", file="geo/adjacency_1999.csv", row=number,
+                field="basis", value=r["basis"],
+                expected="one of " + ", ".join(b for b in ADJACENCY_BASES if b)))
+    return ({frozenset({r["a"], r["b"]}) for _, r in rows},
+            {frozenset({r["a"], r["b"]}) for _, r in rows if r.get("basis") == APPROXIMATE_BASIS})
 
 
 def load_case(case: str | Path = DEFAULT_CASE) -> Case:
@@ -223,12 +238,13 @@ def load_case(case: str | Path = DEFAULT_CASE) -> Case:
     obs_rows = col.unique("observations", files["observations"], Observation,
                           optional_file=True)
     rates = RatesTable(r for _, r in col.rows("rates", files["rates"], optional_file=True))
+    adjacency, approximate = _read_adjacency(folder, col)
     result = Case(
         id=str(meta["id"]), title=str(meta.get("title", meta["id"])),
         federation=ActorId(str(meta["federation"])), documents=documents, vocab=vocab,
         actors=actors, ties={v.id: v for _, v in tie_rows.values()},
         observations={v.id: v for _, v in obs_rows.values()}, attributes=attributes,
-        rates=rates, adjacency=_read_adjacency(folder),
+        rates=rates, adjacency=adjacency, approximate_adjacency=approximate,
         description=str(meta.get("description", "")),
         credits=[str(c) for c in meta.get("credits", [])],
     )

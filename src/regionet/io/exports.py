@@ -33,7 +33,7 @@ import yaml
 
 from regionet.core.errors import DataFileError, InvalidValueError, RegionetError
 from regionet.engines.network.graphs import tie_graph
-from regionet.io.casefiles import DEFAULT_FILES, case_directory
+from regionet.io.casefiles import APPROXIMATE_BASIS, DEFAULT_FILES, case_directory
 from regionet.io.records import SUBJECT_COLUMNS, TABLES
 from regionet.io.serialize import (
     actor_record,
@@ -61,7 +61,8 @@ _GEO_HINT = "Build it with `python scripts/build_geodata.py`, or pass geo_dir"
 _TIE_COUNTS = {"ties_bilateral": Level.BILATERAL, "ties_subnational": Level.SUBNATIONAL,
                "ties_international": Level.INTERNATIONAL,
                "ties_cross_border": Sublevel.CROSS_BORDER,
-               "ties_trans_regional": Sublevel.TRANS_REGIONAL, "ties_vertical": Level.VERTICAL}
+               "ties_trans_regional": Sublevel.TRANS_REGIONAL,
+               "ties_non_adjacent": Sublevel.NON_ADJACENT, "ties_vertical": Level.VERTICAL}
 
 
 def _num(value: float | None) -> str:
@@ -172,8 +173,10 @@ def _export_csv(case: Case, out: Path) -> list[Path]:
         paths.append(_write_csv(out / DEFAULT_FILES[name], schema.required + schema.optional,
                                 rows))
     pairs = sorted(tuple(sorted(p)) for p in case.adjacency)
-    paths.append(_write_csv(out / "geo" / "adjacency_1999.csv", ("a", "b"),
-                            ({"a": p[0], "b": p[-1]} for p in pairs)))
+    paths.append(_write_csv(out / "geo" / "adjacency_1999.csv", ("a", "b", "basis"), (
+        {"a": p[0], "b": p[-1],
+         "basis": APPROXIMATE_BASIS if frozenset(p) in case.approximate_adjacency else ""}
+        for p in pairs)))
     capitals = [_capital_row(case, r) for r in case.attributes if r.attribute == _CAPITAL]
     if capitals:
         paths.append(_write_csv(out / "geo" / "capitals_1999.csv",
@@ -235,6 +238,8 @@ def _export_json(case: Case, out: Path) -> list[Path]:
                    "sources": [{"document": r.document, "locator": r.locator}],
                    "status": r.status} for r in case.rates],
         "adjacency": [sorted(p) for p in sorted(case.adjacency, key=sorted)],
+        "approximate_adjacency": [sorted(p) for p in sorted(case.approximate_adjacency,
+                                                            key=sorted)],
     }
     return [_write_json(out / f"{name}.json", data) for name, data in tables.items()]
 

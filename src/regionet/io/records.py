@@ -27,7 +27,7 @@ from typing import Any
 
 from regionet.core.errors import InvalidValueError
 from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId, check_actor_id
-from regionet.core.money import Money, Rate, check_currency
+from regionet.core.money import Money, Rate, check_currency, check_currency_year
 from regionet.core.periods import Interval
 from regionet.io.tables import Row
 from regionet.model.actors import Actor, ActorKind, AttributeValue
@@ -204,6 +204,8 @@ def parse_tie(row: Row, *, file: str | None = None, row_number: int | None = Non
             raise InvalidValueError("an amount needs a price year", file=file, row=row_number,
                                     field="amount_year", value="",
                                     expected="amount_year, or a start date to take it from")
+        check_currency_year(currency, year, file=file, row=row_number,
+                            field="amount_year" if row.get("amount_year") else "start")
         amount = Money(amount_value, currency, year)
     actors = tuple(check_actor_id(a, file=file, row=row_number)
                    for a in _split(row.get("actors", "")))
@@ -253,6 +255,8 @@ def parse_rate(row: Row, *, file: str | None = None, row_number: int | None = No
         raise InvalidValueError("a rate needs a year and a positive rate", file=file,
                                 row=row_number, field="rate" if year else "year",
                                 value=row.get("rate", ""), expected="year and rate > 0")
+    for code in (base, quote):
+        check_currency_year(code, year, file=file, row=row_number, field="year")
     src = parse_sources(row.get("sources", ""), file=file, row=row_number)[0]
     return Rate(base, quote, year, rate, src.document, src.locator,
                 parse_status(row.get("status", "") or "verified", file=file,

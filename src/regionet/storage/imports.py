@@ -266,6 +266,7 @@ class _Planner:
             observations={**base.observations, **{o.id: o for o in new["observations"]}},
             attributes=[*base.attributes, *attributes],
             rates=RatesTable([*base.rates, *new["rates"]]), adjacency=set(base.adjacency),
+            approximate_adjacency=set(base.approximate_adjacency),
             description=base.description, credits=list(base.credits))
         records = {t: new[t] for t in IMPORT_ORDER
                    if t not in ("subjects", "actor_attributes")}

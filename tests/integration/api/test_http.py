@@ -69,7 +69,7 @@ def test_health_and_lists_over_http(server: str) -> None:
         assert health["source"] == "bundled" and health["read_only"] is True
         ties = http.get("/api/ties", params={"level": "international", "limit": 5})
         assert ties.status_code == 200 and ties.headers["content-type"] == "application/json"
-        assert ties.json()["count"] == 23 and len(ties.json()["data"]) == 5
+        assert ties.json()["count"] == 35 and len(ties.json()["data"]) == 5
 
 
 def test_geojson_over_http(server: str) -> None:

@@ -190,9 +190,10 @@ def data_actors(
 def data_ties(
     db: DbOption = DEFAULT_DB,
     level: Annotated[str | None, typer.Option(help="bilateral, subnational, international, "
-                                              "vertical or external.")] = None,
+                                              "vertical, interstate, federal or external.")]
+    = None,
     sublevel: Annotated[str | None, typer.Option(help="cross-border, trans-regional or "
-                                                 "other.")] = None,
+                                                 "non-adjacent.")] = None,
     actor: Annotated[str | None, typer.Option(help="Ties with this actor (or location).")]
     = None,
     kind: Annotated[str | None, typer.Option(help="Tie kind, e.g. membership.")] = None,

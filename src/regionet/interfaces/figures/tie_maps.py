@@ -50,27 +50,25 @@ from regionet.interfaces.figures.maps import (
 from regionet.io.geojson import read_places
 from regionet.model.actors import ActorKind
 from regionet.model.case import Case
-from regionet.model.levels import Classification
+from regionet.model.levels import Classification, Side, Sublevel
 
 __all__ = ["DEFAULT_LEVELS", "tie_map"]
 
-#: The levels a tie map draws by default (every level with a member of the federation).
+#: The levels a tie map draws by default: the memo's three levels and vertical ties (not
+#: interstate, federal or external ties).
 DEFAULT_LEVELS = ("bilateral", "subnational", "cross-border", "trans-regional",
-                  "international-other", "vertical")
+                  "non-adjacent", "vertical")
 
 
 def _class(c: Classification) -> str:
-    if c.sublevel is None:
-        return c.level.value
-    return {"cross-border": "cross-border", "trans-regional": "trans-regional"}.get(
-        c.sublevel.value, "international-other")
+    return c.sublevel.value if c.sublevel is not None else c.level.value
 
 
 def _levels(levels: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for name in levels:
         if name == "international":
-            out |= {"cross-border", "trans-regional", "international-other"}
+            out |= {s.value for s in Sublevel}
         elif name in LEVEL_COLOURS:
             out.add(name)
         else:
@@ -117,7 +115,7 @@ class _Positions:
         place = self.places.get(actor_id)
         if place is None and actor.kind is ActorKind.FOREIGN_REGION and actor.parent:
             place = self.places.get(actor.parent)  # a region without a place: its state's
-        if place is None or side not in ("foreign", "multilateral"):
+        if place is None or side not in (Side.FOREIGN, Side.STRUCTURE, Side.MULTILATERAL):
             return None
         x, y = project([place.lon], [place.lat])
         return actor_id, (float(x[0]), float(y[0])), "foreign"
@@ -144,8 +142,9 @@ def tie_map(case: Case | None = None, *, levels: Iterable[str] = DEFAULT_LEVELS,
     (``geo/foreign_capitals.csv``, GeoNames). A partner farther than ``reach`` × the map's
     size beyond Russia's frame is placed on the map's edge, in its direction. Parties with
     no place (e.g. Interreg programmes) are left out; the footer counts the ties not drawn.
-    A bilateral tie draws every pair of members; other ties join each member to each
-    partner.
+    A bilateral tie draws every pair of members; other ties join each member (a tie's
+    location when it stands in for one) to each partner, and ties without a member join
+    every pair of partners.
 
     Args:
         case: the case (default: the bundled one).
@@ -218,11 +217,11 @@ class _Collected:
 def _collect(case: Case, pos: _Positions, wanted: set[str], year: int | None) -> _Collected:
     got = _Collected()
     for tie in case.select_ties(year=year):
-        key = _class(case.classify(tie))
+        c = case.classify(tie)
+        key = _class(c)
         if key not in wanted:
             continue
-        members = [(m, p) for m in dict.fromkeys(pos.member(a) for a in tie.actors)
-                   if m and (p := capital_point(case, m)) is not None]
+        members = [(m, p) for m in c.members if (p := capital_point(case, m)) is not None]
         others: dict[str, tuple[str, Point, str]] = {}
         for a in tie.actors:
             found = None if pos.member(a) else pos.locate(a)
@@ -232,7 +231,7 @@ def _collect(case: Case, pos: _Positions, wanted: set[str], year: int | None) ->
                 got.missing.add(a)
         if key == "bilateral":
             pairs = [(a[1], b[1]) for a, b in combinations(members, 2)]
-        elif key == "external":
+        elif not members:  # external, interstate, federal, the federation's memberships
             pairs = [(a[1], b[1]) for a, b in combinations(others.values(), 2)]
         else:
             pairs = [(m[1], o[1]) for m, o in product(members, others.values())]
