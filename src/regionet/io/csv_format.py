@@ -314,8 +314,10 @@ def _fast(text: str) -> tuple[list[str], list[CsvRow]] | None:
     rows: list[CsvRow] = []
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), strict=True):
-            if not cells or (len(cells) == 1 and cells[0] and not cells[0].strip()):
+            if not cells:
                 continue  # a blank line
+            if len(cells) == 1 and not cells[0].strip():
+                return None  # blank if it was not quoted: only the scanner can tell
             if max(map(len, cells)) > FIELD_LIMIT:
                 return None
             if not header:
