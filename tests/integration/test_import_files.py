@@ -68,6 +68,9 @@ BAD_FILES = [
     Bad("duplicate_header_ties.csv", None, None, None,
         "duplicate column 'kind': columns 2 and 8 of the header (line 1)",
         "each column named once"),
+    Bad("semicolon_separated_ties.csv", None, None, None,
+        "the header is one column, 'id;kind;actors;start;end;domains;sources': the file is "
+        "separated by ';', not commas", "columns separated by commas"),
     Bad("empty_column_name_ties.csv", None, None, None,
         "empty column name: column 4 of the header (line 1) has no name",
         "a name for every column"),

@@ -9,7 +9,8 @@ has silently changed someone's data:
 * text after a closing quote (``"abc"def``: a lenient reader drops the quotes);
 * a quote inside a cell that is not quoted (``5" disk``);
 * a row with fewer or more cells than the header (a lenient reader pads or drops them);
-* a duplicate or empty column name;
+* a duplicate or empty column name, or a one-column header holding ``;`` or tabs (a file
+  separated by something else than commas);
 * a cell longer than :data:`FIELD_LIMIT` characters (the default limit of Python's ``csv``);
 * NUL and other control characters (tab and line breaks excepted).
 
@@ -250,6 +251,14 @@ class _Scanner:
 
 def _header(scanner: _Scanner, cells: list[str], start: int) -> list[str]:
     names = [c.strip() for c in cells]
+    separator = next((sep for sep in (";", "\t") if len(names) == 1 and sep in names[0]), None)
+    if separator is not None:
+        shown = "';'" if separator == ";" else "tabs"
+        raise scanner.error(f"the header is one column, '{_show(names[0])}': the file is "
+                            f"separated by {shown}, not commas", 0,
+                            expected="columns separated by commas",
+                            hint="Save it as CSV with commas (Excel in some languages uses ';'; "
+                            "choose 'CSV UTF-8 (comma delimited)')")
     first: dict[str, int] = {}
     for i, name in enumerate(names, start=1):
         if not name:
@@ -322,7 +331,7 @@ def _fast(text: str) -> tuple[list[str], list[CsvRow]] | None:
                 return None
             if not header:
                 header = [c.strip() for c in cells]
-                if "" in header or len(set(header)) < len(header):
+                if "" in header or len(set(header)) < len(header) or len(header) == 1:
                     return None
             elif len(cells) != len(header):
                 return None

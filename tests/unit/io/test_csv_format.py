@@ -62,6 +62,8 @@ def test_header_names_are_trimmed_and_a_lone_quoted_empty_cell_is_a_row() -> Non
      "(extra cell(s) '3', '4')"),
     ("a,b,a\n", None, None, "duplicate column 'a': columns 1 and 3 of the header (line 1)"),
     ("a,,b\n", None, None, "empty column name: column 2 of the header (line 1) has no name"),
+    ("a\tb\n1\t2\n", None, None, "the header is one column, 'a\tb': the file is separated by "
+     "tabs, not commas"),
     ("", None, None, "the file is empty: no header row"),
     ("\n\r\n  \n", None, None, "the file is empty: no header row"),
 ])
