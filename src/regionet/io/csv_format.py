@@ -57,7 +57,7 @@ from dataclasses import dataclass
 
 from regionet.core.errors import DataFileError
 
-__all__ = ["FIELD_LIMIT", "CsvRow", "format_row", "neutralise_formula", "parse_csv",
+__all__ = ["CONTROL", "FIELD_LIMIT", "CsvRow", "format_row", "neutralise_formula", "parse_csv",
            "position", "restore_formula"]
 
 #: The most characters a cell may hold: ``csv.field_size_limit()``'s default (128 Ki), so
@@ -70,7 +70,8 @@ _CLOSE_HINT = "Close the quote opened there, or double it (\"\") if it belongs t
 _QUOTED = re.compile(r'"([^"]*+(?:""[^"]*+)*+)"')
 _PLAIN = re.compile(r'[^,"\r\n]*+')
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The characters no cell may hold: NUL and the other controls but tab, LF and CR.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FORMULA = re.compile(r"'*+[=+\-@\t\r]")
 _ESCAPED_FORMULA = re.compile(r"'++[=+\-@\t\r]")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -153,7 +154,7 @@ class _Scanner:
         self.pos = 0
         self.header: list[str] = []
         self.row = 0  # the data row being read; 0 while reading the header
-        control = _CONTROL.search(text)
+        control = CONTROL.search(text)
         self.control = control.start() if control else len(text)
 
     def at(self, offset: int) -> str:
@@ -317,7 +318,7 @@ _WELL_FORMED = re.compile(rf"(?:{_CELL}(?:,{_CELL})*+(?:\r\n|\r|\n|\Z))*+")
 def _fast(text: str) -> tuple[list[str], list[CsvRow]] | None:
     """Read a well-formed ``text`` with the C ``csv`` reader; None at the first doubt."""
     match = _WELL_FORMED.match(text)
-    if match is None or match.end() < len(text) or _CONTROL.search(text):
+    if match is None or match.end() < len(text) or CONTROL.search(text):
         return None
     header: list[str] = []
     rows: list[CsvRow] = []

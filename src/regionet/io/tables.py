@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from regionet.core.errors import DataFileError, InvalidValueError
-from regionet.io.csv_format import FIELD_LIMIT, parse_csv, restore_formula
+from regionet.io.csv_format import CONTROL, FIELD_LIMIT, parse_csv, position, restore_formula
 
 __all__ = ["Row", "read_rows"]
 
@@ -40,7 +40,6 @@ Row = dict[str, str]
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]')
 _JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*+"|(-?Infinity|NaN)')
 #: How deep a valid file nests: {"data": [ {row}, with "actors": [ items ] ] }.
@@ -104,8 +103,8 @@ def _constant_at(text: str) -> str:
     """Where the first NaN or Infinity outside a string is, as ``line L, column C``."""
     for token in _JSON_CONSTANT.finditer(text):
         if token.group(1):
-            line = text.count("\n", 0, token.start()) + 1
-            return f"line {line}, column {token.start() - text.rfind(chr(10), 0, token.start())}"
+            line, column = position(text, token.start())
+            return f"line {line}, column {column}"
     return "an unknown place"
 
 
@@ -119,8 +118,7 @@ def _too_deep(text: str, path: Path) -> DataFileError:
             row += depth == rows_depth
             depth += 1
             if depth > _JSON_DEPTH:
-                line = text.count("\n", 0, token.start()) + 1
-                column = token.start() - text.rfind("\n", 0, token.start())
+                line, column = position(text, token.start())
                 return DataFileError(
                     f"nested too deeply: at line {line}, column {column} the nesting passes "
                     f"{_JSON_DEPTH} levels", file=str(path), row=row or None,
@@ -166,7 +164,7 @@ def _json_cell(value: Any, column: str, lists: Collection[str] | None, file: str
         raise InvalidValueError(f"value too long: {len(text):,} characters", file=file,
                                 row=row, field=column, value=text[:40] + "…",
                                 expected=f"at most {FIELD_LIMIT:,} characters")
-    control = _CONTROL.search(text)
+    control = CONTROL.search(text)
     if control:
         char = control.group()
         raise InvalidValueError(
