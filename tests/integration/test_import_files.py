@@ -78,10 +78,11 @@ BAD_FILES = [
         "cell too long: the cell at line 2, column 75 holds 131,073 characters, more than the "
         "limit of 131,072", "cells of at most 131,072 characters"),
     Bad("short_row_ties.csv", 2, None, None,
-        "the row at line 3 has 4 cell(s) but the header has 8 (no cell for end, domains, "
-        "sources, description)", "8 cells, as many as the header"),
+        "row has fewer cells than the header: the row at line 3 has 4, the header 8 (no "
+        "cell for end, domains, sources, description)", "8 cells, as many as the header"),
     Bad("long_row_ties.csv", 1, None, None,
-        "the row at line 2 has 9 cell(s) but the header has 8 (extra cell(s) ' transport')",
+        "row has more cells than the header: the row at line 2 has 9, the header 8 (extra "
+        "cell(s) ' transport')",
         "8 cells, as many as the header"),
     Bad("nul_byte_ties.csv", 1, "description", None,
         "NUL character U+0000 at line 2, column 80", "text without NUL or control characters"),

@@ -278,12 +278,15 @@ def _header(scanner: _Scanner, cells: list[str], start: int) -> list[str]:
 def _width_error(scanner: _Scanner, cells: list[str], start: int) -> DataFileError:
     width = len(scanner.header)
     if len(cells) < width:
+        compared = "fewer"
         detail = "no cell for " + ", ".join(scanner.header[len(cells):])
     else:
+        compared = "more"
         detail = "extra cell(s) " + ", ".join(f"'{_show(c, 20)}'" for c in cells[width:])
     return DataFileError(
-        f"the row at line {position(scanner.text, start)[0]} has {len(cells)} cell(s) but the "
-        f"header has {width} ({detail})", file=scanner.file, row=scanner.row,
+        f"row has {compared} cells than the header: the row at line "
+        f"{position(scanner.text, start)[0]} has {len(cells)}, the header {width} ({detail})",
+        file=scanner.file, row=scanner.row,
         expected=f"{width} cells, as many as the header; an empty cell is nothing between two "
         "commas")
 

@@ -41,7 +41,8 @@ def test_rfc_4180_cells_line_ends_and_blank_lines() -> None:
 
 def test_header_names_are_trimmed_and_a_lone_quoted_empty_cell_is_a_row() -> None:
     assert cells_of(' a , b \n"",x\n') == (["a", "b"], [(1, ["", "x"])])
-    assert fault('a,b\n""\n').message.startswith("the row at line 2 has 1 cell(s)")
+    assert fault('a,b\n""\n').message.startswith(
+        "row has fewer cells than the header: the row at line 2 has 1, the header 2")
 
 
 @pytest.mark.parametrize(("text", "row", "field", "message"), [
@@ -56,10 +57,10 @@ def test_header_names_are_trimmed_and_a_lone_quoted_empty_cell_is_a_row() -> Non
     ('a,"b\n', None, None, "unbalanced quote at line 1, column 3"),
     ('a,b\n1,2\n3,x\x00\n', 2, "b", "NUL character U+0000 at line 3, column 4"),
     ('a,b\n1,\x1b[0m\n', 1, "b", "control character U+001B at line 2, column 3"),
-    ("a,b\n1,2\n3\n", 2, None, "the row at line 3 has 1 cell(s) but the header has 2 "
-     "(no cell for b)"),
-    ("a,b\n1,2,3,4\n", 1, None, "the row at line 2 has 4 cell(s) but the header has 2 "
-     "(extra cell(s) '3', '4')"),
+    ("a,b\n1,2\n3\n", 2, None, "row has fewer cells than the header: the row at line 3 has 1, "
+     "the header 2 (no cell for b)"),
+    ("a,b\n1,2,3,4\n", 1, None, "row has more cells than the header: the row at line 2 has 4, "
+     "the header 2 (extra cell(s) '3', '4')"),
     ("a,b,a\n", None, None, "duplicate column 'a': columns 1 and 3 of the header (line 1)"),
     ("a,,b\n", None, None, "empty column name: column 2 of the header (line 1) has no name"),
     ("a\tb\n1\t2\n", None, None, "the header is one column, 'a\tb': the file is separated by "
