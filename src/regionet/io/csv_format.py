@@ -170,18 +170,17 @@ class _Scanner:
     def cell(self, index: int) -> tuple[str, bool]:
         """Read cell ``index`` of a record at ``self.pos``; return it and whether it was quoted."""
         text, start = self.text, self.pos
-        lead = start
-        if text.startswith('"', lead):
-            match = _QUOTED.match(text, lead)
+        if text.startswith('"', start):
+            match = _QUOTED.match(text, start)
             if match is None:
-                raise self.error(f"unbalanced quote at {self.at(lead)}: it is never closed, so "
+                raise self.error(f"unbalanced quote at {self.at(start)}: it is never closed, so "
                                  "everything after it would be read into this one cell", index,
                                  hint=_CLOSE_HINT)
             body_start, body_end = match.span(1)
             self.check_length(body_start, body_end, index)
             end = match.end()
             if end < len(text) and text[end] not in ",\r\n":
-                raise self.text_after_quote(lead, match.end() - 1, end, index)
+                raise self.text_after_quote(start, end - 1, end, index)
             self.check_control(body_start, body_end, index)
             self.pos = end
             return match.group(1).replace('""', '"'), True
