@@ -25,7 +25,7 @@ from regionet.cases import BUNDLED_CASES, DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError, RegionetError, ValidationError
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.money import RatesTable
-from regionet.io.records import TABLES, parse_attribute
+from regionet.io.records import LIST_COLUMNS, TABLES, parse_attribute
 from regionet.io.tables import read_rows
 from regionet.model.actors import Actor, ActorKind
 from regionet.model.case import AttributeRecord, Case
@@ -103,7 +103,7 @@ class _Collector:
         if optional_file and not path.is_file():
             return
         try:
-            rows = read_rows(path, schema.required, schema.optional)
+            rows = read_rows(path, schema.required, schema.optional, lists=LIST_COLUMNS)
         except RegionetError as err:
             self.errors.append(err)
             return

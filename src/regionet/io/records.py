@@ -38,6 +38,8 @@ from regionet.model.ties import Tie
 from regionet.model.vocab import Domain, Indicator, TieKind
 
 __all__ = [
+    "ID_COLUMNS",
+    "LIST_COLUMNS",
     "SUBJECT_COLUMNS",
     "TABLES",
     "TableSchema",
@@ -314,3 +316,25 @@ TABLES: MappingProxyType[str, TableSchema] = MappingProxyType({s.name: s for s i
                 parse_observation),
     TableSchema("rates", ("base", "quote", "year", "rate", "sources"), _STATUS, parse_rate),
 )})
+
+#: Columns holding a ``;`` list (in JSON, an array is accepted there and nowhere else).
+LIST_COLUMNS: frozenset[str] = frozenset(
+    {"actors", "domains", "sources", "land_border_states", "sea_border_states"})
+
+#: Per table, the columns holding ids and the table those ids are keys of (``sources``: the
+#: documents cited, the part before each ``:``).
+ID_COLUMNS: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType({
+    table: MappingProxyType({**columns, "sources": "documents"}) for table, columns in {
+        "documents": {"id": "documents"},
+        "tie_kinds": {"kind": "tie_kinds"},
+        "domains": {"domain": "domains"},
+        "indicators": {"indicator": "indicators"},
+        "actors": {"id": "actors", "parent": "actors"},
+        "subjects": {"id": "actors", "successor_2008": "actors",
+                     "land_border_states": "actors", "sea_border_states": "actors"},
+        "actor_attributes": {"actor": "actors"},
+        "ties": {"id": "ties", "kind": "tie_kinds", "actors": "actors", "domains": "domains",
+                 "location": "actors"},
+        "observations": {"id": "observations", "indicator": "indicators", "subject": "actors"},
+        "rates": {},
+    }.items()})

@@ -139,7 +139,7 @@ def data_validate(
     from regionet.services.workspace import validate_files
 
     counts = validate_files(db, files, table=table)
-    typer.echo("Valid: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    typer.echo("Valid: " + (", ".join(f"{v} {k}" for k, v in counts.items()) or "no rows"))
 
 
 @data_app.command("import")
@@ -152,7 +152,7 @@ def data_import(
     from regionet.services.workspace import import_files
 
     counts = import_files(db, files, table=table)
-    typer.echo("Imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    typer.echo("Imported: " + (", ".join(f"{v} {k}" for k, v in counts.items()) or "no rows"))
 
 
 @data_app.command("export")
