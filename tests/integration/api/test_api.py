@@ -56,7 +56,7 @@ def test_health_without_a_workspace_serves_the_bundled_case_read_only(tmp_path: 
 def test_health_with_a_workspace(workspace: Path) -> None:
     body = TestClient(create_app(workspace, dashboard=False)).get("/api/health").json()
     assert (body["source"], body["read_only"], body["db"]) == ("workspace", False, str(workspace))
-    assert body["counts"] == {"actors": 155, "ties": 156, "observations": 51, "documents": 65}
+    assert body["counts"] == {"actors": 155, "ties": 156, "observations": 51, "documents": 68}
 
 
 def test_a_broken_workspace_is_503_and_a_new_file_is_read_again(tmp_path: Path) -> None:

@@ -95,14 +95,15 @@ class Model:
         self.steps += 1
 
 
-Reporter = Callable[[Any], float | int | str | None]
+Reporter = Callable[[Any], object]
 
 
 class DataCollector:
     """Model-level reporters, called once per step; rows are kept until :meth:`frame`.
 
     Args:
-        reporters: column name -> function of the model returning a plain value.
+        reporters: column name -> function of the model returning a plain value (or a
+            mapping of them, for a batch that spreads it into columns).
         collect_year: record the model's ``year`` (the year just simulated) as the first
             column.
     """
