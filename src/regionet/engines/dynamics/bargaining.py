@@ -11,8 +11,9 @@ Equations (``docs/dynamics.md``, "Bargaining"):
 
 - leverage ``L_i = l_rep·republic_i + l_res·resource_i + l_disc·D_i + l_pop·ln(P_i / median P)``
   with ``D_i`` last year's donor discontent;
-- appeasement ``B_i = θ0 (1 − r_t) F_t · w_i``, ``w_i ∝ max(L_i − median L, 0)`` (only regions
-  above the median leverage receive: selective);
+- appeasement: a share ``θ_t = θ0 (1 − r_t)`` of the fund ``F_t`` is bargained instead of
+  allocated by the formula, ``B_i = θ_t F_t · w_i`` with ``w_i ∝ max(L_i − median L, 0)`` (only
+  regions above the median leverage receive: selective); the model pays ``k_t`` of it;
 - treaty hazard of a region without one (okrugs sign only with their parent)
   ``h_i = 1 − exp(−η · w_t · (1 + η_e · e_t) · (1 − r_t) · max(L_i, 0))`` with ``w_t`` the
   treaty window, ``e_t`` the election year and ``r_t`` the centre's resolve; a parent's okrugs

@@ -9,8 +9,9 @@ equations are in its module):
 2. **Fiscal engine** (:mod:`.fiscal_path`): collection ``κ_i = c_t e_i`` (the region's effort
    ``e_i``); own revenue ``R``, federal revenue ``F`` and the fund's allocation ``T*`` under the
    year's law; treaty regions keep ``τ`` of the federal taxes collected on their territory.
-   Paid transfers ``T = k_t T*``.
-3. **Bargaining** (:mod:`.bargaining`): leverage, appeasement ``B``.
+3. **Bargaining** (:mod:`.bargaining`): leverage; a share ``θ_t = θ0 (1 − r_t)`` of the fund is
+   bargained (appeasement ``B``), the rest follows the formula: paid transfers
+   ``T = k_t (1 − θ_t) T*`` and ``B = k_t θ_t F w``.
 4. **Budgets** (:mod:`.budgets`): needs ``N``, tie gains and costs, stress ``S``.
 5. **Soft budget** (:mod:`.soft_budget`): bailouts, stress after them, beliefs.
 6. **Ratchet** (:mod:`.ratchet`): next year's effort.
@@ -157,7 +158,7 @@ class FederationModel(Model):
         extra = p("treaty.tax_retention") * self.treaty * fy.federal_unit * kappa \
             * fy.law_efficiency
         money = fy.collect(kappa, regional_extra=extra)
-        paid = capacity * money.transfers
+        share = p("bargaining.appeasement_share") * max(1.0 - resolve, 0.0)
         # 3. bargaining: leverage on last year's discontent, appeasement
         self.leverage = bargaining.leverage(
             world.republic, world.resource, self.discontent, fy.population,
@@ -165,8 +166,10 @@ class FederationModel(Model):
             w_resource=p("bargaining.leverage.resource"),
             w_discontent=p("bargaining.leverage.discontent"),
             w_population=p("bargaining.leverage.population"))
-        appease = bargaining.appeasement(money.fund, p("bargaining.appeasement_share")
-                                         * max(1.0 - resolve, 0.0), self.leverage)
+        # the bargained part of the fund is taken from the formula's (Treisman: the fund's
+        # distribution is bargained, not its size); the centre pays k_t of both
+        appease = capacity * bargaining.appeasement(money.fund, share, self.leverage)
+        paid = capacity * (1.0 - share) * money.transfers
         # 4. budgets: needs, tie gains and costs, stress
         if fy.year not in self._full_fund:
             self._full_fund[fy.year] = fy.collect(np.ones(n)).fund

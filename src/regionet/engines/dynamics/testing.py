@@ -59,7 +59,7 @@ NEUTRAL: Final[Mapping[str, float | Mapping[int, float]]] = {
     "ties.international.rate": 0.05, "ties.international.border": 3.0,
     "ties.international.distance_km": 4000.0,
     "ties.trans_regional.rate": 0.4, "ties.trans_regional.project_share": 0.01,
-    "ties.trans_regional.stress_tolerance": 0.1,
+    "ties.trans_regional.stress_tolerance": 0.2,
     "ties.decay.bilateral": 0.15, "ties.decay.subnational": 0.3,
     "ties.decay.international": 0.15, "ties.decay.trans_regional": 0.2,
 }
