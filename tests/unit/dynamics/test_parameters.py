@@ -82,3 +82,10 @@ def test_scenario_errors_collected():
                               source="s.yaml")
     fields = {e.field for e in err.value.errors}
     assert {"name", "description", "colour", "overrides"} <= fields
+
+
+def test_docs_show_the_parameters_as_they_are():
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[3] / "docs" / "dynamics.md").read_text(encoding="utf-8")
+    assert markdown_table(read_parameters()) in docs
