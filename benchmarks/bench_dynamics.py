@@ -167,7 +167,8 @@ class MesaFederation(mesa.Model):
         full = fy.collect(np.ones(self.world.n)).fund
         self.needs = p("fiscal.need_ratio") * weight * (fy.capacity.sum() + full) / weight.sum()
         self.agents.do("budget")
-        window = at("treaty.window", y) * (1 + p("treaty.election_boost") * at("treaty.election", y))
+        window = at("treaty.window", y) * (1 + p("treaty.election_boost")
+                                           * at("treaty.election", y))
         for r in self.regions:
             if not r.treaty and self.world.parent[r.index] < 0:
                 h = 1 - math.exp(-p("treaty.rate") * window * max(1 - self.resolve, 0)
@@ -239,7 +240,8 @@ def main() -> None:
     print(f"sweep of {args.runs} runs (89 regions x 20 years): 1 worker {t['workers_1']:.1f} s, "
           f"2 workers {t['workers_2']:.1f} s, speed-up {t['workers_1'] / t['workers_2']:.2f}x; "
           f"Dask LocalCluster(2) {t['dask_2']:.1f} s, overhead per task (50 runs) "
-          f"{t['dask_overhead_per_task'] * 1000:.0f} ms, no-op task {t['dask_noop_per_task'] * 1000:.1f} ms")
+          f"{t['dask_overhead_per_task'] * 1000:.0f} ms, "
+          f"no-op task {t['dask_noop_per_task'] * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -189,7 +189,7 @@ def test_observations_by_subject(client: TestClient) -> None:
 
 def test_sources_with_the_records_citing_them(client: TestClient) -> None:
     listing = client.get("/api/sources?limit=1000").json()
-    assert listing["count"] == 65
+    assert listing["count"] == 68
     memo = client.get("/api/sources/sergounin-1999").json()
     assert memo["title"] == "The Bright Side of Russia's Regionalization"
     assert "t-fi-kr-cooperation" in memo["cited_by"]["ties"]
