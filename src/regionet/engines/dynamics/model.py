@@ -120,6 +120,18 @@ class FederationModel(Model):
         self.flows: YearFlows | None = None
         self.treaties_total = 0
         self._full_fund: dict[int, float] = {}
+        self._comember: dict[int, FloatArray] = {}
+        # the parts of the hazards that never change while the model runs, computed once
+        b, f = world.candidates["bilateral"], world.candidates["foreign"]
+        self._static = {
+            "bilateral": (p("ties.bilateral.rate")
+                          * (1 + p("ties.bilateral.complementarity") * b.complementarity)
+                          * (1 + p("ties.bilateral.adjacency") * b.adjacent)
+                          * np.exp(-np.nan_to_num(b.distance_km, nan=0.0)
+                                   / p("ties.bilateral.distance_km"))),
+            "foreign": (p("ties.international.rate")
+                        * np.exp(-np.nan_to_num(f.distance_km, nan=0.0)
+                                 / p("ties.international.distance_km")))}
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -239,13 +251,9 @@ class FederationModel(Model):
         exists: dict[str, BoolArray] = {}
         c = world.candidates["bilateral"]
         share = self._comembers(c, t)
-        hazards["bilateral"] = (p("ties.bilateral.rate")
+        hazards["bilateral"] = (self._static["bilateral"]
                                 * (1 + a_s * (s[c.region] + s[c.other]) / 2)
-                                * (1 + p("ties.bilateral.complementarity") * c.complementarity)
-                                * (1 + p("ties.bilateral.adjacency") * c.adjacent)
                                 * (1 + p("ties.bilateral.association") * share)
-                                * np.exp(-np.nan_to_num(c.distance_km, nan=0.0)
-                                         / p("ties.bilateral.distance_km"))
                                 * cap[c.region] * cap[c.other])
         exists["bilateral"] = np.ones(len(c), dtype=bool)
         c = world.candidates["subnational"]
@@ -254,9 +262,7 @@ class FederationModel(Model):
         hazards["subnational"] = (p("ties.subnational.rate") * (1 + a_s * s[c.region])
                                   * (1 + p("ties.subnational.bloc_stress") * bloc) * cap[c.region])
         c = world.candidates["foreign"]
-        hazards["foreign"] = (p("ties.international.rate") * openness * (1 + a_s * s[c.region])
-                              * np.exp(-np.nan_to_num(c.distance_km, nan=0.0)
-                                       / p("ties.international.distance_km"))
+        hazards["foreign"] = (self._static["foreign"] * openness * (1 + a_s * s[c.region])
                               * np.where(c.border, (1 + p("ties.international.border")) * borders,
                                          1.0) * cap[c.region])
         exists["foreign"] = np.ones(len(c), dtype=bool)
@@ -271,18 +277,19 @@ class FederationModel(Model):
         for kind in KINDS:
             draws = self.stream(f"ties.{kind}").random(len(world.candidates[kind]))
             self.active[kind], self.formed[kind] = ties.update(
-                self.active[kind], exists[kind], np.broadcast_to(
-                    hazards[kind], draws.shape).astype(np.float64),
+                self.active[kind], exists[kind], np.broadcast_to(hazards[kind], draws.shape),
                 decay=p(f"ties.decay.{decay[kind]}"), draws=draws)
 
     def _comembers(self, pairs: TieCandidates, t: int) -> FloatArray:
         """1 where the two regions of a bilateral candidate share an association in ``t``."""
-        sub = self.world.candidates["subnational"]
-        members = np.zeros((self.world.n, max(len(self.world.associations), 1)), dtype=bool)
-        on = sub.exists(t)
-        members[sub.region[on], sub.other[on]] = True
-        return np.asarray((members[pairs.region] & members[pairs.other]).any(axis=1),
-                          dtype=np.float64)
+        if t not in self._comember:  # memberships change by year only
+            sub = self.world.candidates["subnational"]
+            members = np.zeros((self.world.n, max(len(self.world.associations), 1)), dtype=bool)
+            on = sub.exists(t)
+            members[sub.region[on], sub.other[on]] = True
+            self._comember[t] = np.asarray(
+                (members[pairs.region] & members[pairs.other]).any(axis=1), dtype=np.float64)
+        return self._comember[t]
 
     def _bloc_stress(self, sub: TieCandidates, on: BoolArray) -> FloatArray:
         """Mean stress of each membership's association members (0 where none)."""

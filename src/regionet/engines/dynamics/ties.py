@@ -65,6 +65,6 @@ def can_pay(slack: FloatArray, needs: FloatArray, matching: FloatArray, project:
 def update(active: BoolArray, exists: BoolArray, hazard: FloatArray, *, decay: float,
            draws: FloatArray) -> tuple[BoolArray, BoolArray]:
     """Return ``(active next, formed this year)`` (module docstring)."""
-    ends = active & ((draws < probability(np.full(len(draws), decay))) | ~exists)
+    ends = active & ((draws < -np.expm1(-decay)) | ~exists)
     formed = ~active & exists & (draws < probability(hazard))
     return (active & ~ends) | formed, formed
