@@ -1,4 +1,4 @@
-"""Fiscal use cases: run a year or a series, compare scenarios, explain a number.
+"""Fiscal use cases: run a year or a series, compare scenarios, explain a number, test the law.
 
 Inputs come from the case's illustrative economy unless the user gives files; every result
 says whether it is illustrative.
@@ -28,6 +28,7 @@ from regionet.engines.fiscal.law.parameters import ParameterTree
 from regionet.engines.fiscal.law.scenarios import Scenario, load_scenario, scenario_from_mapping
 from regionet.engines.fiscal.rules.attribution import RULES
 from regionet.engines.fiscal.run.explain import Explanation, explain
+from regionet.engines.fiscal.run.legal_cases import CaseResult, read_cases, run_case
 from regionet.engines.fiscal.run.outputs import winners_losers
 from regionet.engines.fiscal.run.pipeline import RULE_NAMES, FiscalResult, YearResult, run_years
 from regionet.engines.fiscal.run.pipeline import run_year as engine_run_year
@@ -44,6 +45,7 @@ __all__ = [
     "resolve_scenario",
     "run_fiscal_series",
     "run_fiscal_year",
+    "run_legal_cases",
 ]
 
 #: The years the bundled parameters cover.
@@ -181,6 +183,19 @@ def explain_number(year: int, region: str, quantity: str, *, scenario: str | Pat
     """Return the trace of inputs, parameters and rule behind one region's number."""
     return explain(run_fiscal_year(year, scenario=scenario, rule=rule, case=case), region,
                    quantity)
+
+
+def run_legal_cases(paths: Iterable[Path], *, case: str = "russia-1990s") -> list[CaseResult]:
+    """Run the YAML legal cases of ``paths`` (files or folders) under the case's parameters.
+
+    Every file is validated before any case runs.
+
+    Raises:
+        DataFileError: a path that does not exist, or a folder without YAML files.
+        ValidationError: malformed cases (each problem names the file, the case and the field).
+    """
+    tree = parameters(case)
+    return [run_case(legal_case, tree) for legal_case in read_cases(paths, tree)]
 
 
 def write_fiscal_result(result: YearResult, out: Path, fmt: str = "csv") -> list[Path]:
