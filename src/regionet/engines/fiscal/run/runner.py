@@ -40,7 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from types import MappingProxyType
+from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -61,10 +62,10 @@ MONEY_PER_PERSON: Final = "money per person"
 PERSONS: Final = "persons"
 SHARE: Final = "/1"
 INDEX: Final = "index (1 = national mean)"
+_NO_DETAILS: Mapping[str, Value] = MappingProxyType({})
 
 
-@dataclass(frozen=True, eq=False)
-class Computed:
+class Computed(NamedTuple):
     """A formula's value with what the trace should say about it.
 
     Attributes:
@@ -78,7 +79,7 @@ class Computed:
     value: Value
     rule: str | None = None
     note: str | None = None
-    details: Mapping[str, Value] = field(default_factory=dict)
+    details: Mapping[str, Value] = _NO_DETAILS
     outcome: object = None
 
 
@@ -179,6 +180,7 @@ class Evaluation:
         self._frames: list[_Frame] = []
         self._active: set[str] = set()
         self._resolved: dict[tuple[str, str, float | str | None], AnnualValue] = {}
+        self._missing: dict[tuple[str, str, float | str | None], UnknownReferenceError] = {}
 
     # --- quantities ---------------------------------------------------------------------------
 
@@ -204,10 +206,10 @@ class Evaluation:
         finally:
             self._frames.pop()
             self._active.discard(name)
-        done = out if isinstance(out, Computed) else Computed(out)
-        node = TraceNode(name, self._checked(declared, done.value),
-                         tuple(frame.parameters.values()), tuple(frame.dependencies), done.rule,
-                         done.note, done.details, done.outcome, declared)
+        value, rule, note, details, outcome = (out if isinstance(out, Computed)
+                                               else (out, None, None, _NO_DETAILS, None))
+        node = TraceNode(name, self._checked(declared, value), tuple(frame.parameters.values()),
+                         tuple(frame.dependencies), rule, note, details, outcome, declared)
         self._nodes[name] = node
         return node
 
@@ -285,11 +287,17 @@ class Evaluation:
         cached = self._resolved.get(key)
         if cached is not None:
             return cached
-        if convention == _AVERAGE:
-            value = annual_average(self.tree, path, self.year,
-                                   default=None if isinstance(default, str) else default)
-        else:
-            value = in_force(self.tree, path, self.year, default=default)
+        if key in self._missing:
+            raise self._missing[key]
+        try:
+            if convention == _AVERAGE:
+                value = annual_average(self.tree, path, self.year,
+                                       default=None if isinstance(default, str) else default)
+            else:
+                value = in_force(self.tree, path, self.year, default=default)
+        except UnknownReferenceError as err:  # no value in the year: asked again by others
+            self._missing[key] = err
+            raise
         self._resolved[key] = value
         return value
 
