@@ -1,26 +1,12 @@
 """OpenFisca-style legal test cases: every ``tests/cases/*.yaml`` file, run through the pipeline.
 
-A file holds one case or a list of cases::
-
-    name: profit tax 1999, federal rate change on 1 April
-    year: 1999
-    comment: the arithmetic, by hand
-    input:
-      regions:   {A: {population: 1000, expenditure_index: 1.0, parent: null,
-                      tax_due: {vat: 100}}}
-      firms:     {f1: {registered_region: A, profit: 3650}}
-      establishments:
-        - {firm_id: f1, region: A, headcount: 1, payroll: 1, assets: 1, sales: 1}
-    scenario:    {rules: {attribution: operation}, overrides: {...}}     # optional
-    options:     {use_published_total: true, collection_by_region: {A: 0.5}}  # optional
-    output:
-      profit_tax_federal: {A: 419.5}          # column: {region: value}
-      totals: {fund_size: 0.0}                # national totals
-    absolute_error_margin: 0.000001
-
-The reader and runner are the package's (:mod:`regionet.engines.fiscal.run.legal_cases`, which
-documents every key), the same that ``regionet fiscal test tests/cases`` runs. Parameters are
-the bundled Russian ones (``regionet/cases/russia_1990s/parameters``).
+A file holds one case or a list of cases: ``name``, ``year``, ``comment`` (the arithmetic by
+hand), ``input`` (``regions``, ``firms``, ``establishments``), optional ``scenario`` and
+``options``, the expected ``output`` (``column: {region: value}``, ``totals: {...}``) and
+``absolute_error_margin``. The format, with an example and every key, is documented in
+:mod:`regionet.engines.fiscal.run.legal_cases` and docs/fiscal.md; the reader and runner are the
+package's, the same that ``regionet fiscal test tests/cases`` runs. Parameters are the bundled
+Russian ones (``regionet/cases/russia_1990s/parameters``).
 """
 
 from __future__ import annotations

@@ -304,24 +304,21 @@ def tax_collected(q: Evaluation) -> FloatArray:
     return profit + sum(q.array(due) * efficiency for due in _DUES)
 
 
-@quantity(label="Federal revenue collected in the region", unit=MONEY,
-          formula="Σ federal parts of the taxes collected in the region: "
-                  + " + ".join(FEDERAL_PARTS), reads=FEDERAL_PARTS,
-          references=("model definition (docs/fiscal.md, output columns)",))
-def revenue_federal_collected(q: Evaluation) -> FloatArray:
-    """What the centre collects in the region."""
-    total: FloatArray = np.sum([q.array(part) for part in FEDERAL_PARTS], axis=0)
-    return total
+def _budget(name: str, label: str, what: str, parts: tuple[str, ...]) -> Quantity:
+    """A budget's revenue in the region: the sum of its parts, in the order given."""
+    def function(q: Evaluation) -> FloatArray:
+        total: FloatArray = np.sum([q.array(part) for part in parts], axis=0)
+        return total
+    return Quantity(name, label, MONEY, f"Σ {what}: " + " + ".join(parts), function,
+                    ("model definition (docs/fiscal.md, output columns)",), reads=parts)
 
 
-@quantity(label="Own revenue of the region's budget (regional + local)", unit=MONEY,
-          formula="Σ regional and local parts credited to the region's budget: "
-                  + " + ".join(REGIONAL_PARTS), reads=REGIONAL_PARTS,
-          references=("model definition (docs/fiscal.md, output columns)",))
-def revenue_regional(q: Evaluation) -> FloatArray:
-    """What the region's budget receives from taxes."""
-    total: FloatArray = np.sum([q.array(part) for part in REGIONAL_PARTS], axis=0)
-    return total
+revenue_federal_collected: Final = _budget(
+    "revenue_federal_collected", "Federal revenue collected in the region",
+    "federal parts of the taxes collected in the region", FEDERAL_PARTS)
+revenue_regional: Final = _budget(
+    "revenue_regional", "Own revenue of the region's budget (regional + local)",
+    "regional and local parts credited to the region's budget", REGIONAL_PARTS)
 
 
 @quantity(label="Tax capacity: own revenue at full collection", unit=MONEY,
