@@ -22,7 +22,12 @@ from typing import Any, TypeVar
 import yaml
 
 from regionet.cases import BUNDLED_CASES, DEFAULT_CASE
-from regionet.core.errors import DataFileError, InvalidValueError, RegionetError, ValidationError
+from regionet.core.errors import (
+    DataFileError,
+    ErrorCollector,
+    InvalidValueError,
+    RegionetError,
+)
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.money import RatesTable
 from regionet.io.records import LIST_COLUMNS, TABLES, parse_attribute
@@ -95,7 +100,7 @@ class _Collector:
     """Parses rows, keeping every error instead of stopping at the first."""
 
     def __init__(self) -> None:
-        self.errors: list[RegionetError] = []
+        self.errors = ErrorCollector(consequence="the case was not loaded")
 
     def rows(self, table: str, path: Path, *, optional_file: bool = False
              ) -> Iterator[tuple[int, Any]]:
@@ -105,13 +110,13 @@ class _Collector:
         try:
             rows = read_rows(path, schema.required, schema.optional, lists=LIST_COLUMNS)
         except RegionetError as err:
-            self.errors.append(err)
+            self.errors.add(err)
             return
         for number, row in rows:
             try:
                 yield number, schema.parse(row, file=str(path.name), row_number=number)
             except RegionetError as err:
-                self.errors.append(err)
+                self.errors.add(err)
 
     def unique(self, table: str, path: Path, record_type: type[T], key: str = "id",
                *, optional_file: bool = False) -> dict[str, tuple[int, T]]:
@@ -121,7 +126,7 @@ class _Collector:
                 raise TypeError(f"{table} parser returned {type(record).__name__}")
             k = str(getattr(record, key))
             if k in out:
-                self.errors.append(InvalidValueError(
+                self.errors.add(InvalidValueError(
                     f"duplicate id (first on row {out[k][0]})", file=path.name, row=number,
                     field="id", value=k, expected="ids unique within the table"))
             else:
@@ -154,9 +159,9 @@ def _add_capitals(folder: Path, actors: dict[ActorId, Actor], col: _Collector
                 file=path.name, row_number=number))
         except ValueError as exc:
             if isinstance(exc, RegionetError):
-                col.errors.append(exc)
+                col.errors.add(exc)
             else:
-                col.errors.append(InvalidValueError(
+                col.errors.add(InvalidValueError(
                     "coordinates must be numbers", file=path.name, row=number, field="lat",
                     value=f"{row['lat']},{row['lon']}", expected="decimal degrees"))
     return records
@@ -177,7 +182,7 @@ def _read_adjacency(folder: Path, col: _Collector
     rows = read_rows(path, ("a", "b"), ("shared_border_km", "basis", "sources"))
     for number, r in rows:
         if r.get("basis", "") not in ADJACENCY_BASES:
-            col.errors.append(InvalidValueError(
+            col.errors.add(InvalidValueError(
                 "unknown basis of a border", file="geo/adjacency_1999.csv", row=number,
                 field="basis", value=r["basis"],
                 expected="one of " + ", ".join(b for b in ADJACENCY_BASES if b)))
@@ -216,7 +221,7 @@ def load_case(case: str | Path = DEFAULT_CASE) -> Case:
                                                       optional_file=True):
         actor = actors.get(actor_id)
         if actor is None or actor.kind is not ActorKind.SUBJECT:
-            col.errors.append(InvalidValueError(
+            col.errors.add(InvalidValueError(
                 "subjects.csv row is not an actor of kind subject", file="subjects.csv",
                 row=number, field="id", value=actor_id,
                 expected="the id of a subject in actors.csv"))
@@ -226,7 +231,7 @@ def load_case(case: str | Path = DEFAULT_CASE) -> Case:
     for number, record in col.rows("actor_attributes", files["actor_attributes"],
                                    optional_file=True):
         if record.actor not in actors:
-            col.errors.append(InvalidValueError(
+            col.errors.add(InvalidValueError(
                 "unknown actor", file="actor_attributes.csv", row=number, field="actor",
                 value=record.actor, expected="an actor id defined in actors.csv"))
             continue
@@ -256,11 +261,10 @@ def load_case(case: str | Path = DEFAULT_CASE) -> Case:
     for number, obs in obs_rows.values():
         col.errors.extend(check_observation(obs, result, file="observations.csv", row=number))
     if ActorId(str(meta["federation"])) not in actors:
-        col.errors.append(InvalidValueError("the federation is not an actor", file="case.yaml",
+        col.errors.add(InvalidValueError("the federation is not an actor", file="case.yaml",
                                             field="federation", value=meta["federation"],
                                             expected="an actor of kind centre"))
-    if col.errors:
-        raise ValidationError.from_errors(col.errors, consequence="the case was not loaded")
+    col.errors.raise_if_any()
     return result
 
 
