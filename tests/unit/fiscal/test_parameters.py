@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -270,6 +271,79 @@ def test_missing_directory_and_empty_directory(tmp_path: Path) -> None:
         parse_parameters(tmp_path / "nope")
     with pytest.raises(DataFileError, match="no parameter files"):
         parse_parameters(tmp_path)
+
+
+# --- bounds ----------------------------------------------------------------------------------
+
+def bounded(unit: str, value: object, bounds: str | None = None) -> dict[str, object]:
+    leaf: dict[str, object] = {"description": "r", "unit": unit, "values": {
+        "1999-01-01": {"value": value, "reference": "L", "status": "assumed"}}}
+    if bounds is not None:
+        leaf["bounds"] = yaml.safe_load(bounds)
+    return {"r": leaf}
+
+
+@pytest.mark.parametrize(("unit", "bounds", "expected"), [
+    ("/1", None, "[0, 1]"), ("share", None, "[0, 1]"), ("currency-RUB-thousand", None, "[0, ∞)"),
+    ("/1", "[0, 10]", "[0, 10]"), ("index", "[1, null]", "[1, ∞)"),
+    ("index", "[null, 2.5]", "(−∞, 2.5]"), ("km", "[null, null]", "(−∞, ∞)")])
+def test_bounds_come_from_the_unit_or_the_declaration(unit: str, bounds: str | None,
+                                                      expected: str) -> None:
+    tree = ParameterTree.from_mapping(bounded(unit, 1.0, bounds))
+    assert str(tree.parameter("r").bounds) == expected
+
+
+def test_names_have_no_bounds_and_may_not_declare_some() -> None:
+    names = {"r": {"description": "r", "values": {
+        "1999-01-01": {"value": "x", "reference": "L", "status": "assumed"}}}}
+    assert ParameterTree.from_mapping(names).parameter("r").bounds is None
+    names["r"]["bounds"] = [0, 1]
+    with pytest.raises(InvalidValueError, match="bounds on a parameter that holds names"):
+        ParameterTree.from_mapping(names)
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    (bounded("km", 3.0), "r.bounds", "a numeric parameter needs bounds"),
+    (bounded("/1", 1.5), "r.values[1999-01-01].value", "outside the allowed range [0, 1] of r"),
+    (bounded("share", -0.5), "r.values[1999-01-01].value", "outside the allowed range [0, 1] of r"),
+    (bounded("currency-RUB", -1.0), "r.values[1999-01-01].value",
+     "outside the allowed range [0, ∞) of r"),
+    (bounded("/1", 0.5, "[0.6, 0.9]"), "r.values[1999-01-01].value",
+     "outside the allowed range [0.6, 0.9] of r"),
+    (bounded("/1", 0.5, "[1, 0]"), "r.bounds", "bounds in the wrong order"),
+    (bounded("/1", 0.5, "[0]"), "r.bounds", "bad bounds"),
+    (bounded("/1", 0.5, "[0, .inf]"), "r.bounds", "bad bounds"),
+    (bounded("/1", 0.5, "[0, one]"), "r.bounds", "bad bounds"),
+    (bounded("/1", 0.5, "0.5"), "r.bounds", "bad bounds"),
+])
+def test_bad_bounds_and_values_outside_them_are_refused(data: dict[str, object], field: str,
+                                                        message: str) -> None:
+    with pytest.raises(InvalidValueError) as info:
+        ParameterTree.from_mapping(data, file="r.yaml")
+    assert (info.value.file, info.value.field) == ("r.yaml", field)
+    assert info.value.message == message
+
+
+def test_every_bundled_numeric_parameter_has_bounds_its_values_keep(tree: ParameterTree) -> None:
+    numeric = [tree.parameter(p) for p in tree.paths() if tree.parameter(p).is_numeric]
+    assert numeric and all(leaf.bounds is not None for leaf in numeric)
+    assert str(tree.parameter("collection.efficiency").bounds) == "[0, 1]"
+    assert str(tree.parameter("equalization.fund.total").bounds) == "[0, ∞)"
+    for leaf in numeric:
+        assert all(v.value is None or leaf.out_of_bounds(v.value) is None for v in leaf.values)
+
+
+@pytest.mark.parametrize("value", [1.0000001, -1e-12, 35.0, 1e300])
+def test_override_refuses_values_outside_the_bounds(tree: ParameterTree, value: float) -> None:
+    entry = ParameterValue(date(1999, 1, 1), value, "t", "assumed")
+    with pytest.raises(InvalidValueError) as info:
+        tree.override({"collection.efficiency": [entry]})
+    assert info.value.field == "collection.efficiency[1999-01-01]"
+    assert info.value.message == "outside the allowed range [0, 1] of collection.efficiency"
+    assert info.value.expected == "a finite number in [0, 1] (/1, declared in collection.yaml)"
+    assert tree.override({"collection.efficiency": [
+        ParameterValue(date(1999, 1, 1), 1.0, "t", "assumed")]}).get(
+        "collection.efficiency", "1999") == 1.0
 
 
 # --- overrides (copy-on-write) -------------------------------------------------------------

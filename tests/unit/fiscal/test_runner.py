@@ -145,6 +145,28 @@ def test_values_must_match_the_declaration() -> None:
         run.scalar("population")
 
 
+def test_a_value_that_is_not_finite_names_the_quantity_and_its_parameters() -> None:
+    tree = ParameterTree.from_mapping({"amount": {
+        "description": "an amount", "unit": "currency-RUB", "values": {
+            "1999-01-01": {"value": 1e308, "reference": "scenario 'huge'", "status": "assumed"}}}})
+    scaled = Quantity("scaled", "s", "money", "amount × population",
+                      lambda q: q.number("amount") * q.array("population"),
+                      parameters=("amount",), reads=("population",))
+    total = Quantity("total", "t", "money", "Σ scaled", lambda q: float(q.array("scaled").sum()),
+                     reads=("scaled",), scalar=True)
+    with np.errstate(over="ignore"), pytest.raises(InvalidValueError) as info:
+        Evaluation(declarations(scaled, total), inputs(), tree).scalar("total")
+    err = info.value  # stops at `scaled`, the first value that is not finite, not at `total`
+    assert (err.field, err.value) == ("scaled", float("inf"))
+    assert err.message == "scaled is not a finite number in B and 1 other regions in 1999"
+    assert err.hint is not None and err.hint.startswith(
+        "It read amount = 1e+308 in 1999 (time-weighted average: 1e+308 from 1999-01-01, "
+        "weight 1, scenario 'huge', assumed).")
+    one = Quantity("one", "o", "money", "overflow", lambda q: np.full(3, np.nan))
+    with pytest.raises(InvalidValueError, match="one is not a finite number in A and 2 other"):
+        Evaluation(declarations(one), inputs(), TREE).array("one")
+
+
 def test_parameter_lookups_follow_the_date_convention() -> None:
     seen: dict[str, object] = {}
 

@@ -164,6 +164,41 @@ def test_invalid_scenarios_fail_loudly(tree: ParameterTree, data: dict[str, Any]
         assert fragment in message
 
 
+@pytest.mark.parametrize(("raw", "shown", "hint"), [
+    (7, "7", "Rates and shares are fractions: if you meant 7 %, write 0.07."),
+    (-0.5, "-0.5", None), (1.5, "1.5", None),
+    ("1e300", "1e300", None),  # text for YAML 1.1, a number for the scenario
+    (1e308, "1e+308", None)])
+def test_overrides_outside_the_bounds_name_path_date_and_range(
+        tree: ParameterTree, raw: object, shown: str, hint: str | None) -> None:
+    with pytest.raises(InvalidValueError) as info:
+        scenario(tree, overrides={"collection.efficiency": {"1999-01-01": raw}})
+    err = info.value
+    assert (err.file, err.field, str(err.value)) == (
+        "t.yaml", "overrides.collection.efficiency[1999-01-01].value", shown)
+    assert err.message == "outside the allowed range [0, 1] of collection.efficiency"
+    assert err.expected == "a finite number in [0, 1] (/1, declared in collection.yaml)"
+    assert err.hint == hint
+
+
+def test_numbers_written_as_text_are_numbers_within_the_bounds(tree: ParameterTree) -> None:
+    s = scenario(tree, overrides={"collection.efficiency": {"1999-01-01": "0.7",
+                                                            "2000-01-01": "1e0"}})
+    assert [v.value for v in s.overrides["collection.efficiency"]] == [0.7, 1.0]
+    for text in ("nan", "inf", "0,7"):
+        with pytest.raises(InvalidValueError, match="not a number"):
+            scenario(tree, overrides={"collection.efficiency": {"1999-01-01": text}})
+
+
+def test_a_split_summing_to_one_with_a_negative_share_is_refused(tree: ParameterTree) -> None:
+    with pytest.raises(ValidationError) as info:
+        scenario(tree, overrides={"vat.split.federal": {"1999-01-01": -0.5},
+                                  "vat.split.regional": {"1999-01-01": 1.5}})
+    assert [(e.field, e.value) for e in info.value.errors] == [
+        ("overrides.vat.split.federal[1999-01-01].value", -0.5),
+        ("overrides.vat.split.regional[1999-01-01].value", 1.5)]
+
+
 def test_rules_need_names_from_the_caller(tree: ParameterTree) -> None:
     with pytest.raises(UnknownReferenceError, match="the caller accepts no rules"):
         scenario_from_mapping({"name": "x", "description": "d",

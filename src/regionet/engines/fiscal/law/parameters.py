@@ -172,7 +172,8 @@ class ParameterTree:
 
         Raises:
             UnknownReferenceError: for an unknown path.
-            InvalidValueError: for a name given to a numeric parameter or vice versa.
+            InvalidValueError: for a name given to a numeric parameter or vice versa, or a
+                number outside the parameter's bounds.
         """
         leaves = dict(self._leaves)
         for path, entries in changes.items():
@@ -183,6 +184,10 @@ class ParameterTree:
                     raise InvalidValueError(
                         "value has the wrong type", field=f"{path}[{e.since}]", value=e.value,
                         expected="a number" if leaf.is_numeric else "a name (text)")
+                problem = leaf.out_of_bounds(e.value)
+                if problem:
+                    raise InvalidValueError(problem, field=f"{path}[{e.since}]", value=e.value,
+                                            expected=leaf.allowed())
             if new:
                 kept = [v for v in leaf.values if v.since < new[0].since]
                 leaves[path] = replace(leaf, values=tuple(kept + new))
@@ -276,14 +281,16 @@ def markdown_table(tree: ParameterTree) -> str:
         >>> t = ParameterTree.from_mapping({"r": {"description": "A rate", "unit": "/1",
         ...     "values": {"2002-01-01": {"value": 0.5, "reference": "L", "status": "assumed"}}}})
         >>> print(markdown_table(t).splitlines()[2])
-        | `r` | A rate | /1 | 2002-01-01 | 0.5 | assumed | L |  |
+        | `r` | A rate | /1 | [0, 1] | 2002-01-01 | 0.5 | assumed | L |  |
     """
-    rows = ["| parameter | description | unit | from | value | status | reference | note |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = ["| parameter | description | unit | bounds | from | value | status | reference | "
+            "note |", "|---|---|---|---|---|---|---|---|---|"]
     for path in tree.paths():
         leaf = tree.parameter(path)
         for i, v in enumerate(leaf.values):
-            cells = [f"`{path}`", leaf.description, leaf.unit or ""] if i == 0 else ["", "", ""]
+            cells = ([f"`{path}`", leaf.description, leaf.unit or "",
+                      "" if leaf.bounds is None else str(leaf.bounds)] if i == 0
+                     else ["", "", "", ""])
             cells += [str(v.since), format_value(v.value), v.status, v.reference, v.note or ""]
             rows.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ").strip()
                                           for c in cells) + " |")

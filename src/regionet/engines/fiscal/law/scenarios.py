@@ -58,7 +58,7 @@ from regionet.core.errors import (
 from regionet.core.periods import parse_date
 from regionet.engines.fiscal.law.files import read_yaml
 from regionet.engines.fiscal.law.parameters import ParameterTree
-from regionet.engines.fiscal.law.values import STATUSES, ParameterValue, Value
+from regionet.engines.fiscal.law.values import STATUSES, Bounds, ParameterValue, Value
 
 __all__ = [
     "RuleNames",
@@ -96,6 +96,27 @@ class Scenario:
     def is_empty(self) -> bool:
         """True if the scenario changes nothing (the baseline)."""
         return not self.overrides and not self.rules
+
+
+def _number(raw: object) -> float | None:
+    """``raw`` as a float: a number, or a text YAML 1.1 leaves unparsed (``1e300``); else None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    if isinstance(raw, str):
+        try:
+            return float(raw)
+        except ValueError:
+            return None
+    return None
+
+
+def _percent_hint(value: float, bounds: Bounds | None) -> str | None:
+    """A hint for a percentage written where a fraction is expected (35 for 35 %)."""
+    if bounds is not None and bounds.high == 1.0 and 2.0 <= value <= 100.0:
+        return f"Rates and shares are fractions: if you meant {value:g} %, write {value / 100:g}."
+    return None
 
 
 class _Checker:
@@ -174,12 +195,14 @@ class _Checker:
                 self.rule_name(leaf.rule_kind, raw, f"{where}.value")
         elif not leaf.is_numeric:
             self.fail("not a name", f"{where}.value", raw, "a name (text)")
-        elif (isinstance(raw, (int, float)) and not isinstance(raw, bool)
-              and math.isfinite(raw)):
-            value = float(raw)
+        elif (number := _number(raw)) is not None and math.isfinite(number):
+            value = number
+            problem = leaf.out_of_bounds(number)
+            if problem:
+                self.fail(problem, f"{where}.value", raw, leaf.allowed(),
+                          _percent_hint(number, leaf.bounds))
         else:
-            self.fail("not a number", f"{where}.value", raw,
-                      f"a finite number in {leaf.unit or 'no unit'}")
+            self.fail("not a number", f"{where}.value", raw, leaf.allowed())
         reference = full.get("reference", f"scenario '{self.label}'")
         status, note = full.get("status", "assumed"), full.get("note")
         if not isinstance(reference, str) or not reference.strip():

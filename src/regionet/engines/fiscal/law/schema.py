@@ -1,10 +1,12 @@
 """The parameter file format, checked: validating nested mappings into parameters.
 
 A leaf has ``description``, ``unit`` (``/1`` for rates, ``share``, ``currency-RUB-thousand``…),
-optional ``rule_kind`` and ``values``, a mapping of dates to ``{value, reference, status,
-note}``; any other mapping is a group of nodes with an optional ``description``. Every node,
-leaf and dated entry is checked and *all* problems are raised at once, naming file, dotted
-path and date key (a single problem keeps its own type).
+optional ``bounds``, optional ``rule_kind`` and ``values``, a mapping of dates to ``{value,
+reference, status, note}``; any other mapping is a group of nodes with an optional
+``description``. A numeric leaf's values must lie in its ``bounds: [low, high]`` (``null`` for
+no limit), by default those of its unit (:data:`UNIT_BOUNDS`); a numeric leaf whose unit has
+none must declare them. Every node, leaf and dated entry is checked and *all* problems are
+raised at once, naming file, dotted path and date key (a single problem keeps its own type).
 
 Examples:
     >>> build_leaves({"r": {"description": "r", "unit": "/1", "values": {
@@ -17,6 +19,13 @@ Examples:
     ...         "2002-01-01": {"value": 1, "reference": "L", "status": "assumed"}}}}})
     >>> list(leaves), groups
     (['tax.rate'], {'tax': 'Taxes'})
+    >>> str(leaves["tax.rate"].bounds)
+    '[0, 1]'
+    >>> build_leaves({"r": {"description": "r", "unit": "share", "values": {
+    ...     "2002-01-01": {"value": 1.5, "reference": "L", "status": "assumed"}}}})
+    Traceback (most recent call last):
+    ...
+    regionet.core.errors.InvalidValueError: <mapping>, ...: outside the allowed range [0, 1] of r...
 """
 
 from __future__ import annotations
@@ -30,14 +39,33 @@ from typing import Any, Final
 
 from regionet.core.errors import ErrorCollector, InvalidValueError, did_you_mean
 from regionet.core.periods import parse_date
-from regionet.engines.fiscal.law.values import STATUSES, Parameter, ParameterValue
+from regionet.engines.fiscal.law.values import STATUSES, Bounds, Parameter, ParameterValue
 
-__all__ = ["NAME", "LeafBuilder", "build_leaves"]
+__all__ = ["CURRENCY_BOUNDS", "NAME", "UNIT_BOUNDS", "LeafBuilder", "build_leaves",
+           "default_bounds"]
 
 #: The form of a node name (and of a parameter file's name).
 NAME: Final = re.compile(r"^[a-z][a-z0-9_]*$")
-_LEAF_KEYS: Final = ("description", "unit", "rule_kind", "values")
+#: Bounds a numeric parameter has by default, by unit: rates and shares are fractions, so a
+#: profit-tax rate of 35 (meant as 35 %) or a share of 1.5 is refused unless declared.
+UNIT_BOUNDS: Final = {"/1": Bounds(0.0, 1.0), "share": Bounds(0.0, 1.0)}
+#: Bounds of a ``currency-…`` unit by default: an amount of money is not negative.
+CURRENCY_BOUNDS: Final = Bounds(0.0, None)
+_LEAF_KEYS: Final = ("description", "unit", "bounds", "rule_kind", "values")
+
+
+def default_bounds(unit: str | None) -> Bounds | None:
+    """The bounds ``unit`` implies (None: the parameter must declare its own).
+
+    Examples:
+        >>> str(default_bounds("share")), str(default_bounds("currency-RUB")), default_bounds("km")
+        ('[0, 1]', '[0, ∞)', None)
+    """
+    if unit is None:
+        return None
+    return CURRENCY_BOUNDS if unit.startswith("currency-") else UNIT_BOUNDS.get(unit)
 _ENTRY_KEYS: Final = ("value", "reference", "status", "note")
+_MISSING: Final = object()
 
 
 class LeafBuilder:
@@ -112,11 +140,47 @@ class LeafBuilder:
         for a, b in itertools.pairwise(days):
             if a == b:
                 self.fail("two values for one date", file, f"{path}.values", str(a))
+        bounds = self.bounds(data.get("bounds", _MISSING), "float" in kinds, "str" in kinds,
+                             unit if isinstance(unit, str) else None, path, file)
         if len(self.errors) == before:
-            self.leaves[path] = Parameter(
-                path, str(description), tuple(sorted(entries, key=lambda e: e.since)),
-                unit if isinstance(unit, str) else None,
-                kind if isinstance(kind, str) else None, file)
+            leaf = Parameter(path, str(description), tuple(sorted(entries, key=lambda e: e.since)),
+                             unit if isinstance(unit, str) else None,
+                             kind if isinstance(kind, str) else None, file, bounds)
+            for e in leaf.values:
+                problem = leaf.out_of_bounds(e.value)
+                if problem:
+                    self.fail(problem, file, f"{path}.values[{e.since}].value", e.value,
+                              leaf.allowed())
+            if len(self.errors) == before:
+                self.leaves[path] = leaf
+
+    def bounds(self, raw: object, numeric: bool, names: bool, unit: str | None, path: str,
+               file: str) -> Bounds | None:
+        """The leaf's bounds: declared, or its unit's; None for names (problems kept)."""
+        where = f"{path}.bounds"
+        if raw is _MISSING:
+            found = None if names else default_bounds(unit)
+            if numeric and found is None:
+                self.fail("a numeric parameter needs bounds", file, where, None,
+                          f"bounds: [low, high] (null for no limit); units with default "
+                          f"bounds: {', '.join(UNIT_BOUNDS)}, currency-…")
+            return found
+        if names:
+            self.fail("bounds on a parameter that holds names", file, where, raw,
+                      "no bounds (names have none)")
+            return None
+        ends = list(raw) if isinstance(raw, (list, tuple)) else None
+        if ends is None or len(ends) != 2 or not all(
+                e is None or (isinstance(e, (int, float)) and not isinstance(e, bool)
+                              and math.isfinite(e)) for e in ends):
+            self.fail("bad bounds", file, where, raw,
+                      "[low, high]: two finite numbers or null (no limit), e.g. [0, 1]")
+            return None
+        low, high = (None if e is None else float(e) for e in ends)
+        if low is not None and high is not None and low > high:
+            self.fail("bounds in the wrong order", file, where, raw, "low <= high")
+            return None
+        return Bounds(low, high)
 
     def entry(self, key: object, item: object, where: str, file: str) -> ParameterValue | None:
         """Check one dated entry; None when it has a problem (kept in ``errors``)."""

@@ -208,10 +208,34 @@ class Evaluation:
             self._active.discard(name)
         value, rule, note, details, outcome = (out if isinstance(out, Computed)
                                                else (out, None, None, _NO_DETAILS, None))
+        self._finite(declared, value, frame)
         node = TraceNode(name, self._checked(declared, value), tuple(frame.parameters.values()),
                          tuple(frame.dependencies), rule, note, details, outcome, declared)
         self._nodes[name] = node
         return node
+
+    def _finite(self, declared: Quantity, value: Value, frame: _Frame) -> None:
+        """Refuse a value that is not finite, naming what made it so.
+
+        Quantities are evaluated in dependency order and each is checked, so the first
+        non-finite one has finite inputs: the culprit is among its own parameters (a scenario
+        override far outside any sensible value) or an overflow of its arithmetic.
+        """
+        values = np.atleast_1d(np.asarray(value, dtype=np.float64))
+        bad = np.flatnonzero(~np.isfinite(values))
+        if not bad.size:
+            return
+        where = ("" if declared.scalar
+                 else f" in {self.inputs.regions.ids[int(bad[0])]}"
+                      + (f" and {bad.size - 1} other regions" if bad.size > 1 else ""))
+        used = "; ".join(str(v) for v in frame.parameters.values())
+        raise InvalidValueError(
+            f"{declared.name} is not a finite number{where} in {self.year}",
+            field=declared.name, value=float(values[bad[0]]),
+            expected="a finite amount", hint=(
+                f"It read {used}. A parameter or override far outside any sensible value "
+                "probably caused it: check the scenario." if used else
+                "Its inputs overflowed float64: check the inputs and the scenario."))
 
     def _checked(self, declared: Quantity, value: Value) -> Value:
         if declared.scalar:
