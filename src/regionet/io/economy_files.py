@@ -52,6 +52,7 @@ __all__ = [
     "read_economy_files",
     "read_firms",
     "read_fiscal_inputs",
+    "read_published_figures",
     "read_regions",
     "read_table",
     "update_assumptions",
@@ -355,4 +356,49 @@ def read_calibration_targets(case: str | Path = DEFAULT_CASE) -> pd.DataFrame:
     frame["year"] = _numbers(frame, "year", path).astype(int)
     for column in ("value", "low", "high", "tolerance"):
         frame[column] = _numbers(frame, column, path, blank_ok=True)
+    return frame
+
+
+_FIGURE_COLUMNS = ("figure", "year_from", "year_to", "value", "low", "high", "unit", "measure",
+                   "sources", "status", "note", "model_note")
+_STATUSES = ("verified", "partial", "assumed")
+
+
+def read_published_figures(case: str | Path = DEFAULT_CASE) -> pd.DataFrame:
+    """Return the published figures the fiscal model is set beside (``published_figures.csv``).
+
+    One row per figure and period: ``figure`` (the measure's id), ``year_from``, ``year_to``,
+    the published ``value`` and the tolerance as the range ``low``–``high``, ``unit``,
+    ``measure`` (how the model computes it), ``sources``, ``status``, ``note`` and
+    ``model_note`` (what in the model may keep it from the figure).
+
+    Raises:
+        DataFileError: missing file or columns.
+        InvalidValueError: a bad number, period, range or status (naming row and field).
+
+    Examples:
+        >>> f = read_published_figures().set_index(["figure", "year_from"])
+        >>> float(f.loc[("net_donors", 1995), "value"]), int(f.loc[("net_donors", 1995), "year_to"])
+        (49.0, 1999)
+    """
+    path = economy_directory(case) / "published_figures.csv"
+    frame = _read_csv(path, _FIGURE_COLUMNS)
+    for column in ("year_from", "year_to"):
+        frame[column] = _numbers(frame, column, path).astype(int)
+    for column in ("value", "low", "high"):
+        frame[column] = _numbers(frame, column, path)
+    for row, r in enumerate(frame.to_dict(orient="records"), start=1):
+        first, last = int(r["year_from"]), int(r["year_to"])
+        value, low, high = float(r["value"]), float(r["low"]), float(r["high"])
+        problem = (("year_to", last, f"a year >= year_from ({first})") if last < first else
+                   ("low", f"{low:g}–{high:g}", f"low <= value ({value:g}) <= high")
+                   if not low <= value <= high else
+                   ("status", r["status"], "one of " + ", ".join(_STATUSES))
+                   if r["status"] not in _STATUSES else
+                   ("sources", r["sources"], "document:locator; …")
+                   if not str(r["sources"]).strip() else None)
+        if problem is not None:
+            field, bad, expected = problem
+            raise InvalidValueError(f"bad {field}", file=str(path), row=row, field=field,
+                                    value=bad, expected=expected)
     return frame

@@ -1,7 +1,8 @@
 """The fiscal section of the main job: series, rules compared, the regions' bill, donors.
 
-Every table is written to ``out/fiscal/`` and returned for the HTML summary. All of it runs
-on the illustrative economy and says so.
+Every table is written to ``out/fiscal/`` and returned for the HTML summary, with the run
+set beside the published tables (:mod:`regionet.services.fiscal_checks`). All of it runs on
+the illustrative economy and says so.
 
 Examples:
     >>> import tempfile, pathlib
@@ -11,6 +12,8 @@ Examples:
     (True, ['art288', 'art288_1995'])
     >>> section.files["calibration"] == out / "fiscal" / "calibration.csv"
     True
+    >>> list(section.published["figure"])[:2]
+    ['no_equalization_transfer', 'stage_2_recipients']
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from regionet.io.economy_files import read_calibration_targets
 from regionet.io.fiscal_results import write_tables
 from regionet.services.case_source import CaseSource, case_folder
 from regionet.services.fiscal import YEARS, run_fiscal_series, run_fiscal_year
+from regionet.services.fiscal_checks import published_checks
 
 __all__ = ["COMPARED_RULES", "FiscalSection", "fiscal_section"]
 
@@ -39,7 +43,8 @@ MEMO_YEAR = 1999
 class FiscalSection:
     """Tables of the fiscal section (pandas frames) and the files written.
 
-    ``regions`` holds the baseline's per-region rows of every year.
+    ``regions`` holds the baseline's per-region rows of every year; ``published`` the run
+    beside each published figure (:func:`~regionet.services.fiscal_checks.published_checks`).
     """
 
     year: int
@@ -52,17 +57,20 @@ class FiscalSection:
     donors: pd.DataFrame
     inequality: pd.DataFrame
     illustrative: bool
+    published: pd.DataFrame = field(default_factory=pd.DataFrame)
     files: dict[str, Path] = field(default_factory=dict)
 
 
 def _series(result_regions: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     net = donor_counts(result_regions, "net_contributor").set_index("year")
+    flows = donor_counts(result_regions, "net_federal_flow").set_index("year")
     none = donor_counts(result_regions, "no_equalization_transfer").set_index("year")
     frame = totals.set_index("year")[["regional_share_of_tax_revenue", "fund_size",
                                       "federal_tax_revenue", "regional_tax_revenue"]].copy()
     frame["regional_share_pct"] = 100 * frame.pop("regional_share_of_tax_revenue")
     frame["recipients"] = none["recipient"]
     frame["net_contributors"] = net["donor"]
+    frame["net_federal_donors"] = flows["donor"]
     return frame.reset_index()
 
 
@@ -102,20 +110,25 @@ def fiscal_section(source: CaseSource, out: Path | None = None, years: range = Y
                           at_operation, measure="total_per_capita")
     bill_vs_baseline = winners_losers(baseline.year(year), at_operation,
                                       measure="total_per_capita")
-    donors = donors_recipients(baseline.year(year), "net_contributor").merge(
-        donors_recipients(baseline.year(year), "no_equalization_transfer")[["region", "status"]],
-        on="region", suffixes=("_net_contributor", "_no_equalization_transfer"))
+    donors = donors_recipients(baseline.year(year), "net_contributor").rename(
+        columns={"status": "status_net_contributor"})
+    for definition in ("no_equalization_transfer", "net_federal_flow",
+                       "net_federal_flow_with_direct_spending"):
+        donors[f"status_{definition}"] = donors_recipients(baseline.year(year),
+                                                           definition)["status"].to_numpy()
     section = FiscalSection(
         year=year, regions=baseline.regions, series=series,
         calibration=_calibration(source, series), rules_year=rules_year,
         bill=bill, bill_vs_baseline=bill_vs_baseline, donors=donors,
         inequality=inequality_before_after(baseline.year(year)),
-        illustrative=bool(baseline.regions["illustrative"].all()))
+        illustrative=bool(baseline.regions["illustrative"].all()),
+        published=published_checks(source, baseline))
     tables = {"series_1992_2010": series, "calibration": section.calibration,
               f"profit_tax_by_rule_{year}": rules_year.reset_index(),
               f"regions_bill_{year}": bill,
               f"regions_bill_vs_baseline_{year}": bill_vs_baseline, f"donors_{year}": donors,
-              f"inequality_{year}": section.inequality, "regions_1992_2010": baseline.regions}
+              f"inequality_{year}": section.inequality, "regions_1992_2010": baseline.regions,
+              "published_checks": section.published}
     if out is not None:
         section.files.update(write_tables(out / "fiscal", tables))
     return section

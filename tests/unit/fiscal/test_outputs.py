@@ -55,7 +55,8 @@ def result(tree: ParameterTree) -> YearResult:
 
 
 def test_donor_definitions(result: YearResult) -> None:
-    assert set(DONOR_DEFINITIONS) == {"no_equalization_transfer", "net_contributor"}
+    assert set(DONOR_DEFINITIONS) == {"no_equalization_transfer", "net_contributor",
+                                      "net_federal_flow", "net_federal_flow_with_direct_spending"}
     by_transfer = donors_recipients(result, "no_equalization_transfer").set_index("region")
     frame = result.regions.set_index("region")
     assert ((by_transfer["status"] == "donor") == (frame["transfers"] == 0)).all()
@@ -65,6 +66,19 @@ def test_donor_definitions(result: YearResult) -> None:
     assert by_flow.loc["MOW", "status"] == "donor"
     assert by_transfer.loc["KHM", "status"] == "donor"  # oil-rich: no transfer at all
     assert by_transfer.loc["DAG", "status"] == "recipient"
+    for definition in ("net_federal_flow", "net_federal_flow_with_direct_spending"):
+        by_all = donors_recipients(result, definition).set_index("region")
+        assert (by_all["measure"] == definition).all()
+        assert ((by_all["status"] == "donor") == (frame[definition] < 0)).all()
+        assert ((by_all["status"] == "recipient") == (frame[definition] > 0)).all()
+    # the other aid turns Pskov, a net contributor against the fund alone, into a recipient of
+    # all the aid; direct spending per resident turns Tyumen too
+    assert by_flow.loc[["PSK", "DAG", "TYU"], "status"].tolist() == ["donor", "recipient",
+                                                                     "donor"]
+    assert donors_recipients(result, "net_federal_flow").set_index("region").loc[
+        ["PSK", "DAG", "TYU"], "status"].tolist() == ["recipient", "recipient", "donor"]
+    assert donors_recipients(result, "net_federal_flow_with_direct_spending").set_index(
+        "region").loc[["MOW", "TYU", "KHM"], "status"].tolist() == ["donor", "recipient", "donor"]
 
 
 def test_donor_counts_per_year(tree: ParameterTree) -> None:

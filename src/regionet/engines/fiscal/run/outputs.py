@@ -39,6 +39,13 @@ DONOR_DEFINITIONS: Final = {
     "net_contributor": (
         "net_flow", "donor: the centre collects more in the region than it transfers to it "
                     "(net_flow < 0); recipient: net_flow > 0; balanced: net_flow = 0"),
+    "net_federal_flow": (
+        "net_federal_flow", "donor: the federal taxes collected in the region exceed the FFPR "
+                            "transfer and the other aid (net_federal_flow < 0, Lavrov's net "
+                            "federal flows); recipient: > 0; balanced: 0"),
+    "net_federal_flow_with_direct_spending": (
+        "net_federal_flow_with_direct_spending",
+        "as net_federal_flow, also counting the centre's direct spending in the region"),
 }
 
 
@@ -54,8 +61,10 @@ def donors_recipients(result: YearResult | FiscalResult | pd.DataFrame,
         result: a pipeline result or its per-region frame.
         definition: a name in :data:`DONOR_DEFINITIONS`: ``no_equalization_transfer`` (a
             region with zero transfer is a donor: the count reported as 9–19 regions a year,
-            fiscal-russia.md) or ``net_contributor`` (net federal flow below 0; Lavrov 2001
-            counts 49 donor regions 1995–99 by net flows).
+            fiscal-russia.md), ``net_contributor`` (the FFPR transfer below the federal
+            revenue collected), ``net_federal_flow`` (every transfer channel; Lavrov 2001
+            counts 49 donor regions 1995–99 by net federal flows) or
+            ``net_federal_flow_with_direct_spending`` (33 in 1998, 44 in 1999).
 
     Returns:
         Columns ``region, year, definition, measure, value, status``.

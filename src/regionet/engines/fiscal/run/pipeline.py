@@ -74,7 +74,9 @@ COLUMNS: Final = (
     "profit_tax_regional", "profit_tax_local", *TAX_COLUMNS, "tax_collected",
     "revenue_federal_collected", "revenue_regional", "revenue_regional_capacity", "transfers",
     "net_flow", "revenue_regional_per_capita", "transfers_per_capita", "total_per_capita",
-    "illustrative")
+    "subventions", "mutual_settlements", "federal_programmes", "transfers_other",
+    "direct_spending", "net_federal_flow", "net_federal_flow_with_direct_spending",
+    "spending_regional_per_capita", "illustrative")
 
 
 #: The columns that are quantities (the others label the row: region, year, illustrative).
@@ -84,7 +86,7 @@ QUANTITY_COLUMNS: Final = tuple(c for c in COLUMNS if c not in ("region", "year"
 TOTALS: Final = ("tax_collected", "federal_tax_revenue", "regional_tax_revenue",
                  "regional_share_of_tax_revenue", "fund_base_amount", "fund_size",
                  "fund_distributed", "fund_undistributed", "federal_revenue_after_transfers",
-                 "population")
+                 "other_aid", "direct_spending", "population")
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,7 +99,8 @@ class YearResult:
         totals: national totals (plain floats): ``tax_collected``, ``federal_tax_revenue``,
             ``regional_tax_revenue`` (regional + local), ``regional_share_of_tax_revenue``
             (the calibration target), ``fund_base_amount``, ``fund_size``,
-            ``fund_distributed``, ``fund_undistributed``, ``federal_revenue_after_transfers``,
+            ``fund_distributed``, ``fund_undistributed``, ``federal_revenue_after_transfers``
+            (after the FFPR only), ``other_aid`` (the aid besides the FFPR), ``direct_spending``,
             ``population``.
         parameters: each parameter the numbers used, as an :class:`AnnualValue` with
             provenance.
@@ -229,6 +232,8 @@ def _run(inputs: FiscalInputs, tree: ParameterTree, scenario: Scenario | None,
         "fund_distributed": float(allocation.transfers.sum()),
         "fund_undistributed": allocation.undistributed,
         "federal_revenue_after_transfers": federal - float(allocation.transfers.sum()),
+        "other_aid": float(trace.nodes["other_aid_size"].value),
+        "direct_spending": float(trace.nodes["direct_spending_size"].value),
         "population": float(regions.population.sum())}
     rules = {"attribution": str(trace.nodes["profit_tax_base_attributed"].rule),
              "equalization": str(transfers.rule), "fund_base": str(base.rule),

@@ -8,7 +8,8 @@ once, recording a trace that explanations read. To change a formula, change its 
 the run, the trace and every explanation follow.
 
 This module declares the inputs (population, expenditure index, collection efficiency, tax
-due); the taxes are in :mod:`.quantities_taxes`, the transfers in :mod:`.quantities_transfers`.
+due); the taxes are in :mod:`.quantities_taxes`, the transfers in :mod:`.quantities_transfers`,
+the other federal channels and net federal flows in :mod:`.quantities_channels`.
 
 Examples:
     >>> q = QUANTITIES["net_flow"]
@@ -27,6 +28,7 @@ import numpy as np
 from regionet.core.errors import InvalidValueError
 from regionet.engines.fiscal.inputs.establishments import FloatArray
 from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS
+from regionet.engines.fiscal.run.quantities_channels import CHANNEL_QUANTITIES
 from regionet.engines.fiscal.run.quantities_taxes import TAX_QUANTITIES, due_name
 from regionet.engines.fiscal.run.quantities_transfers import TRANSFER_QUANTITIES
 from regionet.engines.fiscal.run.runner import (
@@ -94,7 +96,7 @@ def _registry(*groups: tuple[Quantity, ...]) -> dict[str, Quantity]:
     return registry
 
 
-#: Every quantity by name: inputs, taxes, transfers.
+#: Every quantity by name: inputs, taxes, transfers, the other federal channels.
 QUANTITIES: Final[dict[str, Quantity]] = _registry(
     (population, expenditure_index, collection_efficiency, *(_due(k) for k in TAX_KEYS)),
-    TAX_QUANTITIES, TRANSFER_QUANTITIES)
+    TAX_QUANTITIES, TRANSFER_QUANTITIES, CHANNEL_QUANTITIES)
