@@ -55,7 +55,7 @@ def test_health_without_a_workspace_serves_the_bundled_case_read_only(tmp_path: 
 def test_health_with_a_workspace(workspace: Path) -> None:
     body = TestClient(create_app(workspace, dashboard=False)).get("/api/health").json()
     assert (body["source"], body["read_only"], body["db"]) == ("workspace", False, str(workspace))
-    assert body["counts"] == {"actors": 156, "ties": 161, "observations": 56, "documents": 72}
+    assert body["counts"] == {"actors": 156, "ties": 161, "observations": 56, "documents": 74}
 
 
 def test_a_broken_workspace_is_503_and_a_new_file_is_read_again(tmp_path: Path) -> None:
@@ -198,7 +198,7 @@ def test_observations_by_subject(client: TestClient) -> None:
 
 def test_sources_with_the_records_citing_them(client: TestClient) -> None:
     listing = client.get("/api/sources?limit=1000").json()
-    assert listing["count"] == 72
+    assert listing["count"] == 74
     memo = client.get("/api/sources/sergounin-1999").json()
     assert memo["title"] == "The Bright Side of Russia's Regionalization"
     assert "t-fi-kr-cooperation" in memo["cited_by"]["ties"]
