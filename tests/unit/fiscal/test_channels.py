@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import regionet.cases
@@ -21,6 +21,7 @@ from regionet.engines.fiscal.run.quantities_channels import share_out
 
 CASE = Path(regionet.cases.__file__).parent / "russia_1990s"
 CHANNELS = ("subventions", "mutual_settlements", "federal_programmes", "direct_spending")
+TREE = load_parameters(CASE / "parameters")
 
 
 def inputs(year: int, population: np.ndarray, index: np.ndarray,
@@ -46,14 +47,14 @@ def test_share_out_refuses_bad_weights() -> None:
         share_out(1.0, np.array([1.0, -1.0]), np.ones(2))
 
 
+@settings(max_examples=40, deadline=None)  # a whole run per example: timings vary
 @given(population=st.lists(st.floats(1, 1e6), min_size=2, max_size=12),
        seed=st.integers(0, 2**16))
 def test_every_channel_pays_out_its_national_size(population: list[float], seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = len(population)
-    tree = load_parameters(CASE / "parameters")
     result = run_year(inputs(1999, np.array(population), rng.uniform(0.8, 2.5, n),
-                             rng.uniform(0, 1000, n)), tree)
+                             rng.uniform(0, 1000, n)), TREE)
     frame, totals = result.regions, result.totals
     assert frame["transfers_other"].sum() == pytest.approx(totals["other_aid"], rel=1e-9)
     assert frame["direct_spending"].sum() == pytest.approx(totals["direct_spending"], rel=1e-9)
@@ -63,7 +64,7 @@ def test_every_channel_pays_out_its_national_size(population: list[float], seed:
 
 
 def test_the_shares_of_the_other_aid_must_add_up_to_one() -> None:
-    tree = load_parameters(CASE / "parameters")
+    tree = TREE
     scenario = scenario_from_mapping({"name": "t", "description": "t", "overrides": {
         "federal_flows.financial_aid.split.subventions": {"1999-01-01": 0.5}}}, tree,
         rule_names=RULE_NAMES)
@@ -77,8 +78,7 @@ def test_the_shares_of_the_other_aid_must_add_up_to_one() -> None:
 
 
 def test_a_law_without_the_channels_models_none() -> None:
-    bundled = load_parameters(CASE / "parameters")
-    tree = ParameterTree({p: bundled.parameter(p) for p in bundled.paths()
+    tree = ParameterTree({p: TREE.parameter(p) for p in TREE.paths()
                           if not p.startswith("federal_flows.")})
     result = run_year(inputs(1999, np.array([1.0, 3.0]), np.array([1.0, 2.0]),
                              np.array([100.0, 0.0])), tree)
