@@ -53,6 +53,7 @@ def figures_map(
     """A choropleth of the 89 subjects of 1999 for one measure (tie counts from --db)."""
     from regionet.interfaces.figures import choropleth, save
     from regionet.services.case_source import case_of
+    from regionet.services.geo import subject_map
     from regionet.services.measures import MEASURES, measure_values
 
     source = read_source(db)
@@ -71,9 +72,9 @@ def figures_map(
         note = f"Source: {where}. {m.description}"
     categories = ({1.0: "donor", 0.0: "not a donor"} if m.unit == "1 = donor, 0 = not"
                   else None)
-    fig = choropleth(values, title=title or f"{m.label}{when}", unit=m.unit,
-                     source_note=_wrap(note), illustrative=m.illustrative,
-                     categories=categories, robust=robust, case=case)
+    fig = choropleth(values, subject_map(source), title=title or f"{m.label}{when}",
+                     unit=m.unit, source_note=_wrap(note), illustrative=m.illustrative,
+                     categories=categories, robust=robust)
     typer.echo(str(save(fig, out)))
 
 
@@ -91,10 +92,10 @@ def figures_ties(
     db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """A map of cooperation ties as arcs between administrative centres, by level."""
-    from regionet.interfaces.figures import DEFAULT_LEVELS, save, tie_map
-    from regionet.services.case_source import case_of
+    from regionet.interfaces.figures import save, tie_map
+    from regionet.services.tie_maps import DEFAULT_LEVELS, tie_arcs
 
-    fig = tie_map(case_of(read_source(db)), levels=level or DEFAULT_LEVELS, year=year,
+    fig = tie_map(tie_arcs(read_source(db), levels=level or DEFAULT_LEVELS, year=year),
                   title=title)
     typer.echo(str(save(fig, out)))
 
@@ -109,14 +110,15 @@ def figures_lorenz(
     """Lorenz curves of regional revenue per capita, before and after transfers."""
     from regionet.interfaces.figures import lorenz_chart, save
     from regionet.services.fiscal import run_fiscal_year
+    from regionet.services.inequality import lorenz_curve
 
     result = run_fiscal_year(read_source(db), year, scenario=scenario)
     regions = result.regions
     source = (f"Source: regionet fiscal model, {year}, scenario {scenario or 'baseline'} "
               "(docs/fiscal.md). Before: own regional revenue per capita; after: own revenue "
               "and equalization transfers per capita; residents weighted by population.")
-    fig = lorenz_chart(regions["revenue_regional_per_capita"], regions["total_per_capita"],
-                       regions["population"], title=f"Inequality of regional revenue per "
-                       f"capita, {year}", source_note=_wrap(source),
-                       illustrative=bool(result.inputs.illustrative))
+    curves = [lorenz_curve(regions[column], regions["population"])
+              for column in ("revenue_regional_per_capita", "total_per_capita")]
+    fig = lorenz_chart(curves, title=f"Inequality of regional revenue per capita, {year}",
+                       source_note=_wrap(source), illustrative=bool(result.inputs.illustrative))
     typer.echo(str(save(fig, out)))
