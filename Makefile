@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck layers pytest bench bench-api clean
+.PHONY: demo test lint typecheck layers pytest bench bench-api bench-dynamics clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,5 +45,14 @@ bench: $(VENV)/.dev-installed
 bench-api: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/load_api.py
 
+# Mesa is a baseline of the benchmark, not a regionet dependency: it gets its own venv.
+.venv-bench/.installed: pyproject.toml
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -e ".[dynamics]" "mesa==3.3.0"
+	touch $@
+
+bench-dynamics: .venv-bench/.installed
+	.venv-bench/bin/python benchmarks/bench_dynamics.py
+
 clean:
-	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-bench $(OUT) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -20,7 +20,8 @@ Outputs (``--out``, default ``src/regionet/cases/russia_1990s/geo``):
 * ``subjects_1999.geojson``    the 89 subjects of 1999 (merged units: successor's polygon);
 * ``neighbours.geojson``       outlines of the 15 neighbouring states;
 * ``adjacency_2008.csv``       subject pairs of the 83-set sharing a border (full resolution);
-* ``adjacency_1999.csv``       the same for the 89-set, with the basis of each pair;
+* ``adjacency_1999.csv``       the same for the 89-set, with the basis and sources of each pair
+  (derived by ``geodata_1999.py``, which rebuilds it offline from ``adjacency_2008.csv``);
 * ``foreign_land_borders.csv`` land borders of each subject with each neighbouring state;
 * ``capitals_1999.csv``        capitals of the 89 subjects of 1999.
 
@@ -53,6 +54,10 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 from topojson.core.topology import Topology
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from geodata_1999 import SUCCESSOR_BASIS, adjacency_1999
+from geodata_1999 import csv_text as adjacency_1999_csv
 
 # --------------------------------------------------------------------------------------------
 # Settings. Changing any of these changes the committed files: rebuild and update the docs.
@@ -103,39 +108,6 @@ SIMPLIFY_SUBJECTS_DEG = 0.01
 SIMPLIFY_NEIGHBOURS_DEG = 0.05
 #: Decimal places of the coordinates written (1e-4 deg is about 11 m).
 COORD_DECIMALS = 4
-
-#: The units of 1999 whose polygon is that of a 2008 successor that differs from their own
-#: 1999 territory: the six okrugs merged in 2005-08 and the five subjects they merged with.
-SUCCESSOR_BASIS: tuple[str, ...] = (
-    "RU-KOP",
-    "RU-PER",
-    "RU-TAY",
-    "RU-EVE",
-    "RU-KYA",
-    "RU-KOR",
-    "RU-KAM",
-    "RU-UOB",
-    "RU-IRK",
-    "RU-AGB",
-    "RU-CHI",
-)
-
-#: Borders of 1999 that lie inside one 2008 polygon (an okrug and the subject it merged with;
-#: Taymyr and Evenk AOs, both merged into Krasnoyarsk Krai, bordered each other too).
-NESTED_ADJACENCY: tuple[tuple[str, str], ...] = (
-    ("RU-KOP", "RU-PER"),
-    ("RU-KYA", "RU-TAY"),
-    ("RU-EVE", "RU-KYA"),
-    ("RU-EVE", "RU-TAY"),
-    ("RU-KAM", "RU-KOR"),
-    ("RU-IRK", "RU-UOB"),
-    ("RU-AGB", "RU-CHI"),
-)
-
-#: Pairs that the current geometry makes adjacent but that did not border each other in 1999.
-NOT_ADJACENT_1999: Mapping[tuple[str, str], str] = {
-    ("RU-KLU", "RU-MOW"): "border created by the 2012 expansion of Moscow (in the source polygon)",
-}
 
 #: Notes on 1999 units whose own polygon differs from 1999 for reasons other than the merges.
 GEOMETRY_NOTES: Mapping[str, str] = {
@@ -410,36 +382,6 @@ def borders(
     return dict(sorted(out.items()))
 
 
-def adjacency_1999(
-    subjects: Sequence[Subject1999], adj2008: Mapping[tuple[str, str], float]
-) -> list[tuple[str, str, float | None, str]]:
-    """Derive the 1999 adjacency from the 2008 one.
-
-    Returns ``(a, b, km or None, basis)`` rows with ``a < b``, sorted.
-    """
-    units_of: dict[str, list[str]] = defaultdict(list)
-    for s in subjects:
-        units_of[s.successor].append(s.id)
-    flagged = set(SUCCESSOR_BASIS)
-    rows: dict[tuple[str, str], tuple[float | None, str]] = {}
-    for (p, q), km in adj2008.items():
-        for a in units_of[p]:
-            for b in units_of[q]:
-                pair = (a, b) if a < b else (b, a)
-                if pair in NOT_ADJACENT_1999:
-                    continue
-                if a in flagged or b in flagged:
-                    rows[pair] = (None, "successor-approximate")
-                else:
-                    rows[pair] = (km, "geometry")
-    ids = {s.id for s in subjects}
-    for a, b in NESTED_ADJACENCY:
-        if a not in ids or b not in ids or not a < b:
-            sys.exit(f"bad nested pair {a}-{b}")
-        rows[(a, b)] = (None, "nested-in-parent")
-    return [(a, b, km, basis) for (a, b), (km, basis) in sorted(rows.items())]
-
-
 # --------------------------------------------------------------------------------------------
 # Display geometry: clean the coverage, simplify shared arcs once (topojson), round
 # --------------------------------------------------------------------------------------------
@@ -699,7 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # -- borders from full-resolution geometry --------------------------------------------------
     adj2008 = borders(rus)
     foreign = borders(rus, state_geoms)
-    adj1999 = adjacency_1999(subjects, adj2008)
+    adj1999 = adjacency_1999({s.id: s.successor for s in subjects}, adj2008)
 
     # -- display geometry ------------------------------------------------------------------------
     simple_rus, simple_states = simplified_geometry(rus, states)
@@ -745,11 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("a", "b", "shared_border_km"),
         ((a, b, km_text(km)) for (a, b), km in adj2008.items()),
     )
-    write_csv(
-        out / "adjacency_1999.csv",
-        ("a", "b", "shared_border_km", "basis"),
-        ((a, b, km_text(km), basis) for a, b, km, basis in adj1999),
-    )
+    (out / "adjacency_1999.csv").write_text(adjacency_1999_csv(adj1999), encoding="utf-8")
     write_csv(
         out / "foreign_land_borders.csv",
         ("subject_2008", "state", "border_km"),

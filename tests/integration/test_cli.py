@@ -27,7 +27,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("ws")
     result = regionet("data", "init", cwd=folder, db=folder / "ws.db")
     assert result.returncode == 0, result.stderr
-    assert "155 actors" in result.stdout
+    assert "156 actors" in result.stdout
     return folder / "ws.db"
 
 

@@ -108,17 +108,21 @@ KNOWN_ROWS = [
     "RU-KO and RU-KR: members of RU with no common border,false",
     "t-niz-kda-bilateral,cooperation,RU-NIZ;RU-KDA,,,bilateral,,"
     "RU-NIZ and RU-KDA: members of RU with no common border,false",
+    # Cross-border is decided at the member's own border (issue 9, memo para 13).
     "t-fi-kr-cooperation,cooperation,FI;RU-KR,,,international,cross-border,"
-    "FI and RU-KR: Finland borders Russia by land (and RU-KR itself),",
-    "t-kgd-de-cooperation,cooperation,RU-KGD;DE,,,international,other,"
-    "RU-KGD and DE: Germany does not border Russia,",
+    "FI and RU-KR: RU-KR borders FI by land,",
+    "t-kgd-de-cooperation,cooperation,RU-KGD;DE,,,international,non-adjacent,"
+    "RU-KGD and DE: RU-KGD does not border DE,",
     "t-lobby-resource-tax-khm,lobbying,RU-KHM;state-duma;federation-council,,,vertical,,"
-    "RU-KHM and state-duma and federation-council: the centre (state-duma) with members,",
+    '"RU-KHM and state-duma and federation-council: the centre (federation-council, '
+    'state-duma) with members",',
     "t-mem-central-russia-bry,membership,RU-BRY;assoc-central-russia,1990-12-15,2001-06-08,"
     "subnational,,RU-BRY and assoc-central-russia: through the association "
     "assoc-central-russia of members of RU,",
-    "t-ru-jp-territorial-dialogue,negotiation,RU;JP,,,external,,"
-    "RU and JP: no member of RU is a party,",
+    # The federation's own dealings with a foreign state: interstate (issue 9, memo para 14).
+    "t-ru-jp-territorial-dialogue,negotiation,RU;JP,,,interstate,,"
+    '"RU and JP: the party is the federation itself (RU), with a foreign party (Japan); '
+    'no member of RU takes part",',
 ]
 
 
@@ -129,7 +133,7 @@ def test_ties_classified_known_rows(exported: Path) -> None:
         assert by_id[row.split(",", 1)[0]] == row
     with (exported / "ties.csv").open(encoding="utf-8", newline="") as fh:
         ties = list(csv.DictReader(fh))
-    assert len(lines) - 1 == len(ties) == 156
+    assert len(lines) - 1 == len(ties) == 161
     assert list(by_id) == [t["id"] for t in ties]  # one row per tie, in the case's order
 
 

@@ -113,7 +113,7 @@ def test_tie_map_palette_and_counts(ties: Figure) -> None:
             and to_hex(c.get_colors()[0]) in {v.lower() for v in LEVEL_COLOURS.values()}]
     assert {to_hex(c.get_colors()[0]) for c in arcs} == {
         LEVEL_COLOURS[k].lower() for k in ("bilateral", "subnational", "cross-border",
-                                           "trans-regional", "international-other",
+                                           "trans-regional", "non-adjacent",
                                            "vertical")}
     labels = legend_labels(ties)
     bilateral = len(case.select_ties(level="bilateral"))

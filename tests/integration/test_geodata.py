@@ -177,7 +177,7 @@ def test_adjacency_2008(subjects: gpd.GeoDataFrame) -> None:
 
 def test_adjacency_1999(subjects: gpd.GeoDataFrame) -> None:
     rows = read_csv("adjacency_1999.csv")
-    assert list(rows[0]) == ["a", "b", "shared_border_km", "basis"]
+    assert list(rows[0]) == ["a", "b", "shared_border_km", "basis", "sources"]
     assert len(pairs(rows)) == len(rows)
     ids = set(subjects["id"])
     basis = {}

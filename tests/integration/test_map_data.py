@@ -30,7 +30,8 @@ def ends(arcs: np.ndarray) -> set[tuple[tuple[float, float], tuple[float, float]
 
 def test_the_palette_has_a_colour_for_every_level_of_the_tie_map() -> None:
     assert tuple(LEVEL_COLOURS) == TIE_MAP_LEVELS
-    assert TIE_MAP_LEVELS[:-1] == DEFAULT_LEVELS
+    assert DEFAULT_LEVELS == ("bilateral", "subnational", "cross-border", "trans-regional",
+                              "non-adjacent", "vertical")
 
 
 def test_base_map_frames_every_subject_and_is_read_only() -> None:
@@ -80,27 +81,38 @@ def test_bilateral_arcs_join_the_members_capitals() -> None:
     assert arcs.places == () and arcs.skipped == 0 and arcs.missing == ()
 
 
-def test_external_arcs_places_and_what_is_left_out() -> None:
-    arcs = tie_arcs(SRC, levels=["external"])
-    (external,) = arcs.levels
-    # 21 external ties. Drawn (13): ru-jp, kostomuksha construction and agreement (FI),
-    # ru-se, ru-no, RU in cbss, bsec, apec, ncm -> nefco, nordic council -> nib facility,
-    # FI and SE in the eu, and eu-fi-se-transregional (4 parties: 6 arcs): 18 arcs.
-    assert external.ties == 13 and external.arcs.shape == (18, 24, 2)
-    # Not drawn (8): the two mfa ties (centre only), RU in beac, the cbss Visby programme,
-    # the northern dimension, and the eu's three interreg ties.
-    assert arcs.skipped == 8
-    assert arcs.missing == ("beac", "cbss-visby-programme", "eu-northern-dimension",
-                            "interreg", "interreg-barents", "interreg-karelia")
+def test_ties_without_a_member_join_their_partners() -> None:
+    arcs = tie_arcs(SRC, levels=["external", "interstate", "federal"])
+    # interstate (3): RU with JP, SE and NO: the federation is drawn at the centre
+    # external (9): drawn (4) ncm -> nefco, nordic council -> nib facility, FI and SE in the
+    # eu; not drawn (5): the cbss Visby programme, the northern dimension, the eu's three
+    # interreg ties (one party without a place); federal (2): the mfa ties (centre only)
+    assert [(a.level, a.ties, a.arcs.shape) for a in arcs.levels] == [
+        ("interstate", 3, (3, 24, 2)), ("external", 4, (4, 24, 2))]
+    assert arcs.skipped == 5 + 2
+    assert arcs.missing == ("cbss-visby-programme", "eu-northern-dimension", "interreg",
+                            "interreg-barents", "interreg-karelia")
     places = {p.key: p for p in arcs.places}
-    assert set(places) == {"FI", "JP", "NO", "SE", "apec", "bsec", "cbss", "centre", "eu",
-                           "nefco", "nib-environmental-facility", "nordic-council",
+    assert set(places) == {"FI", "JP", "NO", "SE", "centre", "eu", "nefco",
+                           "nib-environmental-facility", "nordic-council",
                            "nordic-council-of-ministers"}
-    assert [k for k, p in places.items() if p.beyond] == ["apec"]  # Singapore
     assert places["centre"].kind == "centre" and places["centre"].label == "Moscow (centre)"
     assert places["centre"].point == capitals(SRC)["RU-MOW"]
     assert places["nefco"].label == "NEFCO" and places["nefco"].point == places["FI"].point
+    cap = capitals(SRC)["RU-MOW"]
+    assert ends(arcs.levels[0].arcs) == {(cap, places[k].point) for k in ("JP", "SE", "NO")}
+    assert not any(p.beyond for p in arcs.places)
+
+
+def test_partners_far_beyond_the_frame_sit_on_its_edge() -> None:
+    arcs = tie_arcs(SRC)
+    beyond = {p.key: p.point for p in arcs.places if p.beyond}
+    assert set(beyond) == {"US-VT", "apec"}  # Vermont, Singapore
     x0, x1, y0, y1 = arcs.frame
+    inset = 0.01 * (x1 - x0)
+    for x, y in beyond.values():  # on the inset box's edge
+        assert min(abs(x - (x0 + inset)), abs(x - (x1 - inset)), abs(y - (y0 + inset)),
+                   abs(y - (y1 - inset))) == pytest.approx(0.0, abs=1e-6)
     assert all(x0 < p.point[0] < x1 and y0 < p.point[1] < y1 for p in arcs.places)
 
 
@@ -110,7 +122,7 @@ def test_levels_are_checked_with_suggestions() -> None:
     assert err.value.field == "levels" and "cross-border" in (err.value.hint or "")
     international = tie_arcs(SRC, levels=["international"])
     assert [a.level for a in international.levels] == [
-        "cross-border", "trans-regional", "international-other"]
+        "cross-border", "trans-regional", "non-adjacent"]
 
 
 def test_a_workspace_map_shows_the_workspace_ties(tmp_path: Path) -> None:

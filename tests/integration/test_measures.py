@@ -25,6 +25,7 @@ TIE_FILTERS = {
     "ties_international": ("international", None),
     "ties_cross_border": ("international", "cross-border"),
     "ties_trans_regional": ("international", "trans-regional"),
+    "ties_non_adjacent": ("international", "non-adjacent"),
     "ties_vertical": ("vertical", None),
 }
 REQUIRED = {"population", "transfers_per_capita", "revenue_regional_per_capita",
@@ -70,6 +71,15 @@ def test_tie_counts_match_select_ties(name: str, year: int | None, case: Case) -
         expected = len(case.select_ties(level=level, sublevel=sublevel, actor=subject,
                                         year=year))
         assert value == expected, subject
+
+
+def test_non_adjacent_ties_of_karelia_and_kaliningrad(case: Case) -> None:
+    # Karelia-Vermont (1989) and Kaliningrad-Germany (undated): no member party borders the
+    # partner's state; no other subject has such a tie
+    values = measure_values(SRC, "ties_non_adjacent")
+    assert {k: v for k, v in values.items() if v} == {"RU-KR": 1.0, "RU-KGD": 1.0}
+    before = measure_values(SRC, "ties_non_adjacent", year=1988)  # Vermont: from 1989
+    assert (before["RU-KR"], before["RU-KGD"]) == (0.0, 1.0)
 
 
 def test_undated_ties_count_in_any_year(case: Case) -> None:

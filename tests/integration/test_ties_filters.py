@@ -99,7 +99,7 @@ def ids(case: dict[str, Any]) -> str:
 
 def test_the_hand_counts_select_proper_subsets() -> None:
     for query, expected in CASES:
-        assert 0 < len(expected) < len(TIES) == 156, query
+        assert 0 < len(expected) < len(TIES) == 161, query
     # the dates in the case files have the three forms the hand tests read
     forms = {len(t[e]) for t in TIES for e in ("start", "end") if t[e]}
     assert forms == {4, 7, 10}
@@ -149,7 +149,8 @@ def test_api_levels_partition_the_ties(client: TestClient) -> None:
     full = client.get("/api/ties", params={"limit": 1000}).json()["data"]
     level_of = {t["id"]: t["level"] for t in full}
     seen: list[str] = []
-    for level in ("bilateral", "subnational", "international", "vertical", "external"):
+    for level in ("bilateral", "subnational", "international", "vertical", "interstate",
+                  "federal", "external"):
         count, got = api_ids(client, {"level": level})
         assert got == sorted(i for i, lv in level_of.items() if lv == level), level
         assert count == len(got) > 0
@@ -160,7 +161,7 @@ def test_api_levels_partition_the_ties(client: TestClient) -> None:
     assert api_ids(client, {"level": "bilateral"})[1] == all_subjects == [
         "t-ko-kr-bilateral", "t-kr-mur-bilateral", "t-niz-kda-bilateral"]
     parts = [api_ids(client, {"level": "international", "sublevel": s})[1]
-             for s in ("cross-border", "trans-regional", "other")]
+             for s in ("cross-border", "trans-regional", "non-adjacent")]
     international = api_ids(client, {"level": "international"})[1]
     assert sorted(i for part in parts for i in part) == international
     level_1998 = api_ids(client, {"level": "subnational", "year": 1998})[1]

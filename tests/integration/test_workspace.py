@@ -102,7 +102,8 @@ ECU,NOK,1998,8.108108108108109,memo:para 14,verified
 """,
     "geo/adjacency_1999.csv": """\
 a,b,shared_border_km,basis
-RU-KR,RU-MUR,400,own
+RU-KR,RU-MUR,400,geometry
+RU-KOP,RU-NIZ,,successor-approximate
 """,
 }
 
@@ -159,6 +160,7 @@ def assert_same_case(got: Case, want: Case) -> None:
     assert got.attributes == want.attributes
     assert sorted(got.rates, key=repr) == sorted(want.rates, key=repr)
     assert got.adjacency == want.adjacency
+    assert got.approximate_adjacency == want.approximate_adjacency
 
 
 # --- init and load ---------------------------------------------------------------------------
@@ -170,6 +172,21 @@ def test_init_then_load_round_trips_every_field(ws: Workspace, case: Case) -> No
     got = ws.load_case()
     assert [got.classify(t).reason for t in got.ties.values()] == [
         case.classify(t).reason for t in got.ties.values()]
+    # an approximate border stays approximate in the workspace
+    assert got.approximate_adjacency == {frozenset({"RU-KOP", "RU-NIZ"})}
+    assert got.federation_model.classify(["RU-KOP", "RU-NIZ"]).reason == (
+        "RU-KOP and RU-NIZ: members of RU that approximately share a border (the 1999 border "
+        "is approximated from a later successor's)")
+
+
+def test_an_unknown_basis_of_a_border_is_refused(tmp_path: Path) -> None:
+    files = {**TINY_CASE, "geo/adjacency_1999.csv":
+             "a,b,shared_border_km,basis\nRU-KR,RU-MUR,400,geometry\n"
+             "RU-KOP,RU-NIZ,,successor-aproximate\n"}
+    with pytest.raises(ValidationError) as err:
+        load_case(write_files(tmp_path / "typo", files))
+    assert ("geo/adjacency_1999.csv, row 2, field 'basis', value 'successor-aproximate': "
+            "unknown basis of a border") in str(err.value)
 
 
 def test_init_returns_rows_per_table(tmp_path: Path, case: Case) -> None:
@@ -263,7 +280,7 @@ def test_failure_during_init_overwrite_keeps_old_content(
 GOOD_TIES = """\
 id,kind,actors,start,end,domains,amount,currency,sources
 t-mur-fi,cooperation,RU-MUR;FI,1997,,trade,,,memo:para 12
-t-nefco-2,loan,nefco;RU-KR,1999,,environment,500000,ECU,memo:para 16
+t-nefco-2,loan,nefco;RU-KR,1998,,environment,500000,ECU,memo:para 16
 """
 
 
@@ -329,6 +346,9 @@ BAD_ROWS = [
      RegionetError, "out of range"),
     ("unknown currency", "t-x,loan,nefco;RU-KR,1999,,,5,XYZ,memo:p", "currency", "XYZ",
      RegionetError, "unknown currency"),
+    ("ECU after 1998", "t-x,loan,nefco;RU-KR,1999,,,5,ECU,memo:p", "start", "1999",
+     RegionetError, "ECU did not exist in 1999 (expected a year 1979-1998 for ECU; for 1999 "
+     "or later use EUR, 1 ECU = 1 EUR)"),
     ("actor with itself", "t-x,cooperation,RU-KR;RU-KR,1999,,,,,memo:p", "actors",
      "RU-KR;RU-KR", RegionetError, "with itself"),
     ("non-subject member", "t-x,membership,FI;assoc-northwest,1999,,,,,memo:p", "actors", "FI",

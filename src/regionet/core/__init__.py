@@ -5,11 +5,20 @@ Nothing here imports a regionet module above this layer.
 
 from regionet.core.errors import RegionetError
 from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId, check_actor_id
-from regionet.core.money import CURRENCIES, Money, Rate, RatesTable, check_currency
+from regionet.core.money import (
+    CURRENCIES,
+    CURRENCY_YEARS,
+    Money,
+    Rate,
+    RatesTable,
+    check_currency,
+    check_currency_year,
+)
 from regionet.core.periods import Interval, Year, parse_date, year_bounds
 
 __all__ = [
     "CURRENCIES",
+    "CURRENCY_YEARS",
     "ActorId",
     "DocumentId",
     "Interval",
@@ -22,6 +31,7 @@ __all__ = [
     "Year",
     "check_actor_id",
     "check_currency",
+    "check_currency_year",
     "parse_date",
     "year_bounds",
 ]

@@ -241,6 +241,10 @@ class ErrorCollector:
         """Keep ``error``."""
         self.errors.append(error)
 
+    def extend(self, errors: Iterable[RegionetError]) -> None:
+        """Keep every error of ``errors``."""
+        self.errors.extend(errors)
+
     def fail(self, message: str, *, kind: type[RegionetError] | None = None,
              **fields: Any) -> None:
         """Keep a new error of ``kind`` (default :class:`InvalidValueError`) with ``fields``."""

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from regionet.core.errors import ConversionError, InvalidValueError
 
-__all__ = ["CURRENCIES", "Money", "Rate", "RatesTable", "check_currency"]
+__all__ = ["CURRENCIES", "CURRENCY_YEARS", "Money", "Rate", "RatesTable", "check_currency",
+           "check_currency_year"]
 
 #: Currency codes regionet knows: ISO 4217 plus the historical ones the 1990s cases need.
 CURRENCIES: dict[str, str] = {
@@ -41,6 +42,48 @@ CURRENCIES: dict[str, str] = {
     "CNY": "Chinese yuan",
     "GBP": "pound sterling",
 }
+
+
+#: The years in which a currency of :data:`CURRENCIES` existed, where it began or ended
+#: within the period regionet's cases cover (first year, last year; None = open). An amount
+#: is in a year's prices, so its currency must have existed in that year.
+CURRENCY_YEARS: dict[str, tuple[int | None, int | None]] = {
+    "ECU": (1979, 1998),  # European Monetary System from 1979; replaced 1:1 by the euro
+    "EUR": (1999, None),
+    "RUR": (1992, 1997),  # the rouble of the Russian Federation before the redenomination
+    "RUB": (1998, None),  # redenominated rouble, 1 January 1998
+    "FIM": (None, 2001),  # euro cash from 2002
+    "DEM": (None, 2001),
+    "LTL": (1993, 2014),
+    "PLN": (1995, None),  # the new zloty of the 1995 redenomination
+}
+
+
+def check_currency_year(code: str, year: int, *, file: str | None = None,
+                        row: int | None = None, field: str = "amount_year") -> int:
+    """Return ``year`` if the currency ``code`` existed in it, else raise.
+
+    Raises:
+        InvalidValueError: for a year outside :data:`CURRENCY_YEARS` of the currency.
+
+    Examples:
+        >>> check_currency_year("ECU", 1998)
+        1998
+        >>> check_currency_year("ECU", 1999)
+        Traceback (most recent call last):
+        ...
+        regionet.core.errors.InvalidValueError: field 'amount_year', value '1999': ECU did \
+not exist in 1999 (expected a year 1979-1998 for ECU; for 1999 or later use EUR, 1 ECU = 1 EUR)
+    """
+    first, last = CURRENCY_YEARS.get(code, (None, None))
+    if (first is None or year >= first) and (last is None or year <= last):
+        return year
+    span = f"{first or '…'}-{last or '…'}"
+    hint = {"ECU": "; for 1999 or later use EUR, 1 ECU = 1 EUR",
+            "EUR": "; before 1999 use ECU", "RUB": "; before 1998 use RUR (1000 RUR = 1 RUB)",
+            "RUR": "; from 1998 use RUB (1000 RUR = 1 RUB)"}.get(code, "")
+    raise InvalidValueError(f"{code} did not exist in {year}", file=file, row=row, field=field,
+                            value=year, expected=f"a year {span} for {code}{hint}")
 
 
 def check_currency(code: str, *, file: str | None = None, row: int | None = None,
@@ -63,7 +106,8 @@ class Money:
     """An amount of a currency in a given year's prices.
 
     Raises:
-        InvalidValueError: for a negative or non-finite amount or an unknown currency.
+        InvalidValueError: for a negative or non-finite amount, an unknown currency, or a
+            currency that did not exist in ``year`` (ECU after 1998).
     """
 
     amount: float
@@ -77,6 +121,7 @@ class Money:
                                     field="amount", value=self.amount,
                                     expected="a number >= 0")
         check_currency(self.currency)
+        check_currency_year(self.currency, self.year)
         object.__setattr__(self, "amount", value)
 
     def __str__(self) -> str:
@@ -99,6 +144,8 @@ class Rate:
         if not (math.isfinite(self.rate) and self.rate > 0):
             raise InvalidValueError("rate must be a positive number", field="rate",
                                     value=self.rate, expected="a number > 0")
+        for code in (self.base, self.quote):
+            check_currency_year(code, self.year, field="year")
 
 
 class RatesTable:
@@ -145,7 +192,18 @@ class RatesTable:
                               expected=f"one of the pairs: {pairs}")
 
     def convert(self, money: Money, currency: str) -> Money:
-        """Return ``money`` expressed in ``currency`` (same year)."""
+        """Return ``money`` expressed in ``currency`` (same year).
+
+        Raises:
+            ConversionError: when no rate path exists, or ``currency`` did not exist in the
+                money's year (ECU after 1998).
+        """
         check_currency(currency)
+        try:
+            check_currency_year(currency, money.year, field="currency")
+        except InvalidValueError as exc:
+            raise ConversionError(exc.message, field="currency",
+                                  value=f"{money.currency}->{currency}",
+                                  expected=exc.expected) from None
         return Money(money.amount * self.rate(money.currency, currency, money.year),
                      currency, money.year)

@@ -22,10 +22,15 @@ from typing import Any, TypeVar
 import yaml
 
 from regionet.cases import BUNDLED_CASES, DEFAULT_CASE
-from regionet.core.errors import DataFileError, InvalidValueError, RegionetError, ValidationError
+from regionet.core.errors import (
+    DataFileError,
+    ErrorCollector,
+    InvalidValueError,
+    RegionetError,
+)
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.money import RatesTable
-from regionet.io.records import TABLES, parse_attribute
+from regionet.io.records import LIST_COLUMNS, TABLES, parse_attribute
 from regionet.io.tables import read_rows
 from regionet.model.actors import Actor, ActorKind
 from regionet.model.case import AttributeRecord, Case
@@ -95,7 +100,7 @@ class _Collector:
     """Parses rows, keeping every error instead of stopping at the first."""
 
     def __init__(self) -> None:
-        self.errors: list[RegionetError] = []
+        self.errors = ErrorCollector(consequence="the case was not loaded")
 
     def rows(self, table: str, path: Path, *, optional_file: bool = False
              ) -> Iterator[tuple[int, Any]]:
@@ -103,15 +108,15 @@ class _Collector:
         if optional_file and not path.is_file():
             return
         try:
-            rows = read_rows(path, schema.required, schema.optional)
+            rows = read_rows(path, schema.required, schema.optional, lists=LIST_COLUMNS)
         except RegionetError as err:
-            self.errors.append(err)
+            self.errors.add(err)
             return
         for number, row in rows:
             try:
                 yield number, schema.parse(row, file=str(path.name), row_number=number)
             except RegionetError as err:
-                self.errors.append(err)
+                self.errors.add(err)
 
     def unique(self, table: str, path: Path, record_type: type[T], key: str = "id",
                *, optional_file: bool = False) -> dict[str, tuple[int, T]]:
@@ -121,7 +126,7 @@ class _Collector:
                 raise TypeError(f"{table} parser returned {type(record).__name__}")
             k = str(getattr(record, key))
             if k in out:
-                self.errors.append(InvalidValueError(
+                self.errors.add(InvalidValueError(
                     f"duplicate id (first on row {out[k][0]})", file=path.name, row=number,
                     field="id", value=k, expected="ids unique within the table"))
             else:
@@ -154,20 +159,35 @@ def _add_capitals(folder: Path, actors: dict[ActorId, Actor], col: _Collector
                 file=path.name, row_number=number))
         except ValueError as exc:
             if isinstance(exc, RegionetError):
-                col.errors.append(exc)
+                col.errors.add(exc)
             else:
-                col.errors.append(InvalidValueError(
+                col.errors.add(InvalidValueError(
                     "coordinates must be numbers", file=path.name, row=number, field="lat",
                     value=f"{row['lat']},{row['lon']}", expected="decimal degrees"))
     return records
 
 
-def _read_adjacency(folder: Path) -> set[frozenset[str]]:
+#: The ``basis`` of an adjacency pair known only approximately (see docs/geodata.md).
+APPROXIMATE_BASIS = "successor-approximate"
+#: Every ``basis`` of ``geo/adjacency_1999.csv`` (empty: not stated, taken as exact).
+ADJACENCY_BASES = ("", "geometry", "nested-in-parent", APPROXIMATE_BASIS)
+
+
+def _read_adjacency(folder: Path, col: _Collector
+                    ) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
+    """Return the pairs of ``geo/adjacency_1999.csv`` and those of them that are approximate."""
     path = folder / "geo" / "adjacency_1999.csv"
     if not path.is_file():
-        return set()
-    rows = read_rows(path, ("a", "b"), ("shared_border_km", "basis"))
-    return {frozenset({r["a"], r["b"]}) for _, r in rows}
+        return set(), set()
+    rows = read_rows(path, ("a", "b"), ("shared_border_km", "basis", "sources"))
+    for number, r in rows:
+        if r.get("basis", "") not in ADJACENCY_BASES:
+            col.errors.add(InvalidValueError(
+                "unknown basis of a border", file="geo/adjacency_1999.csv", row=number,
+                field="basis", value=r["basis"],
+                expected="one of " + ", ".join(b for b in ADJACENCY_BASES if b)))
+    return ({frozenset({r["a"], r["b"]}) for _, r in rows},
+            {frozenset({r["a"], r["b"]}) for _, r in rows if r.get("basis") == APPROXIMATE_BASIS})
 
 
 def load_case(case: str | Path = DEFAULT_CASE) -> Case:
@@ -201,7 +221,7 @@ def load_case(case: str | Path = DEFAULT_CASE) -> Case:
                                                       optional_file=True):
         actor = actors.get(actor_id)
         if actor is None or actor.kind is not ActorKind.SUBJECT:
-            col.errors.append(InvalidValueError(
+            col.errors.add(InvalidValueError(
                 "subjects.csv row is not an actor of kind subject", file="subjects.csv",
                 row=number, field="id", value=actor_id,
                 expected="the id of a subject in actors.csv"))
@@ -211,7 +231,7 @@ def load_case(case: str | Path = DEFAULT_CASE) -> Case:
     for number, record in col.rows("actor_attributes", files["actor_attributes"],
                                    optional_file=True):
         if record.actor not in actors:
-            col.errors.append(InvalidValueError(
+            col.errors.add(InvalidValueError(
                 "unknown actor", file="actor_attributes.csv", row=number, field="actor",
                 value=record.actor, expected="an actor id defined in actors.csv"))
             continue
@@ -223,12 +243,13 @@ def load_case(case: str | Path = DEFAULT_CASE) -> Case:
     obs_rows = col.unique("observations", files["observations"], Observation,
                           optional_file=True)
     rates = RatesTable(r for _, r in col.rows("rates", files["rates"], optional_file=True))
+    adjacency, approximate = _read_adjacency(folder, col)
     result = Case(
         id=str(meta["id"]), title=str(meta.get("title", meta["id"])),
         federation=ActorId(str(meta["federation"])), documents=documents, vocab=vocab,
         actors=actors, ties={v.id: v for _, v in tie_rows.values()},
         observations={v.id: v for _, v in obs_rows.values()}, attributes=attributes,
-        rates=rates, adjacency=_read_adjacency(folder),
+        rates=rates, adjacency=adjacency, approximate_adjacency=approximate,
         description=str(meta.get("description", "")),
         credits=[str(c) for c in meta.get("credits", [])],
     )
@@ -240,11 +261,10 @@ def load_case(case: str | Path = DEFAULT_CASE) -> Case:
     for number, obs in obs_rows.values():
         col.errors.extend(check_observation(obs, result, file="observations.csv", row=number))
     if ActorId(str(meta["federation"])) not in actors:
-        col.errors.append(InvalidValueError("the federation is not an actor", file="case.yaml",
+        col.errors.add(InvalidValueError("the federation is not an actor", file="case.yaml",
                                             field="federation", value=meta["federation"],
                                             expected="an actor of kind centre"))
-    if col.errors:
-        raise ValidationError.from_errors(col.errors, consequence="the case was not loaded")
+    col.errors.raise_if_any()
     return result
 
 

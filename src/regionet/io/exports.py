@@ -4,7 +4,11 @@
   import format (:data:`regionet.io.casefiles.DEFAULT_FILES`, plus
   ``geo/adjacency_1999.csv``), so the folder loads with
   :func:`~regionet.io.casefiles.load_case` and its tables re-import into a workspace; plus
-  ``ties_classified.csv`` with each tie's level, sublevel, reason and neighbours.
+  ``ties_classified.csv`` with each tie's level, sublevel, reason and neighbours. A cell
+  that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is written with
+  a leading apostrophe, which reading removes again
+  (:func:`~regionet.io.csv_format.neutralise_formula`); comparators ``=`` are written as the
+  empty cell that means the same.
 * ``json`` writes one file per table (arrays of objects; lists as arrays; money as
   ``{"value", "currency", "year"}`` or null; ties with their classification).
 * ``geojson`` writes ``subjects.geojson``: one feature per member of the federation with
@@ -22,7 +26,6 @@ Examples:
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -33,7 +36,8 @@ import yaml
 
 from regionet.core.errors import DataFileError, InvalidValueError, RegionetError
 from regionet.engines.network.graphs import tie_graph
-from regionet.io.casefiles import DEFAULT_FILES, case_directory
+from regionet.io.casefiles import APPROXIMATE_BASIS, DEFAULT_FILES, case_directory
+from regionet.io.csv_format import format_row
 from regionet.io.records import SUBJECT_COLUMNS, TABLES
 from regionet.io.serialize import (
     actor_record,
@@ -61,7 +65,8 @@ _GEO_HINT = "Build it with `python scripts/build_geodata.py`, or pass geo_dir"
 _TIE_COUNTS = {"ties_bilateral": Level.BILATERAL, "ties_subnational": Level.SUBNATIONAL,
                "ties_international": Level.INTERNATIONAL,
                "ties_cross_border": Sublevel.CROSS_BORDER,
-               "ties_trans_regional": Sublevel.TRANS_REGIONAL, "ties_vertical": Level.VERTICAL}
+               "ties_trans_regional": Sublevel.TRANS_REGIONAL,
+               "ties_non_adjacent": Sublevel.NON_ADJACENT, "ties_vertical": Level.VERTICAL}
 
 
 def _num(value: float | None) -> str:
@@ -139,7 +144,8 @@ def case_tables(case: Case) -> dict[str, list[dict[str, str]]]:
                   "description": t.description, "sources": _refs(t.sources),
                   "status": t.status.value, "note": t.note} for t in case.ties.values()],
         "observations": [{"id": o.id, "indicator": o.indicator, "subject": o.subject,
-                          "comparator": o.comparator, "value": _num(o.value),
+                          "comparator": "" if o.comparator == "=" else o.comparator,
+                          "value": _num(o.value),
                           "value_text": o.value_text, "unit": o.unit,
                           "start": o.period.start_text or "", "end": o.period.end_text or "",
                           "sources": _refs(o.sources), "status": o.status.value,
@@ -151,11 +157,15 @@ def case_tables(case: Case) -> dict[str, list[dict[str, str]]]:
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]]) -> Path:
+    """Write a table; cells a spreadsheet would run as formulas are neutralised."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        fh.write(format_row(columns))
+        for row in rows:
+            extra = set(row) - set(columns)
+            if extra:
+                raise ValueError(f"{path.name}: no column for {sorted(extra)}")
+            fh.write(format_row([row.get(c, "") for c in columns]))
     return path
 
 
@@ -172,8 +182,10 @@ def _export_csv(case: Case, out: Path) -> list[Path]:
         paths.append(_write_csv(out / DEFAULT_FILES[name], schema.required + schema.optional,
                                 rows))
     pairs = sorted(tuple(sorted(p)) for p in case.adjacency)
-    paths.append(_write_csv(out / "geo" / "adjacency_1999.csv", ("a", "b"),
-                            ({"a": p[0], "b": p[-1]} for p in pairs)))
+    paths.append(_write_csv(out / "geo" / "adjacency_1999.csv", ("a", "b", "basis"), (
+        {"a": p[0], "b": p[-1],
+         "basis": APPROXIMATE_BASIS if frozenset(p) in case.approximate_adjacency else ""}
+        for p in pairs)))
     capitals = [_capital_row(case, r) for r in case.attributes if r.attribute == _CAPITAL]
     if capitals:
         paths.append(_write_csv(out / "geo" / "capitals_1999.csv",
@@ -235,6 +247,8 @@ def _export_json(case: Case, out: Path) -> list[Path]:
                    "sources": [{"document": r.document, "locator": r.locator}],
                    "status": r.status} for r in case.rates],
         "adjacency": [sorted(p) for p in sorted(case.adjacency, key=sorted)],
+        "approximate_adjacency": [sorted(p) for p in sorted(case.approximate_adjacency,
+                                                            key=sorted)],
     }
     return [_write_json(out / f"{name}.json", data) for name, data in tables.items()]
 

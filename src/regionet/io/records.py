@@ -27,7 +27,7 @@ from typing import Any
 
 from regionet.core.errors import InvalidValueError
 from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId, check_actor_id
-from regionet.core.money import Money, Rate, check_currency
+from regionet.core.money import Money, Rate, check_currency, check_currency_year
 from regionet.core.periods import Interval
 from regionet.io.tables import Row
 from regionet.model.actors import Actor, ActorKind, AttributeValue
@@ -38,6 +38,8 @@ from regionet.model.ties import Tie
 from regionet.model.vocab import Domain, Indicator, TieKind
 
 __all__ = [
+    "ID_COLUMNS",
+    "LIST_COLUMNS",
     "SUBJECT_COLUMNS",
     "TABLES",
     "TableSchema",
@@ -204,6 +206,8 @@ def parse_tie(row: Row, *, file: str | None = None, row_number: int | None = Non
             raise InvalidValueError("an amount needs a price year", file=file, row=row_number,
                                     field="amount_year", value="",
                                     expected="amount_year, or a start date to take it from")
+        check_currency_year(currency, year, file=file, row=row_number,
+                            field="amount_year" if row.get("amount_year") else "start")
         amount = Money(amount_value, currency, year)
     actors = tuple(check_actor_id(a, file=file, row=row_number)
                    for a in _split(row.get("actors", "")))
@@ -253,6 +257,8 @@ def parse_rate(row: Row, *, file: str | None = None, row_number: int | None = No
         raise InvalidValueError("a rate needs a year and a positive rate", file=file,
                                 row=row_number, field="rate" if year else "year",
                                 value=row.get("rate", ""), expected="year and rate > 0")
+    for code in (base, quote):
+        check_currency_year(code, year, file=file, row=row_number, field="year")
     src = parse_sources(row.get("sources", ""), file=file, row=row_number)[0]
     return Rate(base, quote, year, rate, src.document, src.locator,
                 parse_status(row.get("status", "") or "verified", file=file,
@@ -310,3 +316,25 @@ TABLES: MappingProxyType[str, TableSchema] = MappingProxyType({s.name: s for s i
                 parse_observation),
     TableSchema("rates", ("base", "quote", "year", "rate", "sources"), _STATUS, parse_rate),
 )})
+
+#: Columns holding a ``;`` list (in JSON, an array is accepted there and nowhere else).
+LIST_COLUMNS: frozenset[str] = frozenset(
+    {"actors", "domains", "sources", "land_border_states", "sea_border_states"})
+
+#: Per table, the columns holding ids and the table those ids are keys of (``sources``: the
+#: documents cited, the part before each ``:``).
+ID_COLUMNS: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType({
+    table: MappingProxyType({**columns, "sources": "documents"}) for table, columns in {
+        "documents": {"id": "documents"},
+        "tie_kinds": {"kind": "tie_kinds"},
+        "domains": {"domain": "domains"},
+        "indicators": {"indicator": "indicators"},
+        "actors": {"id": "actors", "parent": "actors"},
+        "subjects": {"id": "actors", "successor_2008": "actors",
+                     "land_border_states": "actors", "sea_border_states": "actors"},
+        "actor_attributes": {"actor": "actors"},
+        "ties": {"id": "ties", "kind": "tie_kinds", "actors": "actors", "domains": "domains",
+                 "location": "actors"},
+        "observations": {"id": "observations", "indicator": "indicators", "subject": "actors"},
+        "rates": {},
+    }.items()})

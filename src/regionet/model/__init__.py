@@ -5,7 +5,7 @@ Plain dataclasses and validation; the model never imports an engine.
 
 from regionet.model.actors import Actor, ActorKind
 from regionet.model.case import AttributeRecord, Case, TieFilter
-from regionet.model.levels import Classification, Federation, Level, Sublevel
+from regionet.model.levels import Classification, Federation, Level, Side, Sublevel
 from regionet.model.observations import COMPARATORS, Observation
 from regionet.model.sources import Document, SourceRef, Status, parse_sources
 from regionet.model.ties import Tie
@@ -26,6 +26,7 @@ __all__ = [
     "Indicator",
     "Level",
     "Observation",
+    "Side",
     "SourceRef",
     "Status",
     "Sublevel",

@@ -14,13 +14,17 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from types import MappingProxyType
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
 from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId
 from regionet.core.money import RatesTable
+from regionet.core.periods import Interval
 from regionet.model.actors import Actor, ActorKind, AttributeValue
 from regionet.model.levels import Classification, Federation, Level, Sublevel
 from regionet.model.observations import Observation
@@ -72,9 +76,13 @@ class TieFilter:
                                     expected="one of " + ", ".join(s.value for s in Status))
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Case:
-    """A federation case study.
+    """A federation case study: immutable once made.
+
+    The mappings become read-only views of copies and the lists tuples on creation, so a
+    case shared by every request of a server cannot be changed by one of them; a changed
+    case is a new ``Case`` (the workspace's import builds one).
 
     Attributes:
         id: the case id (``russia-1990s``).
@@ -88,6 +96,8 @@ class Case:
         attributes: sourced attribute records of actors.
         rates: the exchange-rates table.
         adjacency: unordered pairs of members that share a border.
+        approximate_adjacency: the pairs of ``adjacency`` known only approximately (in the
+            bundled case: borders of 1999 inherited from a 2008 successor's polygon).
         description: what the case covers.
         credits: attributions required by the data's licences.
     """
@@ -95,32 +105,61 @@ class Case:
     id: str
     title: str
     federation: ActorId
-    documents: dict[DocumentId, Document]
+    documents: Mapping[DocumentId, Document]
     vocab: Vocabulary
-    actors: dict[ActorId, Actor]
-    ties: dict[TieId, Tie]
-    observations: dict[ObservationId, Observation]
-    attributes: list[AttributeRecord] = field(default_factory=list)
+    actors: Mapping[ActorId, Actor]
+    ties: Mapping[TieId, Tie]
+    observations: Mapping[ObservationId, Observation]
+    attributes: Sequence[AttributeRecord] = ()
     rates: RatesTable = field(default_factory=lambda: RatesTable([]))
-    adjacency: set[frozenset[str]] = field(default_factory=set)
+    adjacency: AbstractSet[frozenset[str]] = frozenset()
+    approximate_adjacency: AbstractSet[frozenset[str]] = frozenset()
     description: str = ""
-    credits: list[str] = field(default_factory=list)
+    credits: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        freeze = {"documents": MappingProxyType(dict(self.documents)),
+                  "actors": MappingProxyType(dict(self.actors)),
+                  "ties": MappingProxyType(dict(self.ties)),
+                  "observations": MappingProxyType(dict(self.observations)),
+                  "attributes": tuple(self.attributes), "adjacency": frozenset(self.adjacency),
+                  "approximate_adjacency": frozenset(self.approximate_adjacency),
+                  "credits": tuple(self.credits)}
+        for name, value in freeze.items():
+            object.__setattr__(self, name, value)
 
     @cached_property
     def federation_model(self) -> Federation:
-        """The classifier's view of the federation (borders from subjects' attributes)."""
+        """The classifier's view of the federation.
+
+        Borders with foreign states come from the subjects' ``land_border_states`` and
+        ``sea_border_states`` attributes; an association's members (with dates) from the
+        ``membership`` ties of a subject with an association.
+        """
         land: dict[str, set[str]] = {}
         sea: dict[str, set[str]] = {}
         for a in self.actors.values():
             if a.kind is ActorKind.SUBJECT:
                 land[a.id] = _split(a.attributes.get("land_border_states"))
                 sea[a.id] = _split(a.attributes.get("sea_border_states"))
-        return Federation(self.federation, self.actors, land, sea, self.adjacency)
+        members: dict[str, list[tuple[str, Interval]]] = {}
+        for t in self.ties.values():
+            if t.kind != "membership" or len(t.actors) != 2:
+                continue
+            by_kind = {self.actors[a].kind: a for a in t.actors if a in self.actors}
+            if {ActorKind.SUBJECT, ActorKind.ASSOCIATION} == set(by_kind):
+                members.setdefault(by_kind[ActorKind.ASSOCIATION], []).append(
+                    (by_kind[ActorKind.SUBJECT], t.validity))
+        return Federation(self.federation, self.actors, land, sea, self.adjacency,
+                          self.approximate_adjacency, members)
 
     @cached_property
     def _classifications(self) -> dict[TieId, Classification]:
-        fed = self.federation_model
-        return {t.id: fed.classify(t.actors) for t in self.ties.values()}
+        return {t.id: self._classify(t) for t in self.ties.values()}
+
+    def _classify(self, tie: Tie) -> Classification:
+        return self.federation_model.classify(tie.actors, location=tie.location,
+                                              period=tie.validity)
 
     def actor(self, actor_id: str) -> Actor:
         """Return an actor by id; raises UnknownActorError with suggestions."""
@@ -139,7 +178,7 @@ class Case:
         """Return the level classification of a tie (by id or object)."""
         t = self.tie(tie) if isinstance(tie, str) else tie
         cached = self._classifications.get(t.id)
-        return cached if cached is not None else self.federation_model.classify(t.actors)
+        return cached if cached is not None else self._classify(t)
 
     def members(self) -> list[Actor]:
         """Return the federation's subjects, sorted by id."""

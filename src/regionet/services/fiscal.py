@@ -1,4 +1,4 @@
-"""Fiscal use cases: run a year or a series, compare scenarios, explain a number.
+"""Fiscal use cases: run a year or a series, compare scenarios, explain a number, test the law.
 
 Every function takes a :class:`~regionet.services.case_source.CaseSource`: the law
 (parameters, scenarios) and the illustrative economy come from the case's folder. Inputs come
@@ -47,6 +47,7 @@ from regionet.engines.fiscal.law.scenarios import (
 from regionet.engines.fiscal.rules.attribution import RULES
 from regionet.engines.fiscal.rules.equalization import METHODS
 from regionet.engines.fiscal.run.explain import Explanation, explain
+from regionet.engines.fiscal.run.legal_cases import CaseResult, read_cases, run_case
 from regionet.engines.fiscal.run.outputs import winners_losers
 from regionet.engines.fiscal.run.pipeline import (
     COLUMNS,
@@ -79,6 +80,7 @@ __all__ = [
     "resolve_scenario",
     "run_fiscal_series",
     "run_fiscal_year",
+    "run_legal_cases",
     "scenario_names",
     "scenario_summaries",
     "write_fiscal_result",
@@ -347,3 +349,16 @@ def explain_number(source: CaseSource, year: int, region: str, quantity: str, *,
                                 expected="a region id of the fiscal inputs",
                                 hint=did_you_mean(region, result.inputs.regions.ids))
     return explain(result, region, quantity)
+
+
+def run_legal_cases(source: CaseSource, paths: Iterable[Path]) -> list[CaseResult]:
+    """Run the YAML legal cases of ``paths`` (files or folders) under the case's parameters.
+
+    Every file is validated before any case runs.
+
+    Raises:
+        DataFileError: a path that does not exist, or a folder without YAML files.
+        ValidationError: malformed cases (each problem names the file, the case and the field).
+    """
+    tree = parameters(source)
+    return [run_case(legal_case, tree) for legal_case in read_cases(paths, tree)]

@@ -124,11 +124,14 @@ MEASURES: Mapping[str, Measure] = {m.name: m for m in (
     _ties("ties_subnational", "Subnational ties",
           "Ties of level subnational (within an association, mostly memberships)."),
     _ties("ties_international", "International ties",
-          "Ties of level international (cross-border, trans-regional and other)."),
+          "Ties of level international (cross-border, trans-regional and non-adjacent)."),
     _ties("ties_cross_border", "Cross-border ties",
           "International ties of sublevel cross-border."),
     _ties("ties_trans_regional", "Trans-regional ties",
           "International ties of sublevel trans-regional (multilateral organizations)."),
+    _ties("ties_non_adjacent", "Non-adjacent international ties",
+          "International ties of sublevel non-adjacent (a foreign partner that no member "
+          "party borders)."),
     _ties("ties_vertical", "Vertical ties", "Ties of level vertical (the centre with members)."),
 )}
 
@@ -143,6 +146,7 @@ _TIE_FILTERS: Mapping[str, tuple[str | None, str | None]] = {
     "ties_international": ("international", None),
     "ties_cross_border": ("international", "cross-border"),
     "ties_trans_regional": ("international", "trans-regional"),
+    "ties_non_adjacent": ("international", "non-adjacent"),
     "ties_vertical": ("vertical", None),
 }
 

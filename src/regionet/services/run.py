@@ -104,7 +104,7 @@ def case_result(source: CaseSource, case: Case, files: dict[str, Path],
     """
     return RunResult(
         source=source, case_id=case.id, title=case.title, description=case.description,
-        credits=case.credits, counts=case.summary(), files=files,
+        credits=list(case.credits), counts=case.summary(), files=files,
         ties=[tie_record(case, t) for t in sorted(case.ties.values(), key=lambda t: t.id)],
         observations=[observation_record(o) for o in case.observations.values()],
         status_counts=_status_counts(case),

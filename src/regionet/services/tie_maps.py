@@ -30,7 +30,7 @@ from regionet.engines.geo.arcs import bezier_arcs, clip_to_box
 from regionet.io.geojson import Place, read_places
 from regionet.model.actors import ActorKind
 from regionet.model.case import Case
-from regionet.model.levels import Classification
+from regionet.model.levels import Classification, Side, Sublevel
 from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder, per_revision
 from regionet.services.geo import BaseMap, Point, base_map, capitals, project
@@ -39,17 +39,16 @@ __all__ = ["DEFAULT_LEVELS", "TIE_MAP_LEVELS", "LevelArcs", "PlaceKind", "TieArc
            "TiePlace", "tie_arcs"]
 
 #: The keys a tie map colours, in drawing order: the levels, with the international level
-#: split into its sublevels (``international-other``: neither cross-border nor
-#: trans-regional).
+#: split into its sublevels.
 TIE_MAP_LEVELS: Final = ("bilateral", "subnational", "cross-border", "trans-regional",
-                         "international-other", "vertical", "external")
-#: The levels a tie map draws by default (every level with a member of the federation).
-DEFAULT_LEVELS: Final = TIE_MAP_LEVELS[:-1]
+                         "non-adjacent", "vertical", "interstate", "federal", "external")
+#: The levels a tie map draws by default: the memo's three levels and vertical ties (not
+#: interstate, federal or external ties).
+DEFAULT_LEVELS: Final = TIE_MAP_LEVELS[:6]
 
 #: How a party other than a member is drawn.
 PlaceKind = Literal["centre", "association", "foreign"]
 FloatArray = npt.NDArray[np.float64]
-_INTERNATIONAL = ("cross-border", "trans-regional", "international-other")
 
 
 @dataclass(frozen=True)
@@ -121,17 +120,14 @@ class TieArcs:
 
 
 def _key(c: Classification) -> str:
-    if c.sublevel is None:
-        return c.level.value
-    return {"cross-border": "cross-border", "trans-regional": "trans-regional"}.get(
-        c.sublevel.value, "international-other")
+    return c.sublevel.value if c.sublevel is not None else c.level.value
 
 
 def _levels(levels: Iterable[str]) -> frozenset[str]:
     out: set[str] = set()
     for name in levels:
         if name == "international":
-            out |= set(_INTERNATIONAL)
+            out |= {s.value for s in Sublevel}
         elif name in TIE_MAP_LEVELS:
             out.add(name)
         else:
@@ -179,7 +175,7 @@ class _Positions:
         place = self.places.get(actor_id)
         if place is None and actor.kind is ActorKind.FOREIGN_REGION and actor.parent:
             place = self.places.get(actor.parent)  # a region without a place: its state's
-        if place is None or side not in ("foreign", "multilateral"):
+        if place is None or side not in (Side.FOREIGN, Side.STRUCTURE, Side.MULTILATERAL):
             return None
         x, y = project([place.lon], [place.lat])
         return actor_id, (float(x[0]), float(y[0])), "foreign"
@@ -210,11 +206,11 @@ def _collect(case: Case, pos: _Positions, wanted: frozenset[str],
              year: int | None) -> _Collected:
     got = _Collected()
     for tie in case.select_ties(year=year):
-        key = _key(case.classify(tie))
+        c = case.classify(tie)
+        key = _key(c)
         if key not in wanted:
             continue
-        members = [(m, p) for m in dict.fromkeys(pos.member(a) for a in tie.actors)
-                   if m and (p := pos.capitals.get(m)) is not None]
+        members = [(m, p) for m in c.members if (p := pos.capitals.get(m)) is not None]
         others: dict[str, tuple[str, Point, PlaceKind]] = {}
         for a in tie.actors:
             found = None if pos.member(a) else pos.locate(a)
@@ -224,7 +220,7 @@ def _collect(case: Case, pos: _Positions, wanted: frozenset[str],
                 got.missing.add(a)
         if key == "bilateral":
             pairs = [(a[1], b[1]) for a, b in combinations(members, 2)]
-        elif key == "external":
+        elif not members:  # external, interstate, federal, the federation's memberships
             pairs = [(a[1], b[1]) for a, b in combinations(others.values(), 2)]
         else:
             pairs = [(m[1], o[1]) for m, o in product(members, others.values())]
@@ -291,8 +287,9 @@ def tie_arcs(source: CaseSource, *, levels: Iterable[str] = DEFAULT_LEVELS,
              reach: float = 0.2) -> TieArcs:
     """Return the arcs of the case's ties, by level, and the places they join.
 
-    A bilateral tie gives an arc for every pair of its members; an external tie for every
-    pair of its partners; any other tie joins each member to each located partner. A
+    A bilateral tie gives an arc for every pair of its members; any other tie joins each
+    member (a tie's location when it stands in for one) to each located partner, and a tie
+    without a member (external, interstate, federal) every pair of its partners. A
     partner farther than ``reach`` × the map's size beyond Russia's frame is placed on the
     frame's edge, in its direction. Parties with no place (e.g. Interreg programmes) are
     left out; ties left with no arc are counted in ``skipped``.

@@ -45,8 +45,9 @@ from regionet.core.errors import (
 )
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.money import RatesTable
-from regionet.io.records import TABLES
-from regionet.io.tables import read_rows
+from regionet.io.lookalikes import IdScreen
+from regionet.io.records import ID_COLUMNS, LIST_COLUMNS, TABLES
+from regionet.io.tables import Row, read_rows
 from regionet.model.actors import ActorKind
 from regionet.model.case import AttributeRecord, Case
 from regionet.model.sources import SourceRef
@@ -164,15 +165,25 @@ class _Planner:
                                                                  list[PlannedFile]]:
         parsed: dict[str, list[_Parsed]] = {name: [] for name in IMPORT_ORDER}
         planned: list[PlannedFile] = []
+        read: list[tuple[Path, str, list[tuple[int, Row]]]] = []
         for path, table in files:
             schema = TABLES[table]
             try:
-                rows = read_rows(path, schema.required, schema.optional)
+                rows = read_rows(path, schema.required, schema.optional, lists=LIST_COLUMNS)
             except RegionetError as err:
                 self.errors.append(err)
                 continue
             planned.append(PlannedFile(path, table, len(rows)))
+            read.append((path, table, rows))
+        screens = self._screens(read)
+        for path, table, rows in read:
+            schema = TABLES[table]
             for number, row in rows:
+                problems = _screen_row(screens, table, row, path.name, number)
+                if problems:
+                    # The row's parser would only add a vaguer error about the same id.
+                    self.errors.extend(problems)
+                    continue
                 try:
                     record = schema.parse(row, file=path.name, row_number=number)
                 except RegionetError as err:
@@ -180,6 +191,20 @@ class _Planner:
                     continue
                 parsed[table].append(_Parsed(path.name, number, record))
         return parsed, planned
+
+    def _screens(self, read: Sequence[tuple[Path, str, list[tuple[int, Row]]]]
+                 ) -> dict[str, IdScreen]:
+        """Per kind of id, a screen knowing the workspace's ids and the batch's clean new ones."""
+        screens: dict[str, IdScreen] = {}
+        for kind in ("documents", "tie_kinds", "domains", "indicators", "actors", "ties",
+                     "observations"):
+            existing = self._existing(kind)
+            workspace = IdScreen(existing)
+            column = _KEYS[kind][0]
+            new = {row.get(column, "") for path, table, rows in read if table == kind
+                   for _, row in rows}
+            screens[kind] = IdScreen(existing | {k for k in new if workspace.check(k) is None})
+        return screens
 
     def _existing(self, table: str) -> set[str]:
         case = self.base
@@ -266,6 +291,7 @@ class _Planner:
             observations={**base.observations, **{o.id: o for o in new["observations"]}},
             attributes=[*base.attributes, *attributes],
             rates=RatesTable([*base.rates, *new["rates"]]), adjacency=set(base.adjacency),
+            approximate_adjacency=set(base.approximate_adjacency),
             description=base.description, credits=list(base.credits))
         records = {t: new[t] for t in IMPORT_ORDER
                    if t not in ("subjects", "actor_attributes")}
@@ -279,6 +305,23 @@ class _Planner:
             self.errors.extend(check_tie(p.record, case, file=p.file, row=p.row))
         for p in parsed["observations"]:
             self.errors.extend(check_observation(p.record, case, file=p.file, row=p.row))
+
+
+def _screen_row(screens: Mapping[str, IdScreen], table: str, row: Row, file: str,
+                row_number: int) -> list[RegionetError]:
+    """Return an error for each id cell of ``row`` holding invisible or lookalike characters."""
+    problems: list[RegionetError] = []
+    for column, kind in ID_COLUMNS[table].items():
+        cell = row.get(column, "")
+        items = cell.split(";") if column in LIST_COLUMNS else [cell]
+        if column == "sources":
+            items = [item.partition(":")[0] for item in items]
+        for item in items:
+            error = screens[kind].check(item.strip(), file=file, row=row_number, field=column)
+            if error is not None:
+                problems.append(error)
+                break
+    return problems
 
 
 def missing_documents(sources: Sequence[SourceRef], documents: Collection[str], *,

@@ -189,7 +189,8 @@ def case_rows(case: Case) -> RowSet:
         out.add_observation(o)
     for rate in case.rates:
         out.add_rate(rate)
-    out.rows["adjacency"].extend({"a": a, "b": b}
+    approximate = case.approximate_adjacency
+    out.rows["adjacency"].extend({"a": a, "b": b, "approximate": frozenset((a, b)) in approximate}
                                  for a, b in sorted((min(p), max(p)) for p in case.adjacency))
     return out
 
@@ -279,6 +280,8 @@ def read_case(conn: sa.Connection) -> Case | None:
         rates=RatesTable(Rate(r["base"], r["quote"], r["year"], r["rate"], r["document_id"],
                               r["locator"], r["status"]) for r in _select(conn, "rates")),
         adjacency={frozenset({r["a"], r["b"]}) for r in _select(conn, "adjacency")},
+        approximate_adjacency={frozenset({r["a"], r["b"]}) for r in _select(conn, "adjacency")
+                               if r["approximate"]},
         description=info["description"],
         credits=[r["credit"] for r in _select(conn, "case_credits")],
     )

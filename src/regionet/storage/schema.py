@@ -23,7 +23,7 @@ import sqlalchemy as sa
 __all__ = ["METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_schema"]
 
 #: Bumped whenever a table or column changes; stored in ``case_info.schema_version``.
-#: 2: ``case_info.revision`` and ``case_info.version``.
+#: 2: ``case_info.revision`` and ``case_info.version``; ``adjacency.approximate``.
 SCHEMA_VERSION = 2
 
 METADATA = sa.MetaData()
@@ -208,11 +208,13 @@ sa.Table(
     sa.Column("locator", sa.Text, nullable=False),
 )
 
-# Unordered pairs of members sharing a border, stored with ``a <= b``.
+# Unordered pairs of members sharing a border, stored with ``a <= b``; ``approximate`` marks
+# a border known only approximately (inherited from a later successor's polygon).
 sa.Table(
     "adjacency", METADATA,
     sa.Column("a", sa.Text, primary_key=True),
     sa.Column("b", sa.Text, primary_key=True),
+    sa.Column("approximate", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 #: Tables in an order that satisfies every foreign key when inserting.

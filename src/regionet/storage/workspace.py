@@ -282,9 +282,10 @@ class Workspace:
         self._require_file()
         with self._connection(write=True) as conn:
             plan = plan_import(self._read(conn), paths, table=table)
-            rows = _write_plan(conn, plan)
-            revision, version = _read_state(conn)
-            _set_state(conn, revision + 1, rows_digest(rows, version))
+            if any(plan.counts.values()):  # no rows: nothing changes, not even the revision
+                rows = _write_plan(conn, plan)
+                revision, version = _read_state(conn)
+                _set_state(conn, revision + 1, rows_digest(rows, version))
         return dict(plan.counts)
 
     def table_counts(self) -> dict[str, int]:

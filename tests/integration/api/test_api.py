@@ -47,7 +47,7 @@ def test_health_without_a_workspace_serves_the_bundled_case_read_only(tmp_path: 
     missing = tmp_path / "absent.db"
     body = TestClient(create_app(missing, dashboard=False)).get("/api/health").json()
     assert body["status"] == "ok" and body["source"] == "bundled" and body["read_only"] is True
-    assert body["case"] == "russia-1990s" and body["counts"]["actors"] == 155
+    assert body["case"] == "russia-1990s" and body["counts"]["actors"] == 156
     assert "does not exist" in body["detail"] and str(missing) in body["detail"]
     assert not missing.exists()  # serving never creates the file
 
@@ -55,7 +55,7 @@ def test_health_without_a_workspace_serves_the_bundled_case_read_only(tmp_path: 
 def test_health_with_a_workspace(workspace: Path) -> None:
     body = TestClient(create_app(workspace, dashboard=False)).get("/api/health").json()
     assert (body["source"], body["read_only"], body["db"]) == ("workspace", False, str(workspace))
-    assert body["counts"] == {"actors": 155, "ties": 156, "observations": 51, "documents": 65}
+    assert body["counts"] == {"actors": 156, "ties": 161, "observations": 56, "documents": 72}
 
 
 def test_a_broken_workspace_is_503_and_a_new_file_is_read_again(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_a_broken_workspace_is_503_and_a_new_file_is_read_again(tmp_path: Path) 
     db.unlink()
     assert api.get("/api/health").json()["source"] == "bundled"
     init_workspace(db, "russia-1990s")
-    assert api.get("/api/actors?limit=1").json()["count"] == 155
+    assert api.get("/api/actors?limit=1").json()["count"] == 156
     assert api.get("/api/health").json()["source"] == "workspace"
 
 
@@ -137,11 +137,20 @@ def test_unknown_actor_is_404_naming_it_and_suggesting_near_ids(client: TestClie
 
 def test_ties_by_level_and_sublevel(client: TestClient) -> None:
     international = client.get("/api/ties?level=international&limit=1000").json()
-    assert international["count"] == 23
+    assert international["count"] == 35
     assert {t["level"] for t in international["data"]} == {"international"}
     parts = [client.get(f"/api/ties?level=international&sublevel={s}").json()["count"]
-             for s in ("cross-border", "trans-regional", "other")]
-    assert sum(parts) == international["count"]
+             for s in ("cross-border", "trans-regional", "non-adjacent")]
+    assert parts == [17, 16, 2]  # counted by hand in docs/levels.md terms (issue 9)
+    non_adjacent = client.get("/api/ties?sublevel=non-adjacent").json()["data"]
+    assert [t["id"] for t in non_adjacent] == ["t-kgd-de-cooperation",
+                                               "t-kr-vermont-agreement-1989"]
+    interstate = client.get("/api/ties?level=interstate").json()["data"]
+    assert [t["id"] for t in interstate] == ["t-ru-jp-territorial-dialogue",
+                                             "t-ru-no-nuclear-environment",
+                                             "t-ru-se-nuclear-environment"]
+    assert client.get("/api/ties?level=federal").json()["count"] == 2
+    assert problem(client.get("/api/ties?sublevel=other"), 422)["field"] == "sublevel"
 
 
 def test_ties_by_actor_kind_year_date_and_status(client: TestClient) -> None:
@@ -150,7 +159,7 @@ def test_ties_by_actor_kind_year_date_and_status(client: TestClient) -> None:
     assert pledge["data"][0]["amount"] == {"value": 300000000.0, "currency": "NOK",
                                            "year": 1998}
     in_1998 = client.get("/api/ties?year=1998&limit=1000").json()["count"]
-    assert 0 < in_1998 <= 156
+    assert 0 < in_1998 <= 161
     assert client.get("/api/ties?as_of=1998-06-01").json()["count"] > 0
     statuses = client.get("/api/ties?status=assumed&limit=1000").json()
     assert {t["status"] for t in statuses["data"]} <= {"assumed"}
@@ -189,7 +198,7 @@ def test_observations_by_subject(client: TestClient) -> None:
 
 def test_sources_with_the_records_citing_them(client: TestClient) -> None:
     listing = client.get("/api/sources?limit=1000").json()
-    assert listing["count"] == 65
+    assert listing["count"] == 72
     memo = client.get("/api/sources/sergounin-1999").json()
     assert memo["title"] == "The Bright Side of Russia's Regionalization"
     assert "t-fi-kr-cooperation" in memo["cited_by"]["ties"]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -19,32 +17,9 @@ import uvicorn
 from regionet.interfaces.api import create_app
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_health(base: str, timeout: float = 30.0,
-                    process: subprocess.Popen[str] | None = None) -> httpx.Response:
-    deadline = time.monotonic() + timeout
-    while True:
-        if process is not None and process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise RuntimeError(f"the server exited with {process.returncode}:\n{output}")
-        try:
-            response = httpx.get(f"{base}/api/health", timeout=2.0)
-            if response.status_code == 200:
-                return response
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{base}/api/health did not answer within {timeout} s")
-        time.sleep(0.1)
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int],
+           wait_for_health: Callable[..., httpx.Response]) -> Iterator[str]:
     """Run uvicorn in a background thread; stop it cleanly afterwards."""
     db = tmp_path_factory.mktemp("http") / "absent.db"
     port = free_port()
@@ -69,7 +44,7 @@ def test_health_and_lists_over_http(server: str) -> None:
         assert health["source"] == "bundled" and health["read_only"] is True
         ties = http.get("/api/ties", params={"level": "international", "limit": 5})
         assert ties.status_code == 200 and ties.headers["content-type"] == "application/json"
-        assert ties.json()["count"] == 23 and len(ties.json()["data"]) == 5
+        assert ties.json()["count"] == 35 and len(ties.json()["data"]) == 5
 
 
 def test_geojson_over_http(server: str) -> None:
@@ -98,7 +73,9 @@ def test_a_fiscal_run_over_http(server: str) -> None:
         assert run.status_code == 200 and run.json()["count"] == 89
 
 
-def test_regionet_serve_starts_answers_and_stops_cleanly(tmp_path: Path) -> None:
+def test_regionet_serve_starts_answers_and_stops_cleanly(
+        tmp_path: Path, free_port: Callable[[], int],
+        wait_for_health: Callable[..., httpx.Response]) -> None:
     port = free_port()
     env = {**os.environ, "REGIONET_DB": str(tmp_path / "absent.db")}
     process = subprocess.Popen(

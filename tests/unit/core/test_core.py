@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from regionet.core.errors import ConversionError, InvalidValueError, ValidationError
 from regionet.core.ids import check_actor_id
-from regionet.core.money import Money, Rate, RatesTable
+from regionet.core.money import Money, Rate, RatesTable, check_currency_year
 from regionet.core.periods import Interval, parse_date
 from regionet.core.rng import make_rng
 
@@ -76,7 +76,35 @@ def test_rates_direct_inverse_and_pivot():
     assert rates.convert(Money(300e6, "NOK", 1998), "ECU").amount == pytest.approx(37e6)
     assert rates.convert(Money(37e6, "ECU", 1998), "USD").amount == pytest.approx(40e6)
     with pytest.raises(ConversionError, match="1999"):
-        rates.convert(Money(1, "ECU", 1999), "NOK")
+        rates.convert(Money(1, "NOK", 1999), "USD")
+    with pytest.raises(ConversionError, match="ECU did not exist in 1999"):
+        rates.convert(Money(1, "NOK", 1999), "ECU")
+
+
+@pytest.mark.parametrize(("currency", "year", "ok"), [
+    ("ECU", 1979, True), ("ECU", 1998, True), ("ECU", 1999, False), ("ECU", 1978, False),
+    ("EUR", 1998, False), ("EUR", 1999, True), ("RUB", 1997, False), ("RUB", 1998, True),
+    ("RUR", 1997, True), ("RUR", 1998, False), ("FIM", 2001, True), ("FIM", 2002, False),
+    ("NOK", 1950, True), ("USD", 2030, True),
+])
+def test_money_only_in_a_currency_of_its_year(currency, year, ok):
+    if ok:
+        assert Money(1.0, currency, year).year == year
+        assert check_currency_year(currency, year) == year
+        return
+    with pytest.raises(InvalidValueError, match=f"{currency} did not exist in {year}") as err:
+        Money(1.0, currency, year)
+    assert (err.value.field, err.value.value) == ("amount_year", year)
+    with pytest.raises(InvalidValueError, match=f"{currency} did not exist in {year}"):
+        Rate(currency, "USD" if currency != "USD" else "NOK", year, 1.0, "d", "l", "verified")
+
+
+def test_currency_year_error_says_what_to_use():
+    with pytest.raises(InvalidValueError) as err:
+        check_currency_year("ECU", 1999, file="ties.csv", row=4)
+    assert str(err.value) == (
+        "ties.csv, row 4, field 'amount_year', value '1999': ECU did not exist in 1999 "
+        "(expected a year 1979-1998 for ECU; for 1999 or later use EUR, 1 ECU = 1 EUR)")
 
 
 @pytest.mark.parametrize("good", ["RU", "RU-KR", "RU-SPE", "cbss", "assoc-northwest", "cn-dongbei"])

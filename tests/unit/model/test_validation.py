@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from regionet.core.errors import InvalidValueError
 from regionet.core.ids import ActorId, DocumentId, TieId
 from regionet.core.periods import Interval
-from regionet.io.records import parse_tie
+from regionet.io.records import parse_rate, parse_tie
 from regionet.model.actors import Actor, ActorKind
 from regionet.model.sources import Document, SourceRef
 from regionet.model.ties import Tie
@@ -114,3 +114,31 @@ def test_amount_without_currency_or_year():
     with pytest.raises(InvalidValueError, match="price year"):
         parse_tie({**ROW, "amount": "5", "currency": "ECU"})
     assert parse_tie({**ROW, "amount": "5", "currency": "ECU", "start": "1996"}).amount.year == 1996
+
+
+@given(st.integers(1950, 2030))
+def test_ecu_amounts_only_up_to_1998(year):
+    row = {**ROW, "amount": "245000", "currency": "ECU", "amount_year": str(year)}
+    if 1979 <= year <= 1998:
+        assert parse_tie(row).amount.year == year
+        return
+    with pytest.raises(InvalidValueError) as err:
+        parse_tie(row, file="ties.csv", row_number=7)
+    assert (err.value.file, err.value.row, err.value.field, err.value.value) == (
+        "ties.csv", 7, "amount_year", year)
+    assert f"ECU did not exist in {year}" in str(err.value)
+
+
+def test_price_year_from_the_start_date_is_checked_too():
+    with pytest.raises(InvalidValueError) as err:
+        parse_tie({**ROW, "amount": "5", "currency": "ECU", "start": "1999-03"},
+                  file="ties.csv", row_number=3)
+    assert (err.value.field, err.value.value) == ("start", 1999)
+
+
+def test_rate_in_a_year_without_the_currency_is_refused():
+    row = {"base": "ECU", "quote": "NOK", "year": "1999", "rate": "8.1", "sources": "memo:p"}
+    with pytest.raises(InvalidValueError) as err:
+        parse_rate(row, file="rates.csv", row_number=2)
+    assert (err.value.file, err.value.row, err.value.field) == ("rates.csv", 2, "year")
+    assert parse_rate({**row, "year": "1998"}).year == 1998

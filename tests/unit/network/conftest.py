@@ -12,7 +12,7 @@ Karelia and Murmansk border Finland (and Murmansk Norway) by land.
 | t-fi-kr | cooperation | FI, KR | undated | |
 | t-fi-kr-trade | trade | FI, KR | 1998 | USD 1000 (1998): no rate |
 | t-no-mur | pledge | NO → MUR | undated | NOK 810.81… (1998) = ECU 100 |
-| t-nefco-spe | loan | nefco → SPE | 1999 | ECU 50 (1999) |
+| t-nefco-spe | loan | nefco → SPE | 1999 | EUR 50 (1999): no ECU after 1998 |
 | t-tri | cooperation | KR, MUR, SPE | 2000 | |
 | t-vert | agreement | RU, KR | undated | |
 """
@@ -75,7 +75,7 @@ def build_case() -> Case:
              amount=Money(1000.0, "USD", 1998)),
         _tie("t-no-mur", "pledge", "NO", "RU-MUR", amount=Money(100 * 300 / 37, "NOK", 1998)),
         _tie("t-nefco-spe", "loan", "nefco", "RU-SPE", start="1999", end="1999",
-             amount=Money(50.0, "ECU", 1999)),
+             amount=Money(50.0, "EUR", 1999)),
         _tie("t-tri", "cooperation", "RU-KR", "RU-MUR", "RU-SPE", start="2000", end="2000"),
         _tie("t-vert", "agreement", "RU", "RU-KR"),
     ]

@@ -14,7 +14,8 @@ def test_counts_partners_and_money_1998(hand):
     rows = international_actorness(hand, years=[1998])
     assert [r["region"] for r in rows] == ["RU-KR", "RU-MUR"]  # highest actorness first
     kr, mur = rows
-    assert (kr["ties_cross_border"], kr["ties_trans_regional"], kr["ties_other"]) == (2, 0, 0)
+    assert (kr["ties_cross_border"], kr["ties_trans_regional"], kr["ties_non_adjacent"]) == (
+        2, 0, 0)
     assert kr["foreign_ties"] == 2 and kr["partners"] == ["FI"]
     assert kr["money_ties"] == 1 and kr["money_ecu"] == 0.0
     assert kr["money_by_currency"] == {"USD": 1000.0}
@@ -31,8 +32,11 @@ def test_counts_partners_and_money_1998(hand):
 def test_money_counts_only_in_its_year_and_trans_regional(hand):
     rows = rows_by(hand, years=[1999])
     spe = rows["RU-SPE", 1999]
-    assert (spe["ties_trans_regional"], spe["partners"], spe["money_ecu"]) == (1, ["nefco"],
-                                                                              50.0)
+    assert (spe["ties_trans_regional"], spe["partners"], spe["money_ties"]) == (1, ["nefco"], 1)
+    # the ECU ended in 1998: EUR 50 of 1999 stays unconverted, and the note says so
+    assert (spe["money_ecu"], spe["money_unconverted"]) == (0.0, {"EUR": 50.0})
+    assert spe["money_note"] == ("no EUR->ECU rate for 1999 in the rates table: 50 EUR kept "
+                                 "unconverted")
     assert rows["RU-MUR", 1999]["money_ties"] == 0  # the pledge is undated, its money 1998
     assert rows["RU-MUR", 1999]["foreign_ties"] == 1
     assert rows["RU-KR", 1999]["foreign_ties"] == 1  # the 1998 trade is over

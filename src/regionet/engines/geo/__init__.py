@@ -1,9 +1,10 @@
-"""Geography engine: the map projection for Russia and arcs between points.
+"""Geography engine: the map projection for Russia, arcs and distances between points.
 
 Pure computation on numpy arrays; reading the bundled polygons is :mod:`regionet.io.geojson`.
 """
 
 from regionet.engines.geo.arcs import bezier_arcs, clip_to_box, great_circle
+from regionet.engines.geo.distance import distance_km
 from regionet.engines.geo.projection import (
     AUTHALIC_RADIUS_KM,
     RUSSIA_ALBERS,
@@ -18,6 +19,7 @@ __all__ = [
     "AlbersEqualArea",
     "bezier_arcs",
     "clip_to_box",
+    "distance_km",
     "great_circle",
     "outline_pieces",
     "wrap_longitudes",

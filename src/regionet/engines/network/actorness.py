@@ -5,8 +5,9 @@ For a member of the federation ``r`` and a year ``y``, regionet counts the inter
 ties (level ``international`` by the classifier) valid in ``y`` in which ``r`` is a party
 (directly, or through a company registered in ``r``):
 
-* ``ties_cross_border``, ``ties_trans_regional``, ``ties_other``: those ties by sublevel,
-  and ``foreign_ties`` their sum;
+* ``ties_cross_border``, ``ties_trans_regional``, ``ties_non_adjacent``: those ties by
+  sublevel, and ``foreign_ties`` their sum (a tie counts for the members its classification
+  stands on: the member parties, or its location when no member is a party);
 * ``partners``: the distinct foreign and multilateral parties of those ties;
 * money: the amounts of those ties whose amount is dated ``y``, per currency
   (``money_by_currency``) and converted to ECU through the case's rates table where a
@@ -36,7 +37,7 @@ from typing import Any
 
 from regionet.core.errors import ConversionError
 from regionet.model.case import Case
-from regionet.model.levels import Level, Sublevel
+from regionet.model.levels import Level, Side, Sublevel
 from regionet.model.ties import Tie
 
 __all__ = ["ACTORNESS_FORMULA", "international_actorness"]
@@ -45,8 +46,9 @@ __all__ = ["ACTORNESS_FORMULA", "international_actorness"]
 ACTORNESS_FORMULA = "actorness = foreign_ties + n_partners + money_ties"
 
 _SUBLEVEL_FIELD = {Sublevel.CROSS_BORDER: "ties_cross_border",
-                   Sublevel.TRANS_REGIONAL: "ties_trans_regional", Sublevel.OTHER: "ties_other"}
-_MEMBER, _FOREIGN, _MULTILATERAL = "member", "foreign", "multilateral"
+                   Sublevel.TRANS_REGIONAL: "ties_trans_regional",
+                   Sublevel.NON_ADJACENT: "ties_non_adjacent"}
+_PARTNER_SIDES = (Side.FOREIGN, Side.STRUCTURE, Side.MULTILATERAL)
 
 
 @dataclass
@@ -76,10 +78,8 @@ def _foreign_ties(case: Case) -> list[_ForeignTie]:
         c = case.classify(tie)
         if c.level is not Level.INTERNATIONAL or c.sublevel is None:
             continue
-        sides = [(a, *fed.side(a)) for a in tie.actors]
-        members = tuple(dict.fromkeys(m for _, s, m in sides if s == _MEMBER and m))
-        partners = tuple(dict.fromkeys(a for a, s, _ in sides if s in (_FOREIGN, _MULTILATERAL)))
-        out.append(_ForeignTie(tie, _SUBLEVEL_FIELD[c.sublevel], members, partners))
+        partners = tuple(a for a in tie.actors if fed.side(a)[0] in _PARTNER_SIDES)
+        out.append(_ForeignTie(tie, _SUBLEVEL_FIELD[c.sublevel], c.members, partners))
     return out
 
 

@@ -135,7 +135,7 @@ def data_validate(
     from regionet.services.workspace import validate_files
 
     counts = validate_files(db, files, table=table)
-    typer.echo("Valid: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    typer.echo("Valid: " + (", ".join(f"{v} {k}" for k, v in counts.items()) or "no rows"))
 
 
 @data_app.command("import")
@@ -148,7 +148,7 @@ def data_import(
     from regionet.services.workspace import import_files
 
     counts = import_files(db, files, table=table)
-    typer.echo("Imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    typer.echo("Imported: " + (", ".join(f"{v} {k}" for k, v in counts.items()) or "no rows"))
 
 
 @data_app.command("export")
@@ -186,9 +186,10 @@ def data_actors(
 def data_ties(
     db: DbOption = DEFAULT_DB,
     level: Annotated[str | None, typer.Option(help="bilateral, subnational, international, "
-                                              "vertical or external.")] = None,
+                                              "vertical, interstate, federal or external.")]
+    = None,
     sublevel: Annotated[str | None, typer.Option(help="cross-border, trans-regional or "
-                                                 "other.")] = None,
+                                                 "non-adjacent.")] = None,
     actor: Annotated[str | None, typer.Option(help="Ties with this actor (or location).")]
     = None,
     kind: Annotated[str | None, typer.Option(help="Tie kind, e.g. membership.")] = None,

@@ -95,8 +95,9 @@ def figures_ties(
     out: OutOption,
     level: Annotated[list[str] | None, typer.Option(
         "--level", help="Level to draw (repeatable): bilateral, subnational, international, "
-                        "cross-border, trans-regional, international-other, vertical, "
-                        "external. Default: all but external.")] = None,
+                        "cross-border, trans-regional, non-adjacent, vertical, interstate, "
+                        "federal, external. Default: all but interstate, federal and "
+                        "external.")] = None,
     year: Annotated[int | None, typer.Option(
         "--year", help="Only ties whose dates touch this year (undated ties are always "
                        "drawn).")] = None,

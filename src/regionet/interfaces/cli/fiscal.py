@@ -1,4 +1,4 @@
-"""``regionet fiscal``: run the fiscal pipeline, compare scenarios, explain a number."""
+"""``regionet fiscal``: run the pipeline, compare scenarios, explain a number, test the law."""
 
 from __future__ import annotations
 
@@ -130,3 +130,27 @@ def fiscal_explain(
     else:
         typer.echo(str(explanation))
     typer.echo(ILLUSTRATIVE, err=True)
+
+
+@fiscal_app.command("test")
+def fiscal_test(
+    paths: Annotated[list[Path], typer.Argument(
+        help="YAML legal-case files, or folders of them (*.yaml, *.yml).")],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Also list the cases that pass.")] = False,
+    db: ReadDbOption = DEFAULT_DB,
+) -> None:
+    """Run YAML legal cases and print each failure's arithmetic.
+
+    Exit 0 when every case passes, 1 when one fails, 2 when a file is malformed (nothing runs).
+    """
+    from regionet.services.fiscal import run_legal_cases
+
+    results = run_legal_cases(read_source(db), paths)
+    failed = sum(not r.passed for r in results)
+    for result in results:
+        if verbose or not result.passed:
+            typer.echo(str(result))
+    typer.echo(f"{len(results) - failed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)

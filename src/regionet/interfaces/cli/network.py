@@ -22,7 +22,8 @@ YearOption = Annotated[int | None, typer.Option(
     "--year", help="Ties valid at some time in this year (default: all dates).")]
 LevelOption = Annotated[str | None, typer.Option(
     "--level", help="Only ties of this level (bilateral, subnational, international, "
-                    "vertical, external) or sublevel (cross-border, trans-regional, other).")]
+                    "vertical, interstate, federal, external) or international sublevel "
+                    "(cross-border, trans-regional, non-adjacent).")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 METRIC_COLUMNS = ["id", "name_en", "kind", "degree", "strength", "betweenness", "pagerank",
                   "eigenvector", "community"]
@@ -99,7 +100,7 @@ def network_actorness_command(
         print_json(rows)
         return
     print_table(rows, ["year", "region", "ties_cross_border", "ties_trans_regional",
-                       "ties_other", "n_partners", "money_ties", "money_ecu", "actorness"],
+                       "ties_non_adjacent", "n_partners", "money_ties", "money_ecu", "actorness"],
                 f"International actorness {start}-{end}")
     for row in rows:
         if row["money_note"]:

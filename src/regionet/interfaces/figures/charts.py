@@ -52,14 +52,17 @@ __all__ = [
 
 #: Colours of the levels of cooperation, from the Okabe–Ito palette (safe for the common
 #: colour-vision deficiencies). The same everywhere: maps, charts, report, dashboard.
+#: Keys: the levels, with ``international`` split into its sublevels.
 LEVEL_COLOURS: Mapping[str, str] = MappingProxyType({
     "bilateral": "#0072B2",            # blue
     "subnational": "#009E73",          # bluish green
     "cross-border": "#D55E00",         # vermillion
     "trans-regional": "#CC79A7",       # reddish purple
-    "international-other": "#56B4E9",  # sky blue
+    "non-adjacent": "#56B4E9",         # sky blue
     "vertical": "#E69F00",             # orange
-    "external": "#000000",             # black
+    "interstate": "#000000",           # black
+    "federal": "#F0E442",              # yellow
+    "external": "#999999",             # grey (outside the palette: no party of the federation)
 })
 
 #: Legend labels of the keys of :data:`LEVEL_COLOURS`.
@@ -67,8 +70,9 @@ LEVEL_LABELS: Mapping[str, str] = MappingProxyType({
     "bilateral": "bilateral", "subnational": "subnational (association)",
     "cross-border": "international: cross-border",
     "trans-regional": "international: trans-regional",
-    "international-other": "international: other", "vertical": "vertical (centre)",
-    "external": "external (no member)",
+    "non-adjacent": "international: non-adjacent", "vertical": "vertical (centre)",
+    "interstate": "interstate (the federation itself)", "federal": "federal (centre only)",
+    "external": "external (no party of the federation)",
 })
 
 #: Line colours of series, in order (Okabe–Ito, yellow last: weak on white).

@@ -109,8 +109,7 @@ ul.sources li:target{background:#fff8e1}
 
 
 def _legend() -> str:
-    keys = ("bilateral", "subnational", "cross-border", "trans-regional",
-            "international-other", "vertical", "external")
+    keys = tuple(LEVEL_COLOURS)
     return " ".join(f'<span class="key"><span class="swatch" style="background:'
                     f'{LEVEL_COLOURS[k]}"></span>{escape(k)}</span>' for k in keys)
 

@@ -22,6 +22,10 @@ _MEMO_PARA_10 = ("Operationally, there are three main levels of regional coopera
                  "Russia: bilateral cooperation between members of the Federation; "
                  "subnational cooperation; and international cooperation, including "
                  "cross-border and trans-regional cooperation.")
+_MEMO_PARA_13 = ("The third level of regionalism, international cooperation, is cross-border "
+                 "(i.e., cooperative projects between regions in neighboring countries) and "
+                 "trans-regional (i.e., collaboration with and within multilateral "
+                 "organizations).")
 
 #: The tables of ties, in the memo's order, then the ties outside its three levels.
 _LEVELS: tuple[tuple[str, str | None, str, str], ...] = (
@@ -31,11 +35,14 @@ _LEVELS: tuple[tuple[str, str | None, str, str], ...] = (
      "International, cross-border: regions of neighbouring countries"),
     ("international", "trans-regional", "trans-regional",
      "International, trans-regional: with and within multilateral organizations"),
-    ("international", "other", "international-other",
-     "International, other: foreign partners neither neighbouring nor multilateral"),
+    ("international", "non-adjacent", "non-adjacent",
+     "International, non-adjacent: foreign partners that no member party borders"),
     ("vertical", None, "vertical", "Vertical (outside the three levels): with the centre"),
+    ("interstate", None, "interstate",
+     "Interstate (outside the three levels): the federation itself with a foreign state"),
+    ("federal", None, "federal", "Federal (outside the three levels): the centre alone"),
     ("external", None, "external",
-     "External (outside the three levels): no member of the federation takes part"),
+     "External (outside the three levels): no party of the federation takes part"),
 )
 
 _STATUS_NOTE = ("<b>verified</b>: the cited source states it; <b>partial</b>: partly "
@@ -82,8 +89,7 @@ def _top(values: Mapping[str, float], page: Page, n: int = 4) -> str:
 
 
 def _colour(level_key: str) -> str:
-    key = level_key.replace("international: ", "")
-    return LEVEL_COLOURS.get("international-other" if key == "other" else key, "#999999")
+    return LEVEL_COLOURS.get(level_key.replace("international: ", ""), "#999999")
 
 
 def _memberships(ties: list[dict[str, Any]], page: Page) -> str:
@@ -179,15 +185,23 @@ def levels_of_cooperation(data: ReportData, page: Page) -> str:
         "<h2>2. The three levels of cooperation</h2>"
         f'<blockquote>“{escape(_MEMO_PARA_10)}” <cite>{page.document("sergounin-1999")}'
         ": para 10</cite></blockquote>"
+        f'<blockquote>“{escape(_MEMO_PARA_13)}” <cite>{page.document("sergounin-1999")}'
+        ": para 13</cite></blockquote>"
         "<p>Every tie is classified by code from its parties "
-        "(<code>regionet.model.levels</code>, docs/levels.md): a member of the federation or "
-        "an association with a foreign or multilateral partner → <b>international</b>, "
-        "<b>trans-regional</b> when a multilateral body takes part, <b>cross-border</b> when "
-        "every foreign partner borders Russia, else <b>other</b>; an association with no "
-        "foreign partner → <b>subnational</b>; members only → <b>bilateral</b>. Two levels "
-        "are added so that every tie has one: <b>vertical</b> (the centre with members) and "
-        "<b>external</b> (no member takes part). The column <i>why this level</i> gives the "
-        "classifier's reason; <i>sources</i> link to the list of sources (section 8).</p>",
+        "(<code>regionet.model.levels</code>, docs/levels.md). A member of the federation or "
+        "an association with a foreign or multilateral partner → <b>international</b>: "
+        "<b>trans-regional</b> when a multilateral organization, fund or programme takes part "
+        "(also when the party is the federation itself, as in its membership of the CBSS), "
+        "<b>cross-border</b> when every foreign partner is a state, or a region of a state, "
+        "that a member party itself borders by land or sea (a Euroregion counts as its "
+        "foreign side), else <b>non-adjacent</b>; an association with no foreign partner → "
+        "<b>subnational</b>; members only → <b>bilateral</b>. A tie with no member but a "
+        "member as its location is classified as if that member took part. Four levels are "
+        "added so that every tie has one: <b>vertical</b> (the centre with members), "
+        "<b>interstate</b> (the federation itself with a foreign state), <b>federal</b> (the "
+        "centre alone) and <b>external</b> (no party of the federation). The column <i>why "
+        "this level</i> gives the classifier's reason; <i>sources</i> link to the list of "
+        "sources (section 8).</p>",
         tie_fig, per_subject]
     for level, sublevel, key, title in _LEVELS:
         ties = [t for t in data.result.ties if t["level"] == level

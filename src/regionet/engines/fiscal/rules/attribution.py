@@ -45,11 +45,14 @@ from regionet.engines.fiscal.rules.shares import Shares, first_positive, mean_of
 __all__ = [
     "RULES",
     "Attribution",
+    "RegionalAttribution",
     "Rule",
     "art288",
     "art288_1995",
     "attribute",
     "attribute_by_establishment",
+    "attribute_parts",
+    "attribution_rule",
     "canada",
     "ccctb",
     "operation",
@@ -276,6 +279,82 @@ def _shares(est: Establishments, firms: Firms, rule: str | Rule, options: dict[s
     return rule(est, **options)
 
 
+def attribution_rule(name: str, labour_weight: float = 0.5, assets_weight: float = 0.5) -> Rule:
+    """Return the attribution rule ``name``; art. 288 rules use the given factor weights.
+
+    Raises:
+        UnknownReferenceError: unknown rule name.
+
+    Examples:
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
+        >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[1, 3],
+        ...                      payroll=[0, 0], assets=[3, 1], sales=[0, 0],
+        ...                      n_firms=1, n_regions=2)
+        >>> attribution_rule("art288", 1.0, 0.0)(est).per_establishment().tolist()
+        [0.25, 0.75]
+    """
+    if name not in RULES:
+        raise UnknownReferenceError("unknown attribution rule", field="attribution.profit_tax.rule",
+                                    value=name, expected="one of " + ", ".join(RULES),
+                                    hint=did_you_mean(name, RULES))
+    if name not in ("art288", "art288_1995") or (labour_weight, assets_weight) == (0.5, 0.5):
+        return RULES[name]
+
+    def weighted(establishments: Establishments) -> Shares:
+        return mean_of_shares(establishments, [(labour_weight, [("headcount", 1.0)]),
+                                               (assets_weight, [("assets", 1.0)])])
+    return weighted
+
+
+class RegionalAttribution(NamedTuple):
+    """A region's attributed base, in two parts (float64 arrays of length ``n_regions``).
+
+    ``head_office``: the base left at the head offices registered in the region;
+    ``establishments``: the base attributed to the establishments located there.
+    """
+
+    head_office: FloatArray
+    establishments: FloatArray
+
+    @property
+    def total(self) -> FloatArray:
+        """The base attributed to each region: head offices + establishments."""
+        return self.head_office + self.establishments
+
+
+def attribute_parts(
+    establishments: Establishments,
+    firms: Firms,
+    rule: str | Rule,
+    n_regions: int | None = None,
+    **options: Any,
+) -> RegionalAttribution:
+    """Return each region's attributed base, split between head offices and establishments.
+
+    Arguments and errors as :func:`attribute`, whose result is ``.total``.
+
+    Examples:
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
+        >>> est = Establishments(firm=[0, 0], region=[1, 2], headcount=[1, 3], payroll=[1, 1],
+        ...                      assets=[0, 0], sales=[3, 1], n_firms=2, n_regions=3)
+        >>> firms = Firms(registered_region=[0, 2], profit=[100.0, 50.0], n_regions=3)
+        >>> parts = attribute_parts(est, firms, "operation")   # firm 1 has no establishment
+        >>> parts.head_office.tolist(), parts.establishments.tolist(), parts.total.tolist()
+        ([0.0, 0.0, 50.0], [0.0, 25.0, 75.0], [0.0, 25.0, 125.0])
+    """
+    needed = max(establishments.n_regions, firms.n_regions)
+    n_regions = needed if n_regions is None else n_regions
+    if n_regions < needed:
+        raise InvalidValueError("n_regions is smaller than the region codes in use",
+                                field="n_regions", value=n_regions, expected=f">= {needed}")
+    shares = _shares(establishments, firms, rule, options)
+    base = firms.base
+    head_office = np.asarray(np.bincount(firms.registered_region,
+                                         weights=shares.head_office * base,
+                                         minlength=n_regions), dtype=np.float64)
+    return RegionalAttribution(head_office, shares.regional_sums(base, n_regions))
+
+
 def attribute(
     establishments: Establishments,
     firms: Firms,
@@ -310,17 +389,7 @@ def attribute(
         >>> attribute(est, firms, "art288", labour="payroll").tolist()
         [0.0, 50.0, 100.0]
     """
-    needed = max(establishments.n_regions, firms.n_regions)
-    n_regions = needed if n_regions is None else n_regions
-    if n_regions < needed:
-        raise InvalidValueError("n_regions is smaller than the region codes in use",
-                                field="n_regions", value=n_regions, expected=f">= {needed}")
-    shares = _shares(establishments, firms, rule, options)
-    base = firms.base
-    result = np.asarray(np.bincount(firms.registered_region, weights=shares.head_office * base,
-                                    minlength=n_regions), dtype=np.float64)
-    result += shares.regional_sums(base, n_regions)
-    return result
+    return attribute_parts(establishments, firms, rule, n_regions, **options).total
 
 
 class Attribution(NamedTuple):

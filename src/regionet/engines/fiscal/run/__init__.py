@@ -1,4 +1,9 @@
-"""Running the law on inputs: the pipeline of one year or many, outputs and inequality."""
+"""Running the law on inputs: the quantities, the runner and its trace, the pipeline.
+
+Each quantity is declared once (:mod:`.quantities`); the runner (:mod:`.runner`) evaluates
+them and records a trace (:mod:`.trace`) that :mod:`.explain` reads; :mod:`.pipeline` runs a
+year or a series; :mod:`.outputs` and :mod:`.inequality` summarise results.
+"""
 
 from regionet.engines.fiscal.run.outputs import (
     DONOR_DEFINITIONS,
@@ -15,7 +20,9 @@ from regionet.engines.fiscal.run.pipeline import (
     run_year,
     run_years,
 )
+from regionet.engines.fiscal.run.quantities import QUANTITIES
+from regionet.engines.fiscal.run.trace import Trace, TraceNode
 
-__all__ = ["COLUMNS", "DONOR_DEFINITIONS", "RULE_NAMES", "FiscalResult", "YearResult",
-           "donor_counts", "donors_recipients", "flow_matrix", "run_year", "run_years",
-           "winners_losers"]
+__all__ = ["COLUMNS", "DONOR_DEFINITIONS", "QUANTITIES", "RULE_NAMES", "FiscalResult", "Trace",
+           "TraceNode", "YearResult", "donor_counts", "donors_recipients", "flow_matrix",
+           "run_year", "run_years", "winners_losers"]

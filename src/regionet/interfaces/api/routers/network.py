@@ -23,7 +23,8 @@ YearQuery = Annotated[int | None, Query(ge=1, le=9999, description="ties whose d
                                         "this year (undated ties always count)")]
 LevelQuery = Annotated[str | None, Query(
     description="only ties of this level (bilateral, subnational, international, vertical, "
-                "external) or international sublevel (cross-border, trans-regional, other)")]
+                "interstate, federal, external) or international sublevel (cross-border, "
+                "trans-regional, non-adjacent)")]
 
 
 @router.get("/metrics", response_model=MetricsPublic, responses=problem_responses(422, 503))

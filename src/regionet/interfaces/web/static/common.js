@@ -2,16 +2,20 @@
 "use strict";
 
 const RN = (() => {
-  /* One fixed colour-blind-safe palette (Okabe & Ito) for the levels of cooperation. */
+  /* One fixed colour-blind-safe palette (Okabe & Ito) for the levels of cooperation: the
+     same colours as LEVEL_COLOURS in regionet/interfaces/figures/charts.py. */
   const LEVELS = [
     { key: "bilateral", label: "Bilateral", colour: "#0072B2" },
-    { key: "subnational", label: "Subnational (association)", colour: "#E69F00" },
-    { key: "cross-border", label: "International: cross-border", colour: "#009E73" },
+    { key: "subnational", label: "Subnational (association)", colour: "#009E73" },
+    { key: "cross-border", label: "International: cross-border", colour: "#D55E00" },
     { key: "trans-regional", label: "International: trans-regional", colour: "#CC79A7" },
-    { key: "vertical", label: "Vertical (with the centre)", colour: "#000000", dash: "dot" },
-    { key: "external", label: "External", colour: "#56B4E9" },
+    { key: "non-adjacent", label: "International: non-adjacent", colour: "#56B4E9" },
+    { key: "vertical", label: "Vertical (with the centre)", colour: "#E69F00", dash: "dot" },
+    { key: "interstate", label: "Interstate (the federation itself)", colour: "#000000" },
+    { key: "federal", label: "Federal (centre only)", colour: "#F0E442" },
+    { key: "external", label: "External (no party of the federation)", colour: "#999999" },
   ];
-  const OTHER = { key: "other", label: "International: other", colour: "#D55E00" };
+  const OTHER = { key: "other", label: "Other", colour: "#999999", dash: "dash" };
 
   /** The palette entry for a tie's level and sublevel. */
   function levelOf(level, sublevel) {

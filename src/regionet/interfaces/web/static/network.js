@@ -3,7 +3,7 @@
 
 (() => {
   const $ = (id) => document.getElementById(id);
-  const SUBLEVELS = ["cross-border", "trans-regional"];
+  const SUBLEVELS = ["cross-border", "trans-regional", "non-adjacent"];
   const state = { base: [], request: 0, places: {} };
 
   /* Where each actor is drawn. The API gives coordinates for some nodes (lat/lon, or a

@@ -1,0 +1,305 @@
+"""The federation model: the centre, the regions and foreign partners, one year per step.
+
+Process overview of a step for year ``t`` (ODD, ``docs/dynamics.md``; each mechanism's
+equations are in its module):
+
+1. **Centre**: the scenario's collection efficiency ``c_t``, transfer capacity ``k_t`` (the share
+   of formula transfers actually paid), resolve ``r_t``; foreign openness ``o_t`` and border
+   openness ``β_t``.
+2. **Fiscal engine** (:mod:`.fiscal_path`): collection ``κ_i = c_t e_i`` (the region's effort
+   ``e_i``); own revenue ``R``, federal revenue ``F`` and the fund's allocation ``T*`` under the
+   year's law; treaty regions keep ``τ`` of the federal taxes collected on their territory.
+3. **Bargaining** (:mod:`.bargaining`): leverage; a share ``θ_t = θ0 (1 − r_t)`` of the fund is
+   bargained (appeasement ``B``), the rest follows the formula: paid transfers
+   ``T = k_t (1 − θ_t) T*`` and ``B = k_t θ_t F w``.
+4. **Budgets** (:mod:`.budgets`): needs ``N``, tie gains and costs, stress ``S``.
+5. **Soft budget** (:mod:`.soft_budget`): bailouts, stress after them, beliefs.
+6. **Ratchet** (:mod:`.ratchet`): next year's effort.
+7. **Donor discontent**: ``D_i = max(0, −NF_i) / (R_i + max(0, −NF_i))`` with the net flow
+   ``NF_i = T_i + B_i + bailout_i − F_i`` (the memo's donors, para 5).
+8. **Treaties** (:mod:`.bargaining`).
+9. **Ties** (:mod:`.ties`): formation and decay of every candidate tie.
+
+Examples:
+    >>> from regionet.engines.dynamics.testing import tiny_setup
+    >>> world, path, params = tiny_setup()
+    >>> model = FederationModel(world, path, params, seed=3, start_year=1992)
+    >>> model.step()
+    >>> model.year, model.steps, len(model.stress)
+    (1993, 1, 6)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from regionet.engines.dynamics import bargaining, budgets, ratchet, soft_budget, ties
+from regionet.engines.dynamics.core import Model
+from regionet.engines.dynamics.fiscal_path import FiscalPath
+from regionet.engines.dynamics.parameters import DynamicsParameters
+from regionet.engines.dynamics.world import KINDS, LEVELS, SUBLEVELS, TieCandidates, World
+
+__all__ = ["GAIN_KIND", "FederationModel", "YearFlows"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+#: The gain parameter of each candidate kind (``ties.gain.<name>``).
+GAIN_KIND: Final = {"bilateral": "bilateral", "subnational": "subnational",
+                    "foreign": "international", "programme": "trans_regional"}
+
+
+@dataclass(frozen=True, eq=False)
+class YearFlows:
+    """The money of the year just simulated (arrays over regions, float64).
+
+    ``formula`` is the fund's allocation before the centre's failure to pay; ``transfers``
+    what was paid. ``budget`` = own revenue + transfers + appeasement + bailouts + tie gains −
+    tie costs.
+    """
+
+    own: FloatArray
+    federal: FloatArray
+    formula: FloatArray
+    transfers: FloatArray
+    appeasement: FloatArray
+    bailouts: FloatArray
+    gains: FloatArray
+    costs: FloatArray
+    need: FloatArray
+    budget: FloatArray
+    population: FloatArray
+    fund: float
+    method: str
+
+
+class FederationModel(Model):
+    """The model (see the module docstring).
+
+    Args:
+        world: the static structure (regions, candidates, levels).
+        path: the fiscal years under the chosen fiscal scenario (same region order).
+        parameters: the dynamics parameters with the scenario applied.
+        seed: the only source of randomness.
+        start_year: the first year simulated (1991 in the bundled case; a year without fiscal
+            inputs uses the nearest fiscal year, see :meth:`FiscalPath.at`).
+
+    Raises:
+        InvalidValueError: world and fiscal path disagree on the regions (or a bad seed).
+    """
+
+    def __init__(self, world: World, path: FiscalPath, parameters: DynamicsParameters, *,
+                 seed: int, start_year: int = 1991) -> None:
+        from regionet.core.errors import InvalidValueError
+
+        super().__init__(seed, start_year=start_year)
+        if tuple(path.ids) != tuple(world.ids):
+            raise InvalidValueError("the world and the fiscal path have different regions",
+                                    field="ids", expected="the same ids in the same order")
+        self.world, self.path, self.parameters = world, path, parameters
+        p = parameters.value
+        n = world.n
+        self.effort = np.full(n, p("effort.initial"))
+        self.granted = np.full(n, p("soft_budget.prior_bailouts"))
+        self.refused = np.full(n, p("soft_budget.prior_refusals"))
+        self.treaty = np.zeros(n, dtype=bool)
+        self.treaty_year = np.zeros(n, dtype=np.intp)
+        self.discontent = np.zeros(n)
+        self.stress = np.zeros(n)
+        self.leverage = np.zeros(n)
+        self.active = {k: np.zeros(len(c), dtype=bool) for k, c in world.candidates.items()}
+        self.formed = {k: np.zeros(len(c), dtype=bool) for k, c in world.candidates.items()}
+        self.signed = np.zeros(n, dtype=bool)
+        self.cosigned = np.zeros(n, dtype=bool)
+        self.requests = np.zeros(n, dtype=bool)
+        self.grants = np.zeros(n, dtype=bool)
+        self.flows: YearFlows | None = None
+        self.treaties_total = 0
+        self._full_fund: dict[int, float] = {}
+        self._comember: dict[int, FloatArray] = {}
+        # the parts of the hazards that never change while the model runs, computed once
+        b, f = world.candidates["bilateral"], world.candidates["foreign"]
+        self._static = {
+            "bilateral": (p("ties.bilateral.rate")
+                          * (1 + p("ties.bilateral.complementarity") * b.complementarity)
+                          * (1 + p("ties.bilateral.adjacency") * b.adjacent)
+                          * np.exp(-np.nan_to_num(b.distance_km, nan=0.0)
+                                   / p("ties.bilateral.distance_km"))),
+            "foreign": (p("ties.international.rate")
+                        * np.exp(-np.nan_to_num(f.distance_km, nan=0.0)
+                                 / p("ties.international.distance_km")))}
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def tie_counts(self) -> FloatArray:
+        """Active ties per region and candidate kind (regions × :data:`KINDS`)."""
+        out = np.zeros((self.world.n, len(KINDS)))
+        for k, kind in enumerate(KINDS):
+            cand = self.world.candidates[kind]
+            out[:, k] += np.bincount(cand.region[self.active[kind]], minlength=self.world.n)
+            if kind == "bilateral":
+                out[:, k] += np.bincount(cand.other[self.active[kind]], minlength=self.world.n)
+        return out
+
+    def ties_by_level(self) -> dict[tuple[str, str], int]:
+        """Active ties by (level, sublevel) names, e.g. ``("international", "cross-border")``."""
+        out: dict[tuple[str, str], int] = {}
+        for kind in KINDS:
+            cand, on = self.world.candidates[kind], self.active[kind]
+            codes = cand.level[on] * len(SUBLEVELS) + cand.sublevel[on]
+            for code, count in zip(*np.unique(codes, return_counts=True), strict=True):
+                key = (LEVELS[int(code) // len(SUBLEVELS)], SUBLEVELS[int(code) % len(SUBLEVELS)])
+                out[key] = out.get(key, 0) + int(count)
+        return out
+
+    # -- the step ------------------------------------------------------------------------
+    def advance(self) -> None:
+        """Simulate ``self.year`` (module docstring, steps 1–9)."""
+        t, p, at = self.year, self.parameters.value, self.parameters.at
+        world, n = self.world, self.world.n
+        fy = self.path.at(t)
+        collection, capacity = at("centre.collection_efficiency", t), \
+            at("centre.transfer_capacity", t)
+        resolve = at("centre.resolve", t)
+        # 2. fiscal engine: the year's law at this year's collection
+        kappa = collection * self.effort
+        extra = p("treaty.tax_retention") * self.treaty * fy.federal_unit * kappa \
+            * fy.law_efficiency
+        money = fy.collect(kappa, regional_extra=extra)
+        share = p("bargaining.appeasement_share") * max(1.0 - resolve, 0.0)
+        # 3. bargaining: leverage on last year's discontent, appeasement
+        self.leverage = bargaining.leverage(
+            world.republic, world.resource, self.discontent, fy.population,
+            w_republic=p("bargaining.leverage.republic"),
+            w_resource=p("bargaining.leverage.resource"),
+            w_discontent=p("bargaining.leverage.discontent"),
+            w_population=p("bargaining.leverage.population"))
+        # the bargained part of the fund is taken from the formula's (Treisman: the fund's
+        # distribution is bargained, not its size); the centre pays k_t of both
+        appease = capacity * bargaining.appeasement(money.fund, share, self.leverage)
+        paid = capacity * (1.0 - share) * money.transfers
+        # 4. budgets: needs, tie gains and costs, stress
+        if fy.year not in self._full_fund:
+            self._full_fund[fy.year] = fy.collect(np.ones(n)).fund
+        needs = budgets.need(fy.population, fy.expenditure_index, float(fy.capacity.sum()),
+                             self._full_fund[fy.year], p("fiscal.need_ratio"))
+        counts = self.tie_counts()
+        gain = budgets.gains(needs, counts, np.array([p(f"ties.gain.{GAIN_KIND[k]}")
+                                                      for k in KINDS]), cap=p("ties.gain.max"))
+        prog = world.candidates["programme"]
+        match = np.bincount(prog.region[self.active["programme"]],
+                            weights=world.matching_share[prog.other[self.active["programme"]]],
+                            minlength=n)
+        cost = needs * (p("ties.cost") * counts.sum(axis=1) + match
+                        * p("ties.trans_regional.project_share"))
+        budget = money.regional + paid + appease + gain - cost
+        before = budgets.stress(budget, needs)
+        # 5. soft budget constraints
+        self.requests = before > p("soft_budget.threshold")
+        self.grants, bail = soft_budget.bailouts(
+            before, needs, self.stream("soft_budget").random(n),
+            threshold=p("soft_budget.threshold"), resolve=resolve)
+        self.granted += self.grants
+        self.refused += self.requests & ~self.grants
+        budget = budget + bail
+        self.stress = budgets.stress(budget, needs)
+        # 6. ratchet: next year's effort
+        rho = ratchet.retention(money.transfers, offset=p("ratchet.offset"),
+                                uses_revenue=fy.method in ratchet.USES_REVENUE)
+        self.effort = ratchet.effort_step(
+            self.effort, rho, soft_budget.belief(self.granted, self.refused),
+            minimum=p("effort.minimum"), moral_hazard=p("soft_budget.moral_hazard"),
+            adjustment=p("effort.adjustment"))
+        # 7. donor discontent
+        outflow = np.maximum(money.federal - paid - appease - bail, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.discontent = np.where(outflow > 0, outflow / (money.regional + outflow), 0.0)
+        # 8. treaties
+        self._treaties(t, resolve)
+        # 9. ties
+        self._ties(t, budget - needs, needs)
+        self.flows = YearFlows(money.regional, money.federal, money.transfers, paid, appease,
+                               bail, gain, cost, needs, np.maximum(budget, 0.0), fy.population,
+                               money.fund, fy.method)
+
+    def _treaties(self, t: int, resolve: float) -> None:
+        p, at, n = self.parameters.value, self.parameters.at, self.world.n
+        hazard = bargaining.treaty_hazard(
+            self.leverage, rate=p("treaty.rate"), window=at("treaty.window", t),
+            election=at("treaty.election", t), boost=p("treaty.election_boost"),
+            resolve=resolve)
+        draws = self.stream("treaty")
+        self.signed, self.cosigned = bargaining.sign_treaties(
+            hazard, self.treaty, self.world.parent, draws.random(n), draws.random(n),
+            p("treaty.joint_share"))
+        new = self.signed | self.cosigned
+        self.treaty |= new
+        self.treaty_year[new] = t
+        self.treaties_total += int(self.signed.sum())
+
+    def _ties(self, t: int, slack: FloatArray, needs: FloatArray) -> None:
+        p, at, world = self.parameters.value, self.parameters.at, self.world
+        counts = self.tie_counts().sum(axis=1)
+        cap = ties.capacity_factor(counts, p("ties.capacity"))
+        s, a_s = self.stress, p("ties.stress")
+        openness, borders = at("foreign.openness", t), at("border.openness", t)
+        hazards: dict[str, FloatArray] = {}
+        exists: dict[str, BoolArray] = {}
+        c = world.candidates["bilateral"]
+        share = self._comembers(c, t)
+        hazards["bilateral"] = (self._static["bilateral"]
+                                * (1 + a_s * (s[c.region] + s[c.other]) / 2)
+                                * (1 + p("ties.bilateral.association") * share)
+                                * cap[c.region] * cap[c.other])
+        exists["bilateral"] = np.ones(len(c), dtype=bool)
+        c = world.candidates["subnational"]
+        exists["subnational"] = c.exists(t)
+        bloc = self._bloc_stress(c, exists["subnational"])
+        hazards["subnational"] = (p("ties.subnational.rate") * (1 + a_s * s[c.region])
+                                  * (1 + p("ties.subnational.bloc_stress") * bloc) * cap[c.region])
+        c = world.candidates["foreign"]
+        hazards["foreign"] = (self._static["foreign"] * openness * (1 + a_s * s[c.region])
+                              * np.where(c.border, (1 + p("ties.international.border")) * borders,
+                                         1.0) * cap[c.region])
+        exists["foreign"] = np.ones(len(c), dtype=bool)
+        c = world.candidates["programme"]
+        free = slack + p("ties.trans_regional.stress_tolerance") * needs
+        pay = ties.can_pay(free[c.region], needs[c.region], world.matching_share[c.other],
+                           p("ties.trans_regional.project_share"))
+        exists["programme"] = c.exists(t) & pay
+        hazards["programme"] = p("ties.trans_regional.rate") * openness * cap[c.region]
+        decay = {"bilateral": "bilateral", "subnational": "subnational",
+                 "foreign": "international", "programme": "trans_regional"}
+        for kind in KINDS:
+            draws = self.stream(f"ties.{kind}").random(len(world.candidates[kind]))
+            self.active[kind], self.formed[kind] = ties.update(
+                self.active[kind], exists[kind], np.broadcast_to(hazards[kind], draws.shape),
+                decay=p(f"ties.decay.{decay[kind]}"), draws=draws)
+
+    def _comembers(self, pairs: TieCandidates, t: int) -> FloatArray:
+        """1 where the two regions of a bilateral candidate share an association in ``t``."""
+        if t not in self._comember:  # memberships change by year only
+            sub = self.world.candidates["subnational"]
+            members = np.zeros((self.world.n, max(len(self.world.associations), 1)), dtype=bool)
+            on = sub.exists(t)
+            members[sub.region[on], sub.other[on]] = True
+            self._comember[t] = np.asarray(
+                (members[pairs.region] & members[pairs.other]).any(axis=1), dtype=np.float64)
+        return self._comember[t]
+
+    def _bloc_stress(self, sub: TieCandidates, on: BoolArray) -> FloatArray:
+        """Mean stress of each membership's association members (0 where none)."""
+        k = max(len(self.world.associations), 1)
+        total = np.bincount(sub.other[on], weights=self.stress[sub.region[on]], minlength=k)
+        size = np.bincount(sub.other[on], minlength=k)
+        mean = np.divide(total, size, out=np.zeros(k), where=size > 0)
+        return np.asarray(mean[sub.other], dtype=np.float64)
+
+    def snapshot(self) -> Mapping[str, object]:
+        """The state as plain arrays (for reporters and region tables)."""
+        return {"effort": self.effort, "stress": self.stress, "treaty": self.treaty,
+                "leverage": self.leverage, "discontent": self.discontent}

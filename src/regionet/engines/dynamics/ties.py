@@ -1,0 +1,70 @@
+"""Tie formation and decay: a seeded stochastic process over the world's candidate ties.
+
+Each year every candidate tie (:class:`~regionet.engines.dynamics.world.TieCandidates`) that
+exists draws one uniform number ``U`` from the model's ``ties.<kind>`` stream (always the same
+amount of draws, so scenarios share their random numbers). An inactive candidate forms a tie
+when ``U < 1 − exp(−λ)``; an active one ends when ``U < 1 − exp(−δ_kind)`` or when it stops
+existing (a membership or programme ends, or a region can no longer pay a programme's match).
+
+Hazards ``λ`` (``docs/dynamics.md``, "Ties"), with ``S`` fiscal stress, ``cap_i = exp(−n_i /
+n_cap)`` the effort left to region ``i`` with ``n_i`` ties, ``o_t`` foreign openness and
+``β_t`` the openness of borders:
+
+- bilateral ``λ = λ_b (1 + a_S (S_i + S_j)/2)(1 + a_C C_ij)(1 + a_A A_ij)(1 + a_M M_ij)
+  exp(−d_ij / d_b) cap_i cap_j`` (complementarity, adjacency, a shared association, distance);
+- subnational ``λ = λ_s (1 + a_S S_i)(1 + a_bloc S̄_a) cap_i`` with ``S̄_a`` the mean stress of
+  the association's members;
+- foreign ``λ = λ_x o_t (1 + a_S S_i) exp(−d_if / d_x) cap_i · ((1 + a_B) β_t if the region
+  borders the partner's state else 1)``;
+- programme ``λ = λ_q o_t cap_i`` for regions that can pay the match
+  (:func:`can_pay`), 0 otherwise (matching funds: Interreg's 50 %, memo para 18).
+
+Examples:
+    >>> import numpy as np
+    >>> active = np.array([False, True, True])
+    >>> new, formed = update(active, np.array([True, True, False]), np.array([1e9, 0.0, 0.0]),
+    ...                      decay=0.5, draws=np.array([0.5, 0.1, 0.9]))
+    >>> new.tolist(), formed.tolist()
+    ([True, False, False], [True, False, False])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["can_pay", "capacity_factor", "probability", "update"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def probability(hazard: FloatArray) -> FloatArray:
+    """``1 − exp(−λ)``: the yearly probability of an event of hazard ``λ``."""
+    return np.asarray(-np.expm1(-hazard), dtype=np.float64)
+
+
+def capacity_factor(counts: FloatArray, capacity: float) -> FloatArray:
+    """``exp(−n_i / n_cap)``: the effort a region with ``n_i`` ties has left for more."""
+    return np.asarray(np.exp(-counts / capacity), dtype=np.float64)
+
+
+def can_pay(slack: FloatArray, needs: FloatArray, matching: FloatArray, project: float
+            ) -> BoolArray:
+    """True where a region's budget surplus pays the match ``m p N_i`` of a programme tie.
+
+    Examples:
+        >>> import numpy as np
+        >>> can_pay(np.array([0.0, 1.0, 0.4]), np.array([100.0] * 3),
+        ...         np.array([0.5, 0.5, 0.5]), 0.01).tolist()
+        [False, True, False]
+    """
+    return np.asarray(slack >= matching * project * needs)
+
+
+def update(active: BoolArray, exists: BoolArray, hazard: FloatArray, *, decay: float,
+           draws: FloatArray) -> tuple[BoolArray, BoolArray]:
+    """Return ``(active next, formed this year)`` (module docstring)."""
+    ends = active & ((draws < -np.expm1(-decay)) | ~exists)
+    formed = ~active & exists & (draws < probability(hazard))
+    return (active & ~ends) | formed, formed
