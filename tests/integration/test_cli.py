@@ -12,6 +12,7 @@ import pytest
 from regionet.io.casefiles import load_case
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
+pytestmark = pytest.mark.slow  # every test runs `regionet` in a subprocess
 
 
 def regionet(*args: str, cwd: Path, db: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -202,6 +202,7 @@ def test_to_svg_text() -> None:
     ElementTree.fromstring(svg)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_no_pyplot() -> None:
     code = ("import sys; from regionet.interfaces.figures import lorenz_chart, save; "
             "from regionet.services.inequality import lorenz_curve as c; "
