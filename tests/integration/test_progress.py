@@ -107,3 +107,11 @@ def test_on_a_real_terminal_progress_goes_to_stderr_and_stdout_is_unchanged(
     piped = subprocess.run([*EXE, *args], cwd=tmp_path, capture_output=True, text=True,
                            check=True, timeout=120)
     assert piped.stdout == stdout and "Running the fiscal model" not in piped.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["run"], ["report"], ["fiscal", "run"], ["fiscal", "compare"], ["fiscal", "explain"],
+    ["fiscal", "test"], ["figures", "map"], ["figures", "ties"], ["figures", "lorenz"]])
+def test_the_long_commands_take_quiet(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "--quiet" in result.stdout

@@ -139,6 +139,7 @@ def fiscal_test(
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also list the cases that pass.")] = False,
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """Run YAML legal cases and print each failure's arithmetic.
 
@@ -146,7 +147,9 @@ def fiscal_test(
     """
     from regionet.services.fiscal import run_legal_cases
 
-    results = run_legal_cases(read_source(db), paths)
+    source = read_source(db)
+    with progress("Running the legal cases", quiet=quiet):
+        results = run_legal_cases(source, paths)
     failed = sum(not r.passed for r in results)
     for result in results:
         if verbose or not result.passed:

@@ -1,7 +1,8 @@
 """The progress display of long commands: a Rich spinner on standard error, on a terminal only.
 
-Commands that run longer than about two seconds (``run``, ``report``, ``fiscal``,
-``figures``, ``network actorness|communities``) wrap their work in :func:`progress`.
+Commands that run longer than about two seconds (``run``, ``report``,
+``fiscal run|compare|explain|test``, ``figures map|ties|lorenz``) wrap their work in
+:func:`progress`.
 Services report what they are doing through a plain ``progress`` callback (a function
 taking one message); they never import Rich. The display goes to standard error, so
 standard output (a table, ``--json``, the files written) is the same with or without it,
