@@ -50,7 +50,8 @@ Source = CaseSource | str | Path | None
 def as_source(source: Source = None) -> CaseSource:
     """Return the :class:`CaseSource` of ``source``: a bundled case's name, a workspace, or None.
 
-    A path or URL names a workspace, which must exist; ``None`` is the default bundled case.
+    A folder is a case folder (read-only, like a bundled case); a file or URL names a
+    workspace, which must exist; ``None`` is the default bundled case.
 
     Raises:
         UnknownReferenceError: a name that is neither a bundled case nor an existing workspace.
@@ -68,14 +69,15 @@ def as_source(source: Source = None) -> CaseSource:
     if isinstance(source, CaseSource):
         return source
     text = str(source)
-    if text in BUNDLED_CASES:
+    if text in BUNDLED_CASES or Path(text).is_dir():
         return CaseSource.bundled(text)
     if "://" in text or Path(text).is_file():
         return CaseSource.workspace(text)
     raise UnknownReferenceError(
         "no bundled case or workspace of this name", field="source", value=text,
-        expected="a bundled case (" + ", ".join(BUNDLED_CASES) + "), an existing workspace "
-                 "file or a database URL", hint=did_you_mean(text, BUNDLED_CASES))
+        expected="a bundled case (" + ", ".join(BUNDLED_CASES) + "), a case folder, an "
+                 "existing workspace file or a database URL",
+        hint=did_you_mean(text, BUNDLED_CASES))
 
 
 def load_case(source: Source = None) -> Case:

@@ -36,8 +36,7 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
+def _serve(db: Path | None) -> Iterator[str]:
     import uvicorn
 
     from regionet.interfaces.api import create_app
@@ -45,7 +44,7 @@ def base_url() -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db=None), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(db=db), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -57,6 +56,25 @@ def base_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    yield from _serve(None)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from regionet.services.workspace import init_workspace
+
+    db = tmp_path_factory.mktemp("dashboard") / "mine.db"
+    init_workspace(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def workspace_url(workspace: Path) -> Iterator[str]:
+    yield from _serve(workspace)
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +201,37 @@ def test_compare_updates_map_and_table_when_the_scenario_changes(
     assert p.locator("#compare-table tbody tr").first.inner_text().startswith("Adygea")
     p.screenshot(path=shots / "compare-after.png", full_page=True)
     watch.check()
+
+
+def test_the_dashboard_shows_records_imported_while_it_runs(
+        browser: Any, workspace: Path, workspace_url: str, shots: Path) -> None:
+    from regionet.services.workspace import import_files
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                  base_url=workspace_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    p = context.new_page()
+    watch = Watch()
+    p.on("pageerror", lambda e: watch.errors.append(str(e)))
+    p.on("request", lambda r: None if _local(r.url) else watch.external.append(r.url))
+    p.goto("/region/RU-PSK")
+    p.wait_for_selector("#ties tbody tr")
+    assert p.locator("#tie-t-test-psk-polva").count() == 0
+    import_files(workspace, sorted((Path(__file__).parents[1] / "data" / "my_workspace")
+                                   .glob("*.csv")))  # the server keeps running
+    p.goto("/region/RU-PSK")
+    p.wait_for_selector("#tie-t-test-psk-polva")
+    assert "Polva County (test record)" in p.locator("#tie-t-test-psk-polva").inner_text()
+    p.goto("/region/FI-13")
+    assert p.title().startswith("North Karelia (test record)")
+    p.wait_for_selector("#tie-t-test-kr-north-karelia")
+    p.goto("/network?level=international&year=1996")
+    p.wait_for_selector("#network[data-edges]")
+    # the test's foreign regions have no capital to draw them at: listed as not on the map
+    assert "Polva County (test record)" in p.locator("#unplaced").text_content()
+    api = p.evaluate("async () => (await (await fetch("
+                     "'/api/network/graph?level=international&year=1996')).json()).edges.length")
+    assert int(p.locator("#network").get_attribute("data-edges")) == api
+    p.screenshot(path=shots / "network-workspace.png", full_page=True)
+    watch.check()
+    context.close()

@@ -216,6 +216,41 @@ def solve_level(sufficiency: FloatArray, cost: FloatArray, amount: float) -> flo
     return float((amount + d_cum[k - 1]) / c_cum[k - 1])
 
 
+def fill_to_level(money: FloatArray, cost: FloatArray, amount: float
+                  ) -> tuple[FloatArray, float]:
+    """Raise the regions with the least ``money / cost`` to one level: ``(T, B*)``.
+
+    The same problem as :func:`solve_level` with ``b_i = m_i / c_i``, solved in money so that
+    it cannot overflow when a region's cost is tiny beside its money: on the active set ``S``
+    (the regions below ``B*``), ``T_i = c_i / Σ_S c · (amount + Σ_S m) − m_i``, a share of a
+    finite sum. ``B* = (amount + Σ_S m) / Σ_S c`` is returned for explanation (it may be
+    ``inf`` in such a degenerate case; the transfers never are).
+
+    Examples:
+        >>> t, level = fill_to_level(np.array([0.2, 0.5, 0.9]), np.ones(3), 0.5)
+        >>> t.round(6).tolist(), round(level, 6)
+        ([0.4, 0.1, 0.0], 0.6)
+        >>> t, _ = fill_to_level(np.array([1.0]), np.array([1e-300]), 2.0)   # no overflow
+        >>> t.tolist()
+        [2.0]
+    """
+    with np.errstate(over="ignore", divide="ignore"):
+        ratio = money / cost
+    order = np.argsort(ratio, kind="stable")
+    b, c, m = ratio[order], cost[order], money[order]
+    c_cum, m_cum = np.cumsum(c), np.cumsum(m)
+    with np.errstate(over="ignore", invalid="ignore"):
+        at_breakpoints = np.where(np.isinf(b), np.inf, b * c_cum - m_cum)
+    k = max(int(np.searchsorted(at_breakpoints, amount, side="right")), 1)
+    active = order[:k]
+    transfers = np.zeros(len(money))
+    transfers[active] = np.maximum(cost[active] / c_cum[k - 1] * (amount + m_cum[k - 1])
+                                   - money[active], 0.0)
+    with np.errstate(over="ignore"):
+        level = float((amount + m_cum[k - 1]) / c_cum[k - 1])
+    return transfers, level
+
+
 def two_stage(fund: float, data: EqualizationInputs, *, stage_1: float = 0.8,
               stage_2: float = 0.2) -> Allocation:
     """``two_stage``: the FFPR formula of 1999–2001.
@@ -277,10 +312,11 @@ def two_stage(fund: float, data: EqualizationInputs, *, stage_1: float = 0.8,
     below = sufficiency < 1.0
     first = _proportional(stage_1 * fund,
                           np.where(below, (1.0 - sufficiency) * index * data.population, 0.0))
-    after_first = sufficiency + first / cost
+    with np.errstate(over="ignore"):  # shown only; the transfers are computed in money
+        after_first = sufficiency + first / cost
     amount = stage_2 * fund
-    level = solve_level(after_first, cost, amount)
-    second = np.maximum(level - after_first, 0.0) * cost
+    # BО'_i · c_i = K_i + T1_i: stage 2 in money, so a tiny average capacity cannot overflow
+    second, level = fill_to_level(data.capacity + first, cost, amount)
     if second.sum() > 0:
         second *= amount / second.sum()  # remove the rounding of B* so Σ T2 = s₂F
     transfers = first + second
