@@ -1,12 +1,20 @@
 # regionet: the two commands of the README.
-#   make demo  - set up .venv, install regionet, run the main job on the bundled case into out/
-#   make test  - install the dev extras, run ruff, mypy (strict), the import-layer contract, pytest
+#   make demo       - set up .venv, install regionet, run the main job on the bundled case into out/
+#   make test       - install the dev extras, run ruff, mypy (strict), the import-layer contracts
+#                     and every test (pytest, slow ones included)
+# While you work:
+#   make test-fast  - the tests not marked slow (no `regionet` subprocess, server, browser or
+#                     run of more than about 2 s): about a minute
+#   make help       - this text
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck layers pytest bench bench-api bench-dynamics clean
+.PHONY: help demo test test-fast lint typecheck layers pytest bench bench-api bench-dynamics clean
+
+help:
+	@sed -n '1,/^[^#]/{/^#/p}' Makefile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +33,7 @@ demo: $(VENV)/.installed
 	@echo "Open $(OUT)/report.html in a browser."
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check $(wildcard src tests scripts benchmarks)
+	$(BIN)/ruff check $(wildcard src tests scripts benchmarks conftest.py)
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
@@ -37,6 +45,9 @@ pytest: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck layers pytest
+
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_attribution.py

@@ -100,9 +100,9 @@ def open_workspace(db: str | Path) -> CaseSource:
         WorkspaceNotFoundError: the workspace has not been initialised.
 
     Examples:
-        >>> import tempfile, pathlib, regionet as rn
+        >>> import regionet as rn
         >>> from regionet.services.workspace import init_workspace
-        >>> db = pathlib.Path(tempfile.mkdtemp()) / "mine.db"
+        >>> db = tmp_path / "mine.db"   # tmp_path: any folder of yours
         >>> _ = init_workspace(db)
         >>> rn.open_workspace(db).revision()
         1

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from regionet.io.casefiles import load_case
+
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
+pytestmark = pytest.mark.slow  # every test runs `regionet` in a subprocess
 
 
 def regionet(*args: str, cwd: Path, db: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -136,6 +139,14 @@ def test_run_writes_tables_and_an_offline_report(tmp_path):
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
     assert "report.html" in result.stdout
+    # in a pipe: no progress display, on either stream; stdout lists what was written
+    assert result.stderr == ""
+    counts = load_case().summary()
+    assert result.stdout.splitlines()[0] == (
+        f"Case russia-1990s: {counts['actors']} actors, {counts['ties']} ties, "
+        f"{counts['observations']} observations.")
+    assert [line.split()[0] for line in result.stdout.splitlines()[2:]] == [
+        "report", "tables", "json", "geojson", "graphml", "database", "fiscal"]
     for name in ("tables/ties.csv", "tables/actors.csv", "tables/ties_classified.csv",
                  "subjects.geojson", "ties.graphml", "regionet.db", "report.html"):
         assert (out / name).is_file(), name

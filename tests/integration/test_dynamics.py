@@ -33,6 +33,7 @@ def read(result):
             .sort_values(["run_id", "year"]).reset_index(drop=True))
 
 
+@pytest.mark.slow  # a Dask cluster, ~5 s
 def test_sweep_same_rows_on_every_backend(tmp_path):
     args = (["as-described", "closed-borders"], [0, 1, 2])
     seen = []
@@ -44,8 +45,11 @@ def test_sweep_same_rows_on_every_backend(tmp_path):
     assert seen[-1] == (6, 6) and one.runs == 6
     assert read(one).equals(read(two))
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+    dask_config = pytest.importorskip("dask.config")
+    scratch = {"temporary-directory": str(tmp_path / "dask-scratch")}  # not /tmp
+    with dask_config.set(scratch), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         dask = sweep(*args, out=tmp_path / "dask", years=YEARS, chunk_size=4, dask=client)
     assert read(one).equals(read(dask))

@@ -33,7 +33,10 @@ from regionet.io.geojson import read_places
 from regionet.model.actors import ActorKind
 from regionet.services.case_source import CaseSource
 from regionet.services.fiscal import run_fiscal_year
+from regionet.services.geo import subject_map
+from regionet.services.inequality import lorenz_curve
 from regionet.services.measures import measure_values
+from regionet.services.tie_maps import tie_arcs
 
 SRC = CaseSource.bundled()
 
@@ -57,13 +60,14 @@ def footer(fig: Figure, gid: str) -> str:
 
 @pytest.fixture(scope="module")
 def population_map() -> Figure:
-    return choropleth(measure_values(SRC, "population"), title="Population, 1 January 1999",
-                      unit="persons", source_note=SOURCE, label="Population")
+    return choropleth(measure_values(SRC, "population"), subject_map(SRC),
+                      title="Population, 1 January 1999", unit="persons", source_note=SOURCE,
+                      label="Population")
 
 
 @pytest.fixture(scope="module")
 def ties() -> Figure:
-    return tie_map()
+    return tie_map(tie_arcs(SRC))
 
 
 def test_choropleth_artists(population_map: Figure) -> None:
@@ -85,8 +89,9 @@ def test_choropleth_marks_merged_units(population_map: Figure) -> None:
 
 
 def test_choropleth_categories_and_illustrative() -> None:
-    fig = choropleth(measure_values(SRC, "donor_net_contributor", year=1999), title="Donors",
-                     unit="1 = donor", source_note=SOURCE, illustrative=True,
+    fig = choropleth(measure_values(SRC, "donor_net_contributor", year=1999),
+                     subject_map(SRC), title="Donors", unit="1 = donor", source_note=SOURCE,
+                     illustrative=True,
                      categories={1.0: "donor", 0.0: "not a donor"})
     assert len(fig.axes) == 1  # a legend, no colour bar
     assert {"donor", "not a donor"} <= set(legend_labels(fig))
@@ -95,7 +100,8 @@ def test_choropleth_categories_and_illustrative() -> None:
 
 
 def test_choropleth_missing_values_and_signed_scale() -> None:
-    fig = choropleth({"RU-KR": -5.0, "RU-MUR": 10.0}, title="t", unit="u", source_note=SOURCE)
+    fig = choropleth({"RU-KR": -5.0, "RU-MUR": 10.0}, subject_map(SRC), title="t", unit="u",
+                     source_note=SOURCE)
     assert "no data" in legend_labels(fig)
     assert fig.axes[1].get_xlim()[0] < 0 < fig.axes[1].get_xlim()[1]
 
@@ -122,7 +128,7 @@ def test_tie_map_palette_and_counts(ties: Figure) -> None:
 
 def test_tie_map_year_and_levels() -> None:
     case = load_case()
-    fig = tie_map(case, levels=["international"], year=1998)
+    fig = tie_map(tie_arcs(SRC, levels=["international"], year=1998))
     labels = legend_labels(fig)
     cross = len(case.select_ties(level="international", sublevel="cross-border", year=1998))
     assert f"international: cross-border ({cross})" in labels
@@ -145,14 +151,15 @@ def test_tie_map_partner_beyond_the_edge(ties: Figure) -> None:
 
 def test_tie_map_unknown_level() -> None:
     with pytest.raises(UnknownReferenceError) as err:
-        tie_map(levels=["crossborder"])
+        tie_arcs(SRC, levels=["crossborder"])
     assert "cross-border" in (err.value.hint or "")
 
 
 def test_charts() -> None:
     regions = run_fiscal_year(SRC, 1999).regions
-    lorenz = lorenz_chart(regions["revenue_regional_per_capita"], regions["total_per_capita"],
-                          regions["population"], source_note=SOURCE, illustrative=True)
+    lorenz = lorenz_chart([lorenz_curve(regions[c], regions["population"])
+                           for c in ("revenue_regional_per_capita", "total_per_capita")],
+                          source_note=SOURCE, illustrative=True)
     ax = lorenz.axes[0]
     assert "(%)" in ax.get_xlabel() and "(%)" in ax.get_ylabel()
     assert any("Gini" in label for label in legend_labels(lorenz))
@@ -188,15 +195,18 @@ def test_save_png_and_svg(tmp_path: Path, population_map: Figure) -> None:
 
 
 def test_to_svg_text() -> None:
-    fig = lorenz_chart([1.0, 2.0, 3.0], [2.0, 2.0, 2.0], source_note=SOURCE)
+    fig = lorenz_chart([lorenz_curve([1.0, 2.0, 3.0]), lorenz_curve([2.0, 2.0, 2.0])],
+                       source_note=SOURCE)
     svg = to_svg_text(fig)
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     ElementTree.fromstring(svg)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_no_pyplot() -> None:
     code = ("import sys; from regionet.interfaces.figures import lorenz_chart, save; "
-            "fig = lorenz_chart([1.0, 2.0], [1.5, 1.5]); print('matplotlib.pyplot' in "
+            "from regionet.services.inequality import lorenz_curve as c; "
+            "fig = lorenz_chart([c([1.0, 2.0]), c([1.5, 1.5])]); print('matplotlib.pyplot' in "
             "sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
@@ -238,3 +248,11 @@ def test_foreign_capitals_table() -> None:
         city = cities[place.sources.split()[-1]]
         assert np.allclose([place.lat, place.lon], [city["latitude"], city["longitude"]],
                            atol=1e-4), place.id
+
+
+def test_lorenz_chart_needs_one_label_per_curve() -> None:
+    with pytest.raises(InvalidValueError) as err:
+        lorenz_chart([lorenz_curve([1.0, 2.0])], source_note=SOURCE)
+    assert err.value.field == "labels"
+    fig = lorenz_chart([lorenz_curve([1.0, 3.0], [3.0, 1.0])], labels=["one"])
+    assert legend_labels(fig) == ["equal distribution", "one: Gini 0.250"]

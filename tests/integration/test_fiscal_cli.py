@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
+pytestmark = pytest.mark.slow  # every test runs `regionet` in a subprocess
 
 
 def regionet(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

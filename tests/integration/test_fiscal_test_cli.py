@@ -6,9 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli", "fiscal", "test"]
+pytestmark = pytest.mark.slow  # every test runs `regionet` in a subprocess
 CASES = Path(__file__).resolve().parents[1] / "cases"
 WRONG = """\
 - name: VAT 1997 regional share (deliberately wrong)

@@ -220,6 +220,7 @@ def test_a_bad_file_among_good_ones_stops_the_whole_batch(db: Path) -> None:
     assert digest(db) == before
 
 
+@pytest.mark.slow  # `regionet` in a subprocess
 @pytest.mark.parametrize("name", ["unbalanced_quote_ties.csv", "latin1_ties.csv"])
 def test_the_installed_command_refuses_too(name: str, db: Path) -> None:
     result = subprocess.run(

@@ -70,6 +70,7 @@ def _ties_total(client: TestClient, measure: str = "ties_total") -> dict[str, fl
     return {f["id"]: f["properties"]["value"] for f in fc["features"]}
 
 
+@pytest.mark.slow  # subprocesses, ~4-14 s
 def test_a_running_api_sees_an_import_on_its_next_request(workspace: Path) -> None:
     client = TestClient(create_app(workspace, dashboard=False))
     before = client.get("/api/health").json()
@@ -125,6 +126,7 @@ def test_the_bundled_source_never_changes(workspace: Path) -> None:
     assert bundled.get("/api/ties", params={"actor": "EE-65"}).status_code == 422
 
 
+@pytest.mark.slow  # subprocesses, ~4-14 s
 def test_the_cli_reads_the_workspace(imported: Path, tmp_path: Path) -> None:
     db = ["--db", str(imported)]
     ties = json.loads(cli("data", "ties", "--actor", "EE-65", "--json", *db).stdout)
@@ -169,6 +171,7 @@ def _csv_ids(path: Path) -> set[str]:
         return {row["id"] for row in csv.DictReader(fh)}
 
 
+@pytest.mark.slow  # `regionet` in a subprocess
 @pytest.mark.parametrize("fmt", ["csv", "json", "geojson", "graphml", "gexf"])
 def test_every_export_carries_the_records(imported: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / fmt

@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
+pytestmark = pytest.mark.slow  # every test runs `regionet` in a subprocess
 
 
 def regionet(*args: str, cwd: Path, env: dict[str, str] | None = None

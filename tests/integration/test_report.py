@@ -20,6 +20,7 @@ from regionet.services.case_source import CaseSource
 from regionet.services.report import build_report_data
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
+pytestmark = pytest.mark.slow  # the report: every figure, ~10 s
 
 
 class _Page(HTMLParser):

@@ -196,6 +196,7 @@ CLI_CASES = [(q, e) for q, e in CASES if set(q) <= set(OPTION)
                        {"kind": "membership", "year": 2001})]
 
 
+@pytest.mark.slow  # `regionet` in a subprocess
 @pytest.mark.parametrize(("query", "expected"), CLI_CASES, ids=[ids(q) for q, _ in CLI_CASES])
 def test_cli_data_ties_filter_equals_the_hand_count(workspace: Path, query: dict[str, Any],
                                                     expected: list[str]) -> None:
@@ -205,6 +206,7 @@ def test_cli_data_ties_filter_equals_the_hand_count(workspace: Path, query: dict
     assert [t["id"] for t in json.loads(result.stdout)] == expected
 
 
+@pytest.mark.slow  # `regionet` in a subprocess
 def test_cli_level_filter_equals_the_api(workspace: Path, client: TestClient) -> None:
     result = regionet(workspace, "data", "ties", "--json", "--level", "international",
                       "--sublevel", "cross-border")

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -122,6 +123,7 @@ def fresh_workspace(folder: Path, name: str = "ws.db") -> tuple[Workspace, Path]
     return ws, folder / name
 
 
+@pytest.mark.slow  # ~5 s of examples
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batch=batches(), corrupt=st.none() | st.tuples(st.sampled_from(CORRUPTIONS),
                                                        st.integers(0, 100)))
@@ -162,6 +164,7 @@ def test_import_is_all_or_nothing(batch: dict[str, list[dict[str, str]]],
         ws.close()
 
 
+@pytest.mark.slow  # ~5 s of examples
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batch=batches(), data=st.data())
 def test_row_and_file_order_do_not_change_the_workspace(

@@ -17,10 +17,10 @@
   :func:`~regionet.engines.network.graphs.tie_graph` projection.
 
 Examples:
-    >>> import tempfile, pathlib, regionet as rn
-    >>> out = pathlib.Path(tempfile.mkdtemp())
-    >>> paths = export_case(rn.load_case("russia-1990s"), "csv", out)
-    >>> rn.load_case(out).summary() == rn.load_case("russia-1990s").summary()
+    >>> from regionet.io.casefiles import load_case
+    >>> out = tmp_path   # any folder of yours
+    >>> paths = export_case(load_case("russia-1990s"), "csv", out)
+    >>> load_case(out).summary() == load_case("russia-1990s").summary()   # a case folder
     True
 """
 

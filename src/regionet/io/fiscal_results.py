@@ -1,10 +1,9 @@
 """Writing a fiscal year's results: per-region table, totals, flow matrix, donors.
 
 Examples:
-    >>> import tempfile, pathlib
     >>> from regionet.services.case_source import CaseSource
     >>> from regionet.services.fiscal import run_fiscal_year
-    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> out = tmp_path   # any folder of yours
     >>> paths = write_fiscal_result(run_fiscal_year(CaseSource.bundled(), 1999), out)
     >>> [p.name for p in paths][:3]
     ['regions.csv', 'totals.csv', 'flow_matrix.csv']

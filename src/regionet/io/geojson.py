@@ -7,6 +7,9 @@ partners and multilateral bodies are drawn). This module turns them into
 as in the file. No geopandas or shapely is needed at run time. The files are produced by
 ``python scripts/build_geodata.py`` (see docs/geodata.md); a missing file says so.
 
+Nothing is cached here: every call reads the file. The services keep what they read in their
+one cache (:func:`regionet.services.geo.base_map`).
+
 Examples:
     >>> subjects = read_subjects("russia-1990s")
     >>> len(subjects), subjects[0].id, subjects[0].properties["geometry_basis"]
@@ -24,7 +27,6 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -41,6 +43,7 @@ __all__ = [
     "Ring",
     "geo_directory",
     "read_attribution",
+    "read_collection",
     "read_features",
     "read_neighbours",
     "read_places",
@@ -162,13 +165,24 @@ def _polygons(geometry: Any, *, file: str, row: int) -> tuple[tuple[Ring, ...], 
     return tuple(polygons)
 
 
-@lru_cache(maxsize=16)
-def _read_features_cached(path: str, mtime: float) -> tuple[tuple[Feature, ...], str]:
-    data = _load_json(Path(path))
-    name = Path(path).name
+def read_collection(path: str | Path) -> tuple[tuple[Feature, ...], str]:
+    """Read a GeoJSON FeatureCollection: its features and its top-level ``attribution``.
+
+    The features must be (Multi)Polygons with an ``id`` property; rows in error messages
+    are 1-based feature numbers. The attribution is "" when the file has none.
+
+    Raises:
+        DataFileError: the file is missing, not JSON or not a FeatureCollection (the message
+            says how to rebuild it).
+        InvalidValueError: a feature without an id, a duplicate id, another geometry type or a
+            malformed ring.
+    """
+    p = Path(path)
+    data = _load_json(p)
+    name = p.name
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
             or not isinstance(data.get("features"), list):
-        raise DataFileError("not a GeoJSON FeatureCollection", file=path,
+        raise DataFileError("not a GeoJSON FeatureCollection", file=str(p),
                             expected='{"type": "FeatureCollection", "features": [...]}',
                             hint=REBUILD_HINT)
     features: list[Feature] = []
@@ -191,29 +205,23 @@ def _read_features_cached(path: str, mtime: float) -> tuple[tuple[Feature, ...],
 
 
 def read_features(path: str | Path) -> tuple[Feature, ...]:
-    """Read a GeoJSON FeatureCollection of (Multi)Polygons with an ``id`` property.
-
-    Rows in error messages are 1-based feature numbers. Results are cached per file and
-    modification time.
+    """Read the features of a GeoJSON FeatureCollection (see :func:`read_collection`).
 
     Raises:
-        DataFileError: the file is missing, not JSON or not a FeatureCollection (the message
-            says how to rebuild it).
-        InvalidValueError: a feature without an id, a duplicate id, another geometry type or a
-            malformed ring.
+        DataFileError: the file is missing, not JSON or not a FeatureCollection.
+        InvalidValueError: a malformed feature.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise DataFileError("geography file not found", file=str(p),
-                            expected="a GeoJSON file", hint=REBUILD_HINT)
-    return _read_features_cached(str(p.resolve()), p.stat().st_mtime)[0]
+    return read_collection(path)[0]
 
 
 def read_attribution(path: str | Path) -> str:
-    """Return the top-level ``attribution`` member of a bundled GeoJSON file ("" if none)."""
-    p = Path(path)
-    read_features(p)
-    return _read_features_cached(str(p.resolve()), p.stat().st_mtime)[1]
+    """Return the top-level ``attribution`` member of a bundled GeoJSON file ("" if none).
+
+    Raises:
+        DataFileError: the file is missing, not JSON or not a FeatureCollection.
+        InvalidValueError: a malformed feature.
+    """
+    return read_collection(path)[1]
 
 
 def read_subjects(case: str | Path = DEFAULT_CASE) -> tuple[Feature, ...]:

@@ -9,8 +9,7 @@ JSON file and a CSV file with the same content read the same. A cell holds at mo
 :data:`~regionet.io.csv_format.FIELD_LIMIT` characters and no NUL or control characters.
 
 Examples:
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> d = tmp_path   # any folder of yours
     >>> _ = (d / "t.csv").write_text("\ufeffid,kind\nRU,centre\n", encoding="utf-8")
     >>> [(n, r["kind"]) for n, r in read_rows(d / "t.csv", required=("id", "kind"))]
     [(1, 'centre')]

@@ -5,8 +5,7 @@ set beside the published tables (:mod:`regionet.services.fiscal_checks`). All of
 the illustrative economy and says so.
 
 Examples:
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> out = tmp_path   # any folder of yours
     >>> section = fiscal_section(CaseSource.bundled(), out, years=range(1998, 2001))
     >>> section.illustrative, sorted(section.rules_year.columns)[:2]
     (True, ['art288', 'art288_1995'])

@@ -46,7 +46,7 @@ import pandas as pd
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
 from regionet.core.jsonsafe import json_bytes
 from regionet.model.case import Case
-from regionet.services.case_source import CaseSource, case_folder, per_revision
+from regionet.services.case_source import CaseSource, per_revision
 
 __all__ = ["MEASURES", "TIE_YEARS", "Measure", "MeasureKind", "measure_values",
            "subjects_geojson", "subjects_geojson_bytes"]
@@ -285,14 +285,14 @@ def subjects_geojson(source: CaseSource, measure: str | None = None, *,
         >>> fc["type"], len(fc["features"]), fc["unit"], fc["illustrative"]
         ('FeatureCollection', 89, 'ties', False)
     """
-    from regionet.io.geojson import read_attribution, read_subjects
+    from regionet.services.geo import subject_features
 
     m = _measure(measure) if measure is not None else None
     values = (measure_values(source, measure, year=year, scenario=scenario)
               if measure is not None else {})
-    folder = case_folder(source)
+    subjects, attribution = subject_features(source)
     features = []
-    for f in read_subjects(folder):
+    for f in subjects:
         value = values.get(f.id)
         features.append({
             "type": "Feature", "id": f.id,
@@ -310,7 +310,7 @@ def subjects_geojson(source: CaseSource, measure: str | None = None, *,
         "illustrative": bool(m and m.illustrative),
         "year": year if m and m.kind != "case" else None,
         "scenario": scenario if m and m.kind == "fiscal" else None,
-        "attribution": read_attribution(folder / "geo" / "subjects_1999.geojson"),
+        "attribution": attribution,
         "features": features,
     }
 

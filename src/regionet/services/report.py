@@ -11,9 +11,7 @@ their sources (document:locator), the network tables their definitions and ``bas
 the fiscal tables come from the illustrative economy and say so.
 
 Examples:
-    >>> import tempfile, pathlib
-    >>> data = build_report_data(CaseSource.bundled(), pathlib.Path(tempfile.mkdtemp()),
-    ...                          fiscal=False)
+    >>> data = build_report_data(CaseSource.bundled(), tmp_path, fiscal=False)
     >>> data.leading[0], data.names["RU-SVE"], data.fiscal is None
     ('RU-KR', 'Sverdlovsk Oblast', True)
 """

@@ -4,8 +4,7 @@ With an economy, the job also runs the fiscal section (``fiscal/``); the report
 (:mod:`regionet.services.report`) is built from the :class:`RunResult` it returns.
 
 Examples:
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> out = tmp_path / "out"   # tmp_path: any folder of yours
     >>> result = run_case(CaseSource.bundled(), out, fiscal=False)
     >>> (out / "tables" / "ties.csv").is_file(), result.counts["actors.subject"]
     (True, 89)

@@ -6,8 +6,7 @@ in one transaction that also bumps the workspace's revision, so every interface 
 ``regionet serve`` included) sees the change on its next read.
 
 Examples:
-    >>> import tempfile, pathlib
-    >>> db = pathlib.Path(tempfile.mkdtemp()) / "ws.db"
+    >>> db = tmp_path / "ws.db"   # tmp_path: any folder of yours
     >>> counts = init_workspace(db)
     >>> counts["actors"] > 100, CaseSource.workspace(db).revision()
     (True, 1)

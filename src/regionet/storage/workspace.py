@@ -5,8 +5,7 @@ Writes are all or nothing: :meth:`Workspace.init` stores a whole case and
 validating everything; any problem leaves the database exactly as it was.
 
 Examples:
-    >>> import tempfile, pathlib
-    >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "regionet.db")
+    >>> ws = Workspace(tmp_path / "regionet.db")   # tmp_path: any folder of yours
     >>> ws.exists()
     False
     >>> ws.load_case()

@@ -73,6 +73,7 @@ def test_a_fiscal_run_over_http(server: str) -> None:
         assert run.status_code == 200 and run.json()["count"] == 89
 
 
+@pytest.mark.slow  # `regionet serve` in a subprocess
 def test_regionet_serve_starts_answers_and_stops_cleanly(
         tmp_path: Path, free_port: Callable[[], int],
         wait_for_health: Callable[..., httpx.Response]) -> None:

@@ -8,6 +8,7 @@ conforms to the documented schema. No operation is excluded.
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -18,6 +19,8 @@ from schemathesis.checks import (
 )
 
 from regionet.interfaces.api import create_app
+
+pytestmark = pytest.mark.slow  # every operation, 20 requests each
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(None, dashboard=False))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -18,6 +18,7 @@ import typer
 
 from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import RegionetError
+from regionet.interfaces.cli.progress import QuietOption
 from regionet.interfaces.cli.sources import DEFAULT_DB, DbOption, workspace_source
 
 __all__ = ["app", "main"]
@@ -86,22 +87,17 @@ def run(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
     case: Annotated[str, typer.Option("--case", help="Bundled case id or case folder.")]
     = DEFAULT_CASE,
+    quiet: QuietOption = False,
 ) -> None:
     """Run the main job: validate the case, write its tables and the HTML report."""
-    from rich.progress import Progress
-
+    from regionet.interfaces.cli.progress import progress
     from regionet.interfaces.cli.report import REPORT_FILE
     from regionet.interfaces.report.report import write_report
     from regionet.services.case_source import CaseSource
     from regionet.services.report import report_data
     from regionet.services.run import run_case
 
-    with Progress(transient=True) as progress:
-        task = progress.add_task("Running the case study", total=None)
-
-        def say(msg: str) -> None:
-            progress.update(task, description=msg)
-
+    with progress("Running the case study", quiet=quiet) as say:
         result = run_case(CaseSource.bundled(case), out, progress=say)
         say("Computing the network tables")
         html = write_report(report_data(result), out / REPORT_FILE, progress=say)

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from regionet.interfaces.cli.progress import QuietOption, progress
 from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
+
+if TYPE_CHECKING:
+    from regionet.services.case_source import CaseSource
 
 __all__ = ["figures_app"]
 
@@ -49,13 +53,22 @@ def figures_map(
         "--robust", help="Colour scale from the 2nd to the 98th percentile.")] = False,
     title: Annotated[str | None, typer.Option("--title", help="Figure title.")] = None,
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """A choropleth of the 89 subjects of 1999 for one measure (tie counts from --db)."""
+    source = read_source(db)
+    with progress(f"Drawing the map of {measure}", quiet=quiet):
+        path = _map(source, measure, out, year, scenario, robust, title)
+    typer.echo(str(path))
+
+
+def _map(source: CaseSource, measure: str, out: Path, year: int | None, scenario: str | None,
+         robust: bool, title: str | None) -> Path:
     from regionet.interfaces.figures import choropleth, save
     from regionet.services.case_source import case_of
+    from regionet.services.geo import subject_map
     from regionet.services.measures import MEASURES, measure_values
 
-    source = read_source(db)
     values = measure_values(source, measure, year=year, scenario=scenario)
     m = MEASURES[measure]
     case = case_of(source)
@@ -71,10 +84,10 @@ def figures_map(
         note = f"Source: {where}. {m.description}"
     categories = ({1.0: "donor", 0.0: "not a donor"} if m.unit == "1 = donor, 0 = not"
                   else None)
-    fig = choropleth(values, title=title or f"{m.label}{when}", unit=m.unit,
-                     source_note=_wrap(note), illustrative=m.illustrative,
-                     categories=categories, robust=robust, case=case)
-    typer.echo(str(save(fig, out)))
+    fig = choropleth(values, subject_map(source), title=title or f"{m.label}{when}",
+                     unit=m.unit, source_note=_wrap(note), illustrative=m.illustrative,
+                     categories=categories, robust=robust)
+    return save(fig, out)
 
 
 @figures_app.command("ties")
@@ -90,14 +103,17 @@ def figures_ties(
                        "drawn).")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Figure title.")] = None,
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """A map of cooperation ties as arcs between administrative centres, by level."""
-    from regionet.interfaces.figures import DEFAULT_LEVELS, save, tie_map
-    from regionet.services.case_source import case_of
+    from regionet.interfaces.figures import save, tie_map
+    from regionet.services.tie_maps import DEFAULT_LEVELS, tie_arcs
 
-    fig = tie_map(case_of(read_source(db)), levels=level or DEFAULT_LEVELS, year=year,
-                  title=title)
-    typer.echo(str(save(fig, out)))
+    source = read_source(db)
+    with progress("Drawing the tie map", quiet=quiet):
+        fig = tie_map(tie_arcs(source, levels=level or DEFAULT_LEVELS, year=year), title=title)
+        path = save(fig, out)
+    typer.echo(str(path))
 
 
 @figures_app.command("lorenz")
@@ -106,18 +122,26 @@ def figures_lorenz(
     out: OutOption,
     scenario: ScenarioOption = None,
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """Lorenz curves of regional revenue per capita, before and after transfers."""
     from regionet.interfaces.figures import lorenz_chart, save
     from regionet.services.fiscal import run_fiscal_year
+    from regionet.services.inequality import lorenz_curve
 
-    result = run_fiscal_year(read_source(db), year, scenario=scenario)
-    regions = result.regions
-    source = (f"Source: regionet fiscal model, {year}, scenario {scenario or 'baseline'} "
-              "(docs/fiscal.md). Before: own regional revenue per capita; after: own revenue "
-              "and equalization transfers per capita; residents weighted by population.")
-    fig = lorenz_chart(regions["revenue_regional_per_capita"], regions["total_per_capita"],
-                       regions["population"], title=f"Inequality of regional revenue per "
-                       f"capita, {year}", source_note=_wrap(source),
-                       illustrative=bool(result.inputs.illustrative))
-    typer.echo(str(save(fig, out)))
+    source = read_source(db)
+    with progress(f"Running the fiscal model for {year}", quiet=quiet) as say:
+        result = run_fiscal_year(source, year, scenario=scenario)
+        say("Drawing the Lorenz curves")
+        regions = result.regions
+        note = (f"Source: regionet fiscal model, {year}, scenario {scenario or 'baseline'} "
+                "(docs/fiscal.md). Before: own regional revenue per capita; after: own "
+                "revenue and equalization transfers per capita; residents weighted by "
+                "population.")
+        curves = [lorenz_curve(regions[column], regions["population"])
+                  for column in ("revenue_regional_per_capita", "total_per_capita")]
+        fig = lorenz_chart(curves, title=f"Inequality of regional revenue per capita, {year}",
+                           source_note=_wrap(note),
+                           illustrative=bool(result.inputs.illustrative))
+        path = save(fig, out)
+    typer.echo(str(path))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from regionet.interfaces.cli.progress import QuietOption, progress
 from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
 
 __all__ = ["fiscal_app"]
@@ -44,6 +45,7 @@ def fiscal_run(
     = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, parquet or json.")] = "csv",
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """Run one year: revenue by tax and level, transfers and net flow per region."""
     from regionet.core.errors import InvalidValueError
@@ -53,9 +55,11 @@ def fiscal_run(
     if fmt not in ("csv", "parquet", "json"):
         raise InvalidValueError("unknown format", field="format", value=fmt,
                                 expected="csv, parquet or json")
-    result = run_fiscal_year(read_source(db), year, scenario=scenario, rule=rule,
-                             regions=regions, establishments=establishments, firms=firms,
-                             origin="the command line")
+    source = read_source(db)
+    with progress(f"Running the fiscal model for {year}", quiet=quiet):
+        result = run_fiscal_year(source, year, scenario=scenario, rule=rule,
+                                 regions=regions, establishments=establishments, firms=firms,
+                                 origin="the command line")
     if out is not None:
         for path in write_fiscal_result(result, out, fmt):
             typer.echo(str(path))
@@ -78,6 +82,7 @@ def fiscal_compare(
     = "total_per_capita",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """Winners and losers of the second scenario against the first."""
     from regionet.core.errors import InvalidValueError
@@ -87,8 +92,9 @@ def fiscal_compare(
     if len(scenarios) != 2:
         raise InvalidValueError("compare needs exactly two scenarios", field="scenario",
                                 value=";".join(scenarios), expected="--scenario A --scenario B")
-    table = compare_scenarios(read_source(db), year, scenarios[0], scenarios[1],
-                              measure=measure)
+    source = read_source(db)
+    with progress(f"Running {scenarios[0]} and {scenarios[1]} for {year}", quiet=quiet):
+        table = compare_scenarios(source, year, scenarios[0], scenarios[1], measure=measure)
     rows = table.to_dict(orient="records")
     if as_json:
         print_json(rows)
@@ -109,13 +115,16 @@ def fiscal_explain(
     rule: RuleOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """The trace of inputs, parameters (with legal references) and rule behind a number."""
     from regionet.interfaces.cli.output import print_json
     from regionet.services.fiscal import explain_number
 
-    explanation = explain_number(read_source(db), year, region, quantity, scenario=scenario,
-                                 rule=rule)
+    source = read_source(db)
+    with progress(f"Explaining {quantity} of {region} in {year}", quiet=quiet):
+        explanation = explain_number(source, year, region, quantity, scenario=scenario,
+                                     rule=rule)
     if as_json:
         print_json(explanation.to_dict())
     else:
@@ -130,6 +139,7 @@ def fiscal_test(
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also list the cases that pass.")] = False,
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """Run YAML legal cases and print each failure's arithmetic.
 
@@ -137,7 +147,9 @@ def fiscal_test(
     """
     from regionet.services.fiscal import run_legal_cases
 
-    results = run_legal_cases(read_source(db), paths)
+    source = read_source(db)
+    with progress("Running the legal cases", quiet=quiet):
+        results = run_legal_cases(source, paths)
     failed = sum(not r.passed for r in results)
     for result in results:
         if verbose or not result.passed:

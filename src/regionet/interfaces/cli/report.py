@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from regionet.interfaces.cli.progress import QuietOption
 from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
 
 __all__ = ["REPORT_FILE", "report"]
@@ -34,22 +35,16 @@ def report(
     fiscal: Annotated[bool, typer.Option("--fiscal/--no-fiscal",
                                          help="Include the fiscal section.")] = True,
     db: ReadDbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
 ) -> None:
     """Write OUT/report.html: one self-contained HTML file that opens offline."""
-    from rich.progress import Progress
-
+    from regionet.interfaces.cli.progress import progress
     from regionet.interfaces.report.report import write_report
     from regionet.services.case_source import CaseSource
     from regionet.services.report import build_report_data
 
     source = CaseSource.bundled(case) if case is not None else read_source(db)
-
-    with Progress(transient=True) as progress:
-        task = progress.add_task("Writing the report", total=None)
-
-        def say(msg: str) -> None:
-            progress.update(task, description=msg)
-
+    with progress("Writing the report", quiet=quiet) as say:
         data = build_report_data(source, out, fiscal=fiscal, progress=say)
         path = write_report(data, out / REPORT_FILE, progress=say)
     typer.echo(f"Report on {data.result.case_id}: {path.resolve()} "

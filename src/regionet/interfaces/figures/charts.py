@@ -19,16 +19,19 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from regionet.core.errors import InvalidValueError
+
+if TYPE_CHECKING:
+    from regionet.services.inequality import LorenzCurve
 
 __all__ = [
     "GEO_CREDITS",
@@ -190,39 +193,38 @@ def _layout(fig: Figure, lines: int, *, left: float = 0.1, right: float = 0.97) 
     return ax
 
 
-def lorenz_chart(before: npt.ArrayLike, after: npt.ArrayLike,
-                 weights: npt.ArrayLike | None = None, *,
+def lorenz_chart(curves: Sequence[LorenzCurve], *,
                  title: str = "Inequality of regional revenue per capita",
-                 labels: tuple[str, str] = ("own revenue (before transfers)",
-                                            "own revenue and transfers (after)"),
+                 labels: Sequence[str] = ("own revenue (before transfers)",
+                                          "own revenue and transfers (after)"),
                  source_note: str = "Source: regionet fiscal model.",
                  illustrative: bool = False) -> Figure:
-    """Lorenz curves of a per-capita quantity before and after transfers.
+    """Lorenz curves of a per-capita quantity, e.g. before and after transfers.
 
-    Regions are ordered by the value; each counts by its weight (population), so the curve
-    is the share of all revenue held by the poorest share of residents. The Gini index of
-    each curve is in the legend (:func:`regionet.engines.fiscal.run.inequality.inequality`).
+    Each curve is the share of all revenue held by the poorest share of residents (regions
+    ordered by value, each counted by its population); its Gini index is in the legend.
 
     Args:
-        before: per-capita values before transfers, one per region.
-        after: per-capita values after transfers, same order.
-        weights: population of each region (None: each region counts once).
+        curves: the curves (:func:`regionet.services.inequality.lorenz_curve`), one line
+            each, in the order of ``labels``.
         title: the figure's title.
-        labels: legend labels of the two curves.
+        labels: legend labels of the curves.
         source_note: the source line at the bottom.
         illustrative: add the "ILLUSTRATIVE" label and watermark.
-    """
-    from regionet.engines.fiscal.run.inequality import inequality, lorenz
 
+    Raises:
+        InvalidValueError: not one label per curve.
+    """
+    if len(labels) != len(curves):
+        raise InvalidValueError("one label per curve", field="labels", value=len(labels),
+                                expected=f"{len(curves)} labels")
     fig = new_figure(6.5, 6.0)
     ax = _layout(fig, footer_lines(source_note, illustrative=illustrative))
     ax.plot([0, 100], [0, 100], color="#999999", linestyle="--", linewidth=1,
             label="equal distribution")
-    for values, label, colour in zip((before, after), labels, SERIES_COLOURS, strict=False):
-        curve = lorenz(values, weights)
-        gini = inequality(values, weights)["gini"]
-        ax.plot(curve["population_share"] * 100, curve["value_share"] * 100, color=colour,
-                linewidth=2, label=f"{label}: Gini {gini:.3f}")
+    for curve, label, colour in zip(curves, labels, SERIES_COLOURS, strict=False):
+        ax.plot(curve.population_share * 100, curve.value_share * 100, color=colour,
+                linewidth=2, label=f"{label}: Gini {curve.gini:.3f}")
     ax.set(xlim=(0, 100), ylim=(0, 100), aspect="equal",
            xlabel="Cumulative share of population (%), regions ordered by value",
            ylabel="Cumulative share of revenue (%)")

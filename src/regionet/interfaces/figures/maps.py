@@ -1,14 +1,17 @@
 """Choropleth maps of the 89 subjects of 1999, and the base map every map shares.
 
-Maps use the Albers equal-area conic for Russia
-(:data:`regionet.engines.geo.projection.RUSSIA_ALBERS`: 52° and 64° N, 100° E), the bundled
-Natural Earth polygons (:mod:`regionet.io.geojson`) and the capitals of GeoNames, and carry
-the credits. Units merged in 2005–08 are drawn on their successor's polygon: the polygon is
-hatched and takes the value of the krai or oblast; each autonomous okrug on it shows its own
-value as a dot at its capital. The tie map is in :mod:`regionet.interfaces.figures.tie_maps`.
+Maps draw what the geography service prepares (:mod:`regionet.services.geo`): the
+subjects' and neighbouring states' outlines, projected with the Albers equal-area conic for
+Russia (52° and 64° N, 100° E), and the capitals of GeoNames; they carry the credits. Units
+merged in 2005–08 are drawn on their successor's polygon: the polygon is hatched and takes
+the value of the krai or oblast; each autonomous okrug on it shows its own value as a dot at
+its capital. The tie map is in :mod:`regionet.interfaces.figures.tie_maps`.
 
 Examples:
-    >>> fig = choropleth({"RU-KR": 1.0}, title="One value", unit="ties", source_note="Test")
+    >>> from regionet.services.case_source import CaseSource
+    >>> from regionet.services.geo import subject_map
+    >>> fig = choropleth({"RU-KR": 1.0}, subject_map(CaseSource.bundled()), title="One value",
+    ...                  unit="ties", source_note="Test")
     >>> fig.get_suptitle()
     'One value'
 """
@@ -16,8 +19,8 @@ Examples:
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +33,6 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter
 
-from regionet.engines.geo.projection import RUSSIA_ALBERS, outline_pieces
 from regionet.interfaces.figures.charts import (
     GEO_CREDITS,
     add_frame,
@@ -38,51 +40,35 @@ from regionet.interfaces.figures.charts import (
     footer_lines,
     new_figure,
 )
-from regionet.io.geojson import Feature, read_neighbours, read_subjects
-from regionet.model.case import Case
 
-__all__ = ["MERGED_LABEL", "NEIGHBOUR_FILL", "Point", "base_axes", "capital_point",
-           "case_or_bundled", "choropleth", "feature_path", "outlines", "project",
-           "russia_frame"]
+if TYPE_CHECKING:
+    from regionet.services.geo import BaseMap, Outline, SubjectMap
+
+__all__ = ["MERGED_LABEL", "NEIGHBOUR_FILL", "base_axes", "choropleth", "outline_path"]
 
 #: Legend text of the hatched polygons of units merged in 2005–08.
 MERGED_LABEL = "1999 unit shown with its successor's territory"
 #: Fill of the neighbouring states.
 NEIGHBOUR_FILL = "#e3e3e3"
 _NO_DATA = "#cfcfcf"
-#: A projected point (x, y) in km.
-Point = tuple[float, float]
-FloatArray = npt.NDArray[np.float64]
 
 
-def project(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Project degrees with the map projection of every regionet map of Russia."""
-    return RUSSIA_ALBERS.forward(lon, lat)
+def outline_path(outline: Outline) -> Path:
+    """One compound path of every ring of a projected outline."""
+    codes = []
+    for ring in outline.rings:
+        c = np.full(len(ring), Path.LINETO, dtype=Path.code_type)
+        c[0], c[-1] = Path.MOVETO, Path.CLOSEPOLY
+        codes.append(c)
+    return Path(np.concatenate(outline.rings), np.concatenate(codes))
 
 
-def feature_path(feature: Feature) -> Path:
-    """One compound path of every ring of a feature, projected."""
-    vertices, codes = [], []
-    for polygon in feature.polygons:
-        for ring in polygon:
-            a = np.asarray(ring, dtype=np.float64)
-            x, y = project(a[:, 0], a[:, 1])
-            c = np.full(len(a), Path.LINETO, dtype=Path.code_type)
-            c[0], c[-1] = Path.MOVETO, Path.CLOSEPOLY
-            vertices.append(np.column_stack([x, y]))
-            codes.append(c)
-    return Path(np.concatenate(vertices), np.concatenate(codes))
-
-
-def outlines(features: Iterable[Feature]) -> list[FloatArray]:
-    """Projected outlines, without the cuts along ±180° (Chukotka shows no seam)."""
-    pieces = [p for f in features for polygon in f.polygons for ring in polygon
-              for p in outline_pieces(ring)]
-    return [np.column_stack(project(p[:, 0], p[:, 1])) for p in pieces]
+def _borders(outlines: Iterable[Outline]) -> list[npt.NDArray[np.float64]]:
+    return [piece for o in outlines for piece in o.borders]
 
 
 def base_axes(fig: Figure, rect: tuple[float, float, float, float], frame: Sequence[float],
-              subjects_fill: str | None, border: str = "#9a9a9a") -> Axes:
+              base: BaseMap, subjects_fill: str | None, border: str = "#9a9a9a") -> Axes:
     """Add map axes at ``rect`` showing ``frame``: neighbours in grey, subjects' borders.
 
     ``subjects_fill`` fills the subjects in one colour (None: the caller fills them);
@@ -93,50 +79,16 @@ def base_axes(fig: Figure, rect: tuple[float, float, float, float], frame: Seque
     ax.set_xlim(frame[0], frame[1])
     ax.set_ylim(frame[2], frame[3])
     ax.set_axis_off()
-    neighbours = read_neighbours()
-    ax.add_collection(PatchCollection([PathPatch(feature_path(f)) for f in neighbours],
+    ax.add_collection(PatchCollection([PathPatch(outline_path(o)) for o in base.neighbours],
                                       facecolor=NEIGHBOUR_FILL, edgecolor="none", zorder=1))
-    ax.add_collection(LineCollection(outlines(neighbours), colors="white", linewidths=0.4,
-                                     zorder=1.1))
+    ax.add_collection(LineCollection(_borders(base.neighbours), colors="white",
+                                     linewidths=0.4, zorder=1.1))
     if subjects_fill is not None:
-        ax.add_collection(PatchCollection([PathPatch(feature_path(f)) for f in read_subjects()],
+        ax.add_collection(PatchCollection([PathPatch(outline_path(o)) for o in base.subjects],
                                           facecolor=subjects_fill, edgecolor="none", zorder=2))
-    ax.add_collection(LineCollection(outlines(read_subjects()), colors=border,
+    ax.add_collection(LineCollection(_borders(base.subjects), colors=border,
                                      linewidths=0.3, zorder=3))
     return ax
-
-
-def russia_frame(pad: float = 0.025) -> list[float]:
-    """Return ``[xmin, xmax, ymin, ymax]`` of the projected subjects, padded by ``pad``."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for f in read_subjects():
-        for polygon in f.polygons:
-            a = np.asarray(polygon[0])
-            x, y = project(a[:, 0], a[:, 1])
-            xs += [float(x.min()), float(x.max())]
-            ys += [float(y.min()), float(y.max())]
-    w, h = max(xs) - min(xs), max(ys) - min(ys)
-    return [min(xs) - pad * w, max(xs) + pad * w, min(ys) - pad * h, max(ys) + pad * h]
-
-
-def capital_point(case: Case, actor_id: str) -> Point | None:
-    """Return the projected capital of a subject (None when the case has no coordinates)."""
-    attrs = case.actor(actor_id).attributes
-    lat, lon = attrs.get("capital_lat"), attrs.get("capital_lon")
-    if not isinstance(lat, float | int) or not isinstance(lon, float | int):
-        return None
-    x, y = project([float(lon)], [float(lat)])
-    return float(x[0]), float(y[0])
-
-
-def case_or_bundled(case: Case | None) -> Case:
-    """Return ``case``, or the bundled case when it is None."""
-    if case is not None:
-        return case
-    from regionet.io.casefiles import load_case
-
-    return load_case()
 
 
 def _scale(values: Sequence[float], cmap: str | None,
@@ -173,14 +125,16 @@ def _number_format(norm: Normalize) -> FuncFormatter:
     return FuncFormatter(lambda v, _: f"{v:,.0f}" if big else f"{v:g}")
 
 
-def choropleth(values: Mapping[str, float], *, title: str, unit: str, source_note: str,
-               illustrative: bool = False, label: str | None = None,
+def choropleth(values: Mapping[str, float], geography: SubjectMap, *, title: str, unit: str,
+               source_note: str, illustrative: bool = False, label: str | None = None,
                categories: Mapping[float, str] | None = None, cmap: str | None = None,
-               robust: bool = False, case: Case | None = None) -> Figure:
+               robust: bool = False) -> Figure:
     """Colour the 89 subjects of 1999 by ``values`` (region id → value).
 
     Args:
         values: one value per subject id; missing or NaN values are drawn as "no data".
+        geography: the outlines, the polygons to fill and the okrugs' dots
+            (:func:`regionet.services.geo.subject_map` of the case drawn).
         title: the figure's title.
         unit: the unit, written under the colour bar.
         source_note: the source line at the bottom (credits are added after it).
@@ -192,14 +146,12 @@ def choropleth(values: Mapping[str, float], *, title: str, unit: str, source_not
             the values have both signs).
         robust: colour scale from the 2nd to the 98th percentile (extremes shown by the
             colour bar's arrows), so that one outlier such as Moscow does not flatten it.
-        case: the case whose capitals and subject types are used (default: the bundled one).
     """
-    case = case_or_bundled(case)
-    subjects = read_subjects()
+    subjects = geography.base.subjects
     fig = new_figure(11.0, 6.8)
     bottom = footer_height(fig, footer_lines(source_note, GEO_CREDITS, illustrative)) + 0.09
-    ax = base_axes(fig, (0.01, bottom, 0.98, 0.91 - bottom), russia_frame(), None,
-                   border="white")
+    ax = base_axes(fig, (0.01, bottom, 0.98, 0.91 - bottom), geography.base.frame,
+                   geography.base, None, border="white")
     numbers = [float(values.get(f.id, math.nan)) for f in subjects]
     norm, colormap, extend = _scale(numbers, cmap, robust)
     palette = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
@@ -213,20 +165,18 @@ def choropleth(values: Mapping[str, float], *, title: str, unit: str, source_not
         r, g, b, a = colormap(float(norm(v)))
         return (float(r), float(g), float(b), float(a))
 
-    shown, dots = _shared_polygons(case, subjects)
-    patches = [PathPatch(feature_path(f)) for f in subjects if f.id in shown]
+    shown = geography.filled
+    patches = [PathPatch(outline_path(f)) for f in subjects if f.id in shown]
     face = [colour(float(values.get(f.id, math.nan))) for f in subjects if f.id in shown]
     ax.add_collection(PatchCollection(patches, facecolors=face, edgecolor="none", zorder=2))
-    merged = [PathPatch(feature_path(f)) for f in subjects
-              if f.id in shown and f.properties.get("geometry_basis") == "successor"]
+    merged = [PathPatch(outline_path(f)) for f in subjects if f.id in geography.merged]
     ax.add_collection(PatchCollection(merged, facecolor="none", edgecolor="#222222",
                                       hatch="////", hatchcolor="#8c8c8c", linewidth=0.9,
                                       zorder=4))
     handles: list[Patch | Line2D] = [
         Patch(facecolor="white", edgecolor="#222222", hatch="////", hatchcolor="#8c8c8c",
               label=MERGED_LABEL)]
-    points = [(p, float(values.get(i, math.nan))) for i in dots
-              if (p := capital_point(case, i)) is not None]
+    points = [(p, float(values.get(i, math.nan))) for i, p in geography.dots]
     if points:
         ax.scatter([p[0] for p, _ in points], [p[1] for p, _ in points], s=36, zorder=5,
                    color=[colour(v) for _, v in points], edgecolors="black", linewidths=0.8)
@@ -253,16 +203,3 @@ def choropleth(values: Mapping[str, float], *, title: str, unit: str, source_not
               illustrative=illustrative, axes=[ax])
     return fig
 
-
-def _shared_polygons(case: Case, subjects: Sequence[Feature]) -> tuple[set[str], list[str]]:
-    """Ids whose polygon is drawn (one per polygon), and the okrugs shown as dots."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for f in subjects:
-        groups[str(f.properties.get("successor_2008") or f.id)].append(f.id)
-    shown, dots = set(), []
-    for ids in groups.values():
-        main = [i for i in ids if case.actor(i).attributes.get("type") != "autonomous_okrug"]
-        keep = sorted(main or ids)[0]
-        shown.add(keep)
-        dots += [i for i in ids if i != keep]
-    return shown, sorted(dots)

@@ -8,11 +8,9 @@ Every figure has a numbered caption with its source; every ``document: locator``
 links to the document's entry (``#doc-<id>``) in the list of sources. See docs/report.md.
 
 Examples:
-    >>> import tempfile, pathlib
     >>> from regionet.services.case_source import CaseSource
     >>> from regionet.services.report import build_report_data
-    >>> data = build_report_data(CaseSource.bundled(), out=pathlib.Path(tempfile.mkdtemp()),
-    ...                          fiscal=False)
+    >>> data = build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False)
     >>> html = render_report(data)
     >>> html.startswith("<!DOCTYPE html>"), "<script" in html, 'href="http' in html
     (True, False, False)

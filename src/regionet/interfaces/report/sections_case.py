@@ -11,7 +11,9 @@ from typing import Any
 
 from regionet.interfaces.figures import LEVEL_COLOURS, choropleth, tie_map
 from regionet.interfaces.report.elements import Page, money, period, row, table
+from regionet.services.geo import subject_map
 from regionet.services.report import ReportData
+from regionet.services.tie_maps import tie_arcs
 
 __all__ = ["case_in_numbers", "credits", "levels_of_cooperation", "observations",
            "sources"]
@@ -159,17 +161,18 @@ def levels_of_cooperation(data: ReportData, page: Page) -> str:
     """Section 2: the tie map, ties per subject, and every tie by level with its sources."""
     case = data.case
     tie_fig = page.figure(
-        tie_map(case), "Cooperation ties as arcs between administrative centres, coloured by "
-        "level (all dates). Associations are drawn at the mean position of their members' "
-        "capitals (a drawing convention, not a seat); partners beyond the frame sit on its "
-        "edge, in their direction; neighbouring states are grey.",
+        tie_map(tie_arcs(data.result.source)), "Cooperation ties as arcs between "
+        "administrative centres, coloured by level (all dates). Associations are drawn at "
+        "the mean position of their members' capitals (a drawing convention, not a seat); "
+        "partners beyond the frame sit on its edge, in their direction; neighbouring states "
+        "are grey.",
         alt="Map of Russia's regions with arcs for each cooperation tie, coloured by level",
         source=f"regionet case {escape(case.id)}, <code>tables/ties.csv</code> (every tie "
                "cites its documents, table below); capitals and seats: GeoNames; boundaries: "
                "Natural Earth")
     per_subject = page.figure(
-        choropleth(data.ties_per_subject, title="Cooperation ties per subject, all levels",
-                   unit="ties", label="Ties", case=case,
+        choropleth(data.ties_per_subject, subject_map(data.result.source),
+                   title="Cooperation ties per subject, all levels", unit="ties", label="Ties",
                    source_note=f"Source: regionet case {case.id}, ties.csv: ties in which the "
                                "subject is a party or the location, all dates."),
         "Number of ties of each subject, every level and date counted (memberships "

@@ -14,6 +14,8 @@ import pandas as pd
 from regionet.interfaces.figures import bars_chart, choropleth, lorenz_chart, series_chart
 from regionet.interfaces.report.elements import Page, frame_table
 from regionet.services.fiscal_summary import FiscalSection
+from regionet.services.geo import subject_map
+from regionet.services.inequality import lorenz_curve
 from regionet.services.report import ReportData
 
 __all__ = ["fiscal_system"]
@@ -138,8 +140,9 @@ def _donors(data: ReportData, section: FiscalSection, page: Page) -> str:
         if not mapped:
             continue
         values = {str(r): 1.0 if s == "donor" else 0.0 for r, s in status.items()}
-        fig = choropleth(values, title=f"Donors and recipients, {section.year}: "
-                         f"definition {definition}", unit="", case=data.case,
+        fig = choropleth(values, subject_map(data.result.source),
+                         title=f"Donors and recipients, {section.year}: "
+                         f"definition {definition}", unit="",
                          categories={1.0: "donor", 0.0: "recipient (or balanced)"},
                          source_note=_note(section, f"baseline law, definition {definition}"),
                          illustrative=True)
@@ -160,8 +163,9 @@ def _inequality(data: ReportData, section: FiscalSection, page: Page) -> str:
     lorenz = data.lorenz
     if lorenz is None:
         return ""
-    fig = lorenz_chart(lorenz["before"], lorenz["after"], lorenz["population"],
-                       title=f"Lorenz curves of revenue per capita, {section.year}",
+    curves = [lorenz_curve(lorenz[column], lorenz["population"]) for column in ("before",
+                                                                                 "after")]
+    fig = lorenz_chart(curves, title=f"Lorenz curves of revenue per capita, {section.year}",
                        source_note=_note(section, "baseline law, population-weighted"),
                        illustrative=True)
     view = section.inequality[["measure", "before", "after", "change"]]
