@@ -28,7 +28,10 @@ from regionet.model.sources import Document, SourceRef, Status
 from regionet.model.ties import Tie
 from regionet.model.vocab import Vocabulary
 
-__all__ = ["AttributeRecord", "Case", "TieFilter"]
+__all__ = ["BORDER_ATTRIBUTES", "AttributeRecord", "Case", "TieFilter", "border_states"]
+
+#: The subject attributes the level classifier reads: foreign states bordering by land, by sea.
+BORDER_ATTRIBUTES = ("land_border_states", "sea_border_states")
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,8 @@ class Case:
         sea: dict[str, set[str]] = {}
         for a in self.actors.values():
             if a.kind is ActorKind.SUBJECT:
-                land[a.id] = _split(a.attributes.get("land_border_states"))
-                sea[a.id] = _split(a.attributes.get("sea_border_states"))
+                land[a.id] = border_states(a.attributes.get("land_border_states"))
+                sea[a.id] = border_states(a.attributes.get("sea_border_states"))
         return Federation(self.federation, self.actors, land, sea, self.adjacency)
 
     @cached_property
@@ -195,7 +198,13 @@ class Case:
         return counts
 
 
-def _split(value: AttributeValue) -> set[str]:
+def border_states(value: AttributeValue) -> set[str]:
+    """Return the states of a ``;``-separated border attribute (empty for none).
+
+    Examples:
+        >>> sorted(border_states("FI; NO")), border_states(None)
+        (['FI', 'NO'], set())
+    """
     if not value:
         return set()
     return {p.strip() for p in str(value).split(";") if p.strip()}

@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from regionet.core.errors import UnknownActorError, did_you_mean
 from regionet.core.ids import ActorId
@@ -108,6 +109,9 @@ class Federation:
     land_borders: Mapping[str, set[str]] = field(default_factory=dict)
     sea_borders: Mapping[str, set[str]] = field(default_factory=dict)
     adjacency: set[frozenset[str]] = field(default_factory=set)
+    # The side of each party seen so far (a federation is built once and never changes).
+    _sides: dict[str, tuple[str, ActorId | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def actor(self, actor_id: str) -> Actor:
         """Return an actor by id; raises UnknownActorError with suggestions."""
@@ -131,6 +135,12 @@ class Federation:
 
     def side(self, actor_id: str) -> tuple[str, ActorId | None]:
         """Return the side of a party and, for members, the member it stands for."""
+        known = self._sides.get(actor_id)
+        if known is None:
+            known = self._sides[actor_id] = self._side(actor_id)
+        return known
+
+    def _side(self, actor_id: str) -> tuple[str, ActorId | None]:
         actor = self.actor(actor_id)
         kind = actor.kind
         if kind is ActorKind.SUBJECT and actor.parent == self.id:
@@ -151,9 +161,9 @@ class Federation:
             return _SIDE_MULTI, None
         return _SIDE_NONE, None
 
-    @property
+    @cached_property
     def neighbouring_states(self) -> dict[str, str]:
-        """Foreign states bordering the federation, mapped to "land" or "sea"."""
+        """Foreign states bordering the federation, mapped to "land" or "sea" (do not mutate)."""
         out: dict[str, str] = {}
         for states in self.sea_borders.values():
             out.update(dict.fromkeys(states, "sea"))

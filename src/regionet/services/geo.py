@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from regionet.core.jsonsafe import json_bytes
-from regionet.services.case_source import CaseSource, case_folder, per_revision
+from regionet.services.case_source import CaseSource, case_folder, per_version
 
 __all__ = ["neighbours_geojson", "neighbours_geojson_bytes"]
 
@@ -42,5 +42,5 @@ def neighbours_geojson(source: CaseSource) -> dict[str, Any]:
 
 def neighbours_geojson_bytes(source: CaseSource) -> bytes:
     """Return :func:`neighbours_geojson` encoded as compact JSON, once per source revision."""
-    return per_revision(source, "geo.neighbours", None,
-                        lambda _case: json_bytes(neighbours_geojson(source)))
+    return per_version(source, "geo.neighbours", None,
+                       lambda: json_bytes(neighbours_geojson(source)))
