@@ -148,17 +148,29 @@ class Database:
             yield conn
 
     @contextmanager
-    def write_transaction(self, conn: sa.Connection) -> Iterator[sa.Connection]:
-        """Run a write transaction (``BEGIN IMMEDIATE`` on SQLite) on ``conn``."""
-        if self.is_sqlite:
+    def write_transaction(self, conn: sa.Connection, *, references_checked: bool = False
+                          ) -> Iterator[sa.Connection]:
+        """Run a write transaction (``BEGIN IMMEDIATE`` on SQLite) on ``conn``.
+
+        Args:
+            conn: the connection.
+            references_checked: the caller has checked every reference it writes against
+                the data under this same lock (an import): SQLite then skips its
+                per-row foreign-key lookups in this transaction.
+        """
+        raw = conn.connection.dbapi_connection if self.is_sqlite else None
+        if raw is not None:
             _prepare_writer(conn, self.write_wait)
             conn.execution_options(regionet_write=True)
+            if references_checked:
+                raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 yield conn
         finally:
-            if self.is_sqlite:
+            if raw is not None:
                 conn.execution_options(regionet_write=False)
+                raw.execute("PRAGMA foreign_keys=ON")
 
     def set_cache(self, conn: sa.Connection, size: int) -> None:
         """Give ``conn`` a page cache of ``size`` bytes (SQLite; main and temporary tables)."""

@@ -67,7 +67,6 @@ class Workspace:
     def __init__(self, path: str | Path, *, write_wait: float = WRITE_WAIT_SECONDS,
                  keep_open: bool = False) -> None:
         self.database = Database(path, write_wait=write_wait, keep_open=keep_open)
-        self._current = False
 
     @property
     def url(self) -> str:
@@ -137,7 +136,6 @@ class Workspace:
             rows = case_rows(case)
             counts = write_rows(conn, rows)
             _set_state(conn, revision + 1, rows_digest(rows, version))
-        self._current = True
         return counts
 
     def _not_found(self) -> WorkspaceNotFoundError:
@@ -166,11 +164,15 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
-        if not self._current:
+        if self._current_schema() < SCHEMA_VERSION:
             self.upgrade()
         with self.database.reading() as conn:
             revision = _read_state(conn, missing=self._not_found)[0]
             yield conn, revision
+
+    def _current_schema(self) -> int:
+        with self.database.reading() as conn:
+            return _schema_version(conn, missing=self._not_found)
 
     def load_case(self) -> Case:
         """Rebuild the whole case from the database.
@@ -224,15 +226,11 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
-        with self.database.reading() as conn:
-            stored = _schema_version(conn, missing=self._not_found)
-        if stored >= SCHEMA_VERSION:
-            self._current = True
+        if self._current_schema() >= SCHEMA_VERSION:
             return False
         with self.database.writing() as conn:
             if _schema_version(conn, missing=self._not_found) < SCHEMA_VERSION:
                 _upgrade(conn)
-        self._current = True
         return True
 
     def case_id(self) -> str:
@@ -282,8 +280,7 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
-        if not self._current:
-            self.upgrade()
+        self.upgrade()
         db = self.database
         try:
             with db.connect() as conn:
@@ -291,7 +288,9 @@ class Workspace:
                 with conn.begin():
                     seen = _read_state(conn, missing=self._not_found)
                     plan = plan_import(conn, paths, table=table)
-                with db.write_transaction(conn):
+                # Every reference was checked against this state (or is checked again below
+                # under the lock): SQLite's per-row foreign-key lookups would repeat it.
+                with db.write_transaction(conn, references_checked=True):
                     if _read_state(conn, missing=self._not_found) != seen:
                         for stage in plan.staged:
                             stage.drop()
