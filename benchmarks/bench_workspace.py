@@ -13,8 +13,8 @@ subjects, every row valid):
 2. **Reads** (in this process, the workspace just imported, each the best of 5 after one cold
    call): ``show`` of a tie and of an actor, ties of one partner (``--actor``), a page of a hub
    subject's ties and of international ties with their counts, the summary counts; and the
-   CLI: ``regionet data show ID`` and ``regionet data ties --actor X`` wall time minus
-   ``regionet --help`` (process start).
+   CLI: ``regionet data show ID`` and ``regionet data ties --actor X`` wall time, next to the
+   process start (the interpreter importing the modules those commands import, doing nothing).
 3. **Server** (``regionet serve`` on 127.0.0.1, this workspace): latency of ``GET
    /api/ties/{id}`` and ``/api/ties?actor=X`` while idle, **during** an import of another
    ``n/10`` ties (a child process) and in the 10 s **after** it, with the
@@ -51,7 +51,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic_registry import write_registry  # noqa: E402
+from synthetic_registry import write_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 REGIONET = [sys.executable, "-m", "regionet.interfaces.cli"]
@@ -160,8 +160,17 @@ def reads(db: Path, tie: str, actor: str, hub: str) -> dict[str, Any]:
             times.append(time.perf_counter() - t)
         return min(times) * 1000
 
-    start = cli(["--help"])
-    out["cli"] = {"process start (regionet --help)": start,
+    def started() -> float:
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import regionet.interfaces.cli.app, "
+                            "regionet.interfaces.cli.output, regionet.services.records"],
+                           check=True)
+            times.append(time.perf_counter() - t)
+        return min(times) * 1000
+
+    out["cli"] = {"process start (interpreter and the modules data show imports)": started(),
                   "data show TIE": cli(["data", "show", tie, "--db", str(db)]),
                   "data ties --actor X": cli(["data", "ties", "--actor", actor, "--db",
                                               str(db), "--json"])}
@@ -245,6 +254,77 @@ def server(db: Path, extra: Path, tie: str, actor: str) -> dict[str, Any]:
     return out
 
 
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process (Linux /proc), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def post_load(workdir: Path, seconds: float = 10.0, senders: int = 5,
+              body_mib: float = 8.5) -> dict[str, Any]:
+    """``/api/ties`` latency and server memory while ``senders`` threads post large bodies.
+
+    The server serves the bundled case (a workspace path that does not exist). Each sender
+    posts ``body_mib`` MiB reforms to ``/api/fiscal/runs`` in a loop for ``seconds``.
+    """
+    import threading
+
+    port = free_port()
+    env = {**os.environ, "REGIONET_DB": str(workdir / "absent.db")}
+    proc = subprocess.Popen([*REGIONET, "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    body = json.dumps({"year": 1999, "overrides": {
+        f"p{i}": {"1999-01-01": 0.5} for i in range(int(body_mib * 1024 * 1024 / 30))}})
+    out: dict[str, Any] = {"body_mib": len(body) / 2**20, "senders": senders}
+    try:
+        with httpx.Client(base_url=base, timeout=60.0) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if http.get("/api/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError("server did not start")
+                time.sleep(0.2)
+            paths = ["/api/ties?level=international&limit=100"]
+            latency(http, paths, 2.0)
+            out["idle"] = latency(http, paths, seconds)
+            out["rss_before_mib"] = rss_mib(proc.pid)
+            stop = time.monotonic() + seconds
+            statuses: dict[str, int] = {}
+            lock = threading.Lock()
+
+            def send() -> None:
+                with httpx.Client(base_url=base, timeout=60.0) as poster:
+                    while time.monotonic() < stop:
+                        try:
+                            code = str(poster.post("/api/fiscal/runs", content=body, headers={
+                                "content-type": "application/json"}).status_code)
+                        except httpx.TransportError as exc:
+                            code = type(exc).__name__
+                        with lock:
+                            statuses[code] = statuses.get(code, 0) + 1
+
+            threads = [threading.Thread(target=send) for _ in range(senders)]
+            for t in threads:
+                t.start()
+            out["under large posts"] = latency(http, paths, seconds)
+            for t in threads:
+                t.join(60)
+            out["post statuses"] = statuses
+            out["rss_after_mib"] = rss_mib(proc.pid)
+            out["p95_ratio"] = (out["under large posts"]["p95_ms"] / out["idle"]["p95_ms"])
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    return out
+
+
 def chart(results: list[dict[str, Any]], path: Path) -> None:
     """Time against size, log-log: imports (regionet, plain sqlite3) and reads."""
     import matplotlib
@@ -273,9 +353,10 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
 def main() -> None:
     """Run the benchmark for each size and write the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", type=float, default=[1e4, 1e5, 1e6])
+    parser.add_argument("--sizes", nargs="*", type=float, default=[1e4, 1e5, 1e6])
     parser.add_argument("--seed", type=int, default=1999)
     parser.add_argument("--no-server", action="store_true")
+    parser.add_argument("--no-post-load", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance_workspace")
     args = parser.parse_args()
     results: list[dict[str, Any]] = []
@@ -309,12 +390,17 @@ def main() -> None:
             for f in (plain_db, ws_db):
                 f.unlink(missing_ok=True)
             shutil.rmtree(data, ignore_errors=True)
+        posts = None if args.no_post_load else post_load(work)
+        if posts is not None:
+            print(json.dumps({"large posts": posts}, indent=1), flush=True)
     meta = {"machine": platform.platform(), "python": platform.python_version(),
             "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d"),
             "load_average": os.getloadavg(), "seed": args.seed}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results},
-                                                        indent=1), encoding="utf-8")
+    if not results:  # --sizes with no size: the large-posts load alone
+        return
+    args.out.with_suffix(".json").write_text(json.dumps(
+        {"meta": meta, "results": results, "large_posts": posts}, indent=1), encoding="utf-8")
     chart(results, args.out.with_suffix(".png"))
     print("\n| ties | regionet import (s, CPU s, MiB) | plain sqlite3 (s, CPU s, MiB) "
           "| show tie (ms) | ties --actor (ms) |")

@@ -84,6 +84,27 @@ class StreamResult:
     row_errors: dict[tuple[int, int], list[RegionetError]] = field(default_factory=dict)
     other_errors: list[tuple[int, RegionetError]] = field(default_factory=list)
     rows_per_file: dict[int, int] = field(default_factory=dict)
+    limit: int = 10_000
+    unlisted: int = 0
+
+    def add_row_errors(self, where: tuple[int, int], problems: list[RegionetError]) -> None:
+        """Keep a row's problems (past ``limit`` kept, only counted: memory stays bounded)."""
+        if len(self.row_errors) + len(self.other_errors) < self.limit:
+            self.row_errors[where] = problems
+        else:
+            self.unlisted += len(problems)
+
+    def add_error(self, index: int, error: RegionetError) -> None:
+        """Keep a problem of a file or of a row that could not be parsed (or count it)."""
+        if len(self.row_errors) + len(self.other_errors) < self.limit:
+            self.other_errors.append((index, error))
+        else:
+            self.unlisted += 1
+
+    @property
+    def failed(self) -> bool:
+        """True when any problem was found."""
+        return bool(self.row_errors or self.other_errors or self.unlisted)
 
 
 def _chunks(rows: Iterator[tuple[int, Row]], size: int) -> Iterator[list[tuple[int, Row]]]:
@@ -120,7 +141,7 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
         try:
             stream = iter_rows(path, schema.required, schema.optional)
         except RegionetError as err:
-            result.other_errors.append((index, err))
+            result.add_error(index, err)
             continue
         count = 0
         try:
@@ -133,7 +154,7 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
                     try:
                         record = schema.parse(row, file=name, row_number=number)
                     except RegionetError as err:
-                        result.other_errors.append((index, err))
+                        result.add_error(index, err)
                         continue
                     parsed.append((number, record))
                     keys.append((str(record.id), index, number))
@@ -146,16 +167,16 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
                                 if table == "ties" else
                                 check_observation(record, catalog, file=name, row=number))
                     if problems:
-                        result.row_errors[(index, number)] = problems
-                    elif not failed() and not result.row_errors:
+                        result.add_row_errors((index, number), problems)
+                    elif not failed() and not result.failed:
                         if table == "ties":
                             rows.add_tie(record, fed.classify(record.actors))
                         else:
                             rows.add_observation(record)
-                if not failed() and not result.row_errors and not result.other_errors:
+                if not failed() and not result.failed:
                     staging.add(rows.rows)
         except RegionetError as err:
-            result.other_errors.append((index, err))
+            result.add_error(index, err)
         result.rows_per_file[index] = count
 
 

@@ -215,13 +215,14 @@ def plan_import(conn: sa.Connection, paths: Sequence[Path], *, table: str | None
     catalog = Catalog(base.actors, small.documents, small.vocab)
     staged: list[Staging] = []
     counts = dict(small.counts)
+    unlisted = 0
     for name in STREAMED_TABLES:
         mine = [(i, p) for i, p, t in files if t == name]
         if not mine:
             continue
         stage = Staging(conn, name)
         staged.append(stage)
-        result = StreamResult()
+        result = StreamResult(limit=MAX_PROBLEMS)
         stream_table(name, mine, catalog, fed, stage, digest, lambda: bool(errors), result)
         rows_per_file.update(result.rows_per_file)
         names = {i: p.name for i, p in mine}
@@ -234,10 +235,11 @@ def plan_import(conn: sa.Connection, paths: Sequence[Path], *, table: str | None
                                       None if d.first is None
                                       else (names[d.first[0]], d.first[1]))
                       for d in repeated.values())
+        unlisted += result.unlisted
         if stage.rows:
             counts[name] = stage.rows
-    if errors:
-        raise _validation_error(errors, given)
+    if errors or unlisted:
+        raise _validation_error(errors, given, unlisted)
     planned = [PlannedFile(p, t, rows_per_file.get(i, 0))
                for i, p, t in sorted(files, key=lambda f: f[0])]
     ordered = {t: counts[t] for t in IMPORT_ORDER if counts.get(t)}
@@ -245,12 +247,13 @@ def plan_import(conn: sa.Connection, paths: Sequence[Path], *, table: str | None
                       before != after, fed)
 
 
-def _validation_error(errors: list[RegionetError], given: list[Path]) -> ValidationError:
+def _validation_error(errors: list[RegionetError], given: list[Path], unlisted: int = 0
+                      ) -> ValidationError:
     order = {path.name: i for i, path in enumerate(given)}
     order.update({str(path): i for i, path in enumerate(given)})
     ordered = sorted(errors, key=lambda e: (order.get(e.file or "", len(order)), e.row or 0))
-    if len(ordered) > MAX_PROBLEMS:
-        rest = len(ordered) - MAX_PROBLEMS
+    rest = unlisted + max(0, len(ordered) - MAX_PROBLEMS)
+    if rest:
         ordered = [*ordered[:MAX_PROBLEMS], RegionetError(
             f"{rest} more problem(s) not listed (an import lists the first {MAX_PROBLEMS})")]
     return ValidationError.from_errors(ordered)
