@@ -164,15 +164,33 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
-        if self._current_schema() < SCHEMA_VERSION:
-            self.upgrade()
         with self.database.reading() as conn:
-            revision = _read_state(conn, missing=self._not_found)[0]
-            yield conn, revision
+            schema, revision, _version = self._header(conn)
+            if schema >= SCHEMA_VERSION:
+                yield conn, revision
+                return
+        self.upgrade()
+        with self.database.reading() as conn:
+            yield conn, self._header(conn)[1]
+
+    def _header(self, conn: sa.Connection) -> tuple[int, int, str]:
+        """(schema version, revision, version) in one query; older schemas the long way."""
+        info = METADATA.tables["case_info"]
+        try:
+            row = conn.execute(sa.select(info.c.schema_version, info.c.revision,
+                                         info.c.version)).first()
+        except SQLAlchemyError:  # no table, or schema 1 (no revision): ask in detail
+            row = None
+        else:
+            if row is None:
+                raise self._not_found()
+            return int(row[0]), int(row[1]), str(row[2])
+        schema = _schema_version(conn, missing=self._not_found)
+        return (schema, *_read_state(conn, missing=self._not_found))
 
     def _current_schema(self) -> int:
         with self.database.reading() as conn:
-            return _schema_version(conn, missing=self._not_found)
+            return self._header(conn)[0]
 
     def load_case(self) -> Case:
         """Rebuild the whole case from the database.
@@ -209,7 +227,7 @@ class Workspace:
         """
         self._require_file()
         with self.database.reading() as conn:
-            return _read_state(conn, missing=self._not_found)
+            return self._header(conn)[1:]
 
     def revision(self) -> int:
         """Return the workspace's revision: a counter bumped by every write transaction."""
