@@ -190,6 +190,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_up(http: httpx.Client, seconds: float = 60.0) -> None:
+    """Wait until the server answers ``/api/health``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if http.get("/api/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError("server did not start")
+        time.sleep(0.2)
+
+
 def latency(http: httpx.Client, paths: list[str], seconds: float, limit: int = 2000
             ) -> dict[str, Any]:
     """Closed loop over ``paths`` for ``seconds`` (at most ``limit`` requests)."""
@@ -223,16 +237,7 @@ def server(db: Path, extra: Path, tie: str, actor: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         with httpx.Client(base_url=base, timeout=60.0) as http:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if http.get("/api/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError("server did not start")
-                time.sleep(0.2)
+            wait_until_up(http)
             http.get("/api/geo/subjects?measure=ties_total")
             out["idle"] = latency(http, paths, 5.0)
             importer = subprocess.Popen([*REGIONET, "data", "import", str(extra), "--db",
@@ -321,16 +326,7 @@ def post_load(workdir: Path, seconds: float = 10.0, senders: int = 5,
     out: dict[str, Any] = {"body_mib": body_mib, "senders": senders}
     try:
         with httpx.Client(base_url=base, timeout=60.0) as http:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if http.get("/api/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError("server did not start")
-                time.sleep(0.2)
+            wait_until_up(http)
             paths = ["/api/ties?level=international&limit=100"]
             latency(http, paths, 2.0)
             cpu = cpu_seconds(proc.pid)

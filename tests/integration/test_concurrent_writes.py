@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -39,12 +40,9 @@ def ties_file(path: Path, prefix: str, n: int) -> Path:
 
 
 def count_ties(db: Path, prefix: str = "") -> int:
-    con = sqlite3.connect(db)
-    try:
+    with closing(sqlite3.connect(db)) as con:
         return int(con.execute("SELECT count(*) FROM ties WHERE id LIKE ?",
                                (prefix + "%",)).fetchone()[0])
-    finally:
-        con.close()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -37,6 +37,8 @@ from regionet.storage.schema import METADATA
 __all__ = ["ActorLookup", "Borders", "borders", "chunked", "classify_stored", "federation",
            "federation_id"]
 
+T = TypeVar("T")
+
 #: Ids per ``IN (…)`` query (well under SQLite's limit on bound parameters).
 CHUNK = 500
 
@@ -46,9 +48,9 @@ _ACTORS = METADATA.tables["actors"]
 _VALUES = METADATA.tables["actor_attribute_values"]
 
 
-def chunked(items: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
+def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     """Yield ``items`` in lists of at most ``size``."""
-    batch: list[str] = []
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:

@@ -14,7 +14,7 @@ repeated key is validated: other problems of the repeated rows are not reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from pathlib import Path
@@ -25,6 +25,7 @@ from regionet.io.records import TABLES
 from regionet.io.tables import Row, iter_rows
 from regionet.model.levels import Federation
 from regionet.model.validation import Catalog, check_observation, check_tie
+from regionet.storage.catalog import chunked
 from regionet.storage.mapping import RowSet
 from regionet.storage.staging import Staging
 
@@ -107,17 +108,6 @@ class StreamResult:
         return bool(self.row_errors or self.other_errors or self.unlisted)
 
 
-def _chunks(rows: Iterator[tuple[int, Row]], size: int) -> Iterator[list[tuple[int, Row]]]:
-    chunk: list[tuple[int, Row]] = []
-    for item in rows:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
                  fed: Federation, staging: Staging, digest: RowDigest,
                  failed: Callable[[], bool], result: StreamResult) -> None:
@@ -145,7 +135,7 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
             continue
         count = 0
         try:
-            for chunk in _chunks(iter(stream), CHUNK):
+            for chunk in chunked(stream, CHUNK):
                 count += len(chunk)
                 parsed: list[tuple[int, Any]] = []
                 keys: list[tuple[str, int, int]] = []

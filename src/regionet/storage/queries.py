@@ -143,14 +143,20 @@ def _links(conn: sa.Connection, table: str, value: str, ids: Sequence[str]
     return grouped
 
 
-def ties(conn: sa.Connection, ids: Sequence[str]) -> list[tuple[Tie, Classification]]:
-    """Return the ties ``ids`` (those that exist, in the given order) with their levels."""
-    t = _T["ties"]
+def _rows(conn: sa.Connection, table: str, ids: Sequence[str]
+          ) -> tuple[dict[str, Mapping[Any, Any]], list[str]]:
+    """The rows of ``table`` with these ids, and the ids found (in the given order)."""
+    t = _T[table]
     rows: dict[str, Mapping[Any, Any]] = {}
     for part in chunked(ids):
         rows.update((r["id"], r) for r in conn.execute(sa.select(t).where(t.c.id.in_(part)))
                     .mappings())
-    found = [i for i in ids if i in rows]
+    return rows, [i for i in ids if i in rows]
+
+
+def ties(conn: sa.Connection, ids: Sequence[str]) -> list[tuple[Tie, Classification]]:
+    """Return the ties ``ids`` (those that exist, in the given order) with their levels."""
+    rows, found = _rows(conn, "ties", ids)
     parties = _links(conn, "tie_actors", "actor_id", found)
     domains = _links(conn, "tie_domains", "domain", found)
     sources = _sources(conn, "ties", found)
@@ -249,17 +255,14 @@ def _page(conn: sa.Connection, table: str, where: Iterable[sa.ColumnElement[bool
 
 def actors(conn: sa.Connection, ids: Sequence[str]) -> list[Actor]:
     """Return the actors ``ids`` (those that exist, in order) with attributes and sources."""
-    a, v = _T["actors"], _T["actor_attribute_values"]
-    rows: dict[str, Mapping[Any, Any]] = {}
+    v = _T["actor_attribute_values"]
+    rows, found = _rows(conn, "actors", ids)
     values: dict[str, dict[str, AttributeValue]] = defaultdict(dict)
-    for part in chunked(ids):
-        rows.update((r["id"], r) for r in conn.execute(sa.select(a).where(a.c.id.in_(part)))
-                    .mappings())
+    for part in chunked(found):
         for r in conn.execute(sa.select(v).where(v.c.actor_id.in_(part))
                               .order_by(v.c.actor_id, v.c.position)).mappings():
             values[r["actor_id"]][r["attribute"]] = decode_value(r["value_type"],
                                                                  r["value_text"])
-    found = [i for i in ids if i in rows]
     sources = _sources(conn, "actors", found)
     return [actor_from_row(rows[i], values.get(i, {}), sources.get(i, ())) for i in found]
 
@@ -284,12 +287,7 @@ def attribute_records(conn: sa.Connection, actor_id: str) -> list[AttributeRecor
 
 def observations(conn: sa.Connection, ids: Sequence[str]) -> list[Observation]:
     """Return the observations ``ids`` (those that exist, in order)."""
-    o = _T["observations"]
-    rows: dict[str, Mapping[Any, Any]] = {}
-    for part in chunked(ids):
-        rows.update((r["id"], r) for r in conn.execute(sa.select(o).where(o.c.id.in_(part)))
-                    .mappings())
-    found = [i for i in ids if i in rows]
+    rows, found = _rows(conn, "observations", ids)
     sources = _sources(conn, "observations", found)
     return [observation_from_row(rows[i], sources.get(i, ())) for i in found]
 
@@ -306,12 +304,8 @@ def observation_page(conn: sa.Connection, *, subject: str | None = None,
 
 def documents(conn: sa.Connection, ids: Sequence[str]) -> list[Document]:
     """Return the documents ``ids`` (those that exist, in order)."""
-    d = _T["documents"]
-    rows: dict[str, Document] = {}
-    for part in chunked(ids):
-        rows.update((r["id"], document_from_row(r))
-                    for r in conn.execute(sa.select(d).where(d.c.id.in_(part))).mappings())
-    return [rows[i] for i in ids if i in rows]
+    rows, found = _rows(conn, "documents", ids)
+    return [document_from_row(rows[i]) for i in found]
 
 
 def document_page(conn: sa.Connection, *, limit: int | None = None, offset: int = 0
