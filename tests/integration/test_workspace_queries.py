@@ -157,3 +157,31 @@ def test_a_schema_2_workspace_is_upgraded_with_its_levels(tmp_path: Path) -> Non
     assert con.execute("SELECT schema_version FROM case_info").fetchone() == (SCHEMA_VERSION,)
     con.close()
     assert source.revision() == revision  # the records did not change
+
+
+def test_map_tie_counts_from_sql_equal_counting_the_case(tmp_path: Path) -> None:
+    from regionet.services.measures import _TIE_FILTERS, measure_values
+
+    db = tmp_path / "ws.db"
+    init_workspace(db)
+    batch = tmp_path / "loc"
+    batch.mkdir()
+    # One tie hosted by a subject that is not a party, one whose location is also a party.
+    (batch / "ties.csv").write_text(
+        "id,kind,actors,start,location,sources\n"
+        "t-hosted,cooperation,FI;NO,1997,RU-MUR,sergounin-1999:para 14\n"
+        "t-self,cooperation,RU-KR;FI,1997,RU-KR,sergounin-1999:para 14\n", encoding="utf-8")
+    import_files(db, [batch / "ties.csv"])
+    source = CaseSource.workspace(db)
+    case = Workspace(db).load_case()
+    members = [a.id for a in case.members()]
+    for name, (level, sublevel) in _TIE_FILTERS.items():
+        for year in (None, 1997):
+            want = dict.fromkeys(members, 0.0)
+            for tie in case.select_ties(level=level, sublevel=sublevel, year=year):
+                for party in {*tie.actors, tie.location}:
+                    if party in want:
+                        want[party] += 1
+            assert measure_values(source, name, year=year) == want, (name, year)
+    assert measure_values(source, "ties_total")["RU-MUR"] == len(
+        case.select_ties(actor="RU-MUR"))

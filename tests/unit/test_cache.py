@@ -49,11 +49,12 @@ def test_the_cache_stays_within_its_byte_budget(monkeypatch: pytest.MonkeyPatch)
     assert calls == [0]
 
 
-def test_a_value_larger_than_half_the_budget_is_returned_not_kept(
+def test_a_value_larger_than_the_budget_is_returned_not_kept(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "MAX_BYTES", 1_000_000)
-    value = cache.memo("demo.huge", 1, lambda: b"x" * 600_000)
-    assert len(value) == 600_000 and cache.stats()["entries"] == 0
+    value = cache.memo("demo.huge", 1, lambda: b"x" * 1_200_000)
+    assert len(value) == 1_200_000 and cache.stats()["entries"] == 0
+    assert cache.memo("demo.fits", 1, lambda: b"x" * 600_000) and cache.stats()["entries"] == 1
 
 
 def test_estimated_sizes_follow_the_data() -> None:

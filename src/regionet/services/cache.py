@@ -10,8 +10,9 @@ engines. Values must be immutable (or never mutated).
 
 The cache is bounded in **bytes** (:data:`MAX_BYTES`, ``REGIONET_CACHE_MB`` in the
 environment): each value's size is estimated when stored (:func:`estimate_size`), the least
-recently used values go first, and a value larger than half the budget is returned but not
-kept. It is safe to use from the server's worker threads.
+recently used values go first, and a value larger than the whole budget is returned but not
+kept (a whole case of a very large workspace: raise ``REGIONET_CACHE_MB`` to keep it for the
+whole-graph endpoints). It is safe to use from the server's worker threads.
 
 Whole-graph results (:func:`latest`) can also be served from the previous version while the
 new one is computed in a background worker, when the caller allows it
@@ -47,6 +48,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Final, TypeVar, cast
 
 __all__ = ["MAX_BYTES", "STALE_WAIT_SECONDS", "allow_stale", "clear", "estimate_size",
@@ -139,6 +141,8 @@ def estimate_size(value: object, *, _depth: int = 0) -> int:
     """
     if _depth > 8:
         return 64
+    if isinstance(value, Enum | type) or callable(value):
+        return 0  # shared by every value that refers to it (enum members, classes)
     nbytes = getattr(value, "nbytes", None)
     if isinstance(nbytes, int) and not isinstance(value, type):
         return nbytes + 128
@@ -180,7 +184,7 @@ def _store(full: bytes, value: Any) -> None:
         old = _entries.pop(full, None)
         if old is not None:
             _counts["bytes"] -= old.size
-        if size > MAX_BYTES // 2:
+        if size > MAX_BYTES:
             return
         _entries[full] = _Entry(value, size)
         _counts["bytes"] += size

@@ -199,18 +199,23 @@ def tie_counts(conn: sa.Connection, criteria: TieFilter | None = None) -> dict[s
     """Return, per actor, the number of ties matching ``criteria`` it is a party to or hosts.
 
     A tie counts once per actor, whether the actor is a party, the location or both (as
-    ``TieFilter(actor=…)`` selects ties). ``criteria.actor`` is ignored.
+    ``TieFilter(actor=…)`` selects ties); a tie never names a party twice (validation
+    refuses it). ``criteria.actor`` is ignored.
     """
     t, links = _T["ties"], _T["tie_actors"]
     f = criteria or TieFilter()
     where = _tie_conditions(TieFilter(level=f.level, sublevel=f.sublevel, kind=f.kind,
                                       year=f.year, as_of=f.as_of, status=f.status))
-    pairs = sa.union(sa.select(links.c.tie_id.label("tie_id"), links.c.actor_id.label("actor")),
-                     sa.select(t.c.id.label("tie_id"), t.c.location.label("actor"))
-                     .where(t.c.location.is_not(None))).subquery()
-    query = (sa.select(pairs.c.actor, sa.func.count())
-             .join(t, t.c.id == pairs.c.tie_id).where(*where).group_by(pairs.c.actor))
-    return {str(actor): int(n) for actor, n in conn.execute(query)}
+    parties = sa.select(links.c.actor_id, sa.func.count()).group_by(links.c.actor_id)
+    if where:  # without a filter the actor index alone answers
+        parties = parties.join(t, t.c.id == links.c.tie_id).where(*where)
+    counts = {str(actor): int(n) for actor, n in conn.execute(parties)}
+    also_party = sa.exists().where(links.c.tie_id == t.c.id, links.c.actor_id == t.c.location)
+    hosts = (sa.select(t.c.location, sa.func.count())
+             .where(t.c.location.is_not(None), ~also_party, *where).group_by(t.c.location))
+    for actor, n in conn.execute(hosts):
+        counts[str(actor)] = counts.get(str(actor), 0) + int(n)
+    return counts
 
 
 def members(conn: sa.Connection) -> list[Actor]:
