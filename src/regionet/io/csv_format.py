@@ -52,13 +52,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from regionet.core.errors import DataFileError
 
-__all__ = ["CONTROL", "FIELD_LIMIT", "CsvRow", "format_row", "neutralise_formula", "parse_csv",
-           "position", "restore_formula"]
+__all__ = ["CONTROL", "FIELD_LIMIT", "CsvRow", "format_row", "iter_csv", "neutralise_formula",
+           "parse_csv", "position", "restore_formula"]
 
 #: The most characters a cell may hold: ``csv.field_size_limit()``'s default (128 Ki), so
 #: a file other tools read is read here too, and a runaway cell stops early.
@@ -361,3 +361,46 @@ def parse_csv(text: str, *, file: str) -> tuple[list[str], list[CsvRow]]:
             naming the file, line, column and, in data rows, the row and column name.
     """
     return _fast(text) or _scan(text, file)
+
+
+def iter_csv(text: str, *, file: str) -> tuple[list[str], Iterator[CsvRow]]:
+    """Like :func:`parse_csv`, but the data rows are produced one at a time.
+
+    A file the grammar's regular expression accepts is read lazily by the C ``csv`` reader,
+    so a file of millions of rows is never held as rows; at the first doubt (a blank
+    one-cell row, an over-long cell, a row of the wrong width) the scanner reads the whole
+    text and raises its located error, or, if the row was fine after all, the rows continue
+    from the scanner's. The rows are the same as :func:`parse_csv`'s, in the same order.
+
+    Raises:
+        DataFileError: as :func:`parse_csv`; for a lazily read file, possibly while iterating.
+    """
+    match = _WELL_FORMED.match(text)
+    if match is None or match.end() < len(text) or CONTROL.search(text):
+        header, rows = _scan(text, file)
+        return header, iter(rows)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] = []
+    for cells in reader:
+        if not cells:
+            continue
+        header = [c.strip() for c in cells]
+        break
+    if (not header or "" in header or len(set(header)) < len(header) or len(header) == 1
+            or max(map(len, header)) > FIELD_LIMIT):
+        header, rows = _scan(text, file)
+        return header, iter(rows)
+
+    def rows() -> Iterator[CsvRow]:
+        number = 0
+        for cells in reader:
+            if not cells:
+                continue
+            if ((len(cells) == 1 and not cells[0].strip()) or len(cells) != len(header)
+                    or max(map(len, cells)) > FIELD_LIMIT):
+                yield from _scan(text, file)[1][number:]  # raises, or the same rows
+                return
+            number += 1
+            yield CsvRow(number, cells)
+
+    return header, rows()

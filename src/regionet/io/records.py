@@ -22,10 +22,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from regionet.core.errors import InvalidValueError
+from regionet.core.errors import InvalidValueError, RegionetError
 from regionet.core.ids import ActorId, DocumentId, ObservationId, TieId, check_actor_id
 from regionet.core.money import Money, Rate, check_currency, check_currency_year
 from regionet.core.periods import Interval
@@ -33,7 +34,7 @@ from regionet.io.tables import Row
 from regionet.model.actors import Actor, ActorKind, AttributeValue
 from regionet.model.case import AttributeRecord
 from regionet.model.observations import Observation, parse_comparator
-from regionet.model.sources import Document, parse_sources, parse_status
+from regionet.model.sources import Document, SourceRef, parse_sources, parse_status
 from regionet.model.ties import Tie
 from regionet.model.vocab import Domain, Indicator, TieKind
 
@@ -54,6 +55,49 @@ __all__ = [
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in (text or "").split(";") if p.strip())
+
+
+# Cells repeat across the rows of a large file (dates, source references, actor ids): the
+# pure parsers below keep their recent successful results. A cell that does not parse is
+# parsed again with its file and row, so its error names them.
+_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_CACHE)
+def _known_sources(text: str) -> tuple[SourceRef, ...] | None:
+    try:
+        return parse_sources(text)
+    except RegionetError:
+        return None
+
+
+def _sources(text: str, file: str | None, row: int | None) -> tuple[SourceRef, ...]:
+    return _known_sources(text) or parse_sources(text, file=file, row=row)
+
+
+@lru_cache(maxsize=_CACHE)
+def _known_interval(start: str | None, end: str | None) -> Interval | None:
+    try:
+        return Interval.parse(start, end)
+    except RegionetError:
+        return None
+
+
+def _interval(row: Row, file: str | None, rownum: int | None) -> Interval:
+    start, end = row.get("start"), row.get("end")
+    return _known_interval(start, end) or Interval.parse(start, end, file=file, row=rownum)
+
+
+@lru_cache(maxsize=_CACHE)
+def _known_actor(text: str) -> ActorId | None:
+    try:
+        return check_actor_id(text)
+    except RegionetError:
+        return None
+
+
+def _actor_id(text: str, file: str | None, rownum: int | None) -> ActorId:
+    return _known_actor(text) or check_actor_id(text, file=file, row=rownum)
 
 
 def _number(row: Row, field: str, file: str | None, rownum: int | None, *,
@@ -199,7 +243,7 @@ def parse_tie(row: Row, *, file: str | None = None, row_number: int | None = Non
                                     field="currency", value="", expected="an ISO 4217 code")
         check_currency(currency, file=file, row=row_number)
         year = _year(row, "amount_year", file, row_number)
-        validity = Interval.parse(row.get("start"), row.get("end"), file=file, row=row_number)
+        validity = _interval(row, file, row_number)
         if year is None:
             year = validity.start.year if validity.start else None
         if year is None:
@@ -209,21 +253,20 @@ def parse_tie(row: Row, *, file: str | None = None, row_number: int | None = Non
         check_currency_year(currency, year, file=file, row=row_number,
                             field="amount_year" if row.get("amount_year") else "start")
         amount = Money(amount_value, currency, year)
-    actors = tuple(check_actor_id(a, file=file, row=row_number)
-                   for a in _split(row.get("actors", "")))
+    actors = tuple(_actor_id(a, file, row_number) for a in _split(row.get("actors", "")))
     location = row.get("location") or None
     return Tie(
         id=TieId(_slug(row, "id", file, row_number)),
         kind=row.get("kind", ""),
         actors=actors,
-        validity=Interval.parse(row.get("start"), row.get("end"), file=file, row=row_number),
+        validity=_interval(row, file, row_number),
         domains=_split(row.get("domains", "")),
         amount=amount,
         quantity=_number(row, "quantity", file, row_number),
         unit=row.get("unit", ""),
-        location=check_actor_id(location, file=file, row=row_number) if location else None,
+        location=_actor_id(location, file, row_number) if location else None,
         description=row.get("description", ""),
-        sources=parse_sources(row.get("sources", ""), file=file, row=row_number),
+        sources=_sources(row.get("sources", ""), file, row_number),
         status=parse_status(row.get("status", "") or "verified", file=file, row=row_number),
         note=row.get("note", ""),
     )
@@ -235,13 +278,13 @@ def parse_observation(row: Row, *, file: str | None = None, row_number: int | No
     return Observation(
         id=ObservationId(_slug(row, "id", file, row_number)),
         indicator=row.get("indicator", ""),
-        subject=check_actor_id(row.get("subject", ""), file=file, row=row_number),
+        subject=_actor_id(row.get("subject", ""), file, row_number),
         value=_number(row, "value", file, row_number),
         value_text=row.get("value_text", ""),
         comparator=parse_comparator(row.get("comparator", ""), file=file, row=row_number),
         unit=row.get("unit", ""),
-        period=Interval.parse(row.get("start"), row.get("end"), file=file, row=row_number),
-        sources=parse_sources(row.get("sources", ""), file=file, row=row_number),
+        period=_interval(row, file, row_number),
+        sources=_sources(row.get("sources", ""), file, row_number),
         status=parse_status(row.get("status", "") or "verified", file=file, row=row_number),
         note=row.get("note", ""),
     )

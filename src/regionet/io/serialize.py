@@ -18,6 +18,7 @@ from regionet.core.money import Money
 from regionet.core.periods import Interval
 from regionet.model.actors import Actor
 from regionet.model.case import AttributeRecord, Case
+from regionet.model.levels import Classification
 from regionet.model.observations import Observation
 from regionet.model.sources import Document, SourceRef
 from regionet.model.ties import Tie
@@ -25,6 +26,7 @@ from regionet.model.ties import Tie
 __all__ = [
     "actor_record",
     "attribute_record",
+    "classified_tie_record",
     "document_record",
     "money_record",
     "observation_record",
@@ -62,7 +64,11 @@ def actor_record(actor: Actor) -> dict[str, Any]:
 
 def tie_record(case: Case, tie: Tie) -> dict[str, Any]:
     """Return a tie with its level classification as a JSON-ready dict."""
-    c = case.classify(tie)
+    return classified_tie_record(tie, case.classify(tie))
+
+
+def classified_tie_record(tie: Tie, c: Classification) -> dict[str, Any]:
+    """Return a tie with the level classification ``c`` (e.g. as stored) as a dict."""
     return {
         "id": tie.id, "kind": tie.kind, "actors": list(tie.actors),
         **_dates(tie.validity), "level": c.level.value,

@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from regionet.core.errors import DataFileError, InvalidValueError
-from regionet.io.csv_format import CONTROL, FIELD_LIMIT, parse_csv, position, restore_formula
+from regionet.io.csv_format import CONTROL, FIELD_LIMIT, iter_csv, position, restore_formula
 
-__all__ = ["Row", "read_rows"]
+__all__ = ["Row", "RowStream", "iter_rows", "read_rows"]
 
 Row = dict[str, str]
 
@@ -72,12 +72,6 @@ def _decode(path: Path) -> str:
             f"(line {line}, column {column})", file=str(path),
             expected=f"a UTF-8 encoded {path.suffix.lstrip('.').upper() or 'CSV'} file",
             hint=hint) from None
-
-
-def _read_csv(text: str, path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
-    columns, rows = parse_csv(text, file=str(path))
-    return columns, [(r.row, {c: restore_formula(v.strip())
-                              for c, v in zip(columns, r.cells, strict=True)}) for r in rows]
 
 
 class _JsonObject(dict[str, Any]):
@@ -206,6 +200,77 @@ def _read_json(text: str, path: Path, lists: Collection[str] | None
     return columns, rows
 
 
+class RowStream:
+    """The rows of a table file, as ``(row_number, row)`` pairs, read as they are iterated.
+
+    The file is decoded, its header read and checked when the stream is made; a well-formed
+    CSV file's rows are parsed only while iterating (see
+    :func:`~regionet.io.csv_format.iter_csv`), so the rows of a large file never sit in
+    memory together. Iterating may raise :class:`DataFileError` for a fault further down the
+    file (the strict reading of :func:`read_rows`, located the same way). JSON files are
+    parsed whole on creation. Missing optional columns read as empty cells.
+
+    Attributes:
+        path: the file.
+        columns: its columns, as in the header.
+
+    Raises:
+        DataFileError: when the file is missing, not UTF-8, of the wrong shape, or its header
+            lacks a required column or has an unknown one.
+        InvalidValueError: a JSON value of the wrong shape (see :func:`read_rows`).
+    """
+
+    def __init__(self, path: str | Path, required: Sequence[str] = (),
+                 optional: Sequence[str] = (), *, lists: Collection[str] | None = None
+                 ) -> None:
+        p = Path(path)
+        if not p.is_file():
+            raise DataFileError("file not found", file=str(p),
+                                expected="an existing CSV or JSON file")
+        self.path = p
+        text = _decode(p)
+        self._json: list[tuple[int, Row]] | None = None
+        self._csv: Iterator[Any] | None = None
+        if p.suffix.lower() == ".json":
+            self.columns, self._json = _read_json(text, p, lists)
+        else:
+            self.columns, self._csv = iter_csv(text, file=str(p))
+        missing = [c for c in required if c not in self.columns]
+        if missing:
+            raise DataFileError(f"missing column(s) {', '.join(missing)}", file=str(p),
+                                expected="columns " + ", ".join(required))
+        known = set(required) | set(optional)
+        if known:
+            unknown = [c for c in self.columns if c not in known]
+            if unknown:
+                raise DataFileError(f"unknown column(s) {', '.join(unknown)}", file=str(p),
+                                    expected="only the columns "
+                                    + ", ".join([*required, *optional]))
+        self._optional = tuple(optional)
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        optional = self._optional
+        if self._json is not None:
+            for number, row in self._json:
+                for c in optional:
+                    row.setdefault(c, "")
+                yield number, row
+            return
+        columns = self.columns
+        for record in self._csv or ():
+            row = {c: restore_formula(v.strip())
+                   for c, v in zip(columns, record.cells, strict=True)}
+            for c in optional:
+                row.setdefault(c, "")
+            yield record.row, row
+
+
+def iter_rows(path: str | Path, required: Sequence[str] = (), optional: Sequence[str] = (),
+              *, lists: Collection[str] | None = None) -> RowStream:
+    """Return a lazy :class:`RowStream` over a CSV or JSON table (checks the header now)."""
+    return RowStream(path, required, optional, lists=lists)
+
+
 def read_rows(path: str | Path, required: Sequence[str] = (),
               optional: Sequence[str] = (), *, lists: Collection[str] | None = None
               ) -> list[tuple[int, Row]]:
@@ -229,25 +294,4 @@ def read_rows(path: str | Path, required: Sequence[str] = (),
         InvalidValueError: when a JSON value is an object, a nested array, or an array in a
             column that takes one value.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise DataFileError("file not found", file=str(p), expected="an existing CSV or JSON file")
-    text = _decode(p)
-    if p.suffix.lower() == ".json":
-        columns, rows = _read_json(text, p, lists)
-    else:
-        columns, rows = _read_csv(text, p)
-    missing = [c for c in required if c not in columns]
-    if missing:
-        raise DataFileError(f"missing column(s) {', '.join(missing)}", file=str(p),
-                            expected="columns " + ", ".join(required))
-    known = set(required) | set(optional)
-    if known:
-        unknown = [c for c in columns if c not in known]
-        if unknown:
-            raise DataFileError(f"unknown column(s) {', '.join(unknown)}", file=str(p),
-                                expected="only the columns " + ", ".join([*required, *optional]))
-    for _, row in rows:
-        for c in optional:
-            row.setdefault(c, "")
-    return rows
+    return list(RowStream(path, required, optional, lists=lists))

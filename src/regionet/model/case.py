@@ -32,7 +32,10 @@ from regionet.model.sources import Document, SourceRef, Status
 from regionet.model.ties import Tie
 from regionet.model.vocab import Vocabulary
 
-__all__ = ["AttributeRecord", "Case", "TieFilter"]
+__all__ = ["BORDER_ATTRIBUTES", "AttributeRecord", "Case", "TieFilter", "border_states"]
+
+#: The subject attributes the level classifier reads: foreign states bordering by land, by sea.
+BORDER_ATTRIBUTES = ("land_border_states", "sea_border_states")
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,8 @@ class Case:
         sea: dict[str, set[str]] = {}
         for a in self.actors.values():
             if a.kind is ActorKind.SUBJECT:
-                land[a.id] = _split(a.attributes.get("land_border_states"))
-                sea[a.id] = _split(a.attributes.get("sea_border_states"))
+                land[a.id] = border_states(a.attributes.get("land_border_states"))
+                sea[a.id] = border_states(a.attributes.get("sea_border_states"))
         members: dict[str, list[tuple[str, Interval]]] = {}
         for t in self.ties.values():
             if t.kind != "membership" or len(t.actors) != 2:
@@ -234,7 +237,13 @@ class Case:
         return counts
 
 
-def _split(value: AttributeValue) -> set[str]:
+def border_states(value: AttributeValue) -> set[str]:
+    """Return the states of a ``;``-separated border attribute (empty for none).
+
+    Examples:
+        >>> sorted(border_states("FI; NO")), border_states(None)
+        (['FI', 'NO'], set())
+    """
     if not value:
         return set()
     return {p.strip() for p in str(value).split(";") if p.strip()}

@@ -166,6 +166,9 @@ class Federation:
     approximate_adjacency: AbstractSet[frozenset[str]] = field(default_factory=frozenset)
     association_members: Mapping[str, Sequence[tuple[str, Interval]]] = field(
         default_factory=dict)
+    # The side of each party seen so far (a federation is built once and never changes).
+    _sides: dict[str, tuple[Side, ActorId | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def actor(self, actor_id: str) -> Actor:
         """Return an actor by id; raises UnknownActorError with suggestions."""
@@ -189,6 +192,12 @@ class Federation:
 
     def side(self, actor_id: str) -> tuple[Side, ActorId | None]:
         """Return the side of a party and, for members, the member it stands for."""
+        known = self._sides.get(actor_id)
+        if known is None:
+            known = self._sides[actor_id] = self._side(actor_id)
+        return known
+
+    def _side(self, actor_id: str) -> tuple[Side, ActorId | None]:
         actor = self.actor(actor_id)
         kind = actor.kind
         if kind is ActorKind.SUBJECT and actor.parent == self.id:

@@ -2,10 +2,13 @@
 
 A source is either a **bundled** case (a case shipped with regionet, by name, or a case
 folder; read-only) or a **workspace** (a SQLite file or a database URL holding a user's case).
-Every service takes a source, never a path or a loaded case, and reads the case through
-:func:`case_of`, which keeps one copy per source and **revision** in the services' cache
-(:mod:`regionet.services.cache`): a write to the workspace bumps its revision, so the next
-read sees it, with no restart and no file-time check.
+Every service takes a source, never a path or a loaded case. Records are read with SQL in
+one snapshot (:func:`reading`; a bundled case is served from an in-memory SQLite database
+built once per process, so both kinds of source answer through the same queries). Whole-graph
+work reads the case through :func:`case_of` / :func:`per_revision`, which keep one result per
+source and **version** in the services' cache (:mod:`regionet.services.cache`): a write to
+the workspace changes its version, so the next read sees it, with no restart and no
+file-time check.
 
 The default case is named in one place, :data:`regionet.cases.DEFAULT_CASE`.
 
@@ -22,19 +25,23 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
+import sqlalchemy as sa
+
 from regionet.cases import DEFAULT_CASE
 from regionet.io.casefiles import case_directory, load_case
 from regionet.model.case import Case
-from regionet.services.cache import memo
+from regionet.services.cache import handle, latest, memo, note_revision
+from regionet.storage.database import memory_url
 from regionet.storage.workspace import Workspace
 
-__all__ = ["DEFAULT_CASE", "CaseSource", "case_folder", "case_of", "case_of_at", "per_revision",
-           "workspace_of"]
+__all__ = ["DEFAULT_CASE", "CaseSource", "case_folder", "case_of", "case_of_at", "database_of",
+           "per_revision", "per_version", "reading", "workspace_of"]
 
 T = TypeVar("T")
 
@@ -122,7 +129,40 @@ class CaseSource:
 
 def workspace_of(source: CaseSource) -> Workspace:
     """Return the (shared) workspace handle of a workspace source."""
-    return memo("workspace", source.location, lambda: Workspace(source.location))
+    return handle("workspace", source.location, lambda: Workspace(source.location))
+
+
+def database_of(source: CaseSource) -> Workspace:
+    """Return the database records of ``source`` are read from.
+
+    A workspace's own; for a bundled case, an in-memory SQLite copy of it, built on first
+    use and kept for the process's life.
+    """
+    if source.kind == "workspace":
+        return workspace_of(source)
+
+    def build() -> Workspace:
+        db = Workspace(memory_url(), keep_open=True)
+        db.init(case_of(source))
+        return db
+
+    return handle("bundled.database", source.location, build)
+
+
+@contextmanager
+def reading(source: CaseSource) -> Iterator[sa.Connection]:
+    """A read transaction on the records of ``source``: one snapshot, noted for the response.
+
+    The revision the snapshot shows is noted (:func:`regionet.services.cache.note_revision`);
+    a bundled case is revision 0.
+
+    Raises:
+        WorkspaceNotFoundError: a workspace that has not been initialised.
+        ValidationError: a bundled case folder with invalid files.
+    """
+    with database_of(source).reading() as (conn, revision):
+        note_revision(revision if source.kind == "workspace" else 0)
+        yield conn
 
 
 def case_of(source: CaseSource) -> Case:
@@ -156,12 +196,17 @@ def case_folder(source: CaseSource) -> Path:
     """
     if source.kind == "bundled":
         return case_directory(source.location)
-    return case_directory(case_of(source).id)
+    return case_directory(workspace_of(source).case_id())
 
 
 def per_revision(source: CaseSource, namespace: str, args: Hashable,
                  compute: Callable[[Case], T]) -> T:
     """Return ``compute(case)`` at the source's current version, computed once per version.
+
+    Whole-graph work: in the REST API (which allows stale results), a request that comes
+    after a write gets the previous version's result if the new one takes longer than
+    :data:`~regionet.services.cache.STALE_WAIT_SECONDS`; a background worker computes it
+    meanwhile. The revision the result reflects is noted for the response.
 
     Args:
         source: the case source.
@@ -173,6 +218,19 @@ def per_revision(source: CaseSource, namespace: str, args: Hashable,
         >>> per_revision(CaseSource.bundled(), "demo.ties", None, lambda c: len(c.ties)) > 100
         True
     """
-    version = source.state()[1]
-    return memo(namespace, (source.key, version, args),
-                lambda: compute(case_of_at(source, version)))
+    revision, version = source.state()
+    return latest(namespace, (source.key, args), version,
+                  revision if source.kind == "workspace" else 0,
+                  lambda: compute(case_of_at(source, version)))
+
+
+def per_version(source: CaseSource, namespace: str, args: Hashable,
+                compute: Callable[[], T]) -> T:
+    """Return ``compute()`` (whole-table work done with queries) once per source version.
+
+    Like :func:`per_revision` (stale results in the REST API while a worker computes the new
+    ones), for work that reads the database with :func:`reading` instead of the whole case.
+    """
+    revision, version = source.state()
+    return latest(namespace, (source.key, args), version,
+                  revision if source.kind == "workspace" else 0, compute)

@@ -43,6 +43,7 @@ from regionet.io.geojson import Feature, read_collection
 from regionet.model.case import Case
 from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder, per_revision
+from regionet.services.case_source import CaseSource, case_folder, per_version
 
 __all__ = ["BaseMap", "Outline", "Point", "SubjectMap", "base_map", "capitals",
            "neighbours_geojson", "neighbours_geojson_bytes", "project", "subject_features",
@@ -255,5 +256,5 @@ def neighbours_geojson(source: CaseSource) -> dict[str, Any]:
 
 def neighbours_geojson_bytes(source: CaseSource) -> bytes:
     """Return :func:`neighbours_geojson` encoded as compact JSON, once per source revision."""
-    return per_revision(source, "geo.neighbours", None,
-                        lambda _case: json_bytes(neighbours_geojson(source)))
+    return per_version(source, "geo.neighbours", None,
+                       lambda: json_bytes(neighbours_geojson(source)))

@@ -17,7 +17,8 @@ here, by measure name:
 Measures that do not use ``year`` or ``scenario`` ignore them, so a client can pass the same
 arguments for every measure.
 
-Values are computed once per case source and revision (the services' cache).
+Values are computed once per case source and revision (the services' cache), with queries on
+the source's database (tie counts are one ``GROUP BY``), never from a fully loaded case.
 
 Examples:
     >>> source = CaseSource.bundled()
@@ -47,6 +48,10 @@ from regionet.core.errors import InvalidValueError, UnknownReferenceError, close
 from regionet.core.jsonsafe import json_bytes
 from regionet.model.case import Case
 from regionet.services.case_source import CaseSource, per_revision
+from regionet.model.actors import Actor
+from regionet.model.case import TieFilter
+from regionet.services.case_source import CaseSource, case_folder, per_version, reading
+from regionet.storage import queries
 
 __all__ = ["MEASURES", "TIE_YEARS", "Measure", "MeasureKind", "measure_values",
            "subjects_geojson", "subjects_geojson_bytes"]
@@ -203,17 +208,12 @@ def _fiscal_values(source: CaseSource, m: Measure, ids: list[str], year: int | N
     return {i: float(values.get(i, math.nan)) for i in ids}
 
 
-def _tie_values(m: Measure, case: Case, ids: list[str], year: int | None) -> dict[str, float]:
-    if year is not None and year not in TIE_YEARS:
-        raise InvalidValueError("year out of range", field="year", value=year,
-                                expected=f"a year {TIE_YEARS.start}–{TIE_YEARS.stop - 1}")
+def _tie_values(source: CaseSource, m: Measure, ids: list[str], year: int | None
+                ) -> dict[str, float]:
     level, sublevel = _TIE_FILTERS[m.name]
-    counts = dict.fromkeys(ids, 0)
-    for tie in case.select_ties(level=level, sublevel=sublevel, year=year):
-        for party in {*tie.actors, tie.location}:
-            if party in counts:
-                counts[party] += 1
-    return {i: float(c) for i, c in counts.items()}
+    with reading(source) as conn:
+        counts = queries.tie_counts(conn, TieFilter(level=level, sublevel=sublevel, year=year))
+    return {i: float(counts.get(i, 0)) for i in ids}
 
 
 def measure_values(source: CaseSource, measure: str, *, year: int | None = None,
@@ -242,19 +242,28 @@ def measure_values(source: CaseSource, measure: str, *, year: int | None = None,
     m = _measure(measure)
     used_year = year if m.kind != "case" else None
     used_scenario = scenario if m.kind == "fiscal" else None
-    return dict(per_revision(source, "measure", (m.name, used_year, used_scenario),
-                             lambda case: _values(source, case, m, used_year, used_scenario)))
+    if m.kind == "network" and used_year is not None and used_year not in TIE_YEARS:
+        raise InvalidValueError("year out of range", field="year", value=used_year,
+                                expected=f"a year {TIE_YEARS.start}–{TIE_YEARS.stop - 1}")
+    return dict(per_version(source, "measure", (m.name, used_year, used_scenario),
+                            lambda: _values(source, m, used_year, used_scenario)))
 
 
-def _values(source: CaseSource, case: Case, m: Measure, year: int | None,
-            scenario: str | None) -> dict[str, float]:
-    ids = [str(a.id) for a in case.members()]
+def _members(source: CaseSource) -> list[Actor]:
+    with reading(source) as conn:
+        return queries.members(conn)
+
+
+def _values(source: CaseSource, m: Measure, year: int | None, scenario: str | None
+            ) -> dict[str, float]:
+    members = _members(source)
+    ids = [str(a.id) for a in members]
     if m.kind == "fiscal":
         return _fiscal_values(source, m, ids, year, scenario)
     if m.kind == "network":
-        return _tie_values(m, case, ids, year)
+        return _tie_values(source, m, ids, year)
     attribute = _CASE_ATTRIBUTES[m.name]
-    return {str(a.id): _number(a.attributes.get(attribute)) for a in case.members()}
+    return {str(a.id): _number(a.attributes.get(attribute)) for a in members}
 
 
 def _number(value: object) -> float:
@@ -323,5 +332,5 @@ def subjects_geojson_bytes(source: CaseSource, measure: str | None = None, *,
     revision and kept in the services' cache (the map's endpoint serves these bytes).
     """
     key = (measure, year, scenario)
-    return per_revision(source, "measure.geojson", key, lambda _case: json_bytes(
+    return per_version(source, "measure.geojson", key, lambda: json_bytes(
         subjects_geojson(source, measure, year=year, scenario=scenario)))

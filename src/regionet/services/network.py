@@ -45,7 +45,7 @@ from regionet.io.exports import GRAPH_FORMATS, write_graph
 from regionet.model.case import Case
 from regionet.model.levels import Sublevel
 from regionet.services.case_source import CaseSource, case_of, per_revision
-from regionet.services.records import check_actor
+from regionet.services.records import check_actor_exists
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -142,7 +142,7 @@ def actorness_table(source: CaseSource, *, years: range | list[int] = range(1990
         UnknownActorError: for an unknown region (field ``region``).
     """
     if region is not None:
-        check_actor(case_of(source), region, "region")
+        check_actor_exists(source, region, "region")
     span = tuple(years)
     return list(per_revision(source, "network.actorness", (span, region),
                              lambda case: tuple(international_actorness(

@@ -26,6 +26,7 @@ from regionet.core.money import Money, Rate, RatesTable
 from regionet.core.periods import Interval
 from regionet.model.actors import Actor, ActorKind, AttributeValue
 from regionet.model.case import AttributeRecord, Case
+from regionet.model.levels import Classification, Level, Sublevel
 from regionet.model.observations import Observation
 from regionet.model.sources import Document, SourceRef, Status
 from regionet.model.ties import Tie
@@ -34,12 +35,20 @@ from regionet.storage.schema import METADATA, SCHEMA_VERSION, TABLE_ORDER
 
 __all__ = [
     "RowSet",
+    "actor_from_row",
+    "attribute_from_row",
     "case_rows",
+    "classification_from_row",
+    "classification_row",
     "decode_value",
+    "document_from_row",
     "encode_value",
     "insert_rows",
+    "observation_from_row",
     "read_case",
+    "read_vocabulary",
     "rows_digest",
+    "tie_from_row",
     "write_rows",
 ]
 
@@ -134,8 +143,8 @@ class RowSet:
             **encode_value(r.value), "unit": r.unit, "status": r.status.value, "note": r.note})
         self._sources("attribute_records", str(record_id), r.sources)
 
-    def add_tie(self, t: Tie) -> None:
-        """Add a tie with its actors, domains and sources."""
+    def add_tie(self, t: Tie, c: Classification) -> None:
+        """Add a tie with its level classification ``c``, its actors, domains and sources."""
         money = t.amount
         self.rows["ties"].append({
             "id": t.id, "kind": t.kind, **_interval_row(t.validity, "start", "end"),
@@ -143,7 +152,8 @@ class RowSet:
             "currency": money.currency if money else None,
             "amount_year": money.year if money else None,
             "quantity": t.quantity, "unit": t.unit, "location": t.location,
-            "description": t.description, "status": t.status.value, "note": t.note})
+            "description": t.description, "status": t.status.value, "note": t.note,
+            **classification_row(c)})
         self.rows["tie_actors"].extend({"tie_id": t.id, "position": i, "actor_id": a}
                                        for i, a in enumerate(t.actors))
         self.rows["tie_domains"].extend({"tie_id": t.id, "position": i, "domain": d}
@@ -184,7 +194,7 @@ def case_rows(case: Case) -> RowSet:
     for i, r in enumerate(case.attributes, start=1):
         out.add_attribute(i, r)
     for t in case.ties.values():
-        out.add_tie(t)
+        out.add_tie(t, case.classify(t))
     for o in case.observations.values():
         out.add_observation(o)
     for rate in case.rates:
@@ -195,10 +205,28 @@ def case_rows(case: Case) -> RowSet:
     return out
 
 
-def insert_rows(conn: sa.Connection, table: str, rows: Sequence[Row]) -> None:
-    """Insert ``rows`` into ``table`` (one executemany)."""
-    if rows:
-        conn.execute(METADATA.tables[table].insert(), list(rows))
+def classification_row(c: Classification) -> Row:
+    """Return the classification columns of a tie (``level`` … ``neighbours``)."""
+    return {"level": c.level.value, "sublevel": c.sublevel.value if c.sublevel else None,
+            "level_reason": c.reason, "neighbours": c.neighbours}
+
+
+def classification_from_row(row: Mapping[Any, Any]) -> Classification:
+    """Return the classification stored in a ``ties`` row."""
+    neighbours = row["neighbours"]
+    return Classification(Level(row["level"]),
+                          Sublevel(row["sublevel"]) if row["sublevel"] else None,
+                          row["level_reason"], None if neighbours is None else bool(neighbours))
+
+
+def insert_rows(conn: sa.Connection, table: str, rows: Sequence[Row] | sa.Select[Any]
+                ) -> None:
+    """Insert ``rows`` into ``table``: dicts (one executemany) or the rows of a SELECT."""
+    target = METADATA.tables[table]
+    if isinstance(rows, sa.Select):
+        conn.execute(target.insert().from_select(list(rows.selected_columns.keys()), rows))
+    elif rows:
+        conn.execute(target.insert(), list(rows))
 
 
 def write_rows(conn: sa.Connection, rows: RowSet) -> dict[str, int]:
@@ -228,6 +256,50 @@ def _grouped(rows: Iterable[sa.RowMapping], key: str, value: str) -> dict[str, l
     return out
 
 
+def actor_from_row(r: Mapping[Any, Any], values: Mapping[str, AttributeValue],
+                   sources: tuple[SourceRef, ...]) -> Actor:
+    """Return the actor of an ``actors`` row with its attribute values and sources."""
+    return Actor(
+        ActorId(r["id"]), ActorKind(r["kind"]), r["name_en"], r["name_local"],
+        _interval(r, "valid_from", "valid_to"),
+        ActorId(r["parent"]) if r["parent"] is not None else None,
+        MappingProxyType(dict(values)), sources, Status(r["status"]), r["note"])
+
+
+def tie_from_row(r: Mapping[Any, Any], actors: Sequence[str], domains: Sequence[str],
+                 sources: tuple[SourceRef, ...]) -> Tie:
+    """Return the tie of a ``ties`` row with its actors, domains and sources in order."""
+    return Tie(
+        TieId(r["id"]), r["kind"], tuple(ActorId(a) for a in actors),
+        _interval(r, "start", "end"), tuple(domains),
+        Money(r["amount"], r["currency"], r["amount_year"]) if r["amount"] is not None
+        else None, r["quantity"], r["unit"],
+        ActorId(r["location"]) if r["location"] is not None else None, r["description"],
+        sources, Status(r["status"]), r["note"])
+
+
+def observation_from_row(r: Mapping[Any, Any], sources: tuple[SourceRef, ...]) -> Observation:
+    """Return the observation of an ``observations`` row."""
+    return Observation(
+        ObservationId(r["id"]), r["indicator"], ActorId(r["subject"]), r["value"],
+        r["value_text"], r["comparator"], r["unit"], _interval(r, "start", "end"),
+        sources, Status(r["status"]), r["note"])
+
+
+def document_from_row(r: Mapping[Any, Any]) -> Document:
+    """Return the document of a ``documents`` row."""
+    return Document(DocumentId(r["id"]), r["title"], r["author"], r["year"], r["publisher"],
+                    r["url"], r["note"])
+
+
+def attribute_from_row(r: Mapping[Any, Any], sources: tuple[SourceRef, ...]
+                       ) -> AttributeRecord:
+    """Return the sourced attribute record of an ``attribute_records`` row."""
+    return AttributeRecord(ActorId(r["actor_id"]), r["attribute"],
+                           decode_value(r["value_type"], r["value_text"]), r["unit"],
+                           sources, Status(r["status"]), r["note"])
+
+
 def read_case(conn: sa.Connection) -> Case | None:
     """Rebuild the whole case stored in the workspace, or None when none is stored."""
     info = conn.execute(sa.select(METADATA.tables["case_info"])).mappings().first()
@@ -238,45 +310,25 @@ def read_case(conn: sa.Connection) -> Case | None:
     for r in sorted(_select(conn, "actor_attribute_values"),
                     key=lambda r: (r["actor_id"], r["position"])):
         values[r["actor_id"]][r["attribute"]] = decode_value(r["value_type"], r["value_text"])
-    actors = {ActorId(r["id"]): Actor(
-        ActorId(r["id"]), ActorKind(r["kind"]), r["name_en"], r["name_local"],
-        _interval(r, "valid_from", "valid_to"),
-        ActorId(r["parent"]) if r["parent"] is not None else None,
-        MappingProxyType(values.get(r["id"], {})), src.get(("actors", r["id"]), ()),
-        Status(r["status"]), r["note"]) for r in _select(conn, "actors")}
+    actors = {ActorId(r["id"]): actor_from_row(r, values.get(r["id"], {}),
+                                               src.get(("actors", r["id"]), ()))
+              for r in _select(conn, "actors")}
     tie_actors = _grouped(_select(conn, "tie_actors"), "tie_id", "actor_id")
     tie_domains = _grouped(_select(conn, "tie_domains"), "tie_id", "domain")
-    ties = {TieId(r["id"]): Tie(
-        TieId(r["id"]), r["kind"], tuple(tie_actors.get(r["id"], ())),
-        _interval(r, "start", "end"), tuple(tie_domains.get(r["id"], ())),
-        Money(r["amount"], r["currency"], r["amount_year"]) if r["amount"] is not None
-        else None, r["quantity"], r["unit"],
-        ActorId(r["location"]) if r["location"] is not None else None, r["description"],
-        src.get(("ties", r["id"]), ()), Status(r["status"]), r["note"])
-        for r in _select(conn, "ties")}
-    observations = {ObservationId(r["id"]): Observation(
-        ObservationId(r["id"]), r["indicator"], ActorId(r["subject"]), r["value"],
-        r["value_text"], r["comparator"], r["unit"], _interval(r, "start", "end"),
-        src.get(("observations", r["id"]), ()), Status(r["status"]), r["note"])
-        for r in _select(conn, "observations")}
+    ties = {TieId(r["id"]): tie_from_row(r, tie_actors.get(r["id"], ()),
+                                         tie_domains.get(r["id"], ()),
+                                         src.get(("ties", r["id"]), ()))
+            for r in _select(conn, "ties")}
+    observations = {ObservationId(r["id"]): observation_from_row(
+        r, src.get(("observations", r["id"]), ())) for r in _select(conn, "observations")}
     return Case(
         id=info["id"], title=info["title"], federation=ActorId(info["federation"]),
-        documents={DocumentId(r["id"]): Document(
-            DocumentId(r["id"]), r["title"], r["author"], r["year"], r["publisher"],
-            r["url"], r["note"]) for r in _select(conn, "documents")},
-        vocab=Vocabulary(
-            {r["kind"]: TieKind(r["kind"], r["group"], bool(r["directed"]), r["definition"],
-                                r["plover"], r["cameo"]) for r in _select(conn, "tie_kinds")},
-            {r["domain"]: Domain(r["domain"], r["definition"])
-             for r in _select(conn, "domains")},
-            {r["indicator"]: Indicator(r["indicator"], r["unit"], r["definition"])
-             for r in _select(conn, "indicators")}),
+        documents={DocumentId(r["id"]): document_from_row(r)
+                   for r in _select(conn, "documents")},
+        vocab=read_vocabulary(conn),
         actors=actors, ties=ties, observations=observations,
-        attributes=[AttributeRecord(
-            ActorId(r["actor_id"]), r["attribute"],
-            decode_value(r["value_type"], r["value_text"]), r["unit"],
-            src.get(("attribute_records", str(r["id"])), ()), Status(r["status"]), r["note"])
-            for r in _select(conn, "attribute_records")],
+        attributes=[attribute_from_row(r, src.get(("attribute_records", str(r["id"])), ()))
+                    for r in _select(conn, "attribute_records")],
         rates=RatesTable(Rate(r["base"], r["quote"], r["year"], r["rate"], r["document_id"],
                               r["locator"], r["status"]) for r in _select(conn, "rates")),
         adjacency={frozenset({r["a"], r["b"]}) for r in _select(conn, "adjacency")},
@@ -285,6 +337,16 @@ def read_case(conn: sa.Connection) -> Case | None:
         description=info["description"],
         credits=[r["credit"] for r in _select(conn, "case_credits")],
     )
+
+
+def read_vocabulary(conn: sa.Connection) -> Vocabulary:
+    """Return the tie kinds, domains and indicators stored in the workspace."""
+    return Vocabulary(
+        {r["kind"]: TieKind(r["kind"], r["group"], bool(r["directed"]), r["definition"],
+                            r["plover"], r["cameo"]) for r in _select(conn, "tie_kinds")},
+        {r["domain"]: Domain(r["domain"], r["definition"]) for r in _select(conn, "domains")},
+        {r["indicator"]: Indicator(r["indicator"], r["unit"], r["definition"])
+         for r in _select(conn, "indicators")})
 
 
 def rows_digest(rows: RowSet, previous: str = "") -> str:

@@ -24,9 +24,18 @@ __all__ = ["METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_schema"]
 
 #: Bumped whenever a table or column changes; stored in ``case_info.schema_version``.
 #: 2: ``case_info.revision`` and ``case_info.version``; ``adjacency.approximate``.
-SCHEMA_VERSION = 2
+#: 3: each tie's level, sublevel, reason and ``neighbours`` stored in ``ties`` (computed by the
+#: classifier when the tie is written), indexes for the record queries; link tables without
+#: SQLite row ids.
+SCHEMA_VERSION = 3
 
 METADATA = sa.MetaData()
+
+#: Tables with a text key and link tables are keyed by their primary key alone (SQLite
+#: ``WITHOUT ROWID``; other databases ignore the option): one B-tree per table instead of
+#: two, rows stored in key order, so bulk imports write half as much and lists read in id
+#: order.
+_WITHOUT_ROWID: dict[str, Any] = {"sqlite_with_rowid": False}
 
 
 def _text(name: str, *, nullable: bool = False) -> sa.Column[str]:
@@ -115,6 +124,7 @@ sa.Table(
     *_interval("valid_from", "valid_to"),
     sa.Column("parent", sa.Text, nullable=True, index=True),
     *_status(),
+    **_WITHOUT_ROWID,
 )
 
 # The actor's current attributes (what ``Actor.attributes`` holds), one row per name.
@@ -126,6 +136,7 @@ sa.Table(
     sa.Column("value_type", sa.Text, nullable=False),
     sa.Column("value_text", sa.Text, nullable=True),
     sa.Column("value_number", sa.Double, nullable=True),
+    **_WITHOUT_ROWID,
 )
 
 # The sourced attribute records (``Case.attributes``), in order; ``subject_row`` records
@@ -142,6 +153,12 @@ sa.Table(
     *_status(),
 )
 
+#: The columns the level classifier fills in ``ties`` (schema 3); not part of a tie's data.
+CLASSIFICATION_COLUMNS: tuple[str, ...] = ("level", "sublevel", "level_reason", "neighbours")
+
+# ``level`` … ``neighbours`` are derived: the classifier (code, not hand labels) computes them
+# whenever a tie is written, and again for every tie when an import changes the borders it
+# reads. They are stored so that lists filter and count by level in SQL.
 sa.Table(
     "ties", METADATA,
     sa.Column("id", sa.Text, primary_key=True),
@@ -152,9 +169,15 @@ sa.Table(
     sa.Column("amount_year", sa.Integer, nullable=True),
     sa.Column("quantity", sa.Double, nullable=True),
     _text("unit"),
-    sa.Column("location", sa.Text, sa.ForeignKey("actors.id"), nullable=True),
+    sa.Column("location", sa.Text, sa.ForeignKey("actors.id"), nullable=True, index=True),
     _text("description"),
     *_status(),
+    _text("level"),
+    sa.Column("sublevel", sa.Text, nullable=True),
+    _text("level_reason"),
+    sa.Column("neighbours", sa.Boolean, nullable=True),
+    sa.Index("ix_ties_level", "level", "sublevel"),
+    **_WITHOUT_ROWID,
 )
 
 sa.Table(
@@ -162,6 +185,7 @@ sa.Table(
     sa.Column("tie_id", sa.Text, sa.ForeignKey("ties.id"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("actor_id", sa.Text, sa.ForeignKey("actors.id"), nullable=False, index=True),
+    **_WITHOUT_ROWID,
 )
 
 sa.Table(
@@ -169,6 +193,7 @@ sa.Table(
     sa.Column("tie_id", sa.Text, sa.ForeignKey("ties.id"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("domain", sa.Text, sa.ForeignKey("domains.domain"), nullable=False, index=True),
+    **_WITHOUT_ROWID,
 )
 
 # ``indicator`` has no foreign key: a case without an indicators vocabulary accepts any.
@@ -183,6 +208,7 @@ sa.Table(
     _text("unit"),
     *_interval("start", "end"),
     *_status(),
+    **_WITHOUT_ROWID,
 )
 
 sa.Table(
@@ -206,6 +232,7 @@ sa.Table(
     sa.Column("document_id", sa.Text, sa.ForeignKey("documents.id"), nullable=False,
               index=True),
     sa.Column("locator", sa.Text, nullable=False),
+    **_WITHOUT_ROWID,
 )
 
 # Unordered pairs of members sharing a border, stored with ``a <= b``; ``approximate`` marks
@@ -215,6 +242,7 @@ sa.Table(
     sa.Column("a", sa.Text, primary_key=True),
     sa.Column("b", sa.Text, primary_key=True),
     sa.Column("approximate", sa.Boolean, nullable=False, server_default=sa.false()),
+    **_WITHOUT_ROWID,
 )
 
 #: Tables in an order that satisfies every foreign key when inserting.

@@ -2,7 +2,10 @@
 
 Writes are all or nothing: :meth:`Workspace.init` stores a whole case and
 :meth:`Workspace.import_files` a whole batch of files inside one database transaction, after
-validating everything; any problem leaves the database exactly as it was.
+validating everything; any problem leaves the database exactly as it was. Writers queue for
+the write lock; readers never wait for a writer (SQLite in WAL mode, see
+:mod:`regionet.storage.database`). Records are read with SQL (:mod:`regionet.storage.queries`);
+:meth:`Workspace.load_case` rebuilds the whole case for whole-graph work.
 
 Examples:
     >>> ws = Workspace(tmp_path / "regionet.db")   # tmp_path: any folder of yours
@@ -16,25 +19,28 @@ Examples:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool, StaticPool
 
-from regionet.core.errors import DataFileError, RegionetError, ValidationError
+from regionet.core.errors import RegionetError, ValidationError
 from regionet.model.case import Case
-from regionet.storage.imports import ImportPlan, check_case_sources, plan_import, plan_rows
-from regionet.storage.mapping import RowSet, case_rows, read_case, rows_digest, write_rows
+from regionet.storage.catalog import ActorLookup, classify_stored, federation
+from regionet.storage.database import WRITE_WAIT_SECONDS, Database
+from regionet.storage.imports import ImportPlan, check_case_sources, plan_import, write_plan
+from regionet.storage.mapping import case_rows, read_case, rows_digest, write_rows
 from regionet.storage.schema import METADATA, SCHEMA_VERSION, TABLE_ORDER, create_schema
 
 __all__ = ["Workspace", "WorkspaceExistsError", "WorkspaceNotFoundError"]
 
 _INIT_HINT = "Run `regionet data init` to create it"
+#: Database page cache of an import's connection: large enough to keep the indexes being
+#: written in memory (an import's peak memory is about this plus a few chunks of rows).
+IMPORT_CACHE_BYTES = 256 * 1024 * 1024
 
 
 class WorkspaceExistsError(RegionetError, FileExistsError):
@@ -45,91 +51,30 @@ class WorkspaceNotFoundError(RegionetError, FileNotFoundError):
     """The workspace does not exist or holds no case yet."""
 
 
-def _url(target: str | Path) -> URL:
-    text = str(target)
-    scheme = text.split("://", 1)[0] if "://" in text else ""
-    if scheme.startswith(("sqlite", "postgresql")):
-        return make_url(text)
-    return URL.create("sqlite", database=str(Path(target)))
-
-
-def _sqlite_transactions(engine: sa.Engine) -> None:
-    """Make pysqlite honour transactions for DDL too, and enforce foreign keys.
-
-    pysqlite only opens a transaction before DML, so ``CREATE TABLE`` would commit on its
-    own; the SQLAlchemy-documented fix is to disable its handling and emit ``BEGIN`` ourselves.
-    """
-
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
-
-
 class Workspace:
     """A case stored in a database, with validated, atomic imports.
 
     Args:
         path: a SQLite file path, or a SQLAlchemy URL starting with ``sqlite:`` or
             ``postgresql`` (e.g. ``postgresql+psycopg://user@host/db``).
+        write_wait: seconds a write waits for another write to finish.
+        keep_open: keep a connection open (an in-memory database lives as long as it).
 
     No connection is opened and no file is created until a method needs one.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self._url = _url(path)
-        self._engine: sa.Engine | None = None
+    def __init__(self, path: str | Path, *, write_wait: float = WRITE_WAIT_SECONDS,
+                 keep_open: bool = False) -> None:
+        self.database = Database(path, write_wait=write_wait, keep_open=keep_open)
 
     @property
     def url(self) -> str:
         """The database URL, password hidden."""
-        return self._url.render_as_string(hide_password=True)
-
-    @property
-    def _is_sqlite_file(self) -> bool:
-        return self._url.get_backend_name() == "sqlite" and self._url.database not in (
-            None, "", ":memory:")
-
-    def _get_engine(self) -> sa.Engine:
-        if self._engine is None:
-            sqlite = self._url.get_backend_name() == "sqlite"
-            kwargs: dict[str, Any] = {}
-            if sqlite and not self._is_sqlite_file:
-                kwargs["poolclass"] = StaticPool
-            elif sqlite:
-                # A connection per use (cheap for SQLite): a pooled one would keep reading a
-                # file that was deleted and made again under the same name.
-                kwargs["poolclass"] = NullPool
-            self._engine = sa.create_engine(self._url, **kwargs)
-            if sqlite:
-                _sqlite_transactions(self._engine)
-        return self._engine
-
-    @contextmanager
-    def _connection(self, *, write: bool) -> Iterator[sa.Connection]:
-        """A connection (in one transaction when ``write``), database errors made readable."""
-        engine = self._get_engine()
-        try:
-            with engine.begin() if write else engine.connect() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            detail = getattr(exc, "orig", None) or exc
-            raise DataFileError(
-                f"the database refused the operation ({type(exc).__name__}: {detail}); "
-                "nothing was written", file=self.url,
-                expected="a regionet workspace database") from exc
+        return self.database.display
 
     def close(self) -> None:
         """Release the database connections (the workspace can still be used afterwards)."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        self.database.close()
 
     def __enter__(self) -> Workspace:
         return self
@@ -142,9 +87,10 @@ class Workspace:
 
         Never creates a SQLite file.
         """
-        if self._is_sqlite_file and not Path(str(self._url.database)).is_file():
+        file = self.database.file
+        if file is not None and not file.is_file():
             return False
-        with self._connection(write=False) as conn:
+        with self.database.reading() as conn:
             present = set(sa.inspect(conn).get_table_names())
         return set(METADATA.tables) <= present
 
@@ -171,9 +117,10 @@ class Workspace:
         problems = check_case_sources(case)
         if problems:
             raise ValidationError.from_errors(problems)
-        if self._is_sqlite_file:
-            Path(str(self._url.database)).parent.mkdir(parents=True, exist_ok=True)
-        with self._connection(write=True) as conn:
+        file = self.database.file
+        if file is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        with self.database.writing() as conn:
             if self._has_case(conn):
                 if not overwrite:
                     raise WorkspaceExistsError(
@@ -181,21 +128,22 @@ class Workspace:
                         expected="an empty or new workspace",
                         hint="Use --force (overwrite=True) to replace it")
                 revision, version = _read_state(conn)
-                METADATA.drop_all(conn)
+                _drop_all(conn)
             else:
                 revision, version = 0, ""
             create_schema(conn)
             rows = case_rows(case)
             counts = write_rows(conn, rows)
             _set_state(conn, revision + 1, rows_digest(rows, version))
-            return counts
+        return counts
 
     def _not_found(self) -> WorkspaceNotFoundError:
         return WorkspaceNotFoundError("no regionet workspace here yet", file=self.url,
                                       expected="an initialised workspace", hint=_INIT_HINT)
 
     def _require_file(self) -> None:
-        if self._is_sqlite_file and not Path(str(self._url.database)).is_file():
+        file = self.database.file
+        if file is not None and not file.is_file():
             raise self._not_found()
 
     def _read(self, conn: sa.Connection) -> Case:
@@ -203,6 +151,45 @@ class Workspace:
         if case is None:
             raise self._not_found()
         return case
+
+    @contextmanager
+    def reading(self) -> Iterator[tuple[sa.Connection, int]]:
+        """A read transaction on the current schema, with the revision it sees.
+
+        Everything read inside is one snapshot of that revision. A workspace of an older
+        schema is upgraded first (see :meth:`upgrade`).
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        with self.database.reading() as conn:
+            schema, revision, _version = self._header(conn)
+            if schema >= SCHEMA_VERSION:
+                yield conn, revision
+                return
+        self.upgrade()
+        with self.database.reading() as conn:
+            yield conn, self._header(conn)[1]
+
+    def _header(self, conn: sa.Connection) -> tuple[int, int, str]:
+        """(schema version, revision, version) in one query; older schemas the long way."""
+        info = METADATA.tables["case_info"]
+        try:
+            row = conn.execute(sa.select(info.c.schema_version, info.c.revision,
+                                         info.c.version)).first()
+        except SQLAlchemyError:  # no table, or schema 1 (no revision): ask in detail
+            row = None
+        else:
+            if row is None:
+                raise self._not_found()
+            return int(row[0]), int(row[1]), str(row[2])
+        schema = _schema_version(conn, missing=self._not_found)
+        return (schema, *_read_state(conn, missing=self._not_found))
+
+    def _current_schema(self) -> int:
+        with self.database.reading() as conn:
+            return self._header(conn)[0]
 
     def load_case(self) -> Case:
         """Rebuild the whole case from the database.
@@ -222,7 +209,7 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
-        with self._connection(write=False) as conn:
+        with self.database.reading() as conn:
             return self._read(conn), _read_state(conn)[0]
 
     def state(self) -> tuple[int, str]:
@@ -238,14 +225,41 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
-        with self._connection(write=False) as conn:
-            if not self._has_case(conn):
-                raise self._not_found()
-            return _read_state(conn)
+        with self.database.reading() as conn:
+            return self._header(conn)[1:]
 
     def revision(self) -> int:
         """Return the workspace's revision: a counter bumped by every write transaction."""
         return self.state()[0]
+
+    def upgrade(self) -> bool:
+        """Bring a workspace of an older schema to :data:`SCHEMA_VERSION`; True if it did.
+
+        Schema 3 stores each tie's level classification: an upgrade adds the columns and
+        indexes and classifies every stored tie, in one write transaction that does not
+        change the revision (the records are unchanged).
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        if self._current_schema() >= SCHEMA_VERSION:
+            return False
+        with self.database.writing() as conn:
+            if _schema_version(conn, missing=self._not_found) < SCHEMA_VERSION:
+                _upgrade(conn)
+        return True
+
+    def case_id(self) -> str:
+        """Return the id of the stored case (e.g. ``russia-1990s``).
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        with self.database.reading() as conn:
+            _read_state(conn, missing=self._not_found)
+            return str(conn.execute(sa.select(METADATA.tables["case_info"].c.id)).scalar_one())
 
     def validate_files(self, paths: Sequence[Path], *, table: str | None = None) -> ImportPlan:
         """Parse and validate files against the workspace and the batch itself; write nothing.
@@ -262,14 +276,18 @@ class Workspace:
             ValidationError: listing every problem (file, row, field, value, expected).
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
-        return plan_import(self.load_case(), paths, table=table)
+        with self.reading() as (conn, _revision):
+            return plan_import(conn, paths, table=table)
 
     def import_files(self, paths: Sequence[Path], *, table: str | None = None
                      ) -> dict[str, int]:
         """Validate a batch of files, then add all of it in one transaction.
 
-        Validation and writing happen in the same transaction, so no other writer can slip
-        in between. Any problem leaves the workspace unchanged.
+        The batch is parsed and checked without holding the write lock (other readers and
+        writers go on); the write transaction then takes the lock, checks keys against the
+        workspace and copies the staged rows. If another write committed meanwhile, the
+        batch is checked again under the lock, so no other writer can slip in between.
+        Any problem leaves the workspace unchanged.
 
         Returns:
             Rows imported per table.
@@ -279,38 +297,88 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
-        with self._connection(write=True) as conn:
-            plan = plan_import(self._read(conn), paths, table=table)
-            if any(plan.counts.values()):  # no rows: nothing changes, not even the revision
-                rows = _write_plan(conn, plan)
-                revision, version = _read_state(conn)
-                _set_state(conn, revision + 1, rows_digest(rows, version))
+        self.upgrade()
+        db = self.database
+        try:
+            with db.connect() as conn:
+                db.set_cache(conn, IMPORT_CACHE_BYTES)
+                with conn.begin():
+                    seen = _read_state(conn, missing=self._not_found)
+                    plan = plan_import(conn, paths, table=table)
+                # Every reference was checked against this state (or is checked again below
+                # under the lock): SQLite's per-row foreign-key lookups would repeat it.
+                with db.write_transaction(conn, references_checked=True):
+                    if _read_state(conn, missing=self._not_found) != seen:
+                        for stage in plan.staged:
+                            stage.drop()
+                        plan = plan_import(conn, paths, table=table)
+                    if any(plan.counts.values()):  # no rows: nothing changes, not the revision
+                        write_plan(conn, plan)
+                        if plan.borders_changed and plan.federation is not None:
+                            classify_stored(conn, plan.federation)
+                        revision, version = _read_state(conn)
+                        digest = hashlib.sha256(
+                            f"{version}\x1f{plan.digest}".encode()).hexdigest()
+                        _set_state(conn, revision + 1, digest)
+        except SQLAlchemyError as exc:
+            raise db.error(exc, write=True) from exc
         return dict(plan.counts)
 
     def table_counts(self) -> dict[str, int]:
         """Return the number of rows of every workspace table (for status displays)."""
-        with self._connection(write=False) as conn:
+        with self.database.reading() as conn:
             return {name: int(conn.execute(
                 sa.select(sa.func.count()).select_from(METADATA.tables[name])).scalar_one())
                 for name in TABLE_ORDER}
 
 
-def _read_state(conn: sa.Connection) -> tuple[int, str]:
-    """The stored (revision, version); a schema-1 workspace has neither: (1, its id)."""
+def _drop_all(conn: sa.Connection) -> None:
+    """Drop every regionet table (those of an older schema too)."""
+    present = set(sa.inspect(conn).get_table_names())
+    for table in reversed(METADATA.sorted_tables):
+        if table.name in present:
+            conn.execute(sa.schema.DropTable(table))
+
+
+def _schema_version(conn: sa.Connection, *, missing: object) -> int:
+    if not sa.inspect(conn).has_table("case_info"):
+        raise missing()  # type: ignore[operator]
     info = METADATA.tables["case_info"]
+    value = conn.execute(sa.select(info.c.schema_version)).scalar()
+    if value is None:
+        raise missing()  # type: ignore[operator]
+    return int(value)
+
+
+def _read_state(conn: sa.Connection, *, missing: object = None) -> tuple[int, str]:
+    """The stored (revision, version); a schema-1 workspace has neither: (1, its id).
+
+    With ``missing`` (a callable returning an error), a database without a case raises it.
+    """
+    info = METADATA.tables["case_info"]
+    if missing is not None and not sa.inspect(conn).has_table("case_info"):
+        raise missing()  # type: ignore[operator]
     try:
         row = conn.execute(sa.select(info.c.revision, info.c.version)).first()
     except SQLAlchemyError:  # schema 1: no such columns; the caller's transaction is intact
         row = None
+        if missing is not None and conn.execute(sa.select(info.c.id)).first() is None:
+            raise missing() from None  # type: ignore[operator]
     if row is None:
+        if missing is not None and conn.execute(sa.select(info.c.id)).first() is None:
+            raise missing()  # type: ignore[operator]
         return 1, "schema-1"
     return int(row[0]), str(row[1])
+
+
+def _columns(conn: sa.Connection, table: str) -> set[str]:
+    return {c["name"] for c in sa.inspect(conn).get_columns(table)}
 
 
 def _set_state(conn: sa.Connection, revision: int, version: str) -> None:
     """Store revision and version inside the caller's write transaction (upgrades schema 1)."""
     info = METADATA.tables["case_info"]
-    columns = {c["name"] for c in sa.inspect(conn).get_columns("case_info")}
+    columns = _columns(conn, "case_info")
     if "revision" not in columns:
         conn.exec_driver_sql(
             "ALTER TABLE case_info ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")
@@ -320,14 +388,19 @@ def _set_state(conn: sa.Connection, revision: int, version: str) -> None:
                                         schema_version=SCHEMA_VERSION))
 
 
-def _write_plan(conn: sa.Connection, plan: ImportPlan) -> RowSet:
-    records = METADATA.tables["attribute_records"]
-    last = conn.execute(sa.select(sa.func.max(records.c.id))).scalar()
-    new_actors = {a.id for a in plan.batch.records["actors"]}
-    existing = sorted(plan.batch.touched - new_actors)
-    if existing:
-        values = METADATA.tables["actor_attribute_values"]
-        conn.execute(sa.delete(values).where(values.c.actor_id.in_(existing)))
-    rows = plan_rows(plan, int(last or 0) + 1)
-    write_rows(conn, rows)
-    return rows
+def _upgrade(conn: sa.Connection) -> None:
+    """Bring schema 1 or 2 to the current schema, inside the caller's write transaction."""
+    revision, version = _read_state(conn)
+    ties = METADATA.tables["ties"]
+    present = _columns(conn, "ties")
+    for column in ties.columns:
+        if column.name not in present:
+            ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE ties ADD COLUMN {ddl}")
+    indexes = {i["name"] for t in METADATA.tables for i in sa.inspect(conn).get_indexes(t)}
+    for table in METADATA.sorted_tables:
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if index.name not in indexes:
+                conn.execute(sa.schema.CreateIndex(index))
+    classify_stored(conn, federation(conn, ActorLookup(conn)))
+    _set_state(conn, revision, version)

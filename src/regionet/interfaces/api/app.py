@@ -25,6 +25,7 @@ from fastapi.openapi.utils import get_openapi
 import regionet
 from regionet.interfaces.api.deps import reject_unknown_query
 from regionet.interfaces.api.head import HeadAsGet
+from regionet.interfaces.api.middleware import MAX_BODY_BYTES, BodyLimit, RevisionHeader
 from regionet.interfaces.api.problems import install_problem_handlers
 from regionet.interfaces.api.schemas import Problem
 
@@ -37,17 +38,20 @@ engine) and the cooperation ties regions build (network). Bundled case: Russia i
 Lists take `limit` (1–1000, default 100) and `offset` and return `{data, count}`, `count`
 being the total before pagination. Unknown query parameters are refused. Errors are RFC 9457
 `application/problem+json` naming the field, the value and what was expected. HEAD is
-answered wherever GET is. See docs/api.md.
+answered wherever GET is. Request bodies are limited to 1 MiB (413 beyond). Responses that
+read data carry `X-Regionet-Revision`, the workspace revision they reflect. See docs/api.md.
 """
 
 
-def create_app(db: Path | str | None = None, *, dashboard: bool = True) -> FastAPI:
+def create_app(db: Path | str | None = None, *, dashboard: bool = True,
+               max_body: int = MAX_BODY_BYTES) -> FastAPI:
     """Build the API (and, by default, the dashboard) serving the workspace ``db``.
 
     Args:
         db: a workspace SQLite file or database URL; when None or a missing file, the bundled
             case ``russia-1990s`` is served read-only.
         dashboard: also mount the dashboard's pages (``/``, ``/map``…), when available.
+        max_body: the largest request body accepted, in bytes (413 beyond).
 
     Returns:
         The FastAPI application; run it with uvicorn (``regionet serve``).
@@ -85,6 +89,8 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True) -> FastA
     if dashboard:
         _mount_dashboard(app)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RevisionHeader)
+    app.add_middleware(BodyLimit, max_bytes=max_body)
     return app
 
 

@@ -13,6 +13,7 @@ Every error leaves the API as RFC 9457 ``application/problem+json``: ``type``, `
 | ``InvalidValueError`` and other ``ValueError`` | 422 |
 | any other ``RegionetError`` | 400 |
 | a request body that is not valid JSON | 400 |
+| a request body larger than the limit (1 MiB by default) | 413 |
 | FastAPI's ``RequestValidationError`` (bad query, path or body) | 422 |
 | Starlette's ``HTTPException`` (unknown route, wrong method) | its status |
 | anything else | 500, logged; the body never carries a traceback |
@@ -41,6 +42,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regionet.core.errors import RegionetError, UnknownReferenceError, ValidationError
+from regionet.interfaces.api.middleware import too_large_problem
 from regionet.interfaces.api.schemas import Problem
 
 __all__ = [
@@ -162,6 +164,9 @@ def _validation_problem(request: Request, error: RequestValidationError) -> Prob
 
 
 def _http_problem(request: Request, error: StarletteHTTPException) -> ProblemResponse:
+    limit = getattr(error, "limit", None)
+    if error.status_code == 413 and isinstance(limit, int):
+        return _respond(Problem(**too_large_problem(limit, request.url.path)))  # type: ignore[arg-type]
     try:
         phrase = HTTPStatus(error.status_code).phrase
     except ValueError:

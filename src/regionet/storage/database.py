@@ -1,0 +1,237 @@
+"""Connections to a workspace database: reads that never wait for a writer, writers in a queue.
+
+SQLite files are used in WAL mode (set by the first write): a reader sees the last committed
+state while a writer works, and never gets "database is locked". A writer takes the write
+lock when its transaction starts (``BEGIN IMMEDIATE``), so two writers queue for the lock
+(waiting up to :data:`WRITE_WAIT_SECONDS`) instead of both reading and then failing to
+upgrade their lock. Every statement runs inside an explicit transaction (DDL included), with
+foreign keys enforced.
+
+Database errors are turned into :class:`~regionet.core.errors.DataFileError` naming the
+database; only a failed write says "nothing was written".
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> db = Database(pathlib.Path(tempfile.mkdtemp()) / "x.db")
+    >>> with db.writing() as conn:
+    ...     _ = conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    >>> with db.reading() as conn:
+    ...     conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    'wal'
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from regionet.core.errors import DataFileError
+
+__all__ = ["READ_WAIT_SECONDS", "WRITE_WAIT_SECONDS", "Database", "database_url", "memory_url"]
+
+#: How long a writer waits for another writer to finish before giving up.
+WRITE_WAIT_SECONDS: Final = 600.0
+#: How long a reader waits (in WAL mode only while a database is being recovered).
+READ_WAIT_SECONDS: Final = 30.0
+_EXPECTED = "a regionet workspace database"
+
+
+def database_url(target: str | Path) -> URL:
+    """Return the SQLAlchemy URL of a SQLite file path or of a database URL."""
+    text = str(target)
+    scheme = text.split("://", 1)[0] if "://" in text else ""
+    if scheme.startswith(("sqlite", "postgresql")):
+        return make_url(text)
+    return URL.create("sqlite", database=str(Path(target)))
+
+
+def memory_url(name: str | None = None) -> str:
+    """Return the URL of a private in-memory SQLite database shared by this process's threads.
+
+    The database lives while a :class:`Database` opened on it with ``keep_open=True`` does.
+    """
+    return (f"sqlite:///file:regionet-{name or uuid.uuid4().hex}"
+            "?mode=memory&cache=shared&uri=true")
+
+
+def _is_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+class Database:
+    """One workspace database (SQLite file, shared in-memory SQLite, or PostgreSQL).
+
+    Args:
+        target: a SQLite file path or a SQLAlchemy URL.
+        write_wait: seconds a writer waits for the write lock.
+        keep_open: hold one connection open for the object's life (in-memory databases).
+    """
+
+    def __init__(self, target: str | Path, *, write_wait: float = WRITE_WAIT_SECONDS,
+                 keep_open: bool = False) -> None:
+        self.url = database_url(target)
+        self.write_wait = write_wait
+        self._engine: sa.Engine | None = None
+        self._keeper: Any = None
+        self._keep_open = keep_open
+
+    @property
+    def display(self) -> str:
+        """The database URL, password hidden."""
+        return self.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for SQLite (file or memory)."""
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file, or None (memory, server database)."""
+        if self.is_sqlite and not _is_memory(self.url):
+            return Path(str(self.url.database))
+        return None
+
+    def engine(self) -> sa.Engine:
+        """The SQLAlchemy engine (made on first use)."""
+        if self._engine is None:
+            kwargs: dict[str, Any] = {}
+            if self.is_sqlite:
+                # A connection per use (cheap for SQLite): a pooled one would keep reading a
+                # file that was deleted and made again under the same name.
+                kwargs["poolclass"] = NullPool
+                kwargs["connect_args"] = {"check_same_thread": False,
+                                          "timeout": READ_WAIT_SECONDS}
+            self._engine = sa.create_engine(self.url, **kwargs)
+            if self.is_sqlite:
+                _sqlite_events(self._engine)
+            if self._keep_open:
+                self._keeper = self._engine.raw_connection()
+        return self._engine
+
+    def close(self) -> None:
+        """Release the connections (an in-memory database is then gone)."""
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        """A connection in one read transaction: one consistent snapshot, never blocked."""
+        with self._errors(write=False), self.engine().connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        """A connection in one write transaction that holds the write lock from its start.
+
+        Everything done inside is committed together at the end, or not at all.
+        """
+        with self._errors(write=True), self.connect() as conn, self.write_transaction(conn):
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[sa.Connection]:
+        """A plain connection (for work in several transactions, e.g. an import)."""
+        with self.engine().connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write_transaction(self, conn: sa.Connection, *, references_checked: bool = False
+                          ) -> Iterator[sa.Connection]:
+        """Run a write transaction (``BEGIN IMMEDIATE`` on SQLite) on ``conn``.
+
+        Args:
+            conn: the connection.
+            references_checked: the caller has checked every reference it writes against
+                the data under this same lock (an import): SQLite then skips its
+                per-row foreign-key lookups in this transaction.
+        """
+        raw = conn.connection.dbapi_connection if self.is_sqlite else None
+        if raw is not None:
+            _prepare_writer(conn, self.write_wait)
+            conn.execution_options(regionet_write=True)
+            if references_checked:
+                raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if raw is not None:
+                conn.execution_options(regionet_write=False)
+                raw.execute("PRAGMA foreign_keys=ON")
+
+    def set_cache(self, conn: sa.Connection, size: int) -> None:
+        """Give ``conn`` a page cache of ``size`` bytes (SQLite; main and temporary tables)."""
+        if self.is_sqlite:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA cache_size=-{size // 1024}")
+            raw.execute(f"PRAGMA temp.cache_size=-{size // 4096}")
+
+    @contextmanager
+    def _errors(self, *, write: bool) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise self.error(exc, write=write) from exc
+
+    def error(self, exc: SQLAlchemyError, *, write: bool) -> DataFileError:
+        """Return the readable error for a database error."""
+        detail = getattr(exc, "orig", None) or exc
+        busy = isinstance(exc, OperationalError) and "locked" in str(detail)
+        if write:
+            hint = ("Another write to the workspace (e.g. an import) held the lock for "
+                    f"{self.write_wait:g} s; try again when it has finished" if busy else None)
+            return DataFileError(
+                f"the database refused the operation ({type(exc).__name__}: {detail}); "
+                "nothing was written", file=self.display, expected=_EXPECTED, hint=hint)
+        return DataFileError(f"the database could not be read ({type(exc).__name__}: {detail})",
+                             file=self.display, expected=_EXPECTED)
+
+
+def _sqlite_events(engine: sa.Engine) -> None:
+    """Make pysqlite honour transactions for DDL too, and enforce foreign keys.
+
+    pysqlite only opens a transaction before DML, so ``CREATE TABLE`` would commit on its
+    own; the SQLAlchemy-documented fix is to disable its handling and emit ``BEGIN``
+    ourselves: ``BEGIN IMMEDIATE`` for a write transaction.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get("regionet_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _prepare_writer(conn: sa.Connection, wait: float) -> None:
+    """Wait up to ``wait`` s for the lock; switch a SQLite file to WAL (persistent).
+
+    Pragmas that change the journal run outside any transaction, on the driver connection.
+    """
+    if conn.in_transaction():
+        conn.commit()
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+    mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() not in ("wal", "memory"):
+        raw.execute("PRAGMA journal_mode=WAL")

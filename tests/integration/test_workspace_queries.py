@@ -1,0 +1,187 @@
+"""Records read with SQL equal what the case model computes, and stored levels stay right.
+
+The SQL queries (``storage/queries.py``) and the model's filters (``Case.select_ties``) are
+two implementations of one contract: for every filter, both must give the same ties, in id
+order, with the same records; the level columns stored at write time must equal the
+classifier's answer for the case read back, also after an import changed the borders the
+classifier reads, and after an older workspace is upgraded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import regionet as rn
+from regionet.core.errors import UnknownActorError, UnknownReferenceError
+from regionet.io.serialize import tie_record
+from regionet.model.case import Case, TieFilter
+from regionet.services import records
+from regionet.services.case_source import CaseSource
+from regionet.services.paging import Page
+from regionet.services.workspace import import_files, init_workspace
+from regionet.storage import Workspace
+from regionet.storage.schema import SCHEMA_VERSION
+
+FILTERS = [
+    TieFilter(), TieFilter(level="international"), TieFilter(level="bilateral"),
+    TieFilter(level="international", sublevel="cross-border"),
+    TieFilter(sublevel="trans-regional"), TieFilter(level="subnational", year=1995),
+    TieFilter(actor="RU-KR"), TieFilter(actor="RU-KR", level="international"),
+    TieFilter(actor="pechenganikel"), TieFilter(kind="membership", year=2001),
+    TieFilter(as_of=date(1998, 12, 31)), TieFilter(as_of=date(1992, 1, 1), actor="FI"),
+    TieFilter(status="assumed"), TieFilter(status="partial", level="subnational"),
+    TieFilter(year=1990), TieFilter(year=2010, level="vertical"),
+]
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return rn.load_case("russia-1990s")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> CaseSource:
+    db = tmp_path_factory.mktemp("queries") / "ws.db"
+    init_workspace(db)
+    return CaseSource.workspace(db)
+
+
+def expected(case: Case, f: TieFilter) -> list[dict[str, object]]:
+    return [tie_record(case, t) for t in sorted(case.select_ties(f), key=lambda t: t.id)]
+
+
+@pytest.mark.parametrize("kind", ["bundled", "workspace"])
+@pytest.mark.parametrize("criteria", FILTERS, ids=[repr(f) for f in FILTERS])
+def test_sql_lists_equal_the_model_filters(case: Case, workspace: CaseSource, kind: str,
+                                           criteria: TieFilter) -> None:
+    source = CaseSource.bundled() if kind == "bundled" else workspace
+    want = expected(case, criteria)
+    got = records.list_ties(source, criteria)
+    assert got.count == len(want)
+    assert got.data == want
+    page = records.list_ties(source, criteria, page=Page(limit=3, offset=2))
+    assert page.count == len(want) and page.data == want[2:5]
+
+
+def test_counts_and_single_records_come_from_sql(case: Case, workspace: CaseSource) -> None:
+    assert records.summary(workspace)["counts"] == {
+        "actors": len(case.actors), "ties": len(case.ties),
+        "observations": len(case.observations), "documents": len(case.documents)}
+    tie = case.tie("t-no-pechenganikel-pledge")
+    assert records.tie_detail(workspace, tie.id) == tie_record(case, tie)
+    shown = records.show(workspace, "RU-KR")
+    assert [t["id"] for t in shown["ties"]] == sorted(t.id for t in case.select_ties(actor="RU-KR"))
+    assert shown["attribute_sources"][0]["actor"] == "RU-KR"
+    memo = records.show(workspace, "sergounin-1999")
+    assert memo["cited_by_ties"] == sorted(t.id for t in case.ties.values()
+                                           if t.cites("sergounin-1999"))
+
+
+def test_unknown_ids_still_get_hints(workspace: CaseSource) -> None:
+    with pytest.raises(UnknownReferenceError, match="Did you mean RU-KR") as info:
+        records.show(workspace, "RU-KRL")
+    assert info.value.field == "id"
+    with pytest.raises(UnknownActorError) as actor:
+        records.list_ties(workspace, TieFilter(actor="RU-KRR"))
+    assert actor.value.field == "actor" and "RU-KR" in str(actor.value.hint)
+    with pytest.raises(UnknownReferenceError) as kind:
+        records.list_ties(workspace, TieFilter(kind="coperation"))
+    assert kind.value.field == "kind" and "cooperation" in str(kind.value.hint)
+
+
+def stored_levels(db: Path) -> dict[str, tuple[object, ...]]:
+    con = sqlite3.connect(db)
+    try:
+        return {r[0]: r[1:] for r in con.execute(
+            "SELECT id, level, sublevel, level_reason, neighbours FROM ties")}
+    finally:
+        con.close()
+
+
+def computed_levels(case: Case) -> dict[str, tuple[object, ...]]:
+    out: dict[str, tuple[object, ...]] = {}
+    for t in case.ties.values():
+        c = case.classify(t)
+        out[t.id] = (c.level.value, c.sublevel.value if c.sublevel else None, c.reason,
+                     None if c.neighbours is None else int(c.neighbours))
+    return out
+
+
+def test_an_import_that_changes_borders_reclassifies_stored_ties(tmp_path: Path) -> None:
+    db = tmp_path / "ws.db"
+    init_workspace(db)
+    batch = tmp_path / "b1"
+    batch.mkdir()
+    (batch / "actors.csv").write_text(
+        "id,kind,name_en,sources\nPT,state,Portugal,sergounin-1999:para 14\n", encoding="utf-8")
+    (batch / "ties.csv").write_text(
+        "id,kind,actors,start,sources\n"
+        "t-kr-pt,cooperation,RU-KR;PT,1997,sergounin-1999:para 14\n", encoding="utf-8")
+    import_files(db, [batch / "actors.csv", batch / "ties.csv"])
+    assert stored_levels(db)["t-kr-pt"][:2] == ("international", "other")
+    # Karelia now said to border Portugal by sea: every tie with Portugal becomes cross-border.
+    later = tmp_path / "b2"
+    later.mkdir()
+    (later / "actor_attributes.csv").write_text(
+        "actor,attribute,value,sources\n"
+        "RU-KR,sea_border_states,PT,sergounin-1999:para 14\n", encoding="utf-8")
+    import_files(db, [later / "actor_attributes.csv"])
+    levels = stored_levels(db)
+    assert levels["t-kr-pt"][:2] == ("international", "cross-border")
+    assert "Portugal borders Russia by sea (and RU-KR itself)" in str(levels["t-kr-pt"][2])
+    assert levels == computed_levels(Workspace(db).load_case())
+
+
+def test_a_schema_2_workspace_is_upgraded_with_its_levels(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    init_workspace(db)
+    want = stored_levels(db)
+    con = sqlite3.connect(db)
+    con.execute("DROP INDEX ix_ties_level")
+    con.execute("DROP INDEX ix_ties_location")
+    for column in ("level", "sublevel", "level_reason", "neighbours"):
+        con.execute(f"ALTER TABLE ties DROP COLUMN {column}")
+    con.execute("UPDATE case_info SET schema_version = 2")
+    con.commit()
+    con.close()
+    source = CaseSource.workspace(db)
+    revision = source.revision()
+    got = records.list_ties(source, TieFilter(level="international", sublevel="cross-border"))
+    assert got.count == sum(1 for v in want.values() if v[1] == "cross-border")
+    assert stored_levels(db) == want
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT schema_version FROM case_info").fetchone() == (SCHEMA_VERSION,)
+    con.close()
+    assert source.revision() == revision  # the records did not change
+
+
+def test_map_tie_counts_from_sql_equal_counting_the_case(tmp_path: Path) -> None:
+    from regionet.services.measures import _TIE_FILTERS, measure_values
+
+    db = tmp_path / "ws.db"
+    init_workspace(db)
+    batch = tmp_path / "loc"
+    batch.mkdir()
+    # One tie hosted by a subject that is not a party, one whose location is also a party.
+    (batch / "ties.csv").write_text(
+        "id,kind,actors,start,location,sources\n"
+        "t-hosted,cooperation,FI;NO,1997,RU-MUR,sergounin-1999:para 14\n"
+        "t-self,cooperation,RU-KR;FI,1997,RU-KR,sergounin-1999:para 14\n", encoding="utf-8")
+    import_files(db, [batch / "ties.csv"])
+    source = CaseSource.workspace(db)
+    case = Workspace(db).load_case()
+    members = [a.id for a in case.members()]
+    for name, (level, sublevel) in _TIE_FILTERS.items():
+        for year in (None, 1997):
+            want = dict.fromkeys(members, 0.0)
+            for tie in case.select_ties(level=level, sublevel=sublevel, year=year):
+                for party in {*tie.actors, tie.location}:
+                    if party in want:
+                        want[party] += 1
+            assert measure_values(source, name, year=year) == want, (name, year)
+    assert measure_values(source, "ties_total")["RU-MUR"] == len(
+        case.select_ties(actor="RU-MUR"))
