@@ -35,6 +35,11 @@ FILTERS = [
     TieFilter(as_of=date(1998, 12, 31)), TieFilter(as_of=date(1992, 1, 1), actor="FI"),
     TieFilter(status="assumed"), TieFilter(status="partial", level="subnational"),
     TieFilter(year=1990), TieFilter(year=2010, level="vertical"),
+    # The levels and sublevel of issue 9 (h/levels): 3 interstate, 2 federal, 2 non-adjacent
+    # ties in the bundled case, and ties classified through their location.
+    TieFilter(level="interstate"), TieFilter(level="federal"),
+    TieFilter(sublevel="non-adjacent"), TieFilter(level="external", year=1997),
+    TieFilter(actor="euregio-karelia"), TieFilter(actor="RU-MOW", level="interstate"),
 ]
 
 
@@ -111,28 +116,94 @@ def computed_levels(case: Case) -> dict[str, tuple[object, ...]]:
     return out
 
 
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
 def test_an_import_that_changes_borders_reclassifies_stored_ties(tmp_path: Path) -> None:
     db = tmp_path / "ws.db"
     init_workspace(db)
-    batch = tmp_path / "b1"
-    batch.mkdir()
-    (batch / "actors.csv").write_text(
-        "id,kind,name_en,sources\nPT,state,Portugal,sergounin-1999:para 14\n", encoding="utf-8")
-    (batch / "ties.csv").write_text(
-        "id,kind,actors,start,sources\n"
-        "t-kr-pt,cooperation,RU-KR;PT,1997,sergounin-1999:para 14\n", encoding="utf-8")
-    import_files(db, [batch / "actors.csv", batch / "ties.csv"])
-    assert stored_levels(db)["t-kr-pt"][:2] == ("international", "other")
+    import_files(db, [
+        write(tmp_path / "b1", "actors.csv",
+              "id,kind,name_en,sources\nPT,state,Portugal,sergounin-1999:para 14\n"),
+        write(tmp_path / "b1", "ties.csv",
+              "id,kind,actors,start,sources\n"
+              "t-kr-pt,cooperation,RU-KR;PT,1997,sergounin-1999:para 14\n")])
+    assert stored_levels(db)["t-kr-pt"] == (
+        "international", "non-adjacent", "RU-KR and PT: RU-KR does not border PT", None)
     # Karelia now said to border Portugal by sea: every tie with Portugal becomes cross-border.
-    later = tmp_path / "b2"
-    later.mkdir()
-    (later / "actor_attributes.csv").write_text(
-        "actor,attribute,value,sources\n"
-        "RU-KR,sea_border_states,PT,sergounin-1999:para 14\n", encoding="utf-8")
-    import_files(db, [later / "actor_attributes.csv"])
+    import_files(db, [write(tmp_path / "b2", "actor_attributes.csv",
+                            "actor,attribute,value,sources\n"
+                            "RU-KR,sea_border_states,PT,sergounin-1999:para 14\n")])
     levels = stored_levels(db)
-    assert levels["t-kr-pt"][:2] == ("international", "cross-border")
-    assert "Portugal borders Russia by sea (and RU-KR itself)" in str(levels["t-kr-pt"][2])
+    assert levels["t-kr-pt"] == ("international", "cross-border",
+                                 "RU-KR and PT: RU-KR borders PT by sea", None)
+    assert levels == computed_levels(Workspace(db).load_case())
+
+
+def test_stored_levels_follow_memberships_structures_locations_and_dates(tmp_path: Path
+                                                                          ) -> None:
+    """What the classifier of issue 9 reads besides borders, stored right at every import."""
+    db = tmp_path / "ws.db"
+    init_workspace(db)
+    src = "sergounin-1999:para 12"
+    # An association of members with no member yet, its ties with Finland before and after
+    # 2000, an organization that is not yet a cross-border structure, and a tie of the
+    # centre with Norway located in Murmansk.
+    import_files(db, [
+        write(tmp_path / "b1", "actors.csv",
+              "id,kind,name_en,parent,sources\n"
+              f"assoc-new,association,New association,RU,{src}\n"
+              f"org-new,organization,New organization,,{src}\n"),
+        write(tmp_path / "b1", "ties.csv",
+              "id,kind,actors,start,end,location,sources\n"
+              f"t-assoc-fi-1997,cooperation,assoc-new;FI,1997,1997,,{src}\n"
+              f"t-assoc-fi-2001,cooperation,assoc-new;FI,2001,2001,,{src}\n"
+              f"t-kr-org,cooperation,RU-KR;org-new,1998,,,{src}\n"
+              f"t-ru-no-mur,cooperation,RU;NO,1998,,RU-MUR,{src}\n"
+              f"t-bu-irk,cooperation,RU-BU;RU-IRK,1998,,,{src}\n")])
+    levels = stored_levels(db)
+    assert levels["t-bu-irk"] == (  # a 1999 border inherited from a 2008 successor
+        "bilateral", None, "RU-BU and RU-IRK: members of RU that approximately share a border "
+        "(the 1999 border is approximated from a later successor's)", 1)
+    assert {t: levels[t][:2] for t in ("t-assoc-fi-1997", "t-assoc-fi-2001", "t-kr-org",
+                                       "t-ru-no-mur")} == {
+        "t-assoc-fi-1997": ("international", "non-adjacent"),
+        "t-assoc-fi-2001": ("international", "non-adjacent"),
+        "t-kr-org": ("international", "trans-regional"),
+        "t-ru-no-mur": ("international", "cross-border")}
+    assert "(the association has no member at the tie's date)" in str(
+        levels["t-assoc-fi-1997"][2])
+    assert "located in RU-MUR (classified as if RU-MUR took part)" in str(
+        levels["t-ru-no-mur"][2])
+    # Karelia joins from 2000 (Finland's neighbour), Murmansk for 1996-1997 only; the
+    # organization spans Finland (a structure now): each changed tie is classified again.
+    import_files(db, [
+        write(tmp_path / "b2", "ties.csv",
+              "id,kind,actors,start,end,sources\n"
+              f"t-kr-joins,membership,RU-KR;assoc-new,2000,,{src}\n"
+              f"t-mur-joins,membership,assoc-new;RU-MUR,1996,1997,{src}\n"),
+        write(tmp_path / "b2", "actor_attributes.csv",
+              f"actor,attribute,value,sources\norg-new,cross_border_states,FI,{src}\n")])
+    levels = stored_levels(db)
+    assert {t: levels[t][:3] for t in ("t-assoc-fi-1997", "t-assoc-fi-2001", "t-kr-org")} == {
+        "t-assoc-fi-1997": ("international", "cross-border",
+                            "assoc-new and FI: RU-MUR (member of assoc-new) borders FI by land"),
+        "t-assoc-fi-2001": ("international", "cross-border",
+                            "assoc-new and FI: RU-KR (member of assoc-new) borders FI by land"),
+        "t-kr-org": ("international", "cross-border",
+                     "RU-KR and org-new: RU-KR borders FI by land (org-new is a cross-border "
+                     "structure)")}
+    assert levels == computed_levels(Workspace(db).load_case())
+    # A membership and a tie it decides in one batch: the tie is stored as it is classified.
+    import_files(db, [write(tmp_path / "b3", "ties.csv",
+                            "id,kind,actors,start,sources\n"
+                            f"t-assoc-no,cooperation,assoc-new;NO,1996,{src}\n"
+                            f"t-mur-again,membership,RU-MUR;assoc-new,1995,{src}\n")])
+    levels = stored_levels(db)
+    assert levels["t-assoc-no"][:2] == ("international", "cross-border")
     assert levels == computed_levels(Workspace(db).load_case())
 
 

@@ -377,23 +377,32 @@ def iter_csv(text: str, *, file: str) -> tuple[list[str], Iterator[CsvRow]]:
     """
     match = _WELL_FORMED.match(text)
     if match is None or match.end() < len(text) or CONTROL.search(text):
-        header, rows = _scan(text, file)
-        return header, iter(rows)
+        scanned = _scan(text, file)
+        return scanned[0], iter(scanned[1])
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] = []
-    for cells in reader:
-        if not cells:
-            continue
-        header = [c.strip() for c in cells]
-        break
+    try:
+        for cells in reader:
+            if not cells:
+                continue
+            header = [c.strip() for c in cells]
+            break
+    except csv.Error:  # e.g. a cell over the C reader's limit: the scanner names it
+        header = []
     if (not header or "" in header or len(set(header)) < len(header) or len(header) == 1
             or max(map(len, header)) > FIELD_LIMIT):
-        header, rows = _scan(text, file)
-        return header, iter(rows)
+        scanned = _scan(text, file)
+        return scanned[0], iter(scanned[1])
 
     def rows() -> Iterator[CsvRow]:
         number = 0
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader, None)
+            except csv.Error:
+                cells = [""]  # the scanner raises the located error
+            if cells is None:
+                return
             if not cells:
                 continue
             if ((len(cells) == 1 and not cells[0].strip()) or len(cells) != len(header)

@@ -24,11 +24,12 @@ Examples:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from regionet.core.errors import InvalidValueError, did_you_mean
+from regionet.io.records import ID_COLUMNS, LIST_COLUMNS
 
-__all__ = ["IdScreen", "skeleton", "suspicious_characters"]
+__all__ = ["IdScreen", "screen_row", "skeleton", "suspicious_characters"]
 
 #: Cyrillic and Greek letters drawn like a Latin letter (a subset of UTS #39 confusables).
 _LOOKALIKES = str.maketrans({
@@ -121,19 +122,50 @@ def _escaped(text: str, positions: Iterable[int]) -> str:
     return "".join(f"\\u{ord(c):04x}" if i in marked else c for i, c in enumerate(text))
 
 
+def _plain(text: str) -> bool:
+    """True for printable ASCII: such a text is its own skeleton and never suspicious."""
+    return text.isascii() and text.isprintable()
+
+
 class IdScreen:
     """Checks ids against a set of known ids for invisible, variant and lookalike characters.
 
+    A plain id (printable ASCII) costs two lookups: it can only resemble a known id that is
+    not plain, and only those are skeletonised up front.
+
     Args:
-        known: the ids the checked ones may resemble (the workspace's and the batch's).
+        known: the ids the checked ones may resemble (the workspace's and the batch's); with
+            ``contains``, at least every known id that is not printable ASCII.
+        contains: whether an id not in ``known`` is known all the same (e.g. a query of the
+            workspace's plain ids, too many to hold).
+        near: the known ids to suggest for a text with no twin (default: all of ``known``).
+
+    Examples:
+        >>> screen = IdScreen(["\u0420\u0423-\u041a\u0420"], contains={"RU-KR"}.__contains__)
+        >>> screen.check("RU-KR") is None, screen.check("t-new") is None
+        (True, True)
+        >>> print(screen.check("PY-KP"))
+        value 'PY-KP': looks exactly like the existing id '\u0420\u0423-\u041a\u0420' but is ...
     """
 
-    def __init__(self, known: Iterable[str]) -> None:
+    def __init__(self, known: Iterable[str], *, contains: Callable[[str], bool] | None = None,
+                 near: Callable[[str], Iterable[str]] | None = None) -> None:
         self.known = sorted(set(known))
         self._known = set(self.known)
+        self._contains = contains
+        self._near = near
         self._by_look: dict[str, list[str]] = {}
         for name in self.known:
-            self._by_look.setdefault(skeleton(name), []).append(name)
+            if not _plain(name):
+                self._by_look.setdefault(skeleton(name), []).append(name)
+
+    @property
+    def plain_only(self) -> bool:
+        """True when every known id is plain: then every plain id passes."""
+        return not self._by_look
+
+    def _has(self, text: str) -> bool:
+        return text in self._known or (self._contains is not None and self._contains(text))
 
     def check(self, text: str, *, file: str | None = None, row: int | None = None,
               field: str | None = None) -> InvalidValueError | None:
@@ -144,22 +176,68 @@ class IdScreen:
         spaces), letters of two of the Latin, Cyrillic and Greek scripts, or looks exactly
         like a known id. The hint names the known id it resembles.
         """
-        if not text or text in self._known:
+        if not text:
             return None
-        look = skeleton(text)
-        found = suspicious_characters(text)
-        twins = [k for k in self._by_look.get(look, []) if k != text]
-        if found is None and not twins:
-            return None
+        if _plain(text):  # its own skeleton: only a known id that is not plain can look alike
+            twins = [k for k in self._by_look.get(text, ()) if k != text]
+            if not twins or self._has(text):
+                return None
+            look, found = text, None
+        else:
+            if self._has(text):
+                return None
+            look = skeleton(text)
+            found = suspicious_characters(text)
+            twins = sorted({*(k for k in self._by_look.get(look, ()) if k != text),
+                            *([look] if look != text and _plain(look) and self._has(look)
+                              else [])})
+            if found is None and not twins:
+                return None
         if found is None:
             message = f"looks exactly like the existing id '{twins[0]}' but is not the same text"
             shown = text
         else:
             message, positions = found
             shown = _escaped(text, positions)
-        hint = did_you_mean(look, twins or self.known) or (
+        choices = twins or (self._near(look) if self._near is not None else self.known)
+        # A twin drawn in another script shares no letter with the text: name it all the same.
+        hint = did_you_mean(look, choices) or (
+            f"Did you mean {', '.join(twins[:3])}?" if twins else
             "Type it again with the letters of one script and no invisible characters"
             + (f" (perhaps '{look}')" if look != text else ""))
         return InvalidValueError(message, file=file, row=row, field=field, value=shown,
                                  expected="an id typed with plain letters of one script",
                                  hint=hint)
+
+
+def screen_row(screens: Mapping[str, IdScreen], table: str, row: Mapping[str, str], *,
+               file: str | None = None, row_number: int | None = None
+               ) -> list[InvalidValueError]:
+    """Return an error for each id cell of a ``table`` row holding invisible or lookalike text.
+
+    ``screens`` maps each kind of id (a table of :data:`~regionet.io.records.ID_COLUMNS`) to
+    its screen; list cells are checked item by item (the first bad item of a cell is named),
+    ``sources`` by the document before each ``:``.
+
+    Examples:
+        >>> screens = {k: IdScreen(["RU-KR", "sergounin-1999"]) for k in
+        ...            ("ties", "tie_kinds", "actors", "domains", "documents")}
+        >>> [e.field for e in screen_row(screens, "ties", {
+        ...     "id": "t-1", "kind": "loan", "actors": "RU-KR; RU-\u041aR", "sources": "x:y"})]
+        ['actors']
+    """
+    problems: list[InvalidValueError] = []
+    for column, kind in ID_COLUMNS[table].items():
+        cell = row.get(column, "")
+        screen = screens[kind]
+        if screen.plain_only and _plain(cell):
+            continue
+        items = cell.split(";") if column in LIST_COLUMNS else [cell]
+        if column == "sources":
+            items = [item.partition(":")[0] for item in items]
+        for item in items:
+            error = screen.check(item.strip(), file=file, row=row_number, field=column)
+            if error is not None:
+                problems.append(error)
+                break
+    return problems

@@ -32,10 +32,13 @@ from regionet.model.sources import Document, SourceRef, Status
 from regionet.model.ties import Tie
 from regionet.model.vocab import Vocabulary
 
-__all__ = ["BORDER_ATTRIBUTES", "AttributeRecord", "Case", "TieFilter", "border_states"]
+__all__ = ["BORDER_ATTRIBUTES", "MEMBERSHIP", "AttributeRecord", "Case", "TieFilter",
+           "association_membership", "border_states"]
 
 #: The subject attributes the level classifier reads: foreign states bordering by land, by sea.
 BORDER_ATTRIBUTES = ("land_border_states", "sea_border_states")
+#: The tie kind that makes a subject a member of an association.
+MEMBERSHIP = "membership"
 
 
 @dataclass(frozen=True)
@@ -147,12 +150,9 @@ class Case:
                 sea[a.id] = border_states(a.attributes.get("sea_border_states"))
         members: dict[str, list[tuple[str, Interval]]] = {}
         for t in self.ties.values():
-            if t.kind != "membership" or len(t.actors) != 2:
-                continue
-            by_kind = {self.actors[a].kind: a for a in t.actors if a in self.actors}
-            if {ActorKind.SUBJECT, ActorKind.ASSOCIATION} == set(by_kind):
-                members.setdefault(by_kind[ActorKind.ASSOCIATION], []).append(
-                    (by_kind[ActorKind.SUBJECT], t.validity))
+            pair = association_membership(t.kind, t.actors, self.actors)
+            if pair is not None:
+                members.setdefault(pair[0], []).append((pair[1], t.validity))
         return Federation(self.federation, self.actors, land, sea, self.adjacency,
                           self.approximate_adjacency, members)
 
@@ -235,6 +235,29 @@ class Case:
             key = f"ties.{c.level.value}" + (f".{c.sublevel.value}" if c.sublevel else "")
             counts[key] = counts.get(key, 0) + 1
         return counts
+
+
+def association_membership(kind: str, parties: Sequence[str], actors: Mapping[ActorId, Actor]
+                           ) -> tuple[ActorId, ActorId] | None:
+    """Return ``(association, subject)`` if a tie makes a subject a member of an association.
+
+    That is a ``membership`` tie of exactly two parties, a subject and an association; the
+    classifier reads these (an association counts through its members at a tie's date).
+
+    Examples:
+        >>> actors = {ActorId("RU-KR"): Actor(ActorId("RU-KR"), ActorKind.SUBJECT, "Karelia"),
+        ...           ActorId("nw"): Actor(ActorId("nw"), ActorKind.ASSOCIATION, "North-West")}
+        >>> association_membership("membership", ["RU-KR", "nw"], actors)
+        ('nw', 'RU-KR')
+        >>> association_membership("cooperation", ["RU-KR", "nw"], actors) is None
+        True
+    """
+    if kind != MEMBERSHIP or len(parties) != 2:
+        return None
+    by_kind = {actors[ActorId(a)].kind: ActorId(a) for a in parties if a in actors}
+    if {ActorKind.SUBJECT, ActorKind.ASSOCIATION} != set(by_kind):
+        return None
+    return by_kind[ActorKind.ASSOCIATION], by_kind[ActorKind.SUBJECT]
 
 
 def border_states(value: AttributeValue) -> set[str]:

@@ -42,8 +42,7 @@ from regionet.engines.geo.projection import RUSSIA_ALBERS, outline_pieces
 from regionet.io.geojson import Feature, read_collection
 from regionet.model.case import Case
 from regionet.services.cache import memo
-from regionet.services.case_source import CaseSource, case_folder, per_revision
-from regionet.services.case_source import CaseSource, case_folder, per_version
+from regionet.services.case_source import CaseSource, case_folder, per_revision, per_version
 
 __all__ = ["BaseMap", "Outline", "Point", "SubjectMap", "base_map", "capitals",
            "neighbours_geojson", "neighbours_geojson_bytes", "project", "subject_features",

@@ -46,11 +46,13 @@ import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, closest
 from regionet.core.jsonsafe import json_bytes
-from regionet.model.case import Case
-from regionet.services.case_source import CaseSource, per_revision
 from regionet.model.actors import Actor
 from regionet.model.case import TieFilter
-from regionet.services.case_source import CaseSource, case_folder, per_version, reading
+from regionet.services.case_source import (
+    CaseSource,
+    per_version,
+    reading,
+)
 from regionet.storage import queries
 
 __all__ = ["MEASURES", "TIE_YEARS", "Measure", "MeasureKind", "measure_values",

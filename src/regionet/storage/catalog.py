@@ -4,7 +4,9 @@ An import checks its rows against the workspace without loading the whole case: 
 read when a row names them (:class:`ActorLookup`, a mapping that fetches missing ids, and
 their parents, in one query per chunk), documents and vocabularies are small and read once,
 and the classifier's view of the federation (:func:`federation`) needs only the members'
-border attributes and the adjacency table.
+border attributes, the adjacency table (with its approximate pairs) and the associations'
+members (their ``membership`` ties with subjects), as :attr:`Case.federation_model
+<regionet.model.case.Case.federation_model>` builds it from a whole case.
 
 Examples:
     >>> import tempfile, pathlib
@@ -28,14 +30,25 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from regionet.core.ids import ActorId
+from regionet.core.periods import Interval
 from regionet.model.actors import Actor, AttributeValue
-from regionet.model.case import BORDER_ATTRIBUTES, border_states
-from regionet.model.levels import Federation
-from regionet.storage.mapping import actor_from_row, decode_value
+from regionet.model.case import (
+    BORDER_ATTRIBUTES,
+    MEMBERSHIP,
+    association_membership,
+    border_states,
+)
+from regionet.model.levels import CROSS_BORDER_STATES, Federation
+from regionet.storage.mapping import (
+    actor_from_row,
+    classification_row,
+    decode_value,
+    interval_from_row,
+)
 from regionet.storage.schema import METADATA
 
-__all__ = ["ActorLookup", "Borders", "borders", "chunked", "classify_stored", "federation",
-           "federation_id"]
+__all__ = ["ActorLookup", "Borders", "association_members", "borders", "chunked",
+           "classify_stored", "federation", "federation_id"]
 
 T = TypeVar("T")
 
@@ -46,6 +59,11 @@ Borders = dict[str, tuple[frozenset[str], frozenset[str]]]
 
 _ACTORS = METADATA.tables["actors"]
 _VALUES = METADATA.tables["actor_attribute_values"]
+_TIES = METADATA.tables["ties"]
+_LINKS = METADATA.tables["tie_actors"]
+#: The actor attributes the classifier reads besides the subjects' borders: read with every
+#: actor an :class:`ActorLookup` loads.
+_CLASSIFIER_ATTRIBUTES = (CROSS_BORDER_STATES,)
 
 
 def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -63,15 +81,17 @@ def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 class ActorLookup(Mapping[ActorId, Actor]):
     """The workspace's actors by id, read on demand; ``overlay`` actors take precedence.
 
-    Actors read from the database carry no attributes or sources (validation and the
-    classifier need neither); :meth:`full` reads an actor with its attribute values.
-    Iterating lists every id (used for "did you mean" hints, on errors only).
+    Actors read from the database carry no sources and, of their attributes, only those the
+    classifier reads (``cross_border_states``; validation needs none); :meth:`full` reads an
+    actor with all its attribute values. Iterating lists every id (used for "did you mean"
+    hints, on errors only).
     """
 
     def __init__(self, conn: sa.Connection, overlay: Mapping[ActorId, Actor] | None = None
                  ) -> None:
         self._conn = conn
         self._known: dict[str, Actor] = {str(k): v for k, v in (overlay or {}).items()}
+        self._partial: set[str] = set()
         self._absent: set[str] = set()
         self._all: list[str] | None = None
 
@@ -79,6 +99,7 @@ class ActorLookup(Mapping[ActorId, Actor]):
         """Add (or replace) actors, e.g. those of the batch being imported."""
         for a in actors:
             self._known[a.id] = a
+            self._partial.discard(a.id)
             self._absent.discard(a.id)
         self._all = None
 
@@ -89,9 +110,19 @@ class ActorLookup(Mapping[ActorId, Actor]):
             found: list[Actor] = []
             for part in chunked(sorted(wanted)):
                 rows = self._conn.execute(sa.select(_ACTORS).where(_ACTORS.c.id.in_(part)))
-                found.extend(actor_from_row(r, {}, ()) for r in rows.mappings())
+                actor_rows = rows.mappings().all()
+                values: dict[str, dict[str, AttributeValue]] = {}
+                for actor_id, attribute, value_type, text in self._conn.execute(
+                        sa.select(_VALUES.c.actor_id, _VALUES.c.attribute, _VALUES.c.value_type,
+                                  _VALUES.c.value_text)
+                        .where(_VALUES.c.actor_id.in_(part),
+                               _VALUES.c.attribute.in_(_CLASSIFIER_ATTRIBUTES))):
+                    values.setdefault(actor_id, {})[attribute] = decode_value(value_type, text)
+                found.extend(actor_from_row(r, values.get(r["id"], {}), ())
+                             for r in actor_rows)
             for a in found:
                 self._known[a.id] = a
+                self._partial.add(a.id)
             self._absent |= wanted - {a.id for a in found}
             wanted = {a.parent for a in found if a.parent is not None
                       and a.parent not in self._known and a.parent not in self._absent}
@@ -100,7 +131,7 @@ class ActorLookup(Mapping[ActorId, Actor]):
         """Return an actor with its current attribute values (None when unknown)."""
         self.load([actor_id])
         actor = self._known.get(actor_id)
-        if actor is None or actor.attributes:
+        if actor is None or actor_id not in self._partial:
             return actor
         rows = self._conn.execute(sa.select(_VALUES).where(_VALUES.c.actor_id == actor_id)
                                   .order_by(_VALUES.c.position)).mappings()
@@ -168,52 +199,90 @@ def borders(conn: sa.Connection, changed: Mapping[str, Mapping[str, AttributeVal
     return {a: sides for a, sides in sorted(out.items()) if sides[0] or sides[1]}
 
 
+def association_members(conn: sa.Connection, actors: ActorLookup
+                        ) -> dict[str, list[tuple[str, Interval]]]:
+    """Return each association's members with the dates of their ``membership`` ties."""
+    rows = conn.execute(
+        sa.select(_TIES.c.id, _TIES.c.start_date, _TIES.c.start_text, _TIES.c.end_date,
+                  _TIES.c.end_text, _LINKS.c.actor_id)
+        .join(_LINKS, _LINKS.c.tie_id == _TIES.c.id).where(_TIES.c.kind == MEMBERSHIP)
+        .order_by(_TIES.c.id, _LINKS.c.position)).mappings()
+    ties: dict[str, tuple[Interval, list[str]]] = {}
+    for r in rows:
+        ties.setdefault(r["id"], (interval_from_row(r, "start", "end"), []))[1].append(
+            r["actor_id"])
+    actors.load({a for _, parties in ties.values() for a in parties})
+    members: dict[str, list[tuple[str, Interval]]] = {}
+    for period, parties in ties.values():
+        pair = association_membership(MEMBERSHIP, parties, actors)
+        if pair is not None:
+            members.setdefault(pair[0], []).append((pair[1], period))
+    return members
+
+
 def federation(conn: sa.Connection, actors: ActorLookup, border_map: Borders | None = None
                ) -> Federation:
-    """Return the classifier's view of the workspace's federation (borders from SQL)."""
+    """Return the classifier's view of the workspace's federation, read with SQL.
+
+    It equals :attr:`Case.federation_model <regionet.model.case.Case.federation_model>` of
+    the case stored (``border_map`` overrides the stored borders, e.g. after a batch).
+    """
     found = borders(conn) if border_map is None else border_map
     adjacency = METADATA.tables["adjacency"]
-    pairs = {frozenset(p) for p in conn.execute(sa.select(adjacency.c.a, adjacency.c.b))}
+    pairs: set[frozenset[str]] = set()
+    approximate: set[frozenset[str]] = set()
+    for a, b, approx in conn.execute(sa.select(adjacency.c.a, adjacency.c.b,
+                                               adjacency.c.approximate)):
+        pairs.add(frozenset((a, b)))
+        if approx:
+            approximate.add(frozenset((a, b)))
     return Federation(federation_id(conn), actors,
                       {a: set(land) for a, (land, _) in found.items()},
-                      {a: set(sea) for a, (_, sea) in found.items()}, pairs)
+                      {a: set(sea) for a, (_, sea) in found.items()}, pairs, approximate,
+                      association_members(conn, actors))
 
 
-def classify_stored(conn: sa.Connection, fed: Federation, *, chunk: int = 5000) -> int:
-    """Classify every stored tie again with ``fed`` and store the result; return the count.
+def classify_stored(conn: sa.Connection, fed: Federation, *, chunk: int = 5000,
+                    associations_only: bool = False) -> int:
+    """Classify stored ties again with ``fed`` and store the result; return the count.
 
-    Used when an import changes the borders the classifier reads, and when a workspace of
-    an older schema gets its stored levels.
+    Used when an import changes what the classifier reads (borders, a structure's states:
+    every tie; an association's members: ``associations_only``, the ties with an association
+    among their parties), and when a workspace of an older schema gets its stored levels.
+    Each tie is classified with its location and dates, as :meth:`Case.classify
+    <regionet.model.case.Case.classify>` does.
     """
-    from regionet.storage.mapping import classification_row
-
-    ties = METADATA.tables["ties"]
-    links = METADATA.tables["tie_actors"]
-    update = (sa.update(ties).where(ties.c.id == sa.bindparam("tie_id"))
+    update = (sa.update(_TIES).where(_TIES.c.id == sa.bindparam("tie_id"))
               .values(level=sa.bindparam("level"), sublevel=sa.bindparam("sublevel"),
                       level_reason=sa.bindparam("level_reason"),
                       neighbours=sa.bindparam("neighbours")))
+    selection = sa.select(_TIES.c.id, _TIES.c.location, _TIES.c.start_date, _TIES.c.start_text,
+                          _TIES.c.end_date, _TIES.c.end_text)
+    if associations_only:
+        selection = selection.where(_TIES.c.id.in_(
+            sa.select(_LINKS.c.tie_id).join(_ACTORS, _ACTORS.c.id == _LINKS.c.actor_id)
+            .where(_ACTORS.c.kind == "association")))
     fed_actors = fed.actors
     done = 0
-
-    def flush(parties: dict[str, list[str]]) -> None:
-        if isinstance(fed_actors, ActorLookup):
-            fed_actors.load({a for ids in parties.values() for a in ids})
-        conn.execute(update, [{"tie_id": tie_id, **classification_row(fed.classify(ids))}
-                              for tie_id, ids in parties.items()])
-
     last = ""
     while True:
-        rows = conn.execute(sa.select(links.c.tie_id, links.c.actor_id)
-                            .where(links.c.tie_id.in_(
-                                sa.select(ties.c.id).where(ties.c.id > last)
-                                .order_by(ties.c.id).limit(chunk)))
-                            .order_by(links.c.tie_id, links.c.position)).all()
-        if not rows:
+        ties = conn.execute(selection.where(_TIES.c.id > last).order_by(_TIES.c.id)
+                            .limit(chunk)).mappings().all()
+        if not ties:
             return done
-        parties: dict[str, list[str]] = {}
-        for tie_id, actor_id in rows:
-            parties.setdefault(tie_id, []).append(actor_id)
-        flush(parties)
-        done += len(parties)
-        last = rows[-1][0]
+        parties: dict[str, list[str]] = {r["id"]: [] for r in ties}
+        for part in chunked(list(parties)):
+            for tie_id, actor_id in conn.execute(
+                    sa.select(_LINKS.c.tie_id, _LINKS.c.actor_id)
+                    .where(_LINKS.c.tie_id.in_(part))
+                    .order_by(_LINKS.c.tie_id, _LINKS.c.position)):
+                parties[tie_id].append(actor_id)
+        if isinstance(fed_actors, ActorLookup):
+            fed_actors.load({a for ids in parties.values() for a in ids}
+                            | {r["location"] for r in ties if r["location"] is not None})
+        conn.execute(update, [
+            {"tie_id": r["id"], **classification_row(fed.classify(
+                parties[r["id"]], location=r["location"],
+                period=interval_from_row(r, "start", "end")))} for r in ties])
+        done += len(ties)
+        last = ties[-1]["id"]

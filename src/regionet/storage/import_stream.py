@@ -1,9 +1,11 @@
 """The large tables of an import (ties, observations), checked in chunks as they stream.
 
-Rows are read lazily (:func:`regionet.io.tables.iter_rows`), parsed with the tables' own
-parsers, and checked with :mod:`regionet.model.validation` in chunks of :data:`CHUNK` rows
-against the workspace merged with the batch's small tables (actors are read with one SQL
-query per chunk). A valid tie gets its level classification; valid rows go to staging tables
+Rows are read lazily (:func:`regionet.io.tables.iter_rows`), their id cells screened for
+lookalike characters (:func:`regionet.io.lookalikes.screen_row`; a plain ASCII id costs a
+lookup), parsed with the tables' own parsers, and checked with :mod:`regionet.model.validation`
+in chunks of :data:`CHUNK` rows against the workspace merged with the batch's small tables
+(actors are read with one SQL query per chunk). A valid tie gets its level classification
+(with its location and dates); valid rows go to staging tables
 (:class:`~regionet.storage.staging.Staging`) as long as the batch has no problem. Memory
 stays bounded by a chunk, whatever the file's size.
 
@@ -14,15 +16,17 @@ repeated key is validated: other problems of the repeated rows are not reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
 from regionet.core.errors import InvalidValueError, RegionetError
-from regionet.io.records import TABLES
+from regionet.io.lookalikes import IdScreen, screen_row
+from regionet.io.records import LIST_COLUMNS, TABLES
 from regionet.io.tables import Row, iter_rows
+from regionet.model.case import MEMBERSHIP, association_membership
 from regionet.model.levels import Federation
 from regionet.model.validation import Catalog, check_observation, check_tie
 from regionet.storage.catalog import chunked
@@ -80,6 +84,8 @@ class StreamResult:
         row_errors: problems of parsed rows, by (file index, row number).
         other_errors: problems of whole files and rows that could not be parsed.
         rows_per_file: rows read per file index.
+        memberships: whether a valid row makes a subject a member of an association (the
+            classifier reads those: ties with associations are classified again once written).
     """
 
     row_errors: dict[tuple[int, int], list[RegionetError]] = field(default_factory=dict)
@@ -87,6 +93,7 @@ class StreamResult:
     rows_per_file: dict[int, int] = field(default_factory=dict)
     limit: int = 10_000
     unlisted: int = 0
+    memberships: bool = False
 
     def add_row_errors(self, where: tuple[int, int], problems: list[RegionetError]) -> None:
         """Keep a row's problems (past ``limit`` kept, only counted: memory stays bounded)."""
@@ -109,15 +116,16 @@ class StreamResult:
 
 
 def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
-                 fed: Federation, staging: Staging, digest: RowDigest,
-                 failed: Callable[[], bool], result: StreamResult) -> None:
-    """Parse, check, classify and stage every row of ``files`` (all feeding ``table``).
+                 fed: Federation, screens: Mapping[str, IdScreen], staging: Staging,
+                 digest: RowDigest, failed: Callable[[], bool], result: StreamResult) -> None:
+    """Screen, parse, check, classify and stage every row of ``files`` (all feeding ``table``).
 
     Args:
         table: ``ties`` or ``observations``.
         files: (file index, path) pairs.
         catalog: actors, documents and vocabularies (workspace merged with the batch).
         fed: the classifier's federation (ties only).
+        screens: the lookalike screen of each kind of id.
         staging: where keys and valid rows go.
         digest: the batch's row digest, updated with every row.
         failed: whether the batch already has a problem (then rows are checked, not staged).
@@ -129,7 +137,7 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
     for index, path in files:
         name = path.name
         try:
-            stream = iter_rows(path, schema.required, schema.optional)
+            stream = iter_rows(path, schema.required, schema.optional, lists=LIST_COLUMNS)
         except RegionetError as err:
             result.add_error(index, err)
             continue
@@ -141,6 +149,11 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
                 keys: list[tuple[str, int, int]] = []
                 for number, row in chunk:
                     digest.add(table, row)
+                    screened = screen_row(screens, table, row, file=name, row_number=number)
+                    if screened:  # the parser would only add a vaguer error about the same id
+                        for problem in screened:
+                            result.add_error(index, problem)
+                        continue
                     try:
                         record = schema.parse(row, file=name, row_number=number)
                     except RegionetError as err:
@@ -160,7 +173,12 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
                         result.add_row_errors((index, number), problems)
                     elif not failed() and not result.failed:
                         if table == "ties":
-                            rows.add_tie(record, fed.classify(record.actors))
+                            rows.add_tie(record, fed.classify(
+                                record.actors, location=record.location,
+                                period=record.validity))
+                            if record.kind == MEMBERSHIP and association_membership(
+                                    record.kind, record.actors, lookup):
+                                result.memberships = True
                         else:
                             rows.add_observation(record)
                 if not failed() and not result.failed:

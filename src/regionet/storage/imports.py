@@ -45,14 +45,18 @@ from regionet.core.errors import (
     did_you_mean,
 )
 from regionet.core.ids import DocumentId
-from regionet.io.records import TABLES
-from regionet.io.tables import iter_rows
+from regionet.io.lookalikes import screen_row
+from regionet.io.records import LIST_COLUMNS, TABLES
+from regionet.io.tables import Row, read_rows
+from regionet.model.actors import AttributeValue
 from regionet.model.case import Case
-from regionet.model.levels import Federation
+from regionet.model.levels import CROSS_BORDER_STATES
 from regionet.model.sources import SourceRef
 from regionet.model.validation import Catalog
 from regionet.storage.catalog import Borders, borders, federation
+from regionet.storage.id_screens import SCREENED_KINDS, id_screens
 from regionet.storage.import_records import (
+    KEYS,
     SMALL_TABLES,
     Base,
     Parsed,
@@ -67,7 +71,7 @@ from regionet.storage.import_stream import (
     duplicate_error,
     stream_table,
 )
-from regionet.storage.mapping import write_rows
+from regionet.storage.mapping import decode_value, write_rows
 from regionet.storage.schema import METADATA
 from regionet.storage.staging import Staging
 
@@ -130,6 +134,11 @@ class ImportPlan:
         files: the files in the order given, with their table and row count.
         counts: rows per table, over the whole batch.
         digest: an order-independent digest of every row of the batch.
+        borders_changed: the batch changes borders the classifier reads (a subject's border
+            states, a structure's ``cross_border_states``): every stored tie is classified
+            again once the batch is written.
+        memberships_changed: the batch makes subjects members of associations: the ties
+            with an association are classified again once the batch is written.
     """
 
     files: tuple[PlannedFile, ...]
@@ -138,7 +147,7 @@ class ImportPlan:
     small: SmallBatch | None = field(default=None, repr=False, compare=False)
     staged: tuple[Staging, ...] = field(default=(), repr=False, compare=False)
     borders_changed: bool = field(default=False, repr=False, compare=False)
-    federation: Federation | None = field(default=None, repr=False, compare=False)
+    memberships_changed: bool = field(default=False, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -167,6 +176,22 @@ def _subject_attributes(small: SmallBatch) -> dict[str, Mapping[str, Any]]:
     return {a.id: a.attributes for a in small.actors.values() if a.kind.value == "subject"}
 
 
+def _structures_changed(conn: sa.Connection, small: SmallBatch) -> bool:
+    """Whether the batch changes the ``cross_border_states`` of a stored actor."""
+    new = {a.id for a in small.new_actors}
+    touched = sorted(small.touched - new)
+    if not touched:
+        return False
+    values = METADATA.tables["actor_attribute_values"]
+    stored: dict[str, AttributeValue] = {
+        actor_id: decode_value(value_type, text) for actor_id, value_type, text in conn.execute(
+            sa.select(values.c.actor_id, values.c.value_type, values.c.value_text)
+            .where(values.c.actor_id.in_(touched),
+                   values.c.attribute == CROSS_BORDER_STATES))}
+    return any(small.actors[a].attributes.get(CROSS_BORDER_STATES) != stored.get(a)
+               for a in touched)
+
+
 def plan_import(conn: sa.Connection, paths: Sequence[Path], *, table: str | None = None
                 ) -> ImportPlan:
     """Parse and validate a batch of files against the workspace open on ``conn``.
@@ -190,24 +215,35 @@ def plan_import(conn: sa.Connection, paths: Sequence[Path], *, table: str | None
     digest = RowDigest()
     parsed: dict[str, list[Parsed]] = {t: [] for t in SMALL_TABLES}
     rows_per_file: dict[int, int] = {}
+    read: list[tuple[Path, str, list[tuple[int, Row]]]] = []
     for index, path, name in files:
         if name in STREAMED_TABLES:
             continue
         schema = TABLES[name]
         try:
-            count = 0
-            for number, row in iter_rows(path, schema.required, schema.optional):
-                count += 1
-                digest.add(name, row)
-                try:
-                    record = schema.parse(row, file=path.name, row_number=number)
-                except RegionetError as err:
-                    errors.append(err)
-                    continue
-                parsed[name].append(Parsed(path.name, number, record))
-            rows_per_file[index] = count
+            rows = read_rows(path, schema.required, schema.optional, lists=LIST_COLUMNS)
         except RegionetError as err:
             errors.append(err)
+            continue
+        rows_per_file[index] = len(rows)
+        read.append((path, name, rows))
+    screens = id_screens(base, {kind: [row.get(KEYS[kind][0], "") for _, name, rows in read
+                                       if name == kind for _, row in rows]
+                                for kind in SCREENED_KINDS if kind in SMALL_TABLES})
+    for path, name, rows in read:
+        schema = TABLES[name]
+        for number, row in rows:
+            digest.add(name, row)
+            screened = screen_row(screens, name, row, file=path.name, row_number=number)
+            if screened:  # the row's parser would only add a vaguer error about the same id
+                errors.extend(screened)
+                continue
+            try:
+                record = schema.parse(row, file=path.name, row_number=number)
+            except RegionetError as err:
+                errors.append(err)
+                continue
+            parsed[name].append(Parsed(path.name, number, record))
     small = plan_small_tables(base, parsed, errors)
     before = borders(conn)
     after: Borders = borders(conn, _subject_attributes(small))
@@ -216,6 +252,7 @@ def plan_import(conn: sa.Connection, paths: Sequence[Path], *, table: str | None
     staged: list[Staging] = []
     counts = dict(small.counts)
     unlisted = 0
+    memberships = False
     for name in STREAMED_TABLES:
         mine = [(i, p) for i, p, t in files if t == name]
         if not mine:
@@ -223,7 +260,9 @@ def plan_import(conn: sa.Connection, paths: Sequence[Path], *, table: str | None
         stage = Staging(conn, name)
         staged.append(stage)
         result = StreamResult(limit=MAX_PROBLEMS)
-        stream_table(name, mine, catalog, fed, stage, digest, lambda: bool(errors), result)
+        stream_table(name, mine, catalog, fed, screens, stage, digest, lambda: bool(errors),
+                     result)
+        memberships = memberships or result.memberships
         rows_per_file.update(result.rows_per_file)
         names = {i: p.name for i, p in mine}
         repeated = {(d.file, d.row): d for d in stage.duplicates()}
@@ -244,7 +283,7 @@ def plan_import(conn: sa.Connection, paths: Sequence[Path], *, table: str | None
                for i, p, t in sorted(files, key=lambda f: f[0])]
     ordered = {t: counts[t] for t in IMPORT_ORDER if counts.get(t)}
     return ImportPlan(tuple(planned), ordered, digest.hexdigest(), small, tuple(staged),
-                      before != after, fed)
+                      before != after or _structures_changed(conn, small), memberships)
 
 
 def _validation_error(errors: list[RegionetError], given: list[Path], unlisted: int = 0

@@ -44,6 +44,7 @@ __all__ = [
     "document_from_row",
     "encode_value",
     "insert_rows",
+    "interval_from_row",
     "observation_from_row",
     "read_case",
     "read_vocabulary",
@@ -87,7 +88,8 @@ def _interval_row(interval: Interval, start: str, end: str) -> Row:
             f"{end}_date": interval.end, f"{end}_text": interval.end_text}
 
 
-def _interval(row: Mapping[Any, Any], start: str, end: str) -> Interval:
+def interval_from_row(row: Mapping[Any, Any], start: str, end: str) -> Interval:
+    """Return the interval stored in the ``{start}_*`` and ``{end}_*`` columns of a row."""
     return Interval(row[f"{start}_date"], row[f"{end}_date"], row[f"{start}_text"],
                     row[f"{end}_text"])
 
@@ -261,7 +263,7 @@ def actor_from_row(r: Mapping[Any, Any], values: Mapping[str, AttributeValue],
     """Return the actor of an ``actors`` row with its attribute values and sources."""
     return Actor(
         ActorId(r["id"]), ActorKind(r["kind"]), r["name_en"], r["name_local"],
-        _interval(r, "valid_from", "valid_to"),
+        interval_from_row(r, "valid_from", "valid_to"),
         ActorId(r["parent"]) if r["parent"] is not None else None,
         MappingProxyType(dict(values)), sources, Status(r["status"]), r["note"])
 
@@ -271,7 +273,7 @@ def tie_from_row(r: Mapping[Any, Any], actors: Sequence[str], domains: Sequence[
     """Return the tie of a ``ties`` row with its actors, domains and sources in order."""
     return Tie(
         TieId(r["id"]), r["kind"], tuple(ActorId(a) for a in actors),
-        _interval(r, "start", "end"), tuple(domains),
+        interval_from_row(r, "start", "end"), tuple(domains),
         Money(r["amount"], r["currency"], r["amount_year"]) if r["amount"] is not None
         else None, r["quantity"], r["unit"],
         ActorId(r["location"]) if r["location"] is not None else None, r["description"],
@@ -282,7 +284,7 @@ def observation_from_row(r: Mapping[Any, Any], sources: tuple[SourceRef, ...]) -
     """Return the observation of an ``observations`` row."""
     return Observation(
         ObservationId(r["id"]), r["indicator"], ActorId(r["subject"]), r["value"],
-        r["value_text"], r["comparator"], r["unit"], _interval(r, "start", "end"),
+        r["value_text"], r["comparator"], r["unit"], interval_from_row(r, "start", "end"),
         sources, Status(r["status"]), r["note"])
 
 

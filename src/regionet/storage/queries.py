@@ -98,13 +98,16 @@ def record_type(conn: sa.Connection, record_id: str) -> str | None:
     return None
 
 
-def id_hints(conn: sa.Connection, tables: Sequence[str], value: str) -> list[str]:
+def id_hints(conn: sa.Connection, tables: Sequence[str], value: str, *,
+             total: int | None = None) -> list[str]:
     """Return the ids of ``tables`` to compare an unknown ``value`` with (for hints).
 
     Every id when the tables are small; in a large workspace the ids nearest to ``value``
-    in key order, which is where typos of a prefix-structured id land.
+    in key order, which is where typos of a prefix-structured id land. ``total``: the
+    tables' rows, if the caller counted them already.
     """
-    total = sum(count(conn, t) for t in tables)
+    if total is None:
+        total = sum(count(conn, t) for t in tables)
     out: list[str] = []
     for name in tables:
         column = _T[name].c.id

@@ -314,8 +314,9 @@ class Workspace:
                         plan = plan_import(conn, paths, table=table)
                     if any(plan.counts.values()):  # no rows: nothing changes, not the revision
                         write_plan(conn, plan)
-                        if plan.borders_changed and plan.federation is not None:
-                            classify_stored(conn, plan.federation)
+                        if plan.borders_changed or plan.memberships_changed:
+                            classify_stored(conn, federation(conn, ActorLookup(conn)),
+                                            associations_only=not plan.borders_changed)
                         revision, version = _read_state(conn)
                         digest = hashlib.sha256(
                             f"{version}\x1f{plan.digest}".encode()).hexdigest()

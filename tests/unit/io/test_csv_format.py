@@ -15,6 +15,7 @@ from regionet.io.csv_format import (
     _fast,
     _scan,
     format_row,
+    iter_csv,
     neutralise_formula,
     parse_csv,
     position,
@@ -84,6 +85,17 @@ def test_cell_length_limit_is_the_csv_modules() -> None:
         err = fault(over)
         assert (err.row, err.field) == (1, "b")
         assert "holds 131,073 characters, more than the limit of 131,072" in err.message
+        # The lazy reader names the same cell (the C reader's own error is never shown),
+        # in a data row after good rows and in the header.
+        for text in (over, "a,b\n0,ok\n" + over[4:]):
+            _header, rows = iter_csv(text, file="t.csv")
+            with pytest.raises(DataFileError) as info:
+                list(rows)
+            assert "more than the limit of 131,072" in info.value.message
+        with pytest.raises(DataFileError) as info:
+            iter_csv("a," + "x" * (FIELD_LIMIT + 1) + "\n1,2\n", file="t.csv")
+        assert (info.value.row, "more than the limit of 131,072" in info.value.message) == (
+            None, True)
 
 
 def test_position_counts_crlf_lf_and_cr_as_one_line_end_each() -> None:
@@ -143,3 +155,19 @@ def test_fast_path_and_scanner_agree_or_the_scanner_names_the_fault(text: str) -
         return
     fast = _fast(text)
     assert fast is None or fast == scanned
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from(['a', 'b', ',', '"', "\n", "\r", " ", "\x00"]),
+                    max_size=40))
+def test_the_lazy_reader_gives_the_strict_readers_rows_or_its_error(text: str) -> None:
+    try:
+        want = parse_csv(text, file="t.csv")
+    except DataFileError as err:
+        with pytest.raises(DataFileError) as info:
+            header, rows = iter_csv(text, file="t.csv")
+            list(rows)
+        assert str(info.value) == str(err)
+        return
+    header, rows = iter_csv(text, file="t.csv")
+    assert (header, list(rows)) == want

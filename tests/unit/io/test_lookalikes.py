@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regionet.io.lookalikes import IdScreen, skeleton, suspicious_characters
 
@@ -66,3 +68,38 @@ def test_skeleton_and_suspicious_characters() -> None:
     assert suspicious_characters("RU-K\u0420") == (
         "mixes Latin and Cyrillic letters: U+0420 CYRILLIC CAPITAL LETTER ER at position 5 "
         "looks like Latin 'P'", [4])
+
+
+# Letters that look alike across scripts, invisible and variant characters, plain ASCII.
+_ALPHABET = ["a", "e", "K", "P", "-", "1", "\u0430", "\u0435", "\u041a", "\u0420", "\u03bf",
+             "\u200b", "\uff45", "\u00e9"]
+_IDS = st.text(st.sampled_from(_ALPHABET), min_size=1, max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(known=st.lists(_IDS, max_size=8), text=_IDS)
+def test_a_screen_holding_only_the_unusual_ids_decides_as_one_holding_all(
+        known: list[str], text: str) -> None:
+    """The workspace's plain ids may stay in the database: membership and hints are queried."""
+    whole = IdScreen(known)
+    plain = {k for k in known if k.isascii() and k.isprintable()}
+    asked: list[str] = []
+
+    def contains(candidate: str) -> bool:
+        asked.append(candidate)
+        return candidate in plain
+
+    lazy = IdScreen([k for k in known if k not in plain], contains=contains,
+                    near=lambda _look: sorted(set(known)))
+    want, got = whole.check(text, field="id"), lazy.check(text, field="id")
+    assert (None if want is None else str(want)) == (None if got is None else str(got))
+    if text.isascii() and whole.plain_only:
+        assert got is None and asked == []  # a plain id, nothing unusual known: no query
+
+
+def test_a_plain_id_is_checked_with_lookups_only() -> None:
+    screen = IdScreen(["RU-KR", "\u0420\u0423"])  # РУ: its skeleton is "PY"
+    assert not screen.plain_only and IdScreen(["RU-KR"]).plain_only
+    assert screen.check("RU-KR") is None and screen.check("t-new") is None
+    err = screen.check("PY")
+    assert err is not None and err.hint == "Did you mean \u0420\u0423?"
