@@ -126,7 +126,8 @@ def write_registry(n: int, folder: Path, *, seed: int = 1999, prefix: str = "ben
                 f"{prefix}-t-{i:08d}", kind, ";".join(parties), start,
                 end if lengths[i] else "", ";".join(sorted({domains[i % len(domains)],
                                                             domains[(i // 7) % len(domains)]})),
-                f"{amounts[i]:.2f}" if money else "", "EUR" if money else "",
+                f"{amounts[i]:.2f}" if money else "",
+                ("EUR" if start >= 1999 else "ECU") if money else "",  # the euro from 1999
                 start if money else "", "", f"Synthetic tie {i}",
                 f"{_DOCUMENT}:para {1 + i % 19}", "assumed"))
     return Registry(actors_file, ties_file, n, n_actors, f"{prefix}-t-{n // 2:08d}",

@@ -230,6 +230,32 @@ def test_a_schema_2_workspace_is_upgraded_with_its_levels(tmp_path: Path) -> Non
     assert source.revision() == revision  # the records did not change
 
 
+def test_a_schema_1_workspace_is_upgraded_too(tmp_path: Path) -> None:
+    """No revision, no version, no approximate borders, no levels: all added, levels computed."""
+    db = tmp_path / "old.db"
+    init_workspace(db)
+    con = sqlite3.connect(db)
+    con.execute("DROP INDEX ix_ties_level")
+    con.execute("DROP INDEX ix_ties_location")
+    for column in ("level", "sublevel", "level_reason", "neighbours"):
+        con.execute(f"ALTER TABLE ties DROP COLUMN {column}")
+    for table, column in (("adjacency", "approximate"), ("case_info", "revision"),
+                          ("case_info", "version")):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.execute("UPDATE case_info SET schema_version = 1")
+    con.commit()
+    con.close()
+    source = CaseSource.workspace(db)
+    assert source.revision() == 1
+    got = records.list_ties(source, TieFilter(level="interstate"))  # upgrades first
+    case = Workspace(db).load_case()
+    assert [t["id"] for t in got.data] == sorted(t.id for t in case.select_ties(
+        level="interstate"))
+    assert case.approximate_adjacency == frozenset() and len(case.adjacency) > 0
+    assert stored_levels(db) == computed_levels(case)
+    assert source.revision() == 1
+
+
 def test_map_tie_counts_from_sql_equal_counting_the_case(tmp_path: Path) -> None:
     from regionet.services.measures import _TIE_FILTERS, measure_values
 

@@ -157,8 +157,9 @@ sa.Table(
 CLASSIFICATION_COLUMNS: tuple[str, ...] = ("level", "sublevel", "level_reason", "neighbours")
 
 # ``level`` … ``neighbours`` are derived: the classifier (code, not hand labels) computes them
-# whenever a tie is written, and again for every tie when an import changes the borders it
-# reads. They are stored so that lists filter and count by level in SQL.
+# whenever a tie is written, and again when an import changes what it reads (borders, a
+# structure's states, an association's members). They are stored so that lists filter and
+# count by level in SQL.
 sa.Table(
     "ties", METADATA,
     sa.Column("id", sa.Text, primary_key=True),

@@ -392,12 +392,12 @@ def _set_state(conn: sa.Connection, revision: int, version: str) -> None:
 def _upgrade(conn: sa.Connection) -> None:
     """Bring schema 1 or 2 to the current schema, inside the caller's write transaction."""
     revision, version = _read_state(conn)
-    ties = METADATA.tables["ties"]
-    present = _columns(conn, "ties")
-    for column in ties.columns:
-        if column.name not in present:
-            ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
-            conn.exec_driver_sql(f"ALTER TABLE ties ADD COLUMN {ddl}")
+    for name in ("adjacency", "ties"):  # adjacency.approximate: schema 2; the levels: 3
+        present = _columns(conn, name)
+        for column in METADATA.tables[name].columns:
+            if column.name not in present:
+                ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {ddl}")
     indexes = {i["name"] for t in METADATA.tables for i in sa.inspect(conn).get_indexes(t)}
     for table in METADATA.sorted_tables:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
