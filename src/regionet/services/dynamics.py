@@ -1,7 +1,11 @@
 """Dynamics use cases: one run, sweeps on processes or Dask, pattern checks, calibration.
 
-Functions take plain arguments (a case id, scenario names, seeds, years, workers, an output
-folder) and return results; the CLI, the REST API and the dashboard only render them.
+Every function takes a :class:`~regionet.services.case_source.CaseSource` (a bundled case or
+a workspace: its actors, ties and associations make the world; the law, the economy and the
+dynamics files come from its case folder) and plain arguments (scenario names, seeds, years,
+workers, an output folder), and returns results; the CLI, the REST API, the dashboard and the
+report only render them. The setup (world, fiscal paths, parameters) is kept in the
+services' cache once per source version, so a write to a workspace is seen by the next run.
 
 - :func:`dynamics_setup`: the world, the fiscal paths and the parameters of a case (cached);
 - :func:`run_simulation`: one seeded run, one row per year (and optionally per region);
@@ -15,7 +19,7 @@ folder) and return results; the CLI, the REST API and the dashboard only render 
   pattern distances, written to ``fit.yaml``.
 
 Examples:
-    >>> result = run_simulation("as-described", seed=1, years=(1991, 1993))
+    >>> result = run_simulation(CaseSource.bundled(), "as-described", seed=1, years=(1991, 1993))
     >>> result.rows["year"].tolist()
     [1991, 1992, 1993]
 """
@@ -41,7 +45,6 @@ from regionet.engines.dynamics.model import FederationModel
 from regionet.engines.dynamics.outputs import record, region_table
 from regionet.engines.dynamics.patterns import evaluate, total_distance
 from regionet.engines.dynamics.world import world_from_case
-from regionet.io.casefiles import load_case
 from regionet.io.dynamics_files import (
     list_scenarios,
     read_columns,
@@ -52,21 +55,27 @@ from regionet.io.dynamics_files import (
     write_yaml,
 )
 from regionet.io.geojson import read_places
-from regionet.services.cache import memo
-from regionet.services.case_source import CaseSource
+from regionet.model.case import Case
+from regionet.services.case_source import CaseSource, case_folder, per_revision
 from regionet.services.fiscal import YEARS, fiscal_inputs, parameters, resolve_scenario
 
 __all__ = ["DEFAULT_YEARS", "Fit", "SimulationResult", "SweepResult", "calibrate",
-           "check_patterns", "dynamics_setup", "run_simulation", "sweep"]
+           "check_patterns", "dynamics_setup", "run_simulation", "scenario_names", "sweep"]
 
 #: The years simulated by default (the memo's decade and the fiscal targets to 2002).
 DEFAULT_YEARS = (1991, 2002)
 Progress = Callable[[int, int], None]
 
 
-def dynamics_setup(case: str = "russia-1990s", *, years: tuple[int, int] = DEFAULT_YEARS,
+def dynamics_setup(source: CaseSource, *, years: tuple[int, int] = DEFAULT_YEARS,
                    parameters_file: str | Path | None = None) -> Setup:
-    """Return the world, fiscal paths, parameters and scenarios of ``case`` (cached).
+    """Return the world, fiscal paths, parameters and scenarios of ``source`` (cached).
+
+    Args:
+        source: the case source (its case makes the world; its case folder holds the law,
+            the economy and the dynamics files).
+        years: first and last year simulated.
+        parameters_file: a dynamics parameter file instead of the case's.
 
     Raises:
         InvalidValueError: years in the wrong order or without any fiscal year.
@@ -78,10 +87,11 @@ def dynamics_setup(case: str = "russia-1990s", *, years: tuple[int, int] = DEFAU
                                 expected=f"START:END with START <= END overlapping "
                                          f"{YEARS.start}-{YEARS.stop - 1}")
 
-    def build() -> Setup:
-        base = read_parameters(parameters_file or case)
-        scenarios = {name: read_scenario(name, base, case=case) for name in list_scenarios(case)}
-        source = CaseSource.bundled(case)
+    def build(case: Case) -> Setup:
+        folder = case_folder(source)
+        base = read_parameters(parameters_file or folder)
+        scenarios = {name: read_scenario(name, base, case=folder)
+                     for name in list_scenarios(folder)}
         inputs = [fiscal_inputs(source, y) for y in fiscal_years]
         tree = parameters(source)
         paths = {name: fiscal_path(inputs, tree, scenario=resolve_scenario(source, name)
@@ -89,12 +99,17 @@ def dynamics_setup(case: str = "russia-1990s", *, years: tuple[int, int] = DEFAU
                  for name in {s.fiscal_scenario for s in scenarios.values()} | {None}}
         regions = inputs[0].regions
         parents = {r: p for r, p in zip(regions.ids, regions.parent or (), strict=False) if p}
-        places = {k: (v.lat, v.lon) for k, v in read_places(case).items()}
-        world = world_from_case(load_case(case), regions.ids, places=places, parents=parents)
+        places = {k: (v.lat, v.lon) for k, v in read_places(folder).items()}
+        world = world_from_case(case, regions.ids, places=places, parents=parents)
         return Setup(world, paths, base, scenarios, start, end)
 
-    key = ("bundled", case, 0, years, str(parameters_file) if parameters_file else None)
-    return memo("dynamics.setup", key, build)
+    return per_revision(source, "dynamics.setup",
+                        (years, str(parameters_file) if parameters_file else None), build)
+
+
+def scenario_names(source: CaseSource) -> list[str]:
+    """Return the names of the case's dynamics scenarios, sorted."""
+    return list_scenarios(case_folder(source))
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,15 +122,15 @@ class SimulationResult:
     regions: pd.DataFrame | None
 
 
-def run_simulation(scenario: str = "as-described", seed: int = 0, *,
-                   case: str = "russia-1990s", years: tuple[int, int] = DEFAULT_YEARS,
+def run_simulation(source: CaseSource, scenario: str = "as-described", seed: int = 0, *,
+                   years: tuple[int, int] = DEFAULT_YEARS,
                    regions: bool = False) -> SimulationResult:
     """Run one scenario with one seed; ``regions=True`` also keeps a table per region and year.
 
     Raises:
         UnknownReferenceError: an unknown scenario (with the nearest names).
     """
-    setup = dynamics_setup(case, years=years)
+    setup = dynamics_setup(source, years=years)
     chosen = setup.scenario(scenario)
     model = FederationModel(setup.world, setup.paths[chosen.fiscal_scenario],
                             chosen.apply(setup.parameters), seed=seed, start_year=years[0])
@@ -219,18 +234,18 @@ def _summary(files: Sequence[Path], by: Sequence[str], out: Path) -> Path:
     return write_parquet(table, out / "summary.parquet")
 
 
-def sweep(scenarios: Sequence[str], seeds: Sequence[int], *, out: Path,
-          values: Mapping[str, Sequence[float]] | None = None, case: str = "russia-1990s",
+def sweep(source: CaseSource, scenarios: Sequence[str], seeds: Sequence[int], *, out: Path,
+          values: Mapping[str, Sequence[float]] | None = None,
           years: tuple[int, int] = DEFAULT_YEARS, workers: int = 1, dask: Any = None,
           chunk_size: int = 25, progress: Progress | None = None) -> SweepResult:
     """Run every scenario × parameter values × seed, streaming chunks to Parquet.
 
     Args:
+        source: the case source.
         scenarios: dynamics scenario names.
         seeds: distinct seeds (each run's only randomness).
         out: output folder (its ``chunks/`` must be new or empty).
         values: parameter path -> values to sweep (a grid).
-        case: the bundled case.
         years: first and last year simulated.
         workers: local processes (1 runs in this process).
         dask: a Dask scheduler address (``tcp://…``) or a ``distributed.Client``; overrides
@@ -242,7 +257,7 @@ def sweep(scenarios: Sequence[str], seeds: Sequence[int], *, out: Path,
         UnknownReferenceError: an unknown scenario or parameter path (nothing is run).
         DataFileError: ``out/chunks`` already holds files.
     """
-    setup = dynamics_setup(case, years=years)
+    setup = dynamics_setup(source, years=years)
     for name in scenarios:
         setup.scenario(name)
     for path in values or {}:
@@ -254,9 +269,9 @@ def sweep(scenarios: Sequence[str], seeds: Sequence[int], *, out: Path,
     return SweepResult(out, files, summary, len(specs))
 
 
-def check_patterns(rows: pd.DataFrame, case: str = "russia-1990s") -> pd.DataFrame:
+def check_patterns(source: CaseSource, rows: pd.DataFrame) -> pd.DataFrame:
     """Check the case's pattern targets on runs of one scenario (see :func:`.patterns.evaluate`)."""
-    return evaluate(rows, read_targets(case))
+    return evaluate(rows, read_targets(case_folder(source)))
 
 
 @dataclass(frozen=True)
@@ -270,9 +285,10 @@ class Fit:
     path: Path
 
 
-def calibrate(*, out: Path, samples: int = 24, seeds: Sequence[int] = tuple(range(20)),
+def calibrate(source: CaseSource, *, out: Path, samples: int = 24,
+              seeds: Sequence[int] = tuple(range(20)),
               paths: Sequence[str] | None = None, scenario: str = "as-described",
-              case: str = "russia-1990s", years: tuple[int, int] = DEFAULT_YEARS,
+              years: tuple[int, int] = DEFAULT_YEARS,
               workers: int = 1, dask: Any = None, seed: int = 0,
               progress: Progress | None = None) -> Fit:
     """Fit the ``calibrated`` parameters to the pattern targets by random search.
@@ -286,7 +302,7 @@ def calibrate(*, out: Path, samples: int = 24, seeds: Sequence[int] = tuple(rang
     Raises:
         UnknownReferenceError: a path that is not a calibrated parameter.
     """
-    setup = dynamics_setup(case, years=years)
+    setup = dynamics_setup(source, years=years)
     chosen = list(paths or [leaf.path for leaf in setup.parameters.leaves()
                             if leaf.status == "calibrated"])
     bounds = []
@@ -307,7 +323,7 @@ def calibrate(*, out: Path, samples: int = 24, seeds: Sequence[int] = tuple(rang
              for s in range(samples) for k, sd in enumerate(seeds)]
     files = _execute(specs, setup, out, workers=workers, dask=dask,
                      chunk_size=max(len(seeds), 1), progress=progress)
-    targets = read_targets(case)
+    targets = read_targets(case_folder(source))
     columns = sorted({"run_id", "year", *(t.column for t in targets)})
     rows = read_columns(files, columns)
     scores, best, best_checks = [], -1, pd.DataFrame()
