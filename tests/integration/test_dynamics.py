@@ -54,7 +54,7 @@ def test_sweep_same_rows_on_every_backend(tmp_path):
     two = sweep(SOURCE, *args, out=tmp_path / "two", years=YEARS, chunk_size=2, workers=2)
     assert [p.name for p in one.chunks] == ["chunk-00000.parquet", "chunk-00001.parquet",
                                             "chunk-00002.parquet"]
-    assert seen[-1] == (6, 6) and one.runs == 6
+    assert seen == [(0, 6), (2, 6), (4, 6), (6, 6)] and one.runs == 6
     assert read(one).equals(read(two))
     distributed = pytest.importorskip("distributed")
     dask_config = pytest.importorskip("dask.config")

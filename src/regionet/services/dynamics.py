@@ -31,12 +31,17 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
-from regionet.core.errors import DataFileError, InvalidValueError, UnknownReferenceError
+from regionet.core.errors import (
+    DataFileError,
+    InvalidValueError,
+    UnknownReferenceError,
+    did_you_mean,
+)
 from regionet.core.rng import make_rng
 from regionet.engines.dynamics.batch import RunSpec, Setup, chunks, grid, run_chunk, summarize
 from regionet.engines.dynamics.core import DataCollector, run
@@ -48,6 +53,7 @@ from regionet.engines.dynamics.world import world_from_case
 from regionet.io.dynamics_files import (
     list_scenarios,
     read_columns,
+    read_frames,
     read_parameters,
     read_scenario,
     read_targets,
@@ -59,11 +65,14 @@ from regionet.model.case import Case
 from regionet.services.case_source import CaseSource, case_folder, per_revision
 from regionet.services.fiscal import YEARS, fiscal_inputs, parameters, resolve_scenario
 
-__all__ = ["DEFAULT_YEARS", "Fit", "SimulationResult", "SweepResult", "calibrate",
-           "check_patterns", "dynamics_setup", "run_simulation", "scenario_names", "sweep"]
+__all__ = ["DEFAULT_YEARS", "RUN_FILE", "Fit", "SimulationResult", "SweepResult", "calibrate",
+           "check_patterns", "dynamics_setup", "read_runs", "run_simulation", "runs_table",
+           "scenario_names", "sweep", "write_run"]
 
 #: The years simulated by default (the memo's decade and the fiscal targets to 2002).
 DEFAULT_YEARS = (1991, 2002)
+#: The file a single run writes its rows to (:func:`write_run`).
+RUN_FILE = "run.parquet"
 Progress = Callable[[int, int], None]
 
 
@@ -143,6 +152,49 @@ def run_simulation(source: CaseSource, scenario: str = "as-described", seed: int
                             pd.concat(tables, ignore_index=True) if regions else None)
 
 
+def runs_table(results: Sequence[SimulationResult]) -> pd.DataFrame:
+    """The rows of several runs in a sweep's shape, one row per run and year.
+
+    Columns: ``run_id`` (the runs' order), ``seed``, ``scenario``, ``year`` and the outputs.
+    """
+    frames = [pd.concat([pd.DataFrame({"run_id": k, "seed": r.seed, "scenario": r.scenario},
+                                      index=r.rows.index), r.rows], axis=1)
+              for k, r in enumerate(results)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_run(result: SimulationResult, out: Path) -> list[Path]:
+    """Write a run to ``out``; return the files written (each whole or not at all).
+
+    ``run.parquet`` holds its rows in a sweep's shape (:func:`runs_table`) and, when the run
+    kept them, ``regions.parquet`` its region table. :func:`read_runs` (and ``regionet
+    simulate check --from``) read the folder back.
+    """
+    paths = [write_parquet(runs_table([result]), out / RUN_FILE)]
+    if result.regions is not None:
+        paths.append(write_parquet(result.regions, out / "regions.parquet"))
+    return paths
+
+
+def read_runs(folder: Path) -> pd.DataFrame:
+    """Return the rows a run or a sweep wrote to ``folder``, one row per run and year.
+
+    A sweep's ``chunks/chunk-*.parquet`` are read in order; else a run's ``run.parquet``.
+
+    Raises:
+        DataFileError: the folder holds neither.
+    """
+    files = sorted((folder / "chunks").glob("chunk-*.parquet"))
+    if not files and (folder / RUN_FILE).is_file():
+        files = [folder / RUN_FILE]
+    if not files:
+        raise DataFileError("no simulation results in the folder", file=str(folder),
+                            expected=f"a folder written by a run ({RUN_FILE}) or a sweep "
+                                     "(chunks/chunk-*.parquet)",
+                            hint="Write one with: regionet simulate run|sweep --out DIR")
+    return read_frames(files)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     """Where a sweep wrote its results: the chunk files, the summary, and how many runs."""
@@ -213,6 +265,8 @@ def _execute(specs: Sequence[RunSpec], setup: Setup, out: Path, *, workers: int,
     parts = list(chunks(specs, chunk_size))
     files: dict[int, Path] = {}
     done = 0
+    if progress is not None:
+        progress(0, len(specs))
     for k, rows in _results(parts, setup, workers, dask):
         files[k] = write_parquet(rows, folder / f"chunk-{k:05d}.parquet")
         done += len(parts[k][1])
@@ -251,7 +305,7 @@ def sweep(source: CaseSource, scenarios: Sequence[str], seeds: Sequence[int], *,
         dask: a Dask scheduler address (``tcp://…``) or a ``distributed.Client``; overrides
             ``workers``.
         chunk_size: runs per task and per file.
-        progress: called with (runs done, runs in all) after each chunk.
+        progress: called with (runs done, runs in all) before the first chunk and after each.
 
     Raises:
         UnknownReferenceError: an unknown scenario or parameter path (nothing is run).
@@ -261,7 +315,11 @@ def sweep(source: CaseSource, scenarios: Sequence[str], seeds: Sequence[int], *,
     for name in scenarios:
         setup.scenario(name)
     for path in values or {}:
-        setup.parameters.leaf(path)
+        if path not in setup.parameters:
+            raise UnknownReferenceError(
+                "unknown dynamics parameter", field="values", value=path,
+                expected="a parameter path of the case's dynamics parameters (docs/dynamics.md)",
+                hint=did_you_mean(path, setup.parameters.paths()))
     specs = grid(scenarios, seeds=seeds, values=values)
     files = _execute(specs, setup, out, workers=workers, dask=dask, chunk_size=chunk_size,
                      progress=progress)
@@ -270,8 +328,25 @@ def sweep(source: CaseSource, scenarios: Sequence[str], seeds: Sequence[int], *,
 
 
 def check_patterns(source: CaseSource, rows: pd.DataFrame) -> pd.DataFrame:
-    """Check the case's pattern targets on runs of one scenario (see :func:`.patterns.evaluate`)."""
-    return evaluate(rows, read_targets(case_folder(source)))
+    """Check the case's pattern targets on runs: observed range against simulated mean.
+
+    Runs are checked in groups: one per scenario and swept parameter value (the columns
+    ``scenario`` and any dotted parameter path, when ``rows`` has them); each group's rows
+    come first with those columns (see :func:`.patterns.evaluate` for the others).
+    A target whose years the runs do not cover gives no row.
+    """
+    targets = read_targets(case_folder(source))
+    by = [c for c in rows.columns if c == "scenario" or "." in str(c)]
+    if not by:
+        return evaluate(rows, targets)
+    parts = []
+    for key, group in rows.groupby(by, sort=True):
+        checks = evaluate(group, targets)
+        for column, value in zip(by, key if isinstance(key, tuple) else (key,), strict=True):
+            checks[column] = cast(Any, value)  # a scalar, the group's key
+        parts.append(checks)
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return table[[*by, *(c for c in table.columns if c not in by)]]
 
 
 @dataclass(frozen=True)
@@ -305,13 +380,15 @@ def calibrate(source: CaseSource, *, out: Path, samples: int = 24,
     setup = dynamics_setup(source, years=years)
     chosen = list(paths or [leaf.path for leaf in setup.parameters.leaves()
                             if leaf.status == "calibrated"])
-    bounds = []
+    ranges = {leaf.path: leaf.bounds for leaf in setup.parameters.leaves()
+              if leaf.status == "calibrated" and leaf.bounds and leaf.value is not None}
     for path in chosen:
-        leaf = setup.parameters.leaf(path)
-        if leaf.bounds is None or leaf.value is None:
-            raise UnknownReferenceError("not a calibrated constant", value=path,
-                                        expected="a parameter with status calibrated and bounds")
-        bounds.append(leaf.bounds)
+        if path not in ranges:
+            raise UnknownReferenceError(
+                "not a calibrated constant", field="paths", value=path,
+                expected="one of " + ", ".join(ranges) + " (status calibrated, with bounds)",
+                hint=did_you_mean(path, ranges))
+    bounds = [ranges[path] for path in chosen]
     rng = make_rng(seed)
     grid_values = np.empty((samples, len(chosen)))
     for j, (low, high) in enumerate(bounds):
