@@ -59,6 +59,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True) -> FastA
         meta,
         network,
         observations,
+        simulations,
         sources,
         ties,
     )
@@ -67,7 +68,8 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True) -> FastA
     app.state.db = None if db is None else str(db)
     install_problem_handlers(app)
     api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
-    for module in (meta, actors, ties, observations, sources, geo, network, fiscal):
+    for module in (meta, actors, ties, observations, sources, geo, network, fiscal,
+                   simulations):
         api.include_router(module.router)
     app.include_router(api)
 
