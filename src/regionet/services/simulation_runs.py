@@ -136,6 +136,7 @@ class SimulationRuns:
         self._runs: OrderedDict[str, Simulation] = OrderedDict()
         self._lock = threading.Lock()
         self._queue: queue.SimpleQueue[tuple[CaseSource, str] | None] = queue.SimpleQueue()
+        self._closed = False
         # Daemon threads: a server that stops drops its queued runs (they live in memory
         # only) instead of running them all before it exits.
         self._workers = [threading.Thread(target=self._serve, daemon=True,
@@ -151,8 +152,11 @@ class SimulationRuns:
         Raises:
             InvalidValueError: bad years or seeds, or more work than allowed.
             UnknownReferenceError: an unknown scenario (with the nearest names).
-            BusyError: every kept run is still queued or running.
+            BusyError: every kept run is still queued or running, or the runs are closed.
         """
+        if self._closed:
+            raise BusyError("the simulations are closed", field="simulations",
+                            hint="The server is stopping.")
         _check_request(source, scenario, seeds, years)
         run = Simulation(secrets.token_hex(8), scenario, tuple(int(s) for s in seeds), years)
         with self._lock:
@@ -191,7 +195,8 @@ class SimulationRuns:
         return run
 
     def close(self) -> None:
-        """Stop the worker threads once the runs queued so far are finished."""
+        """Stop: the runs going on finish, the queued ones are dropped (marked failed)."""
+        self._closed = True
         for _ in self._workers:
             self._queue.put(None)
         for worker in self._workers:
@@ -199,7 +204,10 @@ class SimulationRuns:
 
     def _serve(self) -> None:
         while (item := self._queue.get()) is not None:
-            self._execute(*item)
+            if self._closed:
+                self._update(item[1], _stopped)
+            else:
+                self._execute(*item)
 
     def _update(self, run_id: str, change: Callable[[Simulation], Simulation]) -> None:
         with self._lock:
@@ -229,3 +237,9 @@ class SimulationRuns:
                                                    summary=summary, checks=checks))
             return
         self._update(run_id, lambda r: replace(r, status="failed", error=failure))
+
+
+def _stopped(run: Simulation) -> Simulation:
+    """A queued run dropped when the runs were closed."""
+    return replace(run, status="failed",
+                   error=RegionetError("the server stopped before the simulation ran"))

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from regionet.core.errors import InvalidValueError
+from regionet.core.errors import BusyError, InvalidValueError
 from regionet.interfaces.api import create_app
 from regionet.services.case_source import CaseSource
 from regionet.services.dynamics import check_patterns, run_simulation, runs_table
@@ -174,3 +174,18 @@ def test_a_run_that_fails_says_why(monkeypatch: pytest.MonkeyPatch, client: Test
     assert failed["status"] == "failed" and failed["results"] is None
     assert failed["progress"] == {"done": 1, "total": 3}
     assert detail in failed["error"]["detail"]
+
+
+def test_closing_finishes_the_run_going_on_and_drops_the_queued_ones() -> None:
+    runs = SimulationRuns(keep=4)
+    going = runs.submit(SOURCE, "as-described", list(range(20)), (1991, 2000))
+    queued = runs.submit(SOURCE, "strong-centre", [0], (1991, 1992))
+    while runs.get(going.id).status == "queued":
+        time.sleep(0.005)
+    runs.close()
+    assert runs.get(going.id).status == "done" and runs.get(going.id).done == 20
+    dropped = runs.get(queued.id)
+    assert dropped.status == "failed" and dropped.done == 0
+    assert "stopped before the simulation ran" in str(dropped.error)
+    with pytest.raises(BusyError, match="closed"):
+        runs.submit(SOURCE, "as-described", [0], (1991, 1992))

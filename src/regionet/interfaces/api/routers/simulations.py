@@ -71,7 +71,7 @@ def _public(run: Simulation) -> dict[str, Any]:
 
 
 @router.post("", response_model=SimulationPublic, status_code=202,
-             dependencies=[Depends(small_body)], responses=problem_responses(413, 422, 503))
+             dependencies=[Depends(small_body)], responses=problem_responses(400, 413, 422, 503))
 def create_simulation(source: SourceDep, runs: RunsDep, body: SimulationCreate,
                       response: Response) -> dict[str, Any]:
     """Queue a run of one dynamics scenario over a few seeds; answer its id (202).
