@@ -67,7 +67,7 @@ from regionet.services.fiscal import YEARS, fiscal_inputs, parameters, resolve_s
 
 __all__ = ["DEFAULT_YEARS", "RUN_FILE", "Fit", "SimulationResult", "SweepResult", "calibrate",
            "check_patterns", "dynamics_setup", "read_runs", "run_simulation", "runs_table",
-           "scenario_names", "sweep", "write_run"]
+           "scenario_summaries", "sweep", "write_run"]
 
 #: The years simulated by default (the memo's decade and the fiscal targets to 2002).
 DEFAULT_YEARS = (1991, 2002)
@@ -116,9 +116,19 @@ def dynamics_setup(source: CaseSource, *, years: tuple[int, int] = DEFAULT_YEARS
                         (years, str(parameters_file) if parameters_file else None), build)
 
 
-def scenario_names(source: CaseSource) -> list[str]:
-    """Return the names of the case's dynamics scenarios, sorted."""
-    return list_scenarios(case_folder(source))
+def scenario_summaries(source: CaseSource) -> list[dict[str, str | None]]:
+    """Return the case's dynamics scenarios, sorted by name.
+
+    Each is ``name``, ``description`` and ``fiscal_scenario`` (the fiscal scenario the fiscal
+    engine runs under, None for the law).
+
+    Examples:
+        >>> [s["name"] for s in scenario_summaries(CaseSource.bundled())][:2]
+        ['as-described', 'closed-borders']
+    """
+    scenarios = dynamics_setup(source).scenarios
+    return [{"name": name, "description": scenarios[name].description,
+             "fiscal_scenario": scenarios[name].fiscal_scenario} for name in sorted(scenarios)]
 
 
 @dataclass(frozen=True, eq=False)

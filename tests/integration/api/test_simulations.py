@@ -126,6 +126,16 @@ def test_too_much_work_is_422_and_a_large_body_413(client: TestClient) -> None:
                         headers={"content-type": "application/json"}), 400)
 
 
+def test_the_scenarios_a_run_may_use(client: TestClient) -> None:
+    body = client.get("/api/simulations/scenarios").json()
+    assert [s["name"] for s in body["data"]] == [
+        "as-described", "closed-borders", "no-treaties", "strong-centre", "tax-at-operation"]
+    assert body["count"] == 5
+    fiscal = {s["name"]: s["fiscal_scenario"] for s in body["data"]}
+    assert fiscal["tax-at-operation"] == "tax-at-operation" and fiscal["as-described"] is None
+    assert all(s["description"] for s in body["data"])
+
+
 def test_unknown_ids_are_404_and_bad_ids_422(client: TestClient) -> None:
     found = problem(client.get("/api/simulations/0123456789abcdef"), 404)
     assert found["value"] == "0123456789abcdef"

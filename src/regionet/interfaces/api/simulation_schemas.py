@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from regionet.services.simulation_runs import MAX_SEED, MAX_SEED_YEARS, MAX_SEEDS
 
-__all__ = ["FIRST_YEAR", "LAST_YEAR", "SimulationCheckPublic", "SimulationCreate",
-           "SimulationProgressPublic", "SimulationPublic", "SimulationResultsPublic"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "DynamicsScenarioPublic", "DynamicsScenariosPublic",
+           "SimulationCheckPublic", "SimulationCreate", "SimulationProgressPublic",
+           "SimulationPublic", "SimulationResultsPublic"]
 
 #: The years a simulation may cover (1991 runs on 1992's law; the law's data end in 2010).
 FIRST_YEAR, LAST_YEAR = 1991, 2010
@@ -99,3 +100,19 @@ class SimulationPublic(BaseModel):
     results: SimulationResultsPublic | None = Field(None, description="when done")
     error: dict[str, Any] | None = Field(None, description="when failed: what went wrong "
                                          "(detail, field, value, expected)")
+
+
+class DynamicsScenarioPublic(BaseModel):
+    """A dynamics scenario a simulation may run."""
+
+    name: str
+    description: str
+    fiscal_scenario: str | None = Field(description="the fiscal scenario the fiscal engine "
+                                        "runs under (null: the law)")
+
+
+class DynamicsScenariosPublic(BaseModel):
+    """The case's dynamics scenarios."""
+
+    data: list[DynamicsScenarioPublic]
+    count: int

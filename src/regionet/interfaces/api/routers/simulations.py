@@ -3,6 +3,7 @@
 ``POST /api/simulations`` checks the body and the work it asks for at once (422 naming the
 field; a body over :data:`MAX_BODY_BYTES` is 413), queues the run on the server's simulation
 worker thread and answers **202 Accepted** with the run's id and a ``Location`` header.
+``GET /api/simulations/scenarios`` lists the scenarios a run may use.
 ``GET /api/simulations/{id}`` answers its status (``queued``, ``running``, ``done``,
 ``failed``), its progress (seeds done of all) and, when done, the results. The server keeps the
 last runs (16 by default); when all of them are still queued or running a new one is refused
@@ -21,7 +22,12 @@ from starlette.exceptions import HTTPException
 from regionet.core.jsonsafe import json_safe
 from regionet.interfaces.api.deps import SourceDep
 from regionet.interfaces.api.problems import problem_responses
-from regionet.interfaces.api.simulation_schemas import SimulationCreate, SimulationPublic
+from regionet.interfaces.api.simulation_schemas import (
+    DynamicsScenariosPublic,
+    SimulationCreate,
+    SimulationPublic,
+)
+from regionet.services.dynamics import scenario_summaries
 from regionet.services.simulation_runs import Simulation, SimulationRuns
 
 __all__ = ["MAX_BODY_BYTES", "router", "simulations"]
@@ -84,6 +90,13 @@ def create_simulation(source: SourceDep, runs: RunsDep, body: SimulationCreate,
     run = runs.submit(source, body.scenario, body.seeds, body.years)
     response.headers["Location"] = f"/api/simulations/{run.id}"
     return _public(run)
+
+
+@router.get("/scenarios", response_model=DynamicsScenariosPublic)
+def read_scenarios(source: SourceDep) -> dict[str, Any]:
+    """The dynamics scenarios a simulation may run: name, description, fiscal scenario."""
+    data = scenario_summaries(source)
+    return {"data": data, "count": len(data)}
 
 
 @router.get("/{run_id}", response_model=SimulationPublic, responses=problem_responses(404, 422))
