@@ -119,3 +119,50 @@ def test_a_workspace_source_and_its_writes(tmp_path):
     assert after is not before
     assert {"FI-13", "EE-65"} <= set(after.world.partners)
     assert len(after.world.partners) == len(before.world.partners) + 2
+
+
+def test_the_report_section_runs_every_scenario_over_the_same_seeds(tmp_path):
+    from regionet.services.dynamics_summary import dynamics_section
+
+    names = ("as-described", "strong-centre", "closed-borders")
+    section = dynamics_section(SOURCE, tmp_path, seeds=[4, 9, 11], years=(1995, 2001),
+                               scenarios=names)
+    assert list(section.scenarios) == list(names) and section.seeds == (4, 9, 11)
+    assert "borders closed" in section.scenarios["closed-borders"]
+    runs = {(name, seed): run_simulation(SOURCE, name, seed, years=(1995, 2001),
+                                         regions=name == "as-described")
+            for name in names for seed in (4, 9, 11)}
+    mine = [runs[("strong-centre", s)].rows.set_index("year").loc[1999, "horizontal_ties"]
+            for s in (4, 9, 11)]
+    got = section.summary[(section.summary.scenario == "strong-centre")
+                          & (section.summary.metric == "horizontal_ties")
+                          & (section.summary.year == 1999)].iloc[0]
+    assert got["runs"] == 3 and got["q50"] == sorted(mine)[1]
+    growth = section.properties.set_index("measure").loc[
+        "growth of horizontal ties, 1997 to 2000"]
+
+    def grown(name, seed):
+        rows = runs[(name, seed)].rows.set_index("year")["horizontal_ties"]
+        return rows[2000] - rows[1997]
+
+    described = [grown("as-described", s) for s in (4, 9, 11)]
+    strong = [grown("strong-centre", s) for s in (4, 9, 11)]
+    assert growth["value"] == pytest.approx(sum(described) / 3)
+    assert growth["other_value"] == pytest.approx(sum(strong) / 3)
+    assert growth["share_of_seeds"] == pytest.approx(
+        sum(a > b for a, b in zip(described, strong, strict=True)) / 3)
+    assert len(section.properties) == 3
+    karelia = [runs[("as-described", s)].regions.query("year == 2001 and region == 'RU-KR'")
+               for s in (4, 9, 11)]
+    row = section.regions.set_index("region").loc["RU-KR"]
+    assert row["ties_foreign"] == pytest.approx(sum(float(k["ties_foreign"].iloc[0])
+                                                    for k in karelia) / 3)
+    assert row["ties"] == pytest.approx(row[["ties_bilateral", "ties_subnational",
+                                             "ties_foreign", "ties_programme"]].sum())
+    assert set(section.checks["scenario"]) == set(names)
+    assert sorted(p.name for p in (tmp_path / "dynamics").iterdir()) == [
+        "checks.csv", "properties.csv", "regions_2001.csv", "runs.parquet", "summary.csv"]
+    assert section.files["runs"] == tmp_path / "dynamics" / "runs.parquet"
+    short = dynamics_section(SOURCE, seeds=[0], years=(1991, 1996),
+                             scenarios=["as-described", "strong-centre"])
+    assert short.properties.empty and short.files == {}  # 1997-2000 not simulated
