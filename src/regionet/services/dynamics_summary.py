@@ -90,12 +90,24 @@ def _growth(rows: pd.DataFrame, scenario: str, column: str, first: int, last: in
     return _paired(rows, scenario, column, last) - _paired(rows, scenario, column, first)
 
 
+_PROPERTY_COLUMNS: Final = ("claim", "source", "measure", "scenario", "value", "compared_to",
+                            "other_value", "share_of_seeds", "holds")
+
+
+def _claim(claim: str, source: str, measure: str, compared_to: str, mine: pd.Series,
+           other: pd.Series, share: float, holds: bool) -> dict[str, object]:
+    return dict(zip(_PROPERTY_COLUMNS, (claim, source, measure, "as-described",
+                                        float(mine.mean()), compared_to, float(other.mean()),
+                                        share, holds), strict=True))
+
+
 def _properties(rows: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     """The memo's qualitative claims, where the runs hold the scenarios and years they need.
 
     Each compares ``as-described`` with another scenario seed by seed (the same seed in both:
-    common random numbers) and holds when the mean says so and at least 60 % (growth) or
-    90 % (borders) of the seeds agree, as in ``tests/integration/test_dynamics_patterns.py``.
+    common random numbers) and holds when the mean says so and enough seeds agree (60 % for
+    the growth, 90 % for the borders), as ``tests/integration/test_dynamics_patterns.py``
+    checks over 100 seeds.
     """
     names = set(rows["scenario"])
     out = []
@@ -103,36 +115,28 @@ def _properties(rows: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
         mine = _growth(rows, "as-described", "horizontal_ties", 1997, 2000)
         other = _growth(rows, "strong-centre", "horizontal_ties", 1997, 2000)
         share = float((mine > other).mean())
-        out.append({"claim": "horizontal ties grow after the 1998 crisis more than under a "
-                             "strong centre", "source": "sergounin-1999: para 6, para 12",
-                    "measure": "growth of horizontal ties, 1997 to 2000",
-                    "scenario": "as-described", "value": float(mine.mean()),
-                    "compared_to": "strong-centre", "other_value": float(other.mean()),
-                    "share_of_seeds": share,
-                    "holds": bool(mine.mean() > other.mean() and share >= 0.6)})
+        out.append(_claim("horizontal ties grow after the 1998 crisis more than under a "
+                          "strong centre", "sergounin-1999: para 6; sergounin-1999: para 12",
+                          "growth of horizontal ties, 1997 to 2000", "strong-centre", mine,
+                          other, share, bool(mine.mean() > other.mean() and share >= 0.6)))
     if {"as-described", "closed-borders"} <= names and years[0] <= 2000 <= years[1]:
+        borders = "sergounin-1999: para 7; sergounin-1999: para 9; sergounin-1999: para 13"
         open_ = _paired(rows, "as-described", "cross_border_ties_border_regions", 2000)
         closed = _paired(rows, "closed-borders", "cross_border_ties_border_regions", 2000)
         share = float((closed <= open_).mean())
-        out.append({"claim": "closing the borders lowers the cross-border ties of border "
-                             "regions", "source": "sergounin-1999: para 7, para 13",
-                    "measure": "cross-border ties of border regions, 2000",
-                    "scenario": "as-described", "value": float(open_.mean()),
-                    "compared_to": "closed-borders", "other_value": float(closed.mean()),
-                    "share_of_seeds": share,
-                    "holds": bool(closed.mean() < 0.9 * open_.mean() and share >= 0.9)})
+        out.append(_claim("closing the borders lowers the cross-border ties of border regions",
+                          borders, "cross-border ties of border regions, 2000",
+                          "closed-borders", open_, closed, share,
+                          bool(closed.mean() < 0.9 * open_.mean() and share >= 0.9)))
         inland = _paired(rows, "as-described", "international_ties_inland_regions", 2000)
         shut = _paired(rows, "closed-borders", "international_ties_inland_regions", 2000)
         ratio = float(shut.mean() / inland.mean()) if inland.mean() else float("nan")
-        out.append({"claim": "... and leaves the international ties of inland regions as "
-                             "they are", "source": "sergounin-1999: para 7, para 13",
-                    "measure": "international ties of inland regions, 2000",
-                    "scenario": "as-described", "value": float(inland.mean()),
-                    "compared_to": "closed-borders", "other_value": float(shut.mean()),
-                    "share_of_seeds": float((np.abs(shut - inland) <= 0.02 * inland).mean()),
-                    "holds": bool(abs(ratio - 1) < 0.02)})
-    return pd.DataFrame(out, columns=["claim", "source", "measure", "scenario", "value",
-                                      "compared_to", "other_value", "share_of_seeds", "holds"])
+        out.append(_claim("... and leaves the international ties of inland regions as they "
+                          "are", borders, "international ties of inland regions, 2000",
+                          "closed-borders", inland, shut,
+                          float((np.abs(shut - inland) <= 0.02 * inland).mean()),
+                          bool(abs(ratio - 1) < 0.02)))
+    return pd.DataFrame(out, columns=list(_PROPERTY_COLUMNS))
 
 
 def _regions(tables: Iterable[pd.DataFrame], year: int) -> pd.DataFrame:
