@@ -28,7 +28,8 @@ from regionet.engines.dynamics.model import GAIN_KIND, FederationModel
 from regionet.engines.dynamics.testing import neutral_parameters, synthetic_path
 from regionet.engines.dynamics.world import KINDS, synthetic_world
 from regionet.services.case_source import CaseSource
-from regionet.services.dynamics import dynamics_setup, sweep
+from regionet.services.dynamics import dynamics_setup
+from regionet.services.sweeps import sweep
 
 
 class Region(mesa.Agent):

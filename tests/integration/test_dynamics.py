@@ -1,4 +1,5 @@
-"""Dynamics services on the bundled case: runs, sweeps on every backend, calibration."""
+"""Dynamics services on the bundled case and a workspace: runs, sweeps on every backend,
+calibration, the report's section."""
 
 from pathlib import Path
 
@@ -8,13 +9,8 @@ import yaml
 
 from regionet.core.errors import DataFileError, UnknownReferenceError
 from regionet.services.case_source import CaseSource
-from regionet.services.dynamics import (
-    calibrate,
-    check_patterns,
-    dynamics_setup,
-    run_simulation,
-    sweep,
-)
+from regionet.services.dynamics import check_patterns, dynamics_setup, run_simulation
+from regionet.services.sweeps import calibrate, sweep
 from regionet.services.workspace import import_files, init_workspace
 
 SOURCE = CaseSource.bundled()

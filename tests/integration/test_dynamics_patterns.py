@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from regionet.services.case_source import CaseSource
-from regionet.services.dynamics import check_patterns, sweep
+from regionet.services.dynamics import check_patterns
+from regionet.services.sweeps import sweep
 
 SEEDS = list(range(100))
 pytestmark = pytest.mark.slow

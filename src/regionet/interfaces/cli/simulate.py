@@ -178,7 +178,7 @@ def simulate_sweep(
     quiet: QuietOption = False,
 ) -> None:
     """Run every scenario x parameter values x seed; stream chunks to Parquet, then a summary."""
-    from regionet.services.dynamics import sweep
+    from regionet.services.sweeps import sweep
 
     span = parse_years(years)
     values = dict(parse_param(p) for p in params or [])
@@ -225,7 +225,7 @@ def simulate_calibrate(
 ) -> None:
     """Fit the calibrated parameters to the observed patterns (random search); write fit.yaml."""
     from regionet.interfaces.cli.output import print_json, print_table
-    from regionet.services.dynamics import calibrate
+    from regionet.services.sweeps import calibrate
 
     span = parse_years(years)
     backend = _backend(workers, dask)
