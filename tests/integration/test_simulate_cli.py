@@ -84,6 +84,12 @@ def test_sweep_writes_the_grid_of_values(tmp_path: Path):
     one = rows[(rows.scenario == "no-treaties") & (rows["ties.stress"] == 4.0)
                & (rows.seed == 1)]
     assert (one["treaties_total"] == 0).all()  # no treaties in that scenario
+    code, out, _ = invoke("check", "--from", str(tmp_path), "--json")
+    checks = pd.DataFrame(json.loads(out))
+    assert code == 0 and list(checks.columns[:2]) == ["scenario", "ties.stress"]
+    per_group = checks.groupby(["scenario", "ties.stress"]).size()
+    assert len(per_group) == 6 and per_group.nunique() == 1  # each scenario and value apart
+    assert (checks[checks.target == "treaties_before_1994"]["runs"] == 2).all()
 
 
 def test_calibrate_prints_the_fit_and_writes_it(tmp_path: Path):
