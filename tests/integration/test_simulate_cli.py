@@ -146,3 +146,19 @@ def test_param_values_are_evenly_spaced_and_end_on_stop(text, values):
     assert path == "a.b" and len(got) == len(values)
     assert all(math.isclose(a, b) for a, b in zip(got, values, strict=True))
     assert got[-1] == values[-1]
+
+
+def test_a_dask_address_that_is_not_one_is_named(tmp_path: Path, capsys):
+    pytest.importorskip("distributed")
+    old = sys.argv
+    sys.argv = ["regionet", "simulate", "sweep", "--scenario", "as-described", "--seeds", "2",
+                "--dask", "not an address", "--out", str(tmp_path / "out"), *DB]
+    try:
+        with pytest.raises(SystemExit) as done:
+            entry()
+    finally:
+        sys.argv = old
+    err = capsys.readouterr().err
+    assert done.value.code == 2
+    assert "field '--dask', value 'not an address': cannot reach the Dask scheduler" in err
+    assert "nothing was run" in err and not (tmp_path / "out").exists()

@@ -43,7 +43,10 @@ from regionet.io.dynamics_files import read_columns, read_targets, write_parquet
 from regionet.services.case_source import CaseSource, case_folder
 from regionet.services.dynamics import DEFAULT_YEARS, Progress, dynamics_setup
 
-__all__ = ["Fit", "SweepResult", "calibrate", "sweep"]
+__all__ = ["DASK_TIMEOUT", "Fit", "SweepResult", "calibrate", "sweep"]
+
+#: How long a sweep waits to reach a Dask scheduler before giving up.
+DASK_TIMEOUT = "10s"
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,15 @@ def _dask_client(address: Any) -> Any:
         raise InvalidValueError("Dask is not installed", field="dask", value=str(address),
                                 hint="Install it with: pip install 'regionet[dynamics]'") from exc
     client: Any = distributed.Client  # untyped library
-    return address if isinstance(address, client) else client(address)
+    if isinstance(address, client):
+        return address
+    try:
+        return client(address, timeout=DASK_TIMEOUT)
+    except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
+        raise InvalidValueError(
+            "cannot reach the Dask scheduler", field="dask", value=str(address),
+            expected="the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786",
+            hint=f"{type(exc).__name__}: {exc}; nothing was run") from None
 
 
 def _results(parts: list[tuple[int, list[RunSpec]]], setup: Setup, workers: int,
