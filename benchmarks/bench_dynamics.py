@@ -27,7 +27,9 @@ import numpy as np
 from regionet.engines.dynamics.model import GAIN_KIND, FederationModel
 from regionet.engines.dynamics.testing import neutral_parameters, synthetic_path
 from regionet.engines.dynamics.world import KINDS, synthetic_world
-from regionet.services.dynamics import dynamics_setup, sweep
+from regionet.services.case_source import CaseSource
+from regionet.services.dynamics import dynamics_setup
+from regionet.services.sweeps import sweep
 
 
 class Region(mesa.Agent):
@@ -188,7 +190,7 @@ def steps_per_second(make, steps: int) -> float:
 
 def bench_steps(n: int, steps: int) -> tuple[float, float]:
     if n == 89:
-        setup = dynamics_setup()
+        setup = dynamics_setup(CaseSource.bundled())
         world, path = setup.world, setup.paths[None]
         params = setup.scenario("as-described").apply(setup.parameters)
     else:
@@ -202,13 +204,13 @@ def bench_steps(n: int, steps: int) -> tuple[float, float]:
 
 def bench_sweep(runs: int) -> dict[str, float]:
     years = (1991, 2010)
-    dynamics_setup(years=years)
+    dynamics_setup(CaseSource.bundled(), years=years)
     times = {}
     for workers in (1, 2):
         with tempfile.TemporaryDirectory() as d:
             start = time.perf_counter()
-            sweep(["as-described"], list(range(runs)), out=Path(d), years=years,
-                  workers=workers, chunk_size=50)
+            sweep(CaseSource.bundled(), ["as-described"], list(range(runs)), out=Path(d),
+                  years=years, workers=workers, chunk_size=50)
             times[f"workers_{workers}"] = time.perf_counter() - start
     from distributed import Client, LocalCluster
 
@@ -220,8 +222,8 @@ def bench_sweep(runs: int) -> dict[str, float]:
         times["dask_noop_per_task"] = (time.perf_counter() - start) / tasks
         with tempfile.TemporaryDirectory() as d:
             start = time.perf_counter()
-            sweep(["as-described"], list(range(runs)), out=Path(d), years=years, dask=client,
-                  chunk_size=50)
+            sweep(CaseSource.bundled(), ["as-described"], list(range(runs)), out=Path(d),
+                  years=years, dask=client, chunk_size=50)
             times["dask_2"] = time.perf_counter() - start
     times["dask_overhead_per_task"] = (times["dask_2"] - times["workers_2"]) / math.ceil(runs / 50)
     return times

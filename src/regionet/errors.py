@@ -4,6 +4,7 @@ Both are defined in :mod:`regionet.core.errors`.
 """
 
 from regionet.core.errors import (
+    BusyError,
     ConversionError,
     DataFileError,
     InvalidValueError,
@@ -16,6 +17,7 @@ from regionet.core.errors import (
 )
 
 __all__ = [
+    "BusyError",
     "ConversionError",
     "DataFileError",
     "InvalidValueError",

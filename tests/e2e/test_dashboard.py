@@ -235,3 +235,59 @@ def test_the_dashboard_shows_records_imported_while_it_runs(
     p.screenshot(path=shots / "network-workspace.png", full_page=True)
     watch.check()
     context.close()
+
+
+def test_the_scenario_runner_shows_progress_then_fan_charts(
+        page: tuple[Any, Watch], shots: Path) -> None:
+    import pandas as pd
+
+    from regionet.services.case_source import CaseSource
+    from regionet.services.dynamics import run_simulation
+
+    p, watch = page
+    p.goto("/simulate")
+    assert p.title() == "Scenario runner · regionet"
+    p.wait_for_selector("#scenario:not([disabled])")
+    assert p.locator("#scenario option").all_inner_texts() == [
+        "as-described", "closed-borders", "no-treaties", "strong-centre", "tax-at-operation"]
+    p.select_option("#scenario", "closed-borders")
+    assert "borders closed" in p.locator("#scenario-description").inner_text()
+    p.select_option("#year-from", "2005")
+    p.select_option("#year-to", "1995")
+    p.click("#run")
+    assert "From 2005 is after To 1995" in p.locator("#status").inner_text()
+    assert p.locator("#status").get_attribute("class") == "status error"
+
+    p.fill("#seeds", "20")
+    p.fill("#first-seed", "3")
+    p.select_option("#year-from", "1991")
+    p.select_option("#year-to", "2010")
+    p.evaluate("""() => { window.seen = [];
+        new MutationObserver(() => window.seen.push(document.getElementById('status')
+            .textContent)).observe(document.getElementById('status'),
+            {childList: true, characterData: true, subtree: true}); }""")
+    p.click("#run")
+    p.wait_for_selector("main[data-done]", timeout=60_000)
+    seen: list[str] = p.evaluate("window.seen")
+    done = [int(s.split(": ")[1].split(" of ")[0]) for s in seen if "seeds done" in s]
+    assert done and done[0] == 0 and done == sorted(done)
+    assert any(0 < k < 20 for k in done), seen  # progress shown while the run went on
+    assert p.locator("#status").inner_text().startswith("Done: 20 seeds, 1991–2010;")
+    assert p.locator("#ties-chart").get_attribute("data-rendered") == \
+        p.locator("main").get_attribute("data-done")
+
+    rows = pd.concat(run_simulation(CaseSource.bundled(), "closed-borders", s,
+                                    years=(1991, 2010)).rows for s in range(3, 23))
+    want = rows.groupby("year")["ties_bilateral"].quantile(0.5).tolist()
+    medians = p.evaluate("() => document.querySelector('#ties-chart').data"
+                         ".filter(t => t.name === 'Bilateral')[0].y")
+    assert medians == want
+    band = p.evaluate("() => document.querySelector('#stress-chart').data[0].y")
+    assert band == rows.groupby("year")["stress_mean"].quantile(0.95).tolist()
+    assert len(p.evaluate("() => document.querySelector('#ties-chart').data")) == 5 * 5
+    checks = p.locator("#checks tbody tr")
+    assert checks.count() >= 10
+    assert p.locator("#checks tr[data-target='treaty_regions_1998'] td").nth(2) \
+        .inner_text() == "42–46"
+    p.screenshot(path=shots / "simulate.png", full_page=True)
+    watch.check()

@@ -146,7 +146,7 @@ def test_run_writes_tables_and_an_offline_report(tmp_path):
         f"Case russia-1990s: {counts['actors']} actors, {counts['ties']} ties, "
         f"{counts['observations']} observations.")
     assert [line.split()[0] for line in result.stdout.splitlines()[2:]] == [
-        "report", "tables", "json", "geojson", "graphml", "database", "fiscal"]
+        "report", "tables", "json", "geojson", "graphml", "database", "fiscal", "dynamics"]
     for name in ("tables/ties.csv", "tables/actors.csv", "tables/ties_classified.csv",
                  "subjects.geojson", "ties.graphml", "regionet.db", "report.html"):
         assert (out / name).is_file(), name
@@ -155,4 +155,6 @@ def test_run_writes_tables_and_an_offline_report(tmp_path):
     assert "cross-border" in html and "sergounin-1999" in html and "Natural Earth" in html
     assert "The fiscal system" in html and "Illustrative" in html
     assert (out / "fiscal" / "series_1992_2010.csv").is_file()
+    assert "The system in motion" in html and "20 seeds (seeds 0–19)" in html
+    assert (out / "dynamics" / "runs.parquet").is_file()
     assert "<script" not in html and "<link" not in html and 'src="http' not in html

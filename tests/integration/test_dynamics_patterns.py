@@ -8,7 +8,9 @@ properties of paired runs (one seed, two scenarios: common random numbers).
 import pandas as pd
 import pytest
 
-from regionet.services.dynamics import check_patterns, sweep
+from regionet.services.case_source import CaseSource
+from regionet.services.dynamics import check_patterns
+from regionet.services.sweeps import sweep
 
 SEEDS = list(range(100))
 pytestmark = pytest.mark.slow
@@ -17,13 +19,13 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("patterns")
-    result = sweep(["as-described", "strong-centre", "closed-borders"], SEEDS, out=out,
-                   workers=2, chunk_size=50)
+    result = sweep(CaseSource.bundled(), ["as-described", "strong-centre", "closed-borders"],
+                   SEEDS, out=out, workers=2, chunk_size=50)
     return pd.concat([pd.read_parquet(p) for p in result.chunks], ignore_index=True)
 
 
 def test_every_observed_pattern_at_once(runs):
-    checks = check_patterns(runs[runs.scenario == "as-described"])
+    checks = check_patterns(CaseSource.bundled(), runs[runs.scenario == "as-described"])
     assert (checks["runs"] == len(SEEDS)).all()
     failed = checks[~checks["passed"]]
     assert failed.empty, failed[["target", "label", "mean", "low", "high"]].to_string()

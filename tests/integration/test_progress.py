@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from regionet.interfaces.cli.app import app
-from regionet.interfaces.cli.progress import progress
+from regionet.interfaces.cli.progress import counting, progress
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
 # what Rich reads to decide whether a stream is a terminal
@@ -43,6 +43,26 @@ def test_a_terminal_shows_the_description_and_the_steps(
     shown = err.getvalue()
     assert "Working on it" in shown and "Step two" in shown
     assert "\x1b[2K" in shown  # the line is erased when done (transient)
+
+
+def test_a_terminal_shows_a_bar_counting_the_runs(
+        monkeypatch: pytest.MonkeyPatch, terminal_env: None) -> None:
+    err = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    with counting("Running 40 simulations") as count:
+        count(25, 40)
+    shown = err.getvalue()
+    assert "Running 40 simulations" in shown and "25/40" in shown
+    assert "\x1b[2K" in shown
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    with counting("Running 40 simulations") as count:
+        count(25, 40)
+    quiet = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    with counting("Running 40 simulations", quiet=True) as count:
+        count(25, 40)
+    assert piped.getvalue() == "" and quiet.getvalue() == ""
 
 
 @pytest.mark.parametrize("case", ["quiet", "pipe", "TTY_INTERACTIVE=0", "TERM=dumb"])
@@ -111,7 +131,9 @@ def test_on_a_real_terminal_progress_goes_to_stderr_and_stdout_is_unchanged(
 
 @pytest.mark.parametrize("command", [
     ["run"], ["report"], ["fiscal", "run"], ["fiscal", "compare"], ["fiscal", "explain"],
-    ["fiscal", "test"], ["figures", "map"], ["figures", "ties"], ["figures", "lorenz"]])
+    ["fiscal", "test"], ["figures", "map"], ["figures", "ties"], ["figures", "lorenz"],
+    ["simulate", "run"], ["simulate", "sweep"], ["simulate", "calibrate"],
+    ["simulate", "check"]])
 def test_the_long_commands_take_quiet(command: list[str]) -> None:
     result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "--quiet" in result.stdout

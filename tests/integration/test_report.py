@@ -72,9 +72,11 @@ def _section(html: str, anchor: str) -> str:
     return html[start:html.index("</section>", start)]
 
 
-def test_the_report_is_one_file_beside_the_fiscal_tables(out):
-    assert sorted(p.name for p in out.iterdir()) == ["fiscal", "report.html"]
+def test_the_report_is_one_file_beside_the_fiscal_and_dynamics_tables(out):
+    assert sorted(p.name for p in out.iterdir()) == ["dynamics", "fiscal", "report.html"]
     assert (out / "fiscal" / "series_1992_2010.csv").is_file()
+    assert sorted(p.name for p in (out / "dynamics").iterdir()) == [
+        "checks.csv", "properties.csv", "regions_2002.csv", "runs.parquet", "summary.csv"]
     assert 0.3e6 < (out / "report.html").stat().st_size < 4e6
 
 
@@ -126,7 +128,8 @@ def test_the_fiscal_section_is_labelled_illustrative(html):
     for heading in ("registration", "The regions' bill", "Donors and recipients",
                     "Inequality", "1992–2010", "Calibration"):
         assert heading in fiscal, heading
-    outside = html.replace(fiscal, "")
+    # the dynamics model runs on the same illustrative economy (section 7) and says so too
+    outside = html.replace(fiscal, "").replace(_section(html, "the-system-in-motion"), "")
     assert "illustrative-tag\">Illustrative</span> numbers" not in outside
 
 
@@ -141,7 +144,7 @@ def test_every_document_link_has_its_anchor(page):
 
 
 def test_every_tie_and_observation_is_traceable(tmp_path, html):
-    data = build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False)
+    data = build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False, dynamics=False)
     for tie in data.result.ties:
         if tie["kind"] == "membership":
             assert data.names[tie["actors"][-1]] in html, tie["actors"][-1]
@@ -169,7 +172,7 @@ def test_network_sections_show_actorness_and_agreement(html):
 
 
 def test_the_lorenz_curves_match_the_inequality_table(tmp_path):
-    data = build_report_data(CaseSource.bundled(), out=tmp_path)
+    data = build_report_data(CaseSource.bundled(), out=tmp_path, dynamics=False)
     assert data.lorenz is not None and data.fiscal is not None
     table = data.fiscal.inequality.set_index("measure")
     lorenz = data.lorenz
@@ -179,8 +182,40 @@ def test_the_lorenz_curves_match_the_inequality_table(tmp_path):
     assert after == pytest.approx(table.loc["gini", "after"])
 
 
-def test_without_the_fiscal_section_the_report_says_so(tmp_path):
-    html = render_report(build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False))
+def test_without_the_fiscal_and_dynamics_sections_the_report_says_so(tmp_path):
+    html = render_report(build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False,
+                                           dynamics=False))
     fiscal = _section(html, "the-fiscal-system")
     assert "No fiscal section" in fiscal and "<figure" not in fiscal
-    assert not (tmp_path / "fiscal").exists()
+    motion = _section(html, "the-system-in-motion")
+    assert "No dynamics section" in motion and "<figure" not in motion
+    assert not (tmp_path / "fiscal").exists() and not (tmp_path / "dynamics").exists()
+
+
+def test_the_dynamics_section_states_its_seeds_and_shows_the_runs(out, html):
+    import pandas as pd
+
+    motion = _section(html, "the-system-in-motion")
+    assert "Every scenario ran with the same 20 seeds (seeds 0–19), 1991–2002" in motion
+    figures = re.findall(r"<figure.*?</figure>", motion, flags=re.DOTALL)
+    assert len(figures) == 5 and all("illustrative-tag" in f for f in figures)
+    for heading in ("7.1 The scenarios", "7.2 Tie counts by level over time",
+                    "7.3 Checked against history", "7.4 Where ties formed"):
+        assert heading in motion, heading
+    summary = pd.read_csv(out / "dynamics" / "summary.csv")
+    runs = pd.read_parquet(out / "dynamics" / "runs.parquet")
+    assert sorted(runs["seed"].unique()) == list(range(20))
+    assert runs.groupby("scenario")["run_id"].nunique().to_dict() == dict.fromkeys(
+        ["as-described", "closed-borders", "no-treaties", "strong-centre",
+         "tax-at-operation"], 20)
+    median = summary[(summary.scenario == "as-described") & (summary.metric == "ties_bilateral")
+                     & (summary.year == 1998)]["q50"].iloc[0]
+    mine = runs[(runs.scenario == "as-described") & (runs.year == 1998)]["ties_bilateral"]
+    assert median == pytest.approx(mine.median())
+    row = re.search(r"<tr><td>bilateral</td>(.*?)</tr>", motion).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert cells[2] == f"{median:,.0f}"  # 1991, 1994, 1998, 2002
+    checks = pd.read_csv(out / "dynamics" / "checks.csv")
+    mine = checks[checks.scenario == "as-described"]
+    assert f"{int(mine['passed'].sum())} of {len(mine)} checks lie within" in motion
+    assert "Where ties formed: map" not in motion and "Map of the ties each region" in motion

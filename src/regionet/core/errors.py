@@ -21,6 +21,7 @@ from difflib import get_close_matches
 from typing import Any
 
 __all__ = [
+    "BusyError",
     "ConversionError",
     "DataFileError",
     "ErrorCollector",
@@ -154,6 +155,10 @@ class ConversionError(RegionetError, LookupError):
 
 class DataFileError(RegionetError, OSError):
     """A data file is missing, unreadable, or has the wrong columns."""
+
+
+class BusyError(RegionetError):
+    """The work cannot be taken now (a full queue); the same request may succeed later."""
 
 
 class ValidationError(RegionetError, ValueError):

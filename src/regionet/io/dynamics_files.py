@@ -47,6 +47,7 @@ __all__ = [
     "dynamics_directory",
     "list_scenarios",
     "read_columns",
+    "read_frames",
     "read_parameters",
     "read_scenario",
     "read_targets",
@@ -257,6 +258,12 @@ def read_columns(paths: Iterable[Path], columns: Sequence[str]) -> pd.DataFrame:
     """Read only ``columns`` of Parquet files (in path order) into one frame."""
     frames = [pd.read_parquet(p, columns=list(columns)) for p in paths]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(columns))
+
+
+def read_frames(paths: Iterable[Path]) -> pd.DataFrame:
+    """Read whole Parquet files (in path order) into one frame."""
+    frames = [pd.read_parquet(p) for p in paths]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def write_yaml(data: Mapping[str, object], path: Path) -> Path:

@@ -11,7 +11,7 @@ their sources (document:locator), the network tables their definitions and ``bas
 the fiscal tables come from the illustrative economy and say so.
 
 Examples:
-    >>> data = build_report_data(CaseSource.bundled(), tmp_path, fiscal=False)
+    >>> data = build_report_data(CaseSource.bundled(), tmp_path, fiscal=False, dynamics=False)
     >>> data.leading[0], data.names["RU-SVE"], data.fiscal is None
     ('RU-KR', 'Sverdlovsk Oblast', True)
 """
@@ -28,6 +28,7 @@ import pandas as pd
 
 from regionet.model.case import Case
 from regionet.services.case_source import CaseSource, case_folder, case_of
+from regionet.services.dynamics_summary import DynamicsSection, dynamics_section
 from regionet.services.fiscal_summary import MEMO_YEAR, FiscalSection, fiscal_section
 from regionet.services.measures import measure_values
 from regionet.services.network import (
@@ -35,7 +36,7 @@ from regionet.services.network import (
     bloc_dominance_table,
     communities_vs_associations,
 )
-from regionet.services.run import RunResult, case_result
+from regionet.services.run import RunResult, case_result, has_dynamics
 
 __all__ = ["ACTORNESS_YEARS", "LEADING_REGIONS", "ActornessSummary", "ReportData",
            "build_report_data", "report_data"]
@@ -116,6 +117,11 @@ class ReportData:
     def fiscal(self) -> FiscalSection | None:
         """The fiscal section of the main job (None when the case has no economy)."""
         return self.result.fiscal
+
+    @property
+    def dynamics(self) -> DynamicsSection | None:
+        """The dynamics section of the main job (None when the case has no dynamics)."""
+        return self.result.dynamics
 
     @property
     def leading(self) -> list[str]:
@@ -204,13 +210,15 @@ def report_data(result: RunResult, *, year: int = MEMO_YEAR) -> ReportData:
 
 
 def build_report_data(source: CaseSource, out: Path = Path("out"), *, fiscal: bool = True,
+                      dynamics: bool = True,
                       progress: Callable[[str], None] | None = None) -> ReportData:
     """Run what the report needs for the case of ``source`` (a workspace too) and gather it.
 
-    Loads and validates the case and, when ``fiscal`` is True and the case has an economy,
-    computes the fiscal section, which writes its tables to ``out/fiscal``. For the full
-    main job (tables, exports, workspace) use :func:`regionet.services.run.run_case` and
-    :func:`report_data`.
+    Loads and validates the case; when ``fiscal`` is True and the case has an economy,
+    computes the fiscal section, which writes its tables to ``out/fiscal``; when
+    ``dynamics`` is True and the case has dynamics files, the dynamics section
+    (``out/dynamics``). For the full main job (tables, exports, workspace) use
+    :func:`regionet.services.run.run_case` and :func:`report_data`.
     """
     say = progress or (lambda _msg: None)
     say("Loading and validating the case")
@@ -221,5 +229,9 @@ def build_report_data(source: CaseSource, out: Path = Path("out"), *, fiscal: bo
         say("Running the fiscal pipeline 1992-2010 and the scenarios")
         section = fiscal_section(source, out)
         files["fiscal"] = out / "fiscal"
+    motion = None
+    if dynamics and has_dynamics(source):
+        motion = dynamics_section(source, out, progress=say)
+        files["dynamics"] = out / "dynamics"
     say("Computing the network tables")
-    return report_data(case_result(source, case, files, section))
+    return report_data(case_result(source, case, files, section, motion))

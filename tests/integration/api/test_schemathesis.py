@@ -8,6 +8,8 @@ conforms to the documented schema. No operation is excluded.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -19,12 +21,23 @@ from schemathesis.checks import (
 )
 
 from regionet.interfaces.api import create_app
+from regionet.services.simulation_runs import SimulationRuns
 
 pytestmark = pytest.mark.slow  # every operation, 20 requests each
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(None, dashboard=False))
+app = create_app(None, dashboard=False)
+# Room for every simulation schemathesis posts (a full queue would answer 503); queued runs
+# are dropped when the module ends.
+app.state.simulations = SimulationRuns(keep=10_000)
+schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_simulations() -> Iterator[None]:
+    yield
+    app.state.simulations.close()
 
 
 @schema.parametrize()

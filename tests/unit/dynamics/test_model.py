@@ -33,6 +33,13 @@ def test_smoke_fixed_seed(small):
     assert rows != other
 
 
+@pytest.mark.parametrize("table", [record, region_table])
+def test_tables_need_a_simulated_year(small, table):
+    world, path = small
+    with pytest.raises(InvalidValueError, match="has not simulated a year"):
+        table(FederationModel(world, path, neutral_parameters(), seed=1))
+
+
 def test_tie_counts_add_up(small):
     world, path = small
     model = FederationModel(world, path, neutral_parameters(), seed=1)

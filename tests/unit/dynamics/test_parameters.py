@@ -42,6 +42,19 @@ def test_all_problems_at_once():
     assert len(err.value.errors) >= 3
 
 
+def test_groups_and_node_names_are_walked_as_the_law_files_are():
+    """The walk is the law schema's (walk_tree): group descriptions, names, non-mappings."""
+    p = parse_parameters({"centre": {"description": "The centre", "k": leaf(value=1)}})
+    assert p.paths() == ["centre.k"] and p._groups == {"centre": "The centre"}
+    with pytest.raises(ValidationError) as err:
+        parse_parameters({"Centre": {"k": leaf(value=1)}, "ties": 3,
+                          "treaty": {"rate": leaf(value=1), "2nd": {}}}, "p.yaml")
+    got = [(e.message, e.field, e.value) for e in err.value.errors]
+    assert len(got) == 3 and set(got) == {("bad node name", None, "Centre"),
+                                          ("bad node name", "treaty", "2nd"),
+                                          ("not a mapping", "ties", None)}
+
+
 def test_with_values_copies_and_relabels():
     p = neutral_parameters()
     q = p.with_values({"treaty.rate": 0.5}, status="calibrated", reference="fit")

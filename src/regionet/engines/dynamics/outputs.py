@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from regionet.core.errors import InvalidValueError
-from regionet.engines.dynamics.model import FederationModel
+from regionet.engines.dynamics.model import FederationModel, YearFlows
 from regionet.engines.dynamics.world import KINDS, LEVELS, SUBLEVELS
 from regionet.engines.fiscal.run.inequality import inequality
 
@@ -48,16 +48,21 @@ def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
     return float(np.average(values, weights=weights))
 
 
+def _flows(model: FederationModel) -> YearFlows:
+    """The money of the year just simulated (both tables read it)."""
+    if model.flows is None:
+        raise InvalidValueError("the model has not simulated a year yet", field="flows",
+                                expected="a model after step()")
+    return model.flows
+
+
 def record(model: FederationModel) -> dict[str, float | int]:
     """Return the model-level row of the year just simulated (module docstring).
 
     Raises:
         InvalidValueError: the model has not simulated a year yet.
     """
-    f = model.flows
-    if f is None:
-        raise InvalidValueError("the model has not simulated a year yet", field="flows",
-                                expected="a model after step()")
+    f = _flows(model)
     year = model.year - 1
     at = model.parameters.at
     world = model.world
@@ -124,10 +129,7 @@ def region_table(model: FederationModel) -> pd.DataFrame:
     Raises:
         InvalidValueError: the model has not simulated a year yet.
     """
-    f = model.flows
-    if f is None:
-        raise InvalidValueError("the model has not simulated a year yet", field="flows",
-                                expected="a model after step()")
+    f = _flows(model)
     counts = model.tie_counts()
     frame = pd.DataFrame({
         "year": model.year - 1, "region": list(model.world.ids), "own_revenue": f.own,

@@ -49,6 +49,7 @@ from typing import Any, Final
 import numpy as np
 
 from regionet.core.errors import ErrorCollector, UnknownReferenceError, did_you_mean
+from regionet.engines.fiscal.law.schema import walk_tree
 
 __all__ = ["STATUSES", "DynamicsParameters", "Leaf", "markdown_table", "parse_parameters"]
 
@@ -247,21 +248,9 @@ class _Builder:
                          expected=expected, hint=hint)
 
     def node(self, data: object, path: str) -> None:
-        if not isinstance(data, Mapping):
-            self.fail("not a mapping", path, expected="a group, or a parameter with a status")
-        elif "status" in data:
-            self.leaf(data, path)
-        else:
-            if path:
-                self.groups[path] = str(data.get("description", ""))
-            for key, child in data.items():
-                if key == "description":
-                    continue
-                if not isinstance(key, str) or not key.replace("_", "a").isalnum() \
-                        or not key[:1].isalpha() or key != key.lower():
-                    self.fail("bad name", path, key, "a snake_case name")
-                    continue
-                self.node(child, f"{path}.{key}" if path else key)
+        walk_tree(data, path, leaf_key="status", groups=self.groups, leaves=self.leaves,
+                  leaf=self.leaf, fail=self.fail,
+                  expected="a group, or a parameter with a status")
 
     def leaf(self, data: Mapping[Any, Any], path: str) -> None:
         before = len(self.errors)

@@ -63,6 +63,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
         meta,
         network,
         observations,
+        simulations,
         sources,
         ties,
     )
@@ -71,7 +72,8 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
     app.state.db = None if db is None else str(db)
     install_problem_handlers(app)
     api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
-    for module in (meta, actors, ties, observations, sources, geo, network, fiscal):
+    for module in (meta, actors, ties, observations, sources, geo, network, fiscal,
+                   simulations):
         api.include_router(module.router)
     app.include_router(api)
 

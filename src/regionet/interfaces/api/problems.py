@@ -8,6 +8,7 @@ Every error leaves the API as RFC 9457 ``application/problem+json``: ``type``, `
 |---|---|
 | ``ValidationError`` (several problems found) | 422 |
 | a regionet error that is also an ``OSError`` (a broken or missing workspace file) | 503 |
+| ``BusyError`` (a full queue of simulations: retry later) | 503 |
 | ``UnknownReferenceError`` (incl. ``UnknownActorError``) whose value is a path id | 404 |
 | any other lookup error (an unknown name in a query or body) | 422 |
 | ``InvalidValueError`` and other ``ValueError`` | 422 |
@@ -41,7 +42,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from regionet.core.errors import RegionetError, UnknownReferenceError, ValidationError
+from regionet.core.errors import (
+    BusyError,
+    RegionetError,
+    UnknownReferenceError,
+    ValidationError,
+)
 from regionet.interfaces.api.middleware import too_large_problem
 from regionet.interfaces.api.schemas import Problem
 
@@ -72,7 +78,7 @@ def status_for(error: RegionetError, path_values: Collection[str]) -> int:
     """Return the HTTP status of ``error``; ``path_values`` are the request's path ids."""
     if isinstance(error, ValidationError):
         return 422
-    if isinstance(error, OSError):
+    if isinstance(error, OSError | BusyError):
         return 503
     if isinstance(error, UnknownReferenceError) and str(error.value) in path_values:
         return 404

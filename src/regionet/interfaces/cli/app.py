@@ -79,6 +79,15 @@ def _add_figures() -> None:
 
 _add_figures()
 
+
+def _add_simulate() -> None:
+    from regionet.interfaces.cli.simulate import simulate_app
+
+    app.add_typer(simulate_app, name="simulate")
+
+
+_add_simulate()
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 

@@ -1,18 +1,21 @@
 """The progress display of long commands: a Rich spinner on standard error, on a terminal only.
 
 Commands that run longer than about two seconds (``run``, ``report``,
-``fiscal run|compare|explain|test``, ``figures map|ties|lorenz``) wrap their work in
-:func:`progress`.
+``fiscal run|compare|explain|test``, ``figures map|ties|lorenz``, ``simulate run|check``) wrap
+their work in :func:`progress`; commands that count work done (``simulate sweep|calibrate``:
+runs done of all) wrap it in :func:`counting`, a progress bar.
 Services report what they are doing through a plain ``progress`` callback (a function
-taking one message); they never import Rich. The display goes to standard error, so
-standard output (a table, ``--json``, the files written) is the same with or without it,
-and it is shown only when standard error is an interactive terminal: in a pipe, a file or
-CI nothing is written. ``--quiet`` turns it off on a terminal too; ``TTY_INTERACTIVE=0`` or
-``TERM=dumb`` does as well.
+taking one message, or the work done and the whole); they never import Rich. The display goes
+to standard error, so standard output (a table, ``--json``, the files written) is the same
+with or without it, and it is shown only when standard error is an interactive terminal: in a
+pipe, a file or CI nothing is written. ``--quiet`` turns it off on a terminal too;
+``TTY_INTERACTIVE=0`` or ``TERM=dumb`` does as well.
 
 Examples:
     >>> with progress("Working") as say:   # not a terminal here: nothing is shown
     ...     say("Step 1 of 2")
+    >>> with counting("Runs") as count:
+    ...     count(1, 10)
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["QuietOption", "Say", "progress"]
+__all__ = ["Count", "QuietOption", "Say", "counting", "progress"]
 
 #: What a service is given to report progress: it is called with one message per step.
 Say = Callable[[str], None]
+#: What a service is given to count work: it is called with (done, total).
+Count = Callable[[int, int], None]
 
 QuietOption = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress display (shown only on a terminal, on standard "
@@ -36,6 +41,10 @@ QuietOption = Annotated[bool, typer.Option(
 
 def _silent(_message: str) -> None:
     """Report nothing."""
+
+
+def _uncounted(_done: int, _total: int) -> None:
+    """Count nothing."""
 
 
 def _interactive() -> bool:
@@ -79,3 +88,41 @@ def progress(description: str, *, quiet: bool = False) -> Iterator[Say]:
             bar.update(task, description=message)
 
         yield say
+
+
+@contextmanager
+def counting(description: str, *, quiet: bool = False) -> Iterator[Count]:
+    """Show a progress bar while the block runs; yield the callback that moves it.
+
+    The callback takes the work done and the whole (runs done of all runs); the bar shows
+    both, the time elapsed and an estimate of the time left. Shown on the same terms as
+    :func:`progress`: on an interactive terminal's standard error, unless ``quiet``, and
+    erased when the block ends.
+
+    Args:
+        description: what is counted, e.g. "Running 200 simulations".
+        quiet: show nothing.
+    """
+    if quiet or not _interactive():
+        yield _uncounted
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(file=sys.stderr)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                  redirect_stdout=False, redirect_stderr=False) as bar:
+        task = bar.add_task(description, total=None)
+
+        def count(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield count

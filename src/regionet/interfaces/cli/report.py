@@ -1,8 +1,8 @@
 """``regionet report``: write the self-contained HTML report of a case.
 
 ``regionet run`` writes the same report (``report.html``) beside its tables; this command
-runs only what the report needs: the case, the fiscal section (``fiscal/``) and the
-network tables.
+runs only what the report needs: the case, the fiscal section (``fiscal/``), the dynamics
+section (``dynamics/``) and the network tables.
 
 Examples:
     >>> from typer.testing import CliRunner
@@ -34,6 +34,9 @@ def report(
                        "exists, else the bundled case).")] = None,
     fiscal: Annotated[bool, typer.Option("--fiscal/--no-fiscal",
                                          help="Include the fiscal section.")] = True,
+    dynamics: Annotated[bool, typer.Option(
+        "--dynamics/--no-dynamics", help="Include the dynamics section (every scenario over "
+                                         "20 seeds, about 3 s).")] = True,
     db: ReadDbOption = DEFAULT_DB,
     quiet: QuietOption = False,
 ) -> None:
@@ -45,7 +48,7 @@ def report(
 
     source = CaseSource.bundled(case) if case is not None else read_source(db)
     with progress("Writing the report", quiet=quiet) as say:
-        data = build_report_data(source, out, fiscal=fiscal, progress=say)
+        data = build_report_data(source, out, fiscal=fiscal, dynamics=dynamics, progress=say)
         path = write_report(data, out / REPORT_FILE, progress=say)
     typer.echo(f"Report on {data.result.case_id}: {path.resolve()} "
                f"({path.stat().st_size / 1e6:.1f} MB, self-contained; open it in a browser)")

@@ -3,14 +3,16 @@
 Inline CSS, figures embedded as ``data:image/png;base64`` URIs, no script, no external
 URL: addresses of sources are plain text. Sections: 1 the case in numbers, 2 the three
 levels of cooperation, 3 bloc dominance, 4 international actorness, 5 communities vs
-associations, 6 the fiscal system (illustrative), 7 observations, 8 sources, 9 credits.
+associations, 6 the fiscal system (illustrative), 7 the system in motion (the dynamics
+model's runs, illustrative), 8 observations, 9 sources, 10 credits.
 Every figure has a numbered caption with its source; every ``document: locator`` cell
 links to the document's entry (``#doc-<id>``) in the list of sources. See docs/report.md.
 
 Examples:
     >>> from regionet.services.case_source import CaseSource
     >>> from regionet.services.report import build_report_data
-    >>> data = build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False)
+    >>> data = build_report_data(CaseSource.bundled(), out=tmp_path, fiscal=False,
+    ...                          dynamics=False)
     >>> html = render_report(data)
     >>> html.startswith("<!DOCTYPE html>"), "<script" in html, 'href="http' in html
     (True, False, False)
@@ -31,6 +33,7 @@ from regionet.interfaces.report.sections_case import (
     observations,
     sources,
 )
+from regionet.interfaces.report.sections_dynamics import system_in_motion
 from regionet.interfaces.report.sections_fiscal import fiscal_system
 from regionet.interfaces.report.sections_network import (
     actorness,
@@ -49,9 +52,10 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("international-actorness-over-time", "4. International actorness over time"),
     ("communities-vs-associations", "5. Communities vs associations"),
     ("the-fiscal-system", "6. The fiscal system (illustrative)"),
-    ("observations", "7. Observations"),
-    ("sources", "8. Sources"),
-    ("credits", "9. Credits"),
+    ("the-system-in-motion", "7. The system in motion (illustrative)"),
+    ("observations", "8. Observations"),
+    ("sources", "9. Sources"),
+    ("credits", "10. Credits"),
 )
 
 _CSS = """
@@ -125,6 +129,7 @@ def render_report(data: ReportData, progress: Callable[[str], None] | None = Non
         ("the levels of cooperation (maps)", levels_of_cooperation),
         ("bloc dominance", bloc_dominance), ("actorness", actorness),
         ("communities", communities), ("the fiscal system (maps and charts)", fiscal_system),
+        ("the system in motion (fan charts, checks, map)", system_in_motion),
         ("observations", observations), ("sources", lambda d, _: sources(d)),
         ("credits", lambda d, _: credits(d))]
     body = []

@@ -201,7 +201,7 @@ def levels_of_cooperation(data: ReportData, page: Page) -> str:
         "<b>interstate</b> (the federation itself with a foreign state), <b>federal</b> (the "
         "centre alone) and <b>external</b> (no party of the federation). The column <i>why "
         "this level</i> gives the classifier's reason; <i>sources</i> link to the list of "
-        "sources (section 8).</p>",
+        "sources (section 9).</p>",
         tie_fig, per_subject]
     for level, sublevel, key, title in _LEVELS:
         ties = [t for t in data.result.ties if t["level"] == level
@@ -233,7 +233,7 @@ def observations(data: ReportData, page: Page) -> str:
         rows.append(row([escape(o["indicator"].replace("_", " ")), page.actor(o["subject"]),
                          escape(value), period(o["start"], o["end"]),
                          page.sources(o["sources"]), _status([o["status"]])]))
-    return ('<section id="observations"><h2>7. Observations</h2>'
+    return ('<section id="observations"><h2>8. Observations</h2>'
             '<p class="note">Aggregate facts the memo and the reference tables state (no tie '
             "stands for them), e.g. more than 300 agreements of regions with foreign "
             "countries in 1991–95 (para 8).</p>"
@@ -252,7 +252,7 @@ def sources(data: ReportData) -> str:
                      + (f"{head}. " if head else "") + f"<i>{escape(d['title'])}</i>"
                      + (f". {escape(d['publisher'])}" if d["publisher"] else "")
                      + f".{url}{note}</li>")
-    return ('<section id="sources"><h2>8. Sources</h2>'
+    return ('<section id="sources"><h2>9. Sources</h2>'
             '<p class="note">Every document the case cites. A cell reading '
             "<i>document: locator</i> links here; memo paragraphs (<i>para N</i>) are "
             "numbered as in <code>docs/memo-locators.md</code>. Addresses are given as text, "
@@ -263,6 +263,6 @@ def sources(data: ReportData) -> str:
 def credits(data: ReportData) -> str:
     """Section 9: the credits the data's licences ask for."""
     items = "".join(f"<li>{escape(c)}</li>" for c in data.result.credits)
-    return ('<section id="credits"><h2>9. Credits</h2>'
+    return ('<section id="credits"><h2>10. Credits</h2>'
             f"<ul>{items}<li>Figures drawn with matplotlib; colours of the levels from the "
             "Okabe–Ito palette (safe for colour-vision deficiencies).</li></ul></section>")

@@ -13,7 +13,7 @@ Examples:
     >>> app = FastAPI()
     >>> mount_dashboard(app)
     >>> sorted(p for p in PAGES)
-    ['/compare', '/map', '/network']
+    ['/compare', '/map', '/network', '/simulate']
 """
 
 from __future__ import annotations
@@ -42,10 +42,11 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "/map": ("map.html", "Map of the subjects", "map.js"),
     "/network": ("network.html", "Cooperation network", "network.js"),
     "/compare": ("compare.html", "Scenario comparison", "compare.js"),
+    "/simulate": ("simulate.html", "Scenario runner", "simulate.js"),
 }
 
 _NAV = (("/", "Overview"), ("/map", "Map"), ("/network", "Network"),
-        ("/compare", "Compare scenarios"))
+        ("/compare", "Compare scenarios"), ("/simulate", "Run the model"))
 
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,80}")
 
@@ -145,7 +146,8 @@ def _plotly_js() -> Path | None:
 def mount_dashboard(app: FastAPI) -> None:
     """Add the dashboard's pages and static files to ``app``.
 
-    Adds ``/``, ``/map``, ``/network``, ``/region/{id}``, ``/compare``, ``/static/...`` and
+    Adds ``/``, ``/map``, ``/network``, ``/region/{id}``, ``/compare``, ``/simulate``,
+    ``/static/...`` and
     ``/static/plotly.min.js`` (from the installed ``plotly`` package). The pages call the
     ``/api`` routes of the same app; the region page asks ``/api/actors/{id}`` in process
     and answers 404 when the API does not know the id.

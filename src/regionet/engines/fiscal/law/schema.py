@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Container, Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -42,7 +42,7 @@ from regionet.core.periods import parse_date
 from regionet.engines.fiscal.law.values import STATUSES, Bounds, Parameter, ParameterValue
 
 __all__ = ["CURRENCY_BOUNDS", "NAME", "UNIT_BOUNDS", "LeafBuilder", "build_leaves",
-           "default_bounds"]
+           "default_bounds", "walk_tree"]
 
 #: The form of a node name (and of a parameter file's name).
 NAME: Final = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -68,6 +68,62 @@ _ENTRY_KEYS: Final = ("value", "reference", "status", "note")
 _MISSING: Final = object()
 
 
+#: What :func:`walk_tree` reports a problem to: ``(message, dotted path, value, expected)``.
+Fail = Callable[[str, str, object, str | None], None]
+
+
+def walk_tree(data: object, path: str, *, leaf_key: str, groups: dict[str, str],
+              leaves: Container[str], leaf: Callable[[Mapping[Any, Any], str], None],
+              fail: Fail, expected: str) -> None:
+    """Walk a parameter file's tree of groups down to its leaves, checking the node names.
+
+    The walk shared by the law's parameter files (a leaf holds ``values``) and the dynamics
+    model's (a leaf holds a ``status``): a mapping holding ``leaf_key`` is handed to
+    ``leaf`` with its dotted path; any other mapping is a group, whose ``description`` goes
+    to ``groups`` and whose other keys are snake_case names of nodes under it. A node that
+    is not a mapping, a bad name, or a path already in ``groups`` or ``leaves`` is reported
+    to ``fail``; the walk goes on, so every problem is found at once.
+
+    Args:
+        data: the node (the whole file's mapping at the top).
+        path: its dotted path (``""`` at the top).
+        leaf_key: the key that makes a mapping a leaf.
+        groups: group descriptions by path, filled in.
+        leaves: the paths already taken by leaves (to refuse a path defined twice).
+        leaf: checks and keeps one leaf.
+        fail: keeps one problem.
+        expected: what a node should be, for the "not a mapping" problem.
+
+    Examples:
+        >>> found, problems, groups = [], [], {}
+        >>> walk_tree({"tax": {"description": "T", "rate": {"status": "x"}, "Bad": {}}}, "",
+        ...           leaf_key="status", groups=groups, leaves=(),
+        ...           leaf=lambda item, where: found.append(where),
+        ...           fail=lambda *problem: problems.append(problem[:3]), expected="a node")
+        >>> found, groups, problems
+        (['tax.rate'], {'tax': 'T'}, [('bad node name', 'tax', 'Bad')])
+    """
+    if not isinstance(data, Mapping):
+        fail("not a mapping", path, None, expected)
+        return
+    if leaf_key in data:
+        leaf(data, path)
+        return
+    if path:
+        groups[path] = str(data.get("description", ""))
+    for key, child in data.items():
+        if key == "description":
+            continue
+        if not isinstance(key, str) or not NAME.match(key):
+            fail("bad node name", path, key, "a snake_case name ([a-z][a-z0-9_]*)")
+            continue
+        full = f"{path}.{key}" if path else key
+        if full in leaves or full in groups:
+            fail("parameter defined twice", full, None, None)
+        walk_tree(child, full, leaf_key=leaf_key, groups=groups, leaves=leaves, leaf=leaf,
+                  fail=fail, expected=expected)
+
+
 class LeafBuilder:
     """Validates nested mappings into parameters, collecting every problem.
 
@@ -88,25 +144,12 @@ class LeafBuilder:
 
     def node(self, data: object, path: str, file: str) -> None:
         """Check a group or a leaf at ``path`` and everything under it."""
-        if not isinstance(data, Mapping):
-            self.fail("not a mapping", file, path, expected="a group of parameters or a "
-                      "parameter with description, unit and values")
-        elif "values" in data:
-            self.leaf(data, path, file)
-        else:
-            if path:
-                self.groups[path] = str(data.get("description", ""))
-            for key, child in data.items():
-                if key == "description":
-                    continue
-                if not isinstance(key, str) or not NAME.match(key):
-                    self.fail("bad node name", file, path, key,
-                              "a snake_case name ([a-z][a-z0-9_]*)")
-                    continue
-                full = f"{path}.{key}" if path else key
-                if full in self.leaves or full in self.groups:
-                    self.fail("parameter defined twice", file, full)
-                self.node(child, full, file)
+        walk_tree(data, path, leaf_key="values", groups=self.groups, leaves=self.leaves,
+                  leaf=lambda item, where: self.leaf(item, where, file),
+                  fail=lambda message, where, value, expected:
+                  self.fail(message, file, where, value, expected),
+                  expected="a group of parameters or a parameter with description, unit and "
+                           "values")
 
     def leaf(self, data: Mapping[Any, Any], path: str, file: str) -> None:
         """Check one parameter and keep it if it has no problem."""
