@@ -20,11 +20,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_schema"]
+__all__ = ["INPUT_TABLES", "METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_schema"]
 
 #: Bumped whenever a table or column changes; stored in ``case_info.schema_version``.
 #: 2: ``case_info.revision`` and ``case_info.version``.
-SCHEMA_VERSION = 2
+#: 3: ``fiscal_inputs`` and ``fiscal_input_files`` (users' registered fiscal inputs).
+SCHEMA_VERSION = 3
 
 METADATA = sa.MetaData()
 
@@ -215,12 +216,36 @@ sa.Table(
     sa.Column("b", sa.Text, primary_key=True),
 )
 
+# Users' fiscal inputs registered with ``regionet fiscal inputs add`` (schema 3). The files
+# live in a folder beside the database; these rows name them, with their SHA-256 checksums.
+# They are not part of the case: ``TABLE_ORDER`` (the case's tables) leaves them out.
+sa.Table(
+    "fiscal_inputs", METADATA,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("checksum", sa.Text, nullable=False),
+    sa.Column("folder", sa.Text, nullable=False),
+    _text("years"),
+    sa.Column("added", sa.Text, nullable=False),
+)
+
+sa.Table(
+    "fiscal_input_files", METADATA,
+    sa.Column("name", sa.Text, sa.ForeignKey("fiscal_inputs.name"), primary_key=True),
+    sa.Column("role", sa.Text, primary_key=True),
+    sa.Column("file", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    _text("source"),
+)
+
 #: Tables in an order that satisfies every foreign key when inserting.
 TABLE_ORDER: tuple[str, ...] = (
     "case_info", "case_credits", "documents", "tie_kinds", "domains", "indicators", "actors",
     "actor_attribute_values", "attribute_records", "ties", "tie_actors", "tie_domains",
     "observations", "rates", "sources", "adjacency",
 )
+#: The tables of registered fiscal inputs, in insertion order (not part of the case).
+INPUT_TABLES: tuple[str, ...] = ("fiscal_inputs", "fiscal_input_files")
 
 
 def create_schema(conn: sa.Connection) -> None:

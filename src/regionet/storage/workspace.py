@@ -17,6 +17,7 @@ Examples:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +94,11 @@ class Workspace:
         return self._url.render_as_string(hide_password=True)
 
     @property
+    def path(self) -> Path | None:
+        """The SQLite file of the workspace, or None for a database server or in memory."""
+        return Path(str(self._url.database)) if self._is_sqlite_file else None
+
+    @property
     def _is_sqlite_file(self) -> bool:
         return self._url.get_backend_name() == "sqlite" and self._url.database not in (
             None, "", ":memory:")
@@ -147,7 +153,7 @@ class Workspace:
             return False
         with self._connection(write=False) as conn:
             present = set(sa.inspect(conn).get_table_names())
-        return set(METADATA.tables) <= present
+        return set(TABLE_ORDER) <= present
 
     def _has_case(self, conn: sa.Connection) -> bool:
         if not sa.inspect(conn).has_table("case_info"):
@@ -286,6 +292,39 @@ class Workspace:
             revision, version = _read_state(conn)
             _set_state(conn, revision + 1, rows_digest(rows, version))
         return dict(plan.counts)
+
+    @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        """A connection for reads outside the case (e.g. the registered fiscal inputs).
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        with self._connection(write=False) as conn:
+            if not self._has_case(conn):
+                raise self._not_found()
+            yield conn
+
+    @contextmanager
+    def writing(self, change: str) -> Iterator[sa.Connection]:
+        """One write transaction outside the case's tables, all or nothing.
+
+        On leaving the block without an error the revision is bumped and ``change`` (a text
+        naming what was written, e.g. a checksum) is chained into the version, in the same
+        transaction as the caller's writes; an error rolls everything back.
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        with self._connection(write=True) as conn:
+            if not self._has_case(conn):
+                raise self._not_found()
+            yield conn
+            revision, version = _read_state(conn)
+            digest = hashlib.sha256(f"{version}\x1e{change}".encode()).hexdigest()
+            _set_state(conn, revision + 1, digest)
 
     def table_counts(self) -> dict[str, int]:
         """Return the number of rows of every workspace table (for status displays)."""

@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 
+from regionet.interfaces.cli.fiscal_inputs import InputsOption, describe, inputs_app
 from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
 
 __all__ = ["fiscal_app"]
 
 fiscal_app = typer.Typer(help="Centre-region money: who receives which taxes, transfers, "
                               "donors and recipients.", no_args_is_help=True)
+fiscal_app.add_typer(inputs_app, name="inputs")
 
 YearOption = Annotated[int, typer.Option("--year", help="Fiscal year (1992-2010).")]
 RuleOption = Annotated[str | None, typer.Option(
@@ -43,19 +45,22 @@ def fiscal_run(
     out: Annotated[Path | None, typer.Option("--out", help="Write results to this folder.")]
     = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, parquet or json.")] = "csv",
+    inputs: InputsOption = None,
     db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """Run one year: revenue by tax and level, transfers and net flow per region."""
     from regionet.core.errors import InvalidValueError
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.fiscal import run_fiscal_year, write_fiscal_result
+    from regionet.services.inputs import identity
 
     if fmt not in ("csv", "parquet", "json"):
         raise InvalidValueError("unknown format", field="format", value=fmt,
                                 expected="csv, parquet or json")
     result = run_fiscal_year(read_source(db), year, scenario=scenario, rule=rule,
                              regions=regions, establishments=establishments, firms=firms,
-                             origin="the command line")
+                             inputs=inputs, origin="the command line")
+    typer.echo(describe(identity(result.inputs)), err=True)
     if out is not None:
         for path in write_fiscal_result(result, out, fmt):
             typer.echo(str(path))
@@ -77,25 +82,31 @@ def fiscal_compare(
     measure: Annotated[str, typer.Option(help="Per-region column to compare.")]
     = "total_per_capita",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    inputs: InputsOption = None,
     db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """Winners and losers of the second scenario against the first."""
     from regionet.core.errors import InvalidValueError
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.fiscal import compare_scenarios
+    from regionet.services.inputs import describe_inputs
 
     if len(scenarios) != 2:
         raise InvalidValueError("compare needs exactly two scenarios", field="scenario",
                                 value=";".join(scenarios), expected="--scenario A --scenario B")
-    table = compare_scenarios(read_source(db), year, scenarios[0], scenarios[1],
-                              measure=measure)
+    source = read_source(db)
+    table = compare_scenarios(source, year, scenarios[0], scenarios[1], measure=measure,
+                              inputs=inputs)
+    used = describe_inputs(source, inputs)
     rows = table.to_dict(orient="records")
     if as_json:
         print_json(rows)
     else:
         print_table(rows, list(table.columns), f"{scenarios[1]} vs {scenarios[0]}, {year}, "
                     f"{measure}")
-    typer.echo(ILLUSTRATIVE, err=True)
+    typer.echo(describe(used), err=True)
+    if used["illustrative"]:
+        typer.echo(ILLUSTRATIVE, err=True)
 
 
 @fiscal_app.command("explain")
@@ -108,16 +119,22 @@ def fiscal_explain(
     = None,
     rule: RuleOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    inputs: InputsOption = None,
     db: ReadDbOption = DEFAULT_DB,
 ) -> None:
     """The trace of inputs, parameters (with legal references) and rule behind a number."""
     from regionet.interfaces.cli.output import print_json
     from regionet.services.fiscal import explain_number
+    from regionet.services.inputs import describe_inputs
 
-    explanation = explain_number(read_source(db), year, region, quantity, scenario=scenario,
-                                 rule=rule)
+    source = read_source(db)
+    explanation = explain_number(source, year, region, quantity, scenario=scenario,
+                                 rule=rule, inputs=inputs)
+    used = describe_inputs(source, inputs)
     if as_json:
         print_json(explanation.to_dict())
     else:
         typer.echo(str(explanation))
-    typer.echo(ILLUSTRATIVE, err=True)
+    typer.echo(describe(used), err=True)
+    if used["illustrative"]:
+        typer.echo(ILLUSTRATIVE, err=True)
