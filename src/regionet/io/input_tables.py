@@ -25,7 +25,9 @@ Examples:
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import Final
@@ -37,7 +39,7 @@ import pyarrow as pa
 from regionet.core.errors import DataFileError
 from regionet.engines.fiscal.inputs.coding import InputTable, missing_columns, numbers_of
 
-__all__ = ["DICTIONARY_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table"]
+__all__ = ["DICTIONARY_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table", "use_jemalloc"]
 
 #: File suffixes read as Parquet (anything else is CSV).
 PARQUET_SUFFIXES: Final = (".parquet", ".pq")
@@ -46,6 +48,28 @@ ID_COLUMNS: Final = ("region", "registered_region", "firm_id", "parent")
 #: Id columns with few distinct values: dictionary-encoded while reading (looked up once per
 #: distinct value).
 DICTIONARY_COLUMNS: Final = ("region", "registered_region")
+
+
+def use_jemalloc() -> None:
+    """Make jemalloc Arrow's memory pool when pyarrow defaults to mimalloc (once a process).
+
+    Reading a 5e6-row table with mimalloc cost 2 s of kernel time on the development VM
+    (fresh huge pages zeroed again and again as segments were purged and re-touched),
+    against 0.6 s with jemalloc, which keeps freed memory for the next column; see
+    docs/performance.md. Set ``ARROW_DEFAULT_MEMORY_POOL`` to choose another pool.
+    """
+    global _POOL_SET
+    if _POOL_SET:
+        return
+    _POOL_SET = True
+    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
+        return
+    if pa.default_memory_pool().backend_name == "mimalloc":
+        with suppress(NotImplementedError):  # a pyarrow built without jemalloc keeps its pool
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+
+
+_POOL_SET = False
 
 
 def _year_mask(years: pa.ChunkedArray, year: int) -> npt.NDArray[np.bool_]:
@@ -73,24 +97,42 @@ def _parquet(path: Path, year: int | None, required: Sequence[str],
     import pyarrow.parquet as pq
 
     try:
-        names = pq.read_schema(path).names
-        file = pq.ParquetFile(path, memory_map=True,
-                              read_dictionary=[c for c in DICTIONARY_COLUMNS if c in names])
+        metadata = pq.read_metadata(path)
     except (OSError, pa.ArrowException) as err:
         raise DataFileError(f"not a readable Parquet file ({err})", file=str(path),
                             expected="a Parquet file") from err
+    names = metadata.schema.to_arrow_schema().names
+    dictionary = [c for c in DICTIONARY_COLUMNS if c in names]
+
+    def read(c: str) -> pa.ChunkedArray:
+        # A reader per call: columns may be read from two threads at once.
+        file = pq.ParquetFile(path, metadata=metadata, memory_map=True,
+                              read_dictionary=dictionary)
+        return file.read(columns=[c], use_threads=True).column(0)
+
     missing_columns(names, required, str(path))
-    n = file.metadata.num_rows
+    n = metadata.num_rows
     mask, rows = None, None
     if year is not None and "year" in names:
-        mask, rows, n = _filtered(path, _year_mask(file.read(columns=["year"]).column(0), year),
-                                  year, n)
+        mask, rows, n = _filtered(path, _year_mask(read("year"), year), year, n)
     wanted = [c for c in (columns or names) if c in names]
 
     def loader(c: str) -> pa.ChunkedArray:
-        return _keep(file.read(columns=[c], use_threads=True).column(0), mask)
+        return _keep(read(c), mask)
 
-    return InputTable(str(path), {c: partial(loader, c) for c in wanted}, n, rows=rows)
+    def batches(c: str) -> Iterator[pa.Array]:
+        file = pq.ParquetFile(path, metadata=metadata, memory_map=True,
+                              read_dictionary=dictionary)
+        start = 0
+        for group in range(metadata.num_row_groups):
+            chunk = file.read_row_group(group, columns=[c], use_threads=True).column(0)
+            stop = start + len(chunk)
+            kept = chunk if mask is None else chunk.filter(pa.array(mask[start:stop]))
+            start = stop
+            yield from kept.chunks
+
+    return InputTable(str(path), {c: partial(loader, c) for c in wanted}, n, rows=rows,
+                      chunks={c: partial(batches, c) for c in wanted})
 
 
 class _CsvCells:
@@ -154,6 +196,7 @@ def open_table(path: str | Path, year: int | None = None, required: Sequence[str
     path = Path(path)
     if not path.is_file():
         raise DataFileError("file not found", file=str(path), expected="an existing file")
+    use_jemalloc()
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return _parquet(path, year, required, columns)
     return _csv(path, year, required, columns)

@@ -25,13 +25,15 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from regionet.cases import DEFAULT_CASE
 from regionet.io.casefiles import case_directory, load_case
 from regionet.model.case import Case
 from regionet.services.cache import memo
-from regionet.storage.workspace import Workspace
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used
+    from regionet.storage.workspace import Workspace
 
 __all__ = ["DEFAULT_CASE", "CaseSource", "case_folder", "case_of", "case_of_at", "per_revision",
            "workspace_of"]
@@ -122,6 +124,8 @@ class CaseSource:
 
 def workspace_of(source: CaseSource) -> Workspace:
     """Return the (shared) workspace handle of a workspace source."""
+    from regionet.storage.workspace import Workspace
+
     return memo("workspace", source.location, lambda: Workspace(source.location))
 
 

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from regionet.core.errors import InvalidValueError
 from regionet.engines.economy.economy import Economy
@@ -48,17 +48,10 @@ from regionet.io.registered_inputs import (
 )
 from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder, workspace_of
-from regionet.storage.fiscal_inputs import (
-    InputsFile,
-    InputsRecord,
-    add_record,
-    duplicate,
-    get_record,
-    list_records,
-    remove_record,
-    unknown_inputs,
-)
-from regionet.storage.workspace import Workspace
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used
+    from regionet.storage.fiscal_inputs import InputsRecord
+    from regionet.storage.workspace import Workspace
 
 __all__ = ["ILLUSTRATIVE", "InputsSummary", "add_inputs", "check_inputs_name",
            "describe_inputs", "economy", "identity", "inputs_key", "list_inputs",
@@ -144,6 +137,23 @@ def _root(ws: Workspace) -> Path:
     return inputs_root(ws.path)
 
 
+def _record(ws: Workspace, name: str) -> InputsRecord | None:
+    """The record of inputs ``name``, or None."""
+    from regionet.storage.fiscal_inputs import get_record
+
+    return get_record(ws, name)
+
+
+def _required(ws: Workspace, name: str) -> InputsRecord:
+    """The record of inputs ``name``; an error naming the nearest names if absent."""
+    from regionet.storage.fiscal_inputs import unknown_inputs
+
+    record = _record(ws, name)
+    if record is None:
+        raise unknown_inputs(ws, name)
+    return record
+
+
 def _summary(record: InputsRecord) -> InputsSummary:
     # Without a regions file, runs use the illustrative regions table: not all real data.
     return InputsSummary(record.name, record.checksum, record.years,
@@ -164,10 +174,12 @@ def add_inputs(source: CaseSource, name: str, *, establishments: Path, firms: Pa
             row, field and value (nothing is stored).
         WorkspaceNotFoundError: the workspace has not been initialised.
     """
+    from regionet.storage.fiscal_inputs import InputsFile, InputsRecord, add_record, duplicate
+
     check_inputs_name(name)
     ws = _workspace(source)
     root = _root(ws)
-    if get_record(ws, name) is not None:
+    if _record(ws, name) is not None:
         raise duplicate(name)
     sweep(root)
     staged = stage(root, name, establishments=establishments, firms=firms, regions=regions,
@@ -191,6 +203,8 @@ def list_inputs(source: CaseSource) -> list[InputsSummary]:
                                  True)
     if source.read_only:
         return [illustrative]
+    from regionet.storage.fiscal_inputs import list_records
+
     return [illustrative, *(_summary(r) for r in list_records(workspace_of(source)))]
 
 
@@ -204,6 +218,8 @@ def remove_inputs(source: CaseSource, name: str) -> InputsSummary:
     if name == ILLUSTRATIVE:
         raise InvalidValueError("the illustrative economy cannot be removed", field="name",
                                 value=name, expected="the name of registered inputs")
+    from regionet.storage.fiscal_inputs import remove_record
+
     ws = _workspace(source)
     root = _root(ws)
     record = remove_record(ws, name)
@@ -243,9 +259,7 @@ def _files(source: CaseSource, year: int, regions: Path | None, establishments: 
 def _located(source: CaseSource, name: str, year: int
              ) -> tuple[InputsRecord, Path, dict[str, Path]]:
     ws = _workspace(source)
-    record = get_record(ws, name)
-    if record is None:
-        raise unknown_inputs(ws, name)
+    record = _required(ws, name)
     if record.years and year not in record.years:
         raise InvalidValueError(f"the inputs {name} hold no rows for the year", field="year",
                                 value=year,
@@ -310,10 +324,7 @@ def describe_inputs(source: CaseSource, name: str | None = None) -> dict[str, An
     if name is None or name == ILLUSTRATIVE:
         return {"name": ILLUSTRATIVE, "checksum": _economy_checksum(source, None),
                 "illustrative": True}
-    ws = _workspace(source)
-    record = get_record(ws, name)
-    if record is None:
-        raise unknown_inputs(ws, name)
+    record = _required(_workspace(source), name)
     return {"name": name, "checksum": record.checksum,
             "illustrative": record.file("regions") is None}
 

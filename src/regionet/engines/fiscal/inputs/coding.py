@@ -29,11 +29,12 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -54,7 +55,7 @@ from regionet.engines.fiscal.inputs.establishments import (
 )
 
 __all__ = ["ESTABLISHMENT_COLUMNS", "FIRM_COLUMNS", "InputTable", "code_inputs", "codes_of",
-           "first_duplicate", "from_frames", "in_file", "missing_columns", "numbers_of"]
+           "empty", "first_duplicate", "from_frames", "in_file", "missing_columns", "numbers_of"]
 
 #: Columns an establishments table must have.
 ESTABLISHMENT_COLUMNS: Final = ("firm_id", "region", *FACTORS)
@@ -88,13 +89,18 @@ class InputTable:
             year's) or reordered; None: row ``i`` is file row ``i + 1``.
         raw: ``raw(column, file_row)`` returns a cell as written in the file (CSV text), for
             errors; None: the Arrow value.
+        chunks: column name -> a function yielding the column's chunks one by one (read
+            as they are asked for); by default the chunks of :meth:`column`.
     """
 
     def __init__(self, name: str, columns: Mapping[str, Loader], n_rows: int, *,
                  rows: IntArray | None = None,
-                 raw: Callable[[str, int], object] | None = None) -> None:
+                 raw: Callable[[str, int], object] | None = None,
+                 chunks: Mapping[str, Callable[[], Iterator[pa.Array]]] | None = None
+                 ) -> None:
         self.name = name
         self._columns = dict(columns)
+        self._chunks = dict(chunks or {})
         self.n_rows = n_rows
         self.rows = rows
         self._raw = raw
@@ -120,6 +126,12 @@ class InputTable:
     def column(self, name: str) -> pa.ChunkedArray:
         """Return the column ``name`` (read now)."""
         return self._columns[name]()
+
+    def chunks(self, name: str) -> Iterator[pa.Array]:
+        """Yield the chunks of column ``name``, read one at a time where the file allows."""
+        if name in self._chunks:
+            return self._chunks[name]()
+        return iter(self.column(name).chunks)
 
     def require(self, columns: Sequence[str]) -> None:
         """Raise :class:`DataFileError` if any of ``columns`` is missing."""
@@ -159,9 +171,37 @@ def numbers_of(column: pa.ChunkedArray) -> FloatArray:
               or pa.types.is_boolean(kind) or pa.types.is_decimal(kind)
               or pa.types.is_null(kind)):
         return np.full(len(column), np.nan)
-    values = pc.fill_null(pc.cast(column, pa.float64(), safe=False), np.nan)
-    array = np.asarray(values.to_numpy())
-    return array if array.flags.writeable else array.copy()
+    if kind != pa.float64() or column.null_count:
+        column = pc.fill_null(pc.cast(column, pa.float64(), safe=False), np.nan)
+    return _concatenate(column, np.float64)
+
+
+def empty(n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """A new writeable NumPy array whose memory comes from Arrow's memory pool.
+
+    Large NumPy arrays are fresh ``mmap``s that the kernel must zero on first touch; memory
+    from Arrow's pool is reused as Arrow frees the columns it read, which saves most of that
+    work when columns are read and converted one after another.
+
+    Examples:
+        >>> a = empty(3, np.float64)
+        >>> a[:] = 1.5
+        >>> a.tolist(), a.flags.writeable
+        ([1.5, 1.5, 1.5], True)
+    """
+    size = np.dtype(dtype).itemsize
+    return np.frombuffer(pa.allocate_buffer(max(n, 1) * size), dtype=dtype, count=n)
+
+
+def _concatenate(column: pa.ChunkedArray, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """Copy a null-free numeric column's chunks into one new (writeable) NumPy array."""
+    out = empty(len(column), dtype)
+    start = 0
+    for chunk in column.chunks:
+        stop = start + len(chunk)
+        out[start:stop] = chunk.to_numpy(zero_copy_only=False)
+        start = stop
+    return out
 
 
 def _common(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array
@@ -186,8 +226,19 @@ def codes_of(column: pa.ChunkedArray, index: pa.Array) -> IntArray:
         [1, -1, -1]
     """
     column, index = _common(column, index)
-    found = pc.fill_null(pc.index_in(column, value_set=index), -1)
-    return np.asarray(found.to_numpy(), dtype=np.intp)
+    if not pa.types.is_dictionary(column.type):
+        return _concatenate(pc.fill_null(pc.index_in(column, value_set=index), -1), np.intp)
+    # Look each distinct value up once, then map the dictionary indices (a NumPy take).
+    out = empty(len(column), np.intp)
+    start = 0
+    for chunk in column.chunks:
+        stop = start + len(chunk)
+        known = pc.fill_null(pc.index_in(chunk.dictionary, value_set=index), -1)
+        lookup = np.append(np.asarray(known.to_numpy(), dtype=np.intp), -1)  # [-1]: null
+        positions = pc.fill_null(chunk.indices, len(lookup) - 1)
+        np.take(lookup, positions.to_numpy(zero_copy_only=False), out=out[start:stop])
+        start = stop
+    return out
 
 
 def first_duplicate(ids: pa.Array | pa.ChunkedArray) -> int | None:
@@ -224,13 +275,6 @@ def _unknown(table: InputTable, column: str, codes: IntArray, index: pa.Array,
                 value=value, expected=f"an id listed in {where}", hint=hint)
 
 
-def _lookup(table: InputTable, column: str, index: pa.Array,
-            error: type[RegionetError]) -> IntArray:
-    codes = codes_of(table.column(column), index)
-    _unknown(table, column, codes, index, error)
-    return codes
-
-
 def _unique(ids: pa.Array, table: InputTable | None, column: str, file: str) -> None:
     i = first_duplicate(ids)
     if i is not None:
@@ -251,9 +295,85 @@ def in_file(err: InvalidValueError, table: InputTable) -> InvalidValueError:
                              expected=err.expected, hint=err.hint)
 
 
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded column decoded (to hash it together with plain ones)."""
+    kind = column.type
+    return column.cast(kind.value_type) if pa.types.is_dictionary(kind) else column
+
+
+def _digit_keys(table: InputTable, length: int | None = None
+                ) -> tuple[list[pa.Array], int] | None:
+    """The ``firm_id`` column as int64 chunks if every id is ASCII digits of one length.
+
+    Registry numbers usually are: as integers they are the same ids (one length keeps
+    leading zeros apart, at most 18 digits fit) and hash about twice as fast as text. The
+    column is read chunk by chunk, so only one chunk of text is held at a time. Returns
+    None (use the text) for anything else, or when the length differs from ``length``.
+    """
+    keys = []
+    for chunk in table.chunks("firm_id"):
+        if not pa.types.is_string(chunk.type) or chunk.null_count:
+            return None
+        if not len(chunk):
+            continue
+        bounds = pc.min_max(pc.binary_length(chunk)).as_py()
+        if bounds["min"] != bounds["max"] or not 0 < bounds["min"] <= 18:
+            return None
+        if length is not None and bounds["min"] != length:
+            return None
+        if not pc.all(pc.ascii_is_decimal(chunk)).as_py():
+            return None
+        length = bounds["min"]
+        keys.append(pc.cast(chunk, pa.int64()))
+    return keys, length or 0
+
+
+def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray, IntArray]:
+    """Code firm ids in one hash pass over the firms' ids and then the establishments'.
+
+    Returns each firm row's code (its row when the ids are unique: codes follow first
+    appearance) and each establishment's code (>= the number of distinct firm ids, or -1,
+    when its id is not in the firms table).
+    """
+    n_firms = firms.n_rows
+    digits = _digit_keys(firms)
+    est_digits = _digit_keys(establishments, digits[1]) if digits else None
+    if digits is not None and est_digits is not None:
+        chunks = [*digits[0], *est_digits[0]]
+        kind = pa.int64()
+    else:
+        firm_ids, est_ids = _common(_plain(firms.column("firm_id")),
+                                    _plain(establishments.column("firm_id")))
+        chunks, kind = [*firm_ids.chunks, *est_ids.chunks], firm_ids.type
+    del digits, est_digits
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=kind))
+    del chunks
+    indices = pa.chunked_array([c.indices for c in encoded.chunks], type=pa.int32())
+    del encoded
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    codes = _concatenate(indices, np.intp)
+    return codes[:n_firms], codes[n_firms:]
+
+
+def _columns(establishments: InputTable, firms: InputTable, region_index: pa.Array
+             ) -> dict[str, npt.NDArray[Any]]:
+    """Everything but the firm ids: region codes and amounts, as NumPy columns."""
+    return {"registered_region": codes_of(firms.column("registered_region"), region_index),
+            "profit": firms.numbers("profit"),
+            "region": codes_of(establishments.column("region"), region_index),
+            **{name: establishments.numbers(name) for name in FACTORS}}
+
+
 def code_inputs(establishments: InputTable, firms: InputTable, regions: Sequence[str], *,
                 sort: bool = True) -> tuple[Establishments, Firms]:
     """Code an establishments and a firms table into :class:`Establishments` and :class:`Firms`.
+
+    Firm ids are coded in one hash pass (``dictionary_encode`` of the firms' ids followed by
+    the establishments'), region ids once per distinct value, then the amounts are read one
+    column at a time; the checks run afterwards in a fixed order. (Reading the amounts in a
+    second thread meanwhile saved nothing on the 2-core development machine under load and
+    raised peak memory by 250 MB at 5e6 rows.)
 
     Args:
         establishments: columns ``firm_id, region, headcount, payroll, assets, sales``.
@@ -276,19 +396,29 @@ def code_inputs(establishments: InputTable, firms: InputTable, regions: Sequence
     firms.require(FIRM_COLUMNS)
     region_index = pa.array([str(r) for r in regions], pa.string())
     _unique(region_index, None, "region", "regions")
-    firm_index = firms.column("firm_id").combine_chunks()
-    _unique(firm_index, firms, "firm_id", firms.name)
-    registered = _lookup(firms, "registered_region", region_index, UnknownActorError)
+    firm_codes, firm = _firm_codes(firms, establishments)
+    columns = _columns(establishments, firms, region_index)
+    repeated = np.flatnonzero(firm_codes != np.arange(len(firm_codes)))
+    if repeated.size:
+        i = int(repeated[0])
+        raise InvalidValueError("duplicate firm_id", file=firms.name, row=firms.row(i),
+                                field="firm_id", value=firms.value("firm_id", i),
+                                expected="each id once")
+    firm[firm >= len(firm_codes)] = -1
+    registered = columns.pop("registered_region")
+    _unknown(firms, "registered_region", registered, region_index, UnknownActorError)
     try:
-        firm_table = Firms(registered_region=registered, profit=firms.numbers("profit"),
+        firm_table = Firms(registered_region=registered, profit=columns.pop("profit"),
                            n_regions=len(region_index))
     except InvalidValueError as err:
         raise in_file(err, firms) from err
-    firm = _lookup(establishments, "firm_id", firm_index, UnknownReferenceError)
-    region = _lookup(establishments, "region", region_index, UnknownActorError)
-    factors = {name: establishments.numbers(name) for name in FACTORS}
+    if len(firm) and firm.min() < 0:
+        _unknown(establishments, "firm_id", firm, firms.column("firm_id").combine_chunks(),
+                 UnknownReferenceError)
+    region = columns.pop("region")
+    _unknown(establishments, "region", region, region_index, UnknownActorError)
     try:
-        coded = Establishments(firm=firm, region=region, **factors, n_firms=len(firm_index),
+        coded = Establishments(firm=firm, region=region, **columns, n_firms=len(firm_codes),
                                n_regions=len(region_index), sort=sort)
     except InvalidValueError as err:
         raise in_file(err, establishments) from err

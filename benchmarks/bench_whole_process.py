@@ -1,0 +1,234 @@
+"""Benchmark: whole-process fiscal runs on a user's files, against DuckDB, Polars and pandas.
+
+What a user feels is the whole process, from start to exit, on files they were given. For each
+size and format this script generates seeded files (``whole_process/generate.py``: unsorted,
+region ids as text, firm ids that are 10-digit registry numbers, not ``0..F-1``), then times,
+**alternating in the same run**, ``regionet fiscal run --year 2005 --rule art288
+--establishments E --firms F --format json`` against scripts computing the same art. 288
+attribution in DuckDB, Polars and pandas (``whole_process/*_art288.py``, run by the Python of
+the benchmark's own environment: these are not regionet dependencies). Each process's wall
+time and peak RSS (``wait4``'s ``ru_maxrss``) are recorded; the medians and the ratios to
+regionet are printed, and every tool's region sums must agree with regionet's
+``profit_tax_base_attributed`` to 1e-9 (relative).
+
+    python benchmarks/bench_whole_process.py --setup          # make .bench-venv (duckdb, ...)
+    python benchmarks/bench_whole_process.py                   # 1e6 and 5e6, Parquet and CSV
+    python benchmarks/bench_whole_process.py --sizes 1e6 5e6 2e7 --formats parquet \\
+        --chart docs/img/whole_process_scaling.svg
+    python benchmarks/bench_whole_process.py --startup         # --version, fiscal run --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE / "whole_process"))
+from generate import write  # noqa: E402
+
+BENCH_VENV = ROOT / ".bench-venv"
+BENCH_PACKAGES = ("duckdb", "polars", "pandas", "pyarrow", "numpy", "igraph")
+TOOLS = ("regionet", "duckdb", "polars", "pandas")
+
+
+def bench_python(args: argparse.Namespace) -> str:
+    return str(args.bench_python or BENCH_VENV / "bin" / "python")
+
+
+def setup(args: argparse.Namespace) -> None:
+    """Create the benchmark's own environment with the baseline tools."""
+    if not BENCH_VENV.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
+    subprocess.run([bench_python(args), "-m", "pip", "install", "--quiet", *BENCH_PACKAGES],
+                   check=True)
+
+
+def regionet_exe() -> str:
+    exe = Path(sys.executable).with_name("regionet")
+    return str(exe) if exe.exists() else "regionet"
+
+
+def command(tool: str, est: str, firms: str, args: argparse.Namespace) -> list[str]:
+    if tool == "regionet":
+        return [regionet_exe(), "fiscal", "run", "--year", "2005", "--rule", "art288",
+                "--establishments", est, "--firms", firms, "--format", "json",
+                "--db", str(Path(tempfile.gettempdir()) / "no-such-workspace.db")]
+    return [bench_python(args), str(HERE / "whole_process" / f"{tool}_art288.py"), est, firms]
+
+
+@dataclass
+class Runs:
+    wall: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+
+    def median(self) -> tuple[float, float]:
+        return statistics.median(self.wall), statistics.median(self.peak_mb)
+
+
+def run_once(cmd: Sequence[str], out: Path) -> tuple[float, float]:
+    """Run ``cmd`` to completion; return (wall seconds, peak RSS in MB)."""
+    with out.open("wb") as stdout:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+        assert process.stderr is not None
+        errors = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{cmd[0]} failed ({process.returncode}): {errors.decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def sums(tool: str, path: Path) -> dict[str, float]:
+    data = json.loads(path.read_text())
+    if tool == "regionet":
+        return {r["region"]: float(r["profit_tax_base_attributed"]) for r in data}
+    return {str(k): float(v) for k, v in data.items()}
+
+
+def agree(reference: dict[str, float], other: dict[str, float]) -> float:
+    """Largest relative difference between two region sums (regions absent count as 0)."""
+    regions = set(reference) | set(other)
+    scale = max(abs(v) for v in reference.values())
+    return max(abs(reference.get(r, 0.0) - other.get(r, 0.0)) for r in regions) / scale
+
+
+def bench(rows: int, fmt: str, args: argparse.Namespace) -> dict[str, Runs]:
+    paths = write(rows, args.seed, args.data)
+    est, firms = paths[f"establishments_{fmt}"], paths[f"firms_{fmt}"]
+    tools = [t for t in args.tools if not (t == "pandas" and rows > args.pandas_max)]
+    results = {t: Runs() for t in tools}
+    outputs = {t: args.data / f"out-{t}.json" for t in tools}
+    for tool in tools:  # warm-up: page cache, .pyc files
+        for _ in range(args.warmup):
+            run_once(command(tool, est, firms, args), outputs[tool])
+    for round_ in range(args.repeat):
+        order = tools[round_ % len(tools):] + tools[:round_ % len(tools)]
+        for tool in order:
+            wall, peak = run_once(command(tool, est, firms, args), outputs[tool])
+            results[tool].wall.append(wall)
+            results[tool].peak_mb.append(peak)
+    reference = sums("regionet", outputs["regionet"]) if "regionet" in tools else None
+    print(f"\n### {rows:,} establishments, {fmt} (median of {args.repeat}, alternating)\n")
+    print("| tool | wall | min–max | peak RSS | tool / regionet | same sums |")
+    print("|---|---:|---:|---:|---:|:---:|")
+    base = results["regionet"].median()[0] if "regionet" in results else None
+    for tool, runs in results.items():
+        wall, peak = runs.median()
+        ratio = f"{wall / base:.2f}" if base else "–"
+        same = "–"
+        if reference is not None:
+            diff = agree(reference, sums(tool, outputs[tool]))
+            same = "✔" if diff <= 1e-9 else f"✖ {diff:.1e}"
+            if diff > 1e-9:
+                print(f"<!-- {tool} differs from regionet by {diff:.2e} -->")
+        print(f"| {tool} | {wall:.2f} s | {min(runs.wall):.2f}–{max(runs.wall):.2f} s | "
+              f"{peak:,.0f} MB | {ratio} | {same} |")
+    if base and "duckdb" in results:
+        duck = results["duckdb"].median()[0]
+        print(f"\nregionet / DuckDB = {base / duck:.2f} (target ≤ "
+              f"{0.8 if fmt == 'parquet' else 1.0}), peak {results['regionet'].median()[1]:.0f} MB"
+              + (f"; pandas / regionet = {results['pandas'].median()[0] / base:.2f} "
+                 "(target ≥ 2.5)" if "pandas" in results else ""))
+    return results
+
+
+def startup(args: argparse.Namespace) -> None:
+    print("\n### Start-up (median of "
+          f"{args.repeat * 3})\n\n| command | wall | peak RSS |\n|---|---:|---:|")
+    null = args.data / "out-startup.txt"
+    args.data.mkdir(parents=True, exist_ok=True)
+    for cmd in (["--version"], ["fiscal", "run", "--help"], ["--help"]):
+        runs = Runs()
+        run_once([regionet_exe(), *cmd], null)
+        for _ in range(args.repeat * 3):
+            wall, peak = run_once([regionet_exe(), *cmd], null)
+            runs.wall.append(wall)
+            runs.peak_mb.append(peak)
+        wall, peak = runs.median()
+        print(f"| `regionet {' '.join(cmd)}` | {wall:.3f} s | {peak:.0f} MB |")
+
+
+def chart(results: dict[int, dict[str, Runs]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(results)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for tool in TOOLS:
+        xs = [n for n in sizes if tool in results[n]]
+        if not xs:
+            continue
+        left.plot(xs, [results[n][tool].median()[0] for n in xs], marker="o", label=tool)
+        right.plot(xs, [results[n][tool].median()[1] for n in xs], marker="o", label=tool)
+    for axis, label in ((left, "wall time, s (median)"), (right, "peak RSS, MB (median)")):
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("establishments (Parquet, unsorted, text ids)")
+        axis.set_ylabel(label)
+        axis.grid(True, which="both", alpha=0.3)
+    left.legend()
+    fig.suptitle("Whole-process art. 288 run on a user's files: regionet vs DuckDB, "
+                 "Polars, pandas", fontsize=10)
+    fig.text(0.01, 0.01, f"benchmarks/bench_whole_process.py; {platform.processor() or ''} "
+             f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}", fontsize=7)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.95))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    print(f"\nchart: {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1e6, 5e6])
+    parser.add_argument("--formats", nargs="+", default=["parquet", "csv"],
+                        choices=["parquet", "csv"])
+    parser.add_argument("--tools", nargs="+", default=list(TOOLS), choices=TOOLS)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1999)
+    parser.add_argument("--data", type=Path,
+                        default=Path(tempfile.gettempdir()) / "regionet-bench")
+    parser.add_argument("--bench-python", help="Python with duckdb, polars, pandas "
+                                               "(default: .bench-venv/bin/python)")
+    parser.add_argument("--pandas-max", type=float, default=2e7,
+                        help="skip pandas above this many rows")
+    parser.add_argument("--chart", type=Path, help="write the scaling chart (Parquet) here")
+    parser.add_argument("--setup", action="store_true", help="create .bench-venv and exit")
+    parser.add_argument("--startup", action="store_true", help="time start-up commands only")
+    args = parser.parse_args()
+    if args.setup:
+        setup(args)
+        return
+    print(f"{time.strftime('%Y-%m-%d %H:%M')}, {platform.platform()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    if args.startup:
+        startup(args)
+        return
+    scaling: dict[int, dict[str, Runs]] = {}
+    for size in args.sizes:
+        for fmt in args.formats:
+            got = bench(int(size), fmt, args)
+            if fmt == "parquet":
+                scaling[int(size)] = got
+    if args.chart and scaling:
+        chart(scaling, args.chart)
+
+
+if __name__ == "__main__":
+    main()
