@@ -105,3 +105,41 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def edge_table(nodes: int, edges: int, seed: int) -> pa.Table:
+    """A seeded Chung-Lu graph (heavy-tailed degrees) with text node ids and weights."""
+    rng = np.random.default_rng(seed)
+    weight = rng.pareto(2.5, nodes) + 1.0
+    p = weight / weight.sum()
+    pairs: set[tuple[int, int]] = set()
+    src_all, dst_all = [], []
+    while len(pairs) < edges:
+        want = int((edges - len(pairs)) * 1.2) + 16
+        a, b = rng.choice(nodes, want, p=p), rng.choice(nodes, want, p=p)
+        for u, v in zip(a.tolist(), b.tolist(), strict=True):
+            key = (u, v) if u < v else (v, u)
+            if u != v and key not in pairs:
+                pairs.add(key)
+                src_all.append(u)
+                dst_all.append(v)
+                if len(pairs) == edges:
+                    break
+    ids = pa.array([f"n{i:06d}x" for i in rng.permutation(nodes)], pa.string())
+    return pa.table({"source": ids.take(pa.array(src_all)), "target": ids.take(pa.array(dst_all)),
+                     "weight": rng.uniform(0.1, 1.0, edges)})
+
+
+def write_edges(nodes: int, edges: int, seed: int, out: Path) -> dict[str, str]:
+    """Write ``edges.parquet`` and ``edges.csv`` under ``out/edges-<nodes>-<edges>-<seed>/``."""
+    folder = out / f"edges-{nodes}-{edges}-{seed}"
+    paths = {fmt: str(folder / f"edges.{fmt}") for fmt in ("parquet", "csv")}
+    done = folder / "manifest.json"
+    if done.is_file() and json.loads(done.read_text()) == paths:
+        return paths
+    folder.mkdir(parents=True, exist_ok=True)
+    table = edge_table(nodes, edges, seed)
+    pq.write_table(table, paths["parquet"])
+    pacsv.write_csv(table, paths["csv"])
+    done.write_text(json.dumps(paths))
+    return paths

@@ -32,13 +32,13 @@ import pyarrow as pa
 
 from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError
+from regionet.core.tables import first_duplicate
 from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
 from regionet.engines.economy.economy import Economy
 from regionet.engines.fiscal.inputs.coding import (
     ESTABLISHMENT_COLUMNS,
     FIRM_COLUMNS,
     code_inputs,
-    first_duplicate,
     in_file,
 )
 from regionet.engines.fiscal.inputs.establishments import FACTORS, Establishments, Firms

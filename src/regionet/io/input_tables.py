@@ -37,7 +37,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from regionet.core.errors import DataFileError
-from regionet.engines.fiscal.inputs.coding import InputTable, missing_columns, numbers_of
+from regionet.core.tables import InputTable, missing_columns, numbers_of
 
 __all__ = ["DICTIONARY_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table", "use_jemalloc"]
 
@@ -48,6 +48,8 @@ ID_COLUMNS: Final = ("region", "registered_region", "firm_id", "parent")
 #: Id columns with few distinct values: dictionary-encoded while reading (looked up once per
 #: distinct value).
 DICTIONARY_COLUMNS: Final = ("region", "registered_region")
+#: (text id columns, of which dictionary-encoded).
+Ids = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def use_jemalloc() -> None:
@@ -93,7 +95,7 @@ def _filtered(path: Path, mask: npt.NDArray[np.bool_], year: int, n: int
 
 
 def _parquet(path: Path, year: int | None, required: Sequence[str],
-             columns: Sequence[str] | None) -> InputTable:
+             columns: Sequence[str] | None, ids: Ids) -> InputTable:
     import pyarrow.parquet as pq
 
     try:
@@ -102,7 +104,7 @@ def _parquet(path: Path, year: int | None, required: Sequence[str],
         raise DataFileError(f"not a readable Parquet file ({err})", file=str(path),
                             expected="a Parquet file") from err
     names = metadata.schema.to_arrow_schema().names
-    dictionary = [c for c in DICTIONARY_COLUMNS if c in names]
+    dictionary = [c for c in ids[1] if c in names]
 
     def read(c: str) -> pa.ChunkedArray:
         # A reader per call: columns may be read from two threads at once.
@@ -151,7 +153,7 @@ class _CsvCells:
 
 
 def _csv(path: Path, year: int | None, required: Sequence[str],
-         columns: Sequence[str] | None) -> InputTable:
+         columns: Sequence[str] | None, ids: Ids) -> InputTable:
     import pyarrow.csv as pacsv
 
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -160,8 +162,8 @@ def _csv(path: Path, year: int | None, required: Sequence[str],
     wanted = [c for c in (columns or header) if c in header]
     if year is not None and "year" in header and "year" not in wanted:
         wanted.append("year")
-    types = {c: (pa.dictionary(pa.int32(), pa.string()) if c in DICTIONARY_COLUMNS
-                 else pa.string()) for c in ID_COLUMNS if c in wanted}
+    types = {c: (pa.dictionary(pa.int32(), pa.string()) if c in ids[1] else pa.string())
+             for c in ids[0] if c in wanted}
     try:
         table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
             include_columns=wanted, column_types=types))
@@ -180,7 +182,8 @@ def _csv(path: Path, year: int | None, required: Sequence[str],
 
 
 def open_table(path: str | Path, year: int | None = None, required: Sequence[str] = (),
-               columns: Sequence[str] | None = None) -> InputTable:
+               columns: Sequence[str] | None = None, *, ids: Sequence[str] = ID_COLUMNS,
+               dictionary: Sequence[str] = DICTIONARY_COLUMNS) -> InputTable:
     """Open a CSV or Parquet input file; keep the rows of ``year`` if it has a year column.
 
     Args:
@@ -188,6 +191,8 @@ def open_table(path: str | Path, year: int | None = None, required: Sequence[str
         year: the fiscal year, or None for every row.
         required: columns the file must have.
         columns: the columns to offer (default: every column of the file).
+        ids: columns read as text ids (CSV).
+        dictionary: id columns with few distinct values, read dictionary-encoded.
 
     Raises:
         DataFileError: a missing or unreadable file, a missing column, or no rows for the
@@ -198,5 +203,5 @@ def open_table(path: str | Path, year: int | None = None, required: Sequence[str
         raise DataFileError("file not found", file=str(path), expected="an existing file")
     use_jemalloc()
     if path.suffix.lower() in PARQUET_SUFFIXES:
-        return _parquet(path, year, required, columns)
-    return _csv(path, year, required, columns)
+        return _parquet(path, year, required, columns, (tuple(ids), tuple(dictionary)))
+    return _csv(path, year, required, columns, (tuple(ids), tuple(dictionary)))

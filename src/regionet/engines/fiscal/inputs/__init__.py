@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from regionet.core.lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from regionet.engines.fiscal.inputs.coding import InputTable, code_inputs, from_frames
+    from regionet.core.tables import InputTable
+    from regionet.engines.fiscal.inputs.coding import code_inputs, from_frames
     from regionet.engines.fiscal.inputs.establishments import (
         FACTORS,
         Establishments,
@@ -37,8 +38,8 @@ __all__ = [
 ]
 
 __getattr__ = lazy_getattr(__name__, {
-    **dict.fromkeys(("InputTable", "code_inputs", "from_frames"),
-                    "regionet.engines.fiscal.inputs.coding"),
+    "InputTable": "regionet.core.tables",
+    **dict.fromkeys(("code_inputs", "from_frames"), "regionet.engines.fiscal.inputs.coding"),
     **dict.fromkeys(("FACTORS", "Establishments", "Firms", "FloatArray", "IntArray"),
                     "regionet.engines.fiscal.inputs.establishments"),
     **dict.fromkeys(("TAX_KEYS", "FiscalInputs", "RegionTable"),
