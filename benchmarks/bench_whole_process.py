@@ -16,6 +16,8 @@ regionet are printed, and every tool's region sums must agree with regionet's
     python benchmarks/bench_whole_process.py --sizes 1e6 5e6 2e7 --formats parquet \\
         --chart docs/img/whole_process_scaling.svg
     python benchmarks/bench_whole_process.py --startup         # --version, fiscal run --help
+    python benchmarks/bench_whole_process.py --network         # network metrics --edges
+    python benchmarks/bench_whole_process.py --rest            # POST /api/fiscal/runs, 1e6
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE / "whole_process"))
-from generate import write  # noqa: E402
+sys.path.insert(0, str(HERE))
+from generate import write, write_edges  # noqa: E402
 
 BENCH_VENV = ROOT / ".bench-venv"
 BENCH_PACKAGES = ("duckdb", "polars", "pandas", "pyarrow", "numpy", "igraph")
@@ -162,6 +165,76 @@ def startup(args: argparse.Namespace) -> None:
         print(f"| `regionet {' '.join(cmd)}` | {wall:.3f} s | {peak:.0f} MB |")
 
 
+def rest(args: argparse.Namespace) -> None:
+    """Register a user economy in a workspace, serve it, time POST /api/fiscal/runs."""
+    import httpx
+    from load_api import free_port, wait_ready
+
+    rows = int(args.rest_rows)
+    paths = write(rows, args.seed, args.data)
+    folder = Path(tempfile.mkdtemp(prefix="regionet-rest-"))
+    db = folder / "study.db"
+    for cmd in (["data", "init", "--db", str(db)],
+                ["fiscal", "inputs", "add", "economy", "--establishments",
+                 paths["establishments_parquet"], "--firms", paths["firms_parquet"],
+                 "--db", str(db)]):
+        start = time.perf_counter()
+        subprocess.run([regionet_exe(), *cmd], check=True, capture_output=True)
+        print(f"`regionet {cmd[0]} {cmd[1]}`: {time.perf_counter() - start:.2f} s")
+    port = free_port()
+    server = subprocess.Popen([regionet_exe(), "serve", "--port", str(port), "--db", str(db)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, server)
+        print(f"\n### REST: POST /api/fiscal/runs on registered inputs of {rows:,} "
+              "establishments\n\n| request | scenario | wall | status |\n|---|---|---:|---:|")
+        with httpx.Client(timeout=600) as client:
+            for i, body in enumerate([{"year": 2005, "inputs": "economy"}] * 4
+                                     + [{"year": 2005, "inputs": "economy",
+                                         "rule": "operation"}] * 2):
+                start = time.perf_counter()
+                answer = client.post(f"{base}/api/fiscal/runs", json=body)
+                wall = time.perf_counter() - start
+                print(f"| {i + 1} | {body.get('rule', 'baseline')} | {wall:.3f} s | "
+                      f"{answer.status_code} |")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def network(args: argparse.Namespace) -> None:
+    """``regionet network metrics --edges`` against a plain python-igraph script."""
+    paths = write_edges(args.nodes, args.edges, args.seed, args.data)
+    for fmt in args.formats:
+        runs = {"regionet": Runs(), "igraph": Runs()}
+        outputs = {t: args.data / f"out-net-{t}.json" for t in runs}
+        commands = {
+            "regionet": [regionet_exe(), "network", "metrics", "--edges", paths[fmt], "--json"],
+            "igraph": [bench_python(args), str(HERE / "whole_process" / "igraph_metrics.py"),
+                       paths[fmt]]}
+        for tool, cmd in commands.items():
+            run_once(cmd, outputs[tool])
+        for round_ in range(args.repeat):
+            for tool in (("regionet", "igraph") if round_ % 2 == 0 else ("igraph", "regionet")):
+                wall, peak = run_once(commands[tool], outputs[tool])
+                runs[tool].wall.append(wall)
+                runs[tool].peak_mb.append(peak)
+        a = {r["id"]: r for r in json.loads(outputs["regionet"].read_text())}
+        b = {r["id"]: r for r in json.loads(outputs["igraph"].read_text())}
+        same = (a.keys() == b.keys()
+                and all(a[k]["degree"] == b[k]["degree"] and a[k]["component"] ==
+                        b[k]["component"] for k in a)
+                and max(abs(a[k]["pagerank"] - b[k]["pagerank"]) for k in a) < 1e-8)
+        print(f"\n### Network metrics, {args.nodes:,} nodes / {args.edges:,} edges, {fmt} "
+              f"(median of {args.repeat})\n\n| tool | wall | min–max | peak RSS | same |\n"
+              "|---|---:|---:|---:|:---:|")
+        for tool, got in runs.items():
+            wall, peak = got.median()
+            print(f"| {tool} | {wall:.2f} s | {min(got.wall):.2f}–{max(got.wall):.2f} s | "
+                  f"{peak:,.0f} MB | {'✔' if same else '✖'} |")
+
+
 def chart(results: dict[int, dict[str, Runs]], path: Path) -> None:
     import matplotlib
 
@@ -211,6 +284,13 @@ def main() -> None:
     parser.add_argument("--chart", type=Path, help="write the scaling chart (Parquet) here")
     parser.add_argument("--setup", action="store_true", help="create .bench-venv and exit")
     parser.add_argument("--startup", action="store_true", help="time start-up commands only")
+    parser.add_argument("--network", action="store_true",
+                        help="time `network metrics --edges` against python-igraph only")
+    parser.add_argument("--nodes", type=int, default=100_000)
+    parser.add_argument("--edges", type=int, default=500_000)
+    parser.add_argument("--rest", action="store_true",
+                        help="time POST /api/fiscal/runs on registered inputs only")
+    parser.add_argument("--rest-rows", type=float, default=1e6)
     args = parser.parse_args()
     if args.setup:
         setup(args)
@@ -219,6 +299,12 @@ def main() -> None:
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
     if args.startup:
         startup(args)
+        return
+    if args.network:
+        network(args)
+        return
+    if args.rest:
+        rest(args)
         return
     scaling: dict[int, dict[str, Runs]] = {}
     for size in args.sizes:

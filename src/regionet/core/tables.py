@@ -29,8 +29,8 @@ import pyarrow.compute as pc
 
 from regionet.core.errors import DataFileError
 
-__all__ = ["InputTable", "codes_of", "empty", "first_duplicate", "joint_codes",
-           "missing_columns", "numbers_of"]
+__all__ = ["InputTable", "codes_of", "concatenate", "digit_keys", "empty", "first_duplicate",
+           "joint_codes", "missing_columns", "numbers_of"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -144,7 +144,7 @@ def numbers_of(column: pa.ChunkedArray) -> FloatArray:
         return np.full(len(column), np.nan)
     if kind != pa.float64() or column.null_count:
         column = pc.fill_null(pc.cast(column, pa.float64(), safe=False), np.nan)
-    return _concatenate(column, np.float64)
+    return concatenate(column, np.float64)
 
 
 def empty(n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
@@ -164,7 +164,7 @@ def empty(n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
     return np.frombuffer(pa.allocate_buffer(max(n, 1) * size), dtype=dtype, count=n)
 
 
-def _concatenate(column: pa.ChunkedArray, dtype: type[np.generic]) -> npt.NDArray[Any]:
+def concatenate(column: pa.ChunkedArray, dtype: type[np.generic]) -> npt.NDArray[Any]:
     """Copy a null-free numeric column's chunks into one new (writeable) NumPy array."""
     out = empty(len(column), dtype)
     start = 0
@@ -198,7 +198,7 @@ def codes_of(column: pa.ChunkedArray, index: pa.Array) -> IntArray:
     """
     column, index = _common(column, index)
     if not pa.types.is_dictionary(column.type):
-        return _concatenate(pc.fill_null(pc.index_in(column, value_set=index), -1), np.intp)
+        return concatenate(pc.fill_null(pc.index_in(column, value_set=index), -1), np.intp)
     # Look each distinct value up once, then map the dictionary indices (a NumPy take).
     out = empty(len(column), np.intp)
     start = 0
@@ -237,7 +237,7 @@ def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return column.cast(kind.value_type) if pa.types.is_dictionary(kind) else column
 
 
-def _digit_keys(table: InputTable, column: str, length: int | None = None
+def digit_keys(table: InputTable, column: str, length: int | None = None
                 ) -> tuple[list[pa.Array], int] | None:
     """Column ``column`` as int64 chunks if every id is ASCII digits of one length.
 
@@ -283,7 +283,7 @@ def joint_codes(*columns: tuple[InputTable, str]) -> tuple[pa.Array, list[IntArr
     """
     sizes, chunks, length = [], [], None
     for table, column in columns:
-        digits = _digit_keys(table, column, length)
+        digits = digit_keys(table, column, length)
         if digits is None:
             break
         chunks.extend(digits[0])
@@ -305,7 +305,7 @@ def joint_codes(*columns: tuple[InputTable, str]) -> tuple[pa.Array, list[IntArr
     del encoded
     if indices.null_count:
         indices = pc.fill_null(indices, -1)
-    codes = _concatenate(indices, np.intp)
+    codes = concatenate(indices, np.intp)
     if length is not None:  # back to the ids as written
         dictionary = pc.utf8_lpad(pc.cast(dictionary, pa.string()), width=length, padding="0")
     bounds = np.cumsum([0, *sizes])
