@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck layers pytest bench bench-api clean
+.PHONY: demo test lint typecheck layers pytest bench bench-whole bench-api clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,12 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_attribution.py
 	$(BIN)/python benchmarks/bench_network.py
 
+bench-whole: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/bench_whole_process.py --setup
+	$(BIN)/python benchmarks/bench_whole_process.py
+
 bench-api: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/load_api.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .bench-venv $(OUT) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -13,8 +13,8 @@ regionet are printed, and every tool's region sums must agree with regionet's
 
     python benchmarks/bench_whole_process.py --setup          # make .bench-venv (duckdb, ...)
     python benchmarks/bench_whole_process.py                   # 1e6 and 5e6, Parquet and CSV
-    python benchmarks/bench_whole_process.py --sizes 1e6 5e6 2e7 --formats parquet \\
-        --chart docs/img/whole_process_scaling.svg
+    python benchmarks/bench_whole_process.py --sizes 2e7 --formats parquet \\
+        --chart docs/img/whole_process_scaling.svg       # the chart: every size run so far
     python benchmarks/bench_whole_process.py --startup         # --version, fiscal run --help
     python benchmarks/bench_whole_process.py --network         # network metrics --edges
     python benchmarks/bench_whole_process.py --rest            # POST /api/fiscal/runs, 1e6
@@ -37,9 +37,29 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE / "whole_process"))
 sys.path.insert(0, str(HERE))
-from generate import write, write_edges  # noqa: E402
+
+
+def write(rows: int, seed: int, out: Path) -> dict[str, str]:
+    """Generate (once) the files of ``rows`` establishments, in a separate process.
+
+    Not in this process: a child's peak RSS (``ru_maxrss``) starts from its parent's at the
+    fork, so a parent holding the generated tables would inflate every tool's peak.
+    """
+    return generated(["--rows", str(rows), "--seed", str(seed), "--out", str(out)])
+
+
+def write_edges(nodes: int, edges: int, seed: int, out: Path) -> dict[str, str]:
+    """Generate (once) the edge list files, in a separate process (see :func:`write`)."""
+    return generated(["--nodes", str(nodes), "--edges", str(edges), "--seed", str(seed),
+                      "--out", str(out)])
+
+
+def generated(args: list[str]) -> dict[str, str]:
+    done = subprocess.run([sys.executable, str(HERE / "whole_process" / "generate.py"), *args],
+                          check=True, capture_output=True, text=True)
+    paths: dict[str, str] = json.loads(done.stdout)
+    return paths
 
 BENCH_VENV = ROOT / ".bench-venv"
 BENCH_PACKAGES = ("duckdb", "polars", "pandas", "pyarrow", "numpy", "igraph")
@@ -140,6 +160,11 @@ def bench(rows: int, fmt: str, args: argparse.Namespace) -> dict[str, Runs]:
                 print(f"<!-- {tool} differs from regionet by {diff:.2e} -->")
         print(f"| {tool} | {wall:.2f} s | {min(runs.wall):.2f}–{max(runs.wall):.2f} s | "
               f"{peak:,.0f} MB | {ratio} | {same} |")
+    with (args.data / "results.jsonl").open("a", encoding="utf-8") as log:
+        for tool, runs in results.items():
+            log.write(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M"), "rows": rows,
+                                  "format": fmt, "tool": tool, "wall": runs.wall,
+                                  "peak_mb": runs.peak_mb}) + "\n")
     if base and "duckdb" in results:
         duck = results["duckdb"].median()[0]
         print(f"\nregionet / DuckDB = {base / duck:.2f} (target ≤ "
@@ -235,6 +260,18 @@ def network(args: argparse.Namespace) -> None:
                   f"{peak:,.0f} MB | {'✔' if same else '✖'} |")
 
 
+def logged(data: Path) -> dict[int, dict[str, Runs]]:
+    """The latest Parquet runs of each size and tool saved in ``data/results.jsonl``."""
+    results: dict[int, dict[str, Runs]] = {}
+    log = data / "results.jsonl"
+    for line in log.read_text(encoding="utf-8").splitlines() if log.is_file() else []:
+        entry = json.loads(line)
+        if entry["format"] == "parquet":
+            results.setdefault(entry["rows"], {})[entry["tool"]] = Runs(entry["wall"],
+                                                                        entry["peak_mb"])
+    return results
+
+
 def chart(results: dict[int, dict[str, Runs]], path: Path) -> None:
     import matplotlib
 
@@ -281,7 +318,8 @@ def main() -> None:
                                                "(default: .bench-venv/bin/python)")
     parser.add_argument("--pandas-max", type=float, default=2e7,
                         help="skip pandas above this many rows")
-    parser.add_argument("--chart", type=Path, help="write the scaling chart (Parquet) here")
+    parser.add_argument("--chart", type=Path, help="write the scaling chart (Parquet, every "
+                        "size in DATA/results.jsonl) here")
     parser.add_argument("--setup", action="store_true", help="create .bench-venv and exit")
     parser.add_argument("--startup", action="store_true", help="time start-up commands only")
     parser.add_argument("--network", action="store_true",
@@ -306,14 +344,11 @@ def main() -> None:
     if args.rest:
         rest(args)
         return
-    scaling: dict[int, dict[str, Runs]] = {}
     for size in args.sizes:
         for fmt in args.formats:
-            got = bench(int(size), fmt, args)
-            if fmt == "parquet":
-                scaling[int(size)] = got
-    if args.chart and scaling:
-        chart(scaling, args.chart)
+            bench(int(size), fmt, args)
+    if args.chart:  # every size run so far (results.jsonl), this run's included
+        chart(logged(args.data), args.chart)
 
 
 if __name__ == "__main__":

@@ -97,14 +97,16 @@ def write(rows: int, seed: int, out: Path) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=float, default=5e6)
+    parser.add_argument("--nodes", type=int, help="write an edge list of this many nodes")
+    parser.add_argument("--edges", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=1999)
     parser.add_argument("--out", type=Path, default=Path("/tmp/regionet-bench"))
     args = parser.parse_args()
-    print(json.dumps(write(int(args.rows), args.seed, args.out), indent=2))
+    if args.nodes:
+        print(json.dumps(write_edges(args.nodes, args.edges, args.seed, args.out)))
+    else:
+        print(json.dumps(write(int(args.rows), args.seed, args.out), indent=2))
 
-
-if __name__ == "__main__":
-    main()
 
 
 def edge_table(nodes: int, edges: int, seed: int) -> pa.Table:
@@ -143,3 +145,7 @@ def write_edges(nodes: int, edges: int, seed: int, out: Path) -> dict[str, str]:
     pacsv.write_csv(table, paths["csv"])
     done.write_text(json.dumps(paths))
     return paths
+
+
+if __name__ == "__main__":
+    main()

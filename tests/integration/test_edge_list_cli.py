@@ -20,7 +20,7 @@ def test_edges_json_and_table(tmp_path: Path) -> None:
     done = regionet("network", "metrics", "--edges", "e.csv", "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
-    assert [r["id"] for r in rows][0] == "FI"  # the hub of the 3-node path
+    assert rows[0]["id"] == "FI"  # the hub of the 3-node path
     assert {r["id"]: (r["degree"], r["strength"], r["component"], r["component_size"])
             for r in rows} == {"RU-KR": (1, 2.0, 0, 3), "FI": (2, 3.0, 0, 3),
                                "RU-MUR": (1, 1.0, 0, 3), "A": (1, 0.5, 1, 2),

@@ -25,7 +25,7 @@ from regionet.core.errors import (
 )
 from regionet.engines.fiscal.inputs.coding import from_frames
 from regionet.engines.fiscal.rules.attribution import attribute
-from regionet.io.economy_files import read_firms
+from regionet.io.fiscal_files import read_firms
 
 REGIONS = ("RU-MOW", "RU-KHM", "RU-YAN", "RU-TYU")
 TEXT_IDS = {"lukoil": "lukoil", "surgut": "surgut", "shell": "shell-co", "yukos": "yukos"}

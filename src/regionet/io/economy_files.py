@@ -28,24 +28,16 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError
-from regionet.core.tables import first_duplicate
 from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
 from regionet.engines.economy.economy import Economy
-from regionet.engines.fiscal.inputs.coding import (
-    ESTABLISHMENT_COLUMNS,
-    FIRM_COLUMNS,
-    code_inputs,
-    in_file,
-)
-from regionet.engines.fiscal.inputs.establishments import FACTORS, Establishments, Firms
-from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
+from regionet.engines.fiscal.inputs.establishments import FACTORS
+from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs
 from regionet.engines.fiscal.law.files import read_yaml
 from regionet.io.casefiles import case_directory
-from regionet.io.input_tables import open_table
+from regionet.io.fiscal_files import REGION_COLUMNS, read_firms, read_regions
 
 __all__ = [
     "ECONOMY_FOLDER",
@@ -68,8 +60,6 @@ __all__ = [
 ECONOMY_FOLDER = "economy"
 _POPULATION_COLUMNS = ("region", "year", "population")
 _COMPANY_COLUMNS = ("firm", "region", "activity", "weight", "from_year", "to_year")
-#: Columns of a users' regions table.
-REGION_COLUMNS = ("region", "population", "expenditure_index", "parent", *TAX_KEYS)
 
 
 class EconomyFiles(NamedTuple):
@@ -168,62 +158,6 @@ def load_economy(case: str | Path = DEFAULT_CASE, *, seed: int | None = None,
 
 
 # -- users' own inputs -------------------------------------------------------------------------
-
-def read_regions(path: str | Path, year: int | None) -> RegionTable:
-    """Read a regions table of ``year`` (None: every row): ``region, population`` and more.
-
-    Optional: ``expenditure_index``, ``parent`` and one column per tax key
-    (:data:`~regionet.engines.fiscal.inputs.TAX_KEYS`; missing = 0).
-
-    Raises:
-        DataFileError: a missing file or column, or no rows for the year.
-        InvalidValueError: a bad value or a repeated region id, naming the file, row and
-            field.
-    """
-    table = open_table(path, year, ("region", "population"), REGION_COLUMNS)
-    ids = tuple("" if v is None else str(v) for v in table.column("region").to_pylist())
-    repeated = first_duplicate(pa.array(ids, pa.string()))
-    if repeated is not None:
-        raise InvalidValueError("duplicate region", file=table.name, row=table.row(repeated),
-                                field="region", value=ids[repeated], expected="each id once")
-    parent = None
-    if "parent" in table:
-        parent = tuple(None if p is None or not str(p) else str(p)
-                       for p in table.column("parent").to_pylist())
-    try:
-        return RegionTable(
-            ids, population=table.numbers("population"),
-            expenditure_index=(table.numbers("expenditure_index")
-                               if "expenditure_index" in table else None),
-            tax_due={k: np.nan_to_num(table.numbers(k), nan=0.0)
-                     for k in TAX_KEYS if k in table},
-            parent=parent)
-    except InvalidValueError as err:
-        raise in_file(err, table) from err
-
-
-def read_firms(establishments: str | Path, firms: str | Path, year: int | None,
-               region_ids: tuple[str, ...], *, sort: bool = True
-               ) -> tuple[Establishments, Firms]:
-    """Read the establishments and firms files of ``year`` against the regions' ids.
-
-    Args:
-        establishments: CSV or Parquet with ``firm_id, region, headcount, payroll, assets,
-            sales``.
-        firms: CSV or Parquet with ``firm_id, registered_region, profit``.
-        year: keep the rows of this year in files with a ``year`` column (None: all rows).
-        region_ids: the regions' ids (region code ``r`` is ``region_ids[r]``).
-        sort: store the establishments sorted by firm (False: file order, cheaper for one
-            run on an unsorted file; see :class:`Establishments`).
-
-    Raises:
-        DataFileError: a missing file or column, or no rows for the year.
-        InvalidValueError, UnknownActorError: a bad value or id, naming file, row and field.
-    """
-    firm_table = open_table(firms, year, FIRM_COLUMNS, FIRM_COLUMNS)
-    est_table = open_table(establishments, year, ESTABLISHMENT_COLUMNS, ESTABLISHMENT_COLUMNS)
-    return code_inputs(est_table, firm_table, region_ids, sort=sort)
-
 
 def read_fiscal_inputs(year: int, regions: str | Path, establishments: str | Path,
                        firms: str | Path, *, illustrative: bool = False,

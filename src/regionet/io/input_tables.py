@@ -53,7 +53,7 @@ Ids = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def use_jemalloc() -> None:
-    """Make jemalloc Arrow's memory pool when pyarrow defaults to mimalloc (once a process).
+    """Make jemalloc (freed pages returned at once) Arrow's pool instead of mimalloc (once).
 
     Reading a 5e6-row table with mimalloc cost 2 s of kernel time on the development VM
     (fresh huge pages zeroed again and again as segments were purged and re-touched),
@@ -69,6 +69,9 @@ def use_jemalloc() -> None:
     if pa.default_memory_pool().backend_name == "mimalloc":
         with suppress(NotImplementedError):  # a pyarrow built without jemalloc keeps its pool
             pa.set_memory_pool(pa.jemalloc_memory_pool())
+            # Return freed pages at once: at 5e6 rows the peak RSS fell from ~600 to ~510 MB
+            # at no cost in time (docs/performance.md).
+            pa.jemalloc_set_decay_ms(0)
 
 
 _POOL_SET = False

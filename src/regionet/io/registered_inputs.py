@@ -47,7 +47,7 @@ from regionet.engines.fiscal.inputs.coding import (
 )
 from regionet.engines.fiscal.inputs.establishments import FACTORS, Establishments, Firms
 from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, RegionTable
-from regionet.io.economy_files import read_firms, read_regions
+from regionet.io.fiscal_files import read_firms, read_regions
 from regionet.io.input_tables import open_table
 
 __all__ = ["ROLES", "StagedFile", "StagedInputs", "checksum_of", "discard", "file_state",

@@ -26,9 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final
 
 from regionet.core.errors import (
     InvalidValueError,
@@ -47,23 +45,17 @@ from regionet.engines.fiscal.law.scenarios import (
 )
 from regionet.engines.fiscal.rules.attribution import RULES
 from regionet.engines.fiscal.rules.equalization import METHODS
-from regionet.engines.fiscal.run.explain import Explanation, explain
-from regionet.engines.fiscal.run.outputs import winners_losers
-from regionet.engines.fiscal.run.pipeline import (
-    COLUMNS,
-    RULE_NAMES,
-    FiscalResult,
-    YearResult,
-    run_year,
-    run_years,
-)
-from regionet.io.fiscal_results import write_fiscal_result
 from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder
 from regionet.services.inputs import ILLUSTRATIVE, inputs_key, load_inputs
 
+if TYPE_CHECKING:  # pandas and the pipeline load when a run needs them (see load_inputs)
+    import pandas as pd
+
+    from regionet.engines.fiscal.run.explain import Explanation
+    from regionet.engines.fiscal.run.pipeline import FiscalResult, YearResult
+
 __all__ = [
-    "COMPARABLE",
     "YEARS",
     "Overrides",
     "check_scenario_name",
@@ -82,10 +74,24 @@ __all__ = [
 
 #: The years the bundled parameters cover.
 YEARS: Final = range(1992, 2011)
-#: Numeric per-region columns two scenarios can be compared on.
-COMPARABLE: Final = tuple(c for c in COLUMNS if c not in ("region", "year", "illustrative"))
+#: Rule names the pipeline implements, by kind (``rules.attribution``, ``rules.equalization``).
+_RULE_NAMES: Final = {"attribution": tuple(RULES), "equalization": tuple(METHODS)}
 #: Overrides in a hashable, canonical form: ((path, ((date, value), …)), …), sorted.
 Overrides = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
+
+
+def _comparable() -> tuple[str, ...]:
+    """Numeric per-region columns two scenarios can be compared on."""
+    from regionet.engines.fiscal.run.pipeline import COLUMNS
+
+    return tuple(c for c in COLUMNS if c not in ("region", "year", "illustrative"))
+
+
+def write_fiscal_result(result: YearResult, out: Path, fmt: str = "csv") -> list[Path]:
+    """Write a year's results to ``out`` (see :mod:`regionet.io.fiscal_results`)."""
+    from regionet.io.fiscal_results import write_fiscal_result as write
+
+    return write(result, out, fmt)
 
 
 def _key(source: CaseSource) -> tuple[tuple[str, str], str]:
@@ -181,7 +187,7 @@ def resolve_scenario(source: CaseSource, scenario: str | Path | None = None, *,
     base = None
     if scenario is not None:
         base = load_scenario(scenario, tree, directory=case_folder(source) / "scenarios",
-                             rule_names=RULE_NAMES)
+                             rule_names=_RULE_NAMES)
     _check_rule("attribution", rule, tuple(RULES))
     _check_rule("equalization", equalization, tuple(METHODS))
     added = (dict(overrides) if isinstance(overrides, Mapping)
@@ -201,7 +207,7 @@ def resolve_scenario(source: CaseSource, scenario: str | Path | None = None, *,
     return scenario_from_mapping(
         {"name": "+".join(parts), "description": f"{described} Changed by {origin}.",
          "overrides": schedules, "rules": rules},
-        tree, rule_names=RULE_NAMES, source=origin)
+        tree, rule_names=_RULE_NAMES, source=origin)
 
 
 def fiscal_inputs(source: CaseSource, year: int, *, regions: Path | None = None,
@@ -251,6 +257,8 @@ def run_fiscal_year(source: CaseSource, year: int, *, scenario: str | Path | Non
     registered = inputs is not None and inputs != ILLUSTRATIVE
 
     def compute() -> YearResult:
+        from regionet.engines.fiscal.run.pipeline import run_year
+
         chosen = resolve_scenario(source, scenario, rule=rule, equalization=equalization,
                                   overrides=canonical, origin=origin)
         given = fiscal_inputs(source, year, regions=regions, establishments=establishments,
@@ -279,6 +287,8 @@ def run_fiscal_series(source: CaseSource, years: Iterable[int] = YEARS, *,
     span = tuple(years)
 
     def compute() -> FiscalResult:
+        from regionet.engines.fiscal.run.pipeline import run_years
+
         chosen = resolve_scenario(source, scenario, rule=rule)
         return run_years([fiscal_inputs(source, y, seed=seed) for y in span],
                          parameters(source), chosen)
@@ -300,10 +310,13 @@ def compare_scenarios(source: CaseSource, year: int, scenario_a: str | Path,
         InvalidValueError: an unknown measure (field ``measure``).
         UnknownReferenceError: an unknown scenario or rule.
     """
-    if measure not in COMPARABLE:
+    from regionet.engines.fiscal.run.outputs import winners_losers
+
+    comparable = _comparable()
+    if measure not in comparable:
         raise InvalidValueError("unknown measure", field="measure", value=measure,
-                                expected="one of " + ", ".join(COMPARABLE),
-                                hint=did_you_mean(measure, COMPARABLE))
+                                expected="one of " + ", ".join(comparable),
+                                hint=did_you_mean(measure, comparable))
     a = run_fiscal_year(source, year, scenario=scenario_a, rule=rules[0], inputs=inputs)
     b = run_fiscal_year(source, year, scenario=scenario_b, rule=rules[1], inputs=inputs)
     return winners_losers(a, b, measure=measure)
@@ -339,6 +352,8 @@ def explain_number(source: CaseSource, year: int, region: str, quantity: str, *,
         UnknownActorError: an unknown region (field ``region``).
         UnknownReferenceError: an unknown quantity (field ``quantity``), scenario or rule.
     """
+    from regionet.engines.fiscal.run.explain import explain
+
     result = run_fiscal_year(source, year, scenario=scenario, rule=rule, inputs=inputs)
     if region not in result.inputs.regions.ids:
         raise UnknownActorError("unknown region", field="region", value=region,

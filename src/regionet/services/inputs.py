@@ -26,15 +26,16 @@ Examples:
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from regionet.core.errors import InvalidValueError
-from regionet.engines.economy.economy import Economy
-from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs
-from regionet.io.economy_files import economy_checksum, load_economy, read_firms, read_regions
+from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
+from regionet.io.fiscal_files import read_firms, read_regions
 from regionet.io.registered_inputs import (
     discard,
     file_state,
@@ -49,7 +50,9 @@ from regionet.io.registered_inputs import (
 from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder, workspace_of
 
-if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used, pandas (for the
+    # illustrative economy) when the economy is
+    from regionet.engines.economy.economy import Economy
     from regionet.storage.fiscal_inputs import InputsRecord
     from regionet.storage.workspace import Workspace
 
@@ -92,11 +95,15 @@ class InputsSummary:
 
 def economy(source: CaseSource, seed: int | None = None) -> Economy:
     """Return the case's illustrative economy (read once per case folder and seed)."""
+    from regionet.io.economy_files import load_economy
+
     folder = case_folder(source)
     return memo("fiscal.economy", (str(folder), seed), lambda: load_economy(folder, seed=seed))
 
 
 def _economy_checksum(source: CaseSource, seed: int | None) -> str:
+    from regionet.io.economy_files import economy_checksum
+
     folder = case_folder(source)
     return memo("fiscal.economy.checksum", (str(folder), seed),
                 lambda: economy_checksum(folder, seed))
@@ -228,9 +235,19 @@ def remove_inputs(source: CaseSource, name: str) -> InputsSummary:
     return _summary(record)
 
 
+def _warm_up() -> None:
+    """Import the pipeline (and pandas, which its results table needs)."""
+    import_module("regionet.engines.fiscal.run.pipeline")
+
+
 def _files(source: CaseSource, year: int, regions: Path | None, establishments: Path | None,
            firms: Path | None, seed: int | None) -> FiscalInputs:
-    """Inputs from files given directly (not registered): read afresh, no checksum."""
+    """Inputs from files given directly (not registered): read afresh, no checksum.
+
+    While the firm ids are coded (Arrow, which releases the GIL), a second thread prepares
+    the regions table (the illustrative economy's, or the regions file) and imports the
+    pipeline and pandas: on two cores the imports cost no wall time.
+    """
     if (establishments is None) != (firms is None):
         raise InvalidValueError("establishments and firms files go together",
                                 field="establishments" if establishments is None
@@ -238,22 +255,27 @@ def _files(source: CaseSource, year: int, regions: Path | None, establishments: 
     given = {k: str(v) for k, v in (("regions", regions), ("establishments", establishments),
                                     ("firms", firms)) if v is not None}
     name = "files: " + ", ".join(Path(p).name for p in given.values())
-    if regions is not None and establishments is not None and firms is not None:
-        table = read_regions(regions, year)
-        est, firm_table = read_firms(establishments, firms, year, table.ids, sort=False)
-        return FiscalInputs(year, table, est, firm_table, provenance=given, name=name)
-    base = economy(source, seed)
     if establishments is None or firms is None:  # a regions file with the economy's firms
-        generated = base.inputs(year)
+        generated = economy(source, seed).inputs(year)
         table = read_regions(regions, year)  # type: ignore[arg-type]
         return FiscalInputs(year, table, generated.establishments, generated.firms,
                             illustrative=True, provenance={**generated.provenance, **given},
                             name=name)
-    table = base.regions(year) if regions is None else read_regions(regions, year)
-    est, firm_table = read_firms(establishments, firms, year, table.ids, sort=False)
-    return FiscalInputs(year, table, est, firm_table, illustrative=True,
-                        provenance={"regions": base.provenance(year)["tax_due"], **given},
-                        name=name)
+
+    def region_table() -> tuple[RegionTable, dict[str, str]]:
+        if regions is not None:
+            return read_regions(regions, year), {}
+        base = economy(source, seed)
+        return base.regions(year), {"regions": base.provenance(year)["tax_due"]}
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        prepared = pool.submit(region_table)
+        pool.submit(_warm_up)
+        est, firm_table = read_firms(establishments, firms, year,
+                                     lambda: prepared.result()[0].ids, sort=False)
+        table, notes = prepared.result()
+    return FiscalInputs(year, table, est, firm_table, illustrative=regions is None,
+                        provenance={**notes, **given}, name=name)
 
 
 def _located(source: CaseSource, name: str, year: int

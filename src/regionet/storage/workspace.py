@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -294,17 +294,20 @@ class Workspace:
         return dict(plan.counts)
 
     @contextmanager
-    def reading(self) -> Iterator[sa.Connection]:
+    def _case_connection(self, *, write: bool) -> Iterator[sa.Connection]:
+        self._require_file()
+        with self._connection(write=write) as conn:
+            if not self._has_case(conn):
+                raise self._not_found()
+            yield conn
+
+    def reading(self) -> AbstractContextManager[sa.Connection]:
         """A connection for reads outside the case (e.g. the registered fiscal inputs).
 
         Raises:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
-        self._require_file()
-        with self._connection(write=False) as conn:
-            if not self._has_case(conn):
-                raise self._not_found()
-            yield conn
+        return self._case_connection(write=False)
 
     @contextmanager
     def writing(self, change: str) -> Iterator[sa.Connection]:
@@ -317,10 +320,7 @@ class Workspace:
         Raises:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
-        self._require_file()
-        with self._connection(write=True) as conn:
-            if not self._has_case(conn):
-                raise self._not_found()
+        with self._case_connection(write=True) as conn:
             yield conn
             revision, version = _read_state(conn)
             digest = hashlib.sha256(f"{version}\x1e{change}".encode()).hexdigest()

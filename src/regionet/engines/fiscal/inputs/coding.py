@@ -29,7 +29,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, Final
 
@@ -138,7 +138,8 @@ def _columns(establishments: InputTable, firms: InputTable, region_index: pa.Arr
             **{name: establishments.numbers(name) for name in FACTORS}}
 
 
-def code_inputs(establishments: InputTable, firms: InputTable, regions: Sequence[str], *,
+def code_inputs(establishments: InputTable, firms: InputTable,
+                regions: Sequence[str] | Callable[[], Sequence[str]], *,
                 sort: bool = True) -> tuple[Establishments, Firms]:
     """Code an establishments and a firms table into :class:`Establishments` and :class:`Firms`.
 
@@ -151,7 +152,9 @@ def code_inputs(establishments: InputTable, firms: InputTable, regions: Sequence
     Args:
         establishments: columns ``firm_id, region, headcount, payroll, assets, sales``.
         firms: columns ``firm_id, registered_region, profit``; row ``f`` is firm code ``f``.
-        regions: the region ids; region code ``r`` is ``regions[r]``.
+        regions: the region ids; region code ``r`` is ``regions[r]``; or a function giving
+            them, called after the firm ids are coded (the slowest step), so a caller can
+            compute them meanwhile in another thread.
         sort: store the establishments sorted by firm (see :class:`Establishments`); False
             keeps the file's order, cheaper for one run on an unsorted file.
 
@@ -167,9 +170,10 @@ def code_inputs(establishments: InputTable, firms: InputTable, regions: Sequence
     """
     establishments.require(ESTABLISHMENT_COLUMNS)
     firms.require(FIRM_COLUMNS)
-    region_index = pa.array([str(r) for r in regions], pa.string())
-    _unique(region_index, None, "region", "regions")
     firm_codes, firm = _firm_codes(firms, establishments)
+    region_index = pa.array([str(r) for r in (regions() if callable(regions) else regions)],
+                            pa.string())
+    _unique(region_index, None, "region", "regions")
     columns = _columns(establishments, firms, region_index)
     repeated = np.flatnonzero(firm_codes != np.arange(len(firm_codes)))
     if repeated.size:
