@@ -11,7 +11,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: help demo test test-fast lint typecheck layers pytest bench bench-api bench-dynamics clean
+.PHONY: help demo test test-fast lint typecheck layers pytest bench bench-whole bench-api \
+	bench-dynamics clean
 
 help:
 	@sed -n '1,/^[^#]/{/^#/p}' Makefile
@@ -53,6 +54,10 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_attribution.py
 	$(BIN)/python benchmarks/bench_network.py
 
+bench-whole: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/bench_whole_process.py --setup
+	$(BIN)/python benchmarks/bench_whole_process.py
+
 bench-api: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/load_api.py
 
@@ -66,4 +71,5 @@ bench-dynamics: .venv-bench/.installed
 	.venv-bench/bin/python benchmarks/bench_dynamics.py
 
 clean:
-	rm -rf $(VENV) .venv-bench $(OUT) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-bench .bench-venv $(OUT) .mypy_cache .ruff_cache .pytest_cache \
+		.hypothesis

@@ -137,12 +137,14 @@ def select_ties(source: Source = None, *, level: str | None = None,
 
 
 def fiscal_run(year: int, *, scenario: str | Path | None = None, rule: str | None = None,
-               source: Source = None) -> YearResult:
+               inputs: str | None = None, source: Source = None) -> YearResult:
     """Run the fiscal pipeline for ``year`` (see :func:`regionet.services.fiscal.run_fiscal_year`).
 
     The result's ``regions`` DataFrame has one row per region (revenue by tax and budget
     level, transfers, net flow, per capita); ``totals`` the national sums; ``trace`` the
-    computation behind every number.
+    computation behind every number. ``inputs`` names fiscal inputs registered in the
+    workspace ``source`` (``regionet fiscal inputs add``); by default the illustrative
+    economy. ``r.inputs.name`` and ``r.inputs.checksum`` say which inputs were used.
 
     Examples:
         >>> import regionet as rn
@@ -150,25 +152,32 @@ def fiscal_run(year: int, *, scenario: str | Path | None = None, rule: str | Non
         >>> len(r.regions), r.rules["equalization"]
         (89, 'two_stage')
     """
-    return fiscal_service.run_fiscal_year(as_source(source), year, scenario=scenario, rule=rule)
+    return fiscal_service.run_fiscal_year(as_source(source), year, scenario=scenario, rule=rule,
+                                          inputs=inputs)
 
 
 def fiscal_compare(year: int, a: str | Path, b: str | Path, *,
-                   measure: str = "total_per_capita", source: Source = None) -> pd.DataFrame:
+                   measure: str = "total_per_capita", inputs: str | None = None,
+                   source: Source = None) -> pd.DataFrame:
     """Return the winners and losers of scenario ``b`` against ``a`` (largest gain first).
+
+    Both runs use the same inputs: registered ``inputs``, or the illustrative economy.
 
     Examples:
         >>> import regionet as rn
         >>> rn.fiscal_compare(1999, "rule-registration", "tax-at-operation").iloc[0]["region"]
         'RU-YAN'
     """
-    return fiscal_service.compare_scenarios(as_source(source), year, a, b, measure=measure)
+    return fiscal_service.compare_scenarios(as_source(source), year, a, b, measure=measure,
+                                            inputs=inputs)
 
 
 def fiscal_explain(year: int, region: str, quantity: str = "net_flow", *,
                    scenario: str | Path | None = None, rule: str | None = None,
-                   source: Source = None) -> Explanation:
+                   inputs: str | None = None, source: Source = None) -> Explanation:
     """Return the steps, inputs and parameters (with legal references) behind one number.
+
+    ``inputs`` names registered fiscal inputs (default: the illustrative economy).
 
     Examples:
         >>> import regionet as rn
@@ -178,7 +187,7 @@ def fiscal_explain(year: int, region: str, quantity: str = "net_flow", *,
         True
     """
     return fiscal_service.explain_number(as_source(source), year, region, quantity,
-                                         scenario=scenario, rule=rule)
+                                         scenario=scenario, rule=rule, inputs=inputs)
 
 
 def network_metrics(source: Source = None, *, year: int | None = None,

@@ -256,6 +256,47 @@ def test_a_schema_1_workspace_is_upgraded_too(tmp_path: Path) -> None:
     assert source.revision() == 1
 
 
+def test_a_schema_3_workspace_of_the_inputs_branch_is_upgraded_and_keeps_its_inputs(
+        tmp_path: Path) -> None:
+    """h/inputs' schema 3: schema 2 plus the fiscal-inputs tables, without stored levels.
+
+    The upgrade to schema 4 adds the level columns and the missing ``adjacency.approximate``,
+    classifies every tie, and keeps the registered inputs (same checksum, still runnable).
+    """
+    from regionet.services.fiscal import run_fiscal_year
+    from regionet.services.inputs import add_inputs, list_inputs
+
+    db = tmp_path / "old.db"
+    init_workspace(db)
+    source = CaseSource.workspace(db)
+    est = write(tmp_path, "est.csv", "firm_id,region,headcount,payroll,assets,sales\n"
+                                     "oil,RU-KHM,9,1,8,0\noil,RU-MOW,1,1,2,0\n")
+    firms = write(tmp_path, "firms.csv", "firm_id,registered_region,profit\noil,RU-MOW,100\n")
+    added = add_inputs(source, "mine", establishments=est, firms=firms)
+    con = sqlite3.connect(db)
+    con.execute("DROP INDEX ix_ties_level")
+    con.execute("DROP INDEX ix_ties_location")
+    for table, column in (("ties", "level"), ("ties", "sublevel"), ("ties", "level_reason"),
+                          ("ties", "neighbours"), ("adjacency", "approximate")):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.execute("UPDATE case_info SET schema_version = 3")
+    con.commit()
+    con.close()
+    revision = source.revision()
+    got = records.list_ties(source, TieFilter(level="interstate"))  # upgrades first
+    case = Workspace(db).load_case()
+    assert [t["id"] for t in got.data] == sorted(t.id for t in case.select_ties(
+        level="interstate"))
+    assert stored_levels(db) == computed_levels(case)
+    assert [(s.name, s.checksum) for s in list_inputs(source)][1:] == [("mine", added.checksum)]
+    result = run_fiscal_year(source, 1999, inputs="mine")
+    assert (result.inputs.name, result.inputs.checksum) == ("mine", added.checksum)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT schema_version FROM case_info").fetchone() == (SCHEMA_VERSION,)
+    con.close()
+    assert source.revision() == revision
+
+
 def test_map_tie_counts_from_sql_equal_counting_the_case(tmp_path: Path) -> None:
     from regionet.services.measures import _TIE_FILTERS, measure_values
 

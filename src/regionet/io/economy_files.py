@@ -20,6 +20,7 @@ Examples:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,19 +33,17 @@ from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError
 from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
 from regionet.engines.economy.economy import Economy
-from regionet.engines.fiscal.inputs.establishments import (
-    FACTORS,
-    Establishments,
-    Firms,
-    from_frames,
-)
-from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
+from regionet.engines.fiscal.inputs.establishments import FACTORS
+from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs
 from regionet.engines.fiscal.law.files import read_yaml
 from regionet.io.casefiles import case_directory
+from regionet.io.fiscal_files import REGION_COLUMNS, read_firms, read_regions
 
 __all__ = [
     "ECONOMY_FOLDER",
+    "REGION_COLUMNS",
     "EconomyFiles",
+    "economy_checksum",
     "economy_directory",
     "fiscal_input_frames",
     "load_economy",
@@ -54,7 +53,6 @@ __all__ = [
     "read_fiscal_inputs",
     "read_published_figures",
     "read_regions",
-    "read_table",
     "update_assumptions",
     "write_fiscal_inputs",
 ]
@@ -135,6 +133,23 @@ def read_economy_files(case: str | Path = DEFAULT_CASE) -> EconomyFiles:
     return EconomyFiles(assumptions, population, companies, subjects)
 
 
+def economy_checksum(case: str | Path = DEFAULT_CASE, seed: int | None = None) -> str:
+    """Return a SHA-256 identifying the illustrative economy: its files and the seed.
+
+    The files are ``assumptions.yaml``, ``population.csv``, ``resource_companies.csv`` and
+    the case's ``subjects.csv``; a seed other than the assumptions' is part of the digest.
+    """
+    folder, root = economy_directory(case), case_directory(case)
+    digest = hashlib.sha256()
+    for path in (folder / "assumptions.yaml", folder / "population.csv",
+                 folder / "resource_companies.csv", root / "subjects.csv"):
+        digest.update(f"{path.name}\x1f".encode())
+        digest.update(path.read_bytes())
+    if seed is not None:
+        digest.update(f"seed\x1f{seed}".encode())
+    return digest.hexdigest()
+
+
 def load_economy(case: str | Path = DEFAULT_CASE, *, seed: int | None = None,
                  assumptions: EconomyAssumptions | None = None) -> Economy:
     """Return the illustrative economy of a case (``assumptions`` replaces the file's)."""
@@ -144,79 +159,6 @@ def load_economy(case: str | Path = DEFAULT_CASE, *, seed: int | None = None,
 
 
 # -- users' own inputs -------------------------------------------------------------------------
-
-def read_table(path: str | Path, year: int | None = None,
-               required: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Read a CSV or Parquet input table; keep the rows of ``year`` if it has a year column.
-
-    Id columns (``region``, ``registered_region``, ``firm_id``, ``parent``) are read as text.
-
-    Raises:
-        DataFileError: a missing file or column, or no rows for the year.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataFileError("file not found", file=str(path), expected="an existing file")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        frame = pd.read_parquet(path)
-    else:
-        frame = pd.read_csv(path, dtype={c: str for c in ("region", "registered_region",
-                                                          "firm_id", "parent")})
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataFileError("missing column(s) " + ", ".join(missing), file=str(path),
-                            field=missing[0], expected="columns " + ", ".join(required))
-    if year is not None and "year" in frame.columns:
-        frame = frame[pd.to_numeric(frame["year"], errors="coerce") == year]
-        if frame.empty:
-            raise DataFileError(f"no rows for {year}", file=str(path), field="year",
-                                expected=f"rows with year {year}")
-    return frame.reset_index(drop=True)
-
-
-def read_regions(path: str | Path, year: int) -> RegionTable:
-    """Read a regions table of ``year``: ``region, population`` and optional columns.
-
-    Optional: ``expenditure_index``, ``parent`` and one column per tax key
-    (:data:`~regionet.engines.fiscal.inputs.TAX_KEYS`; missing = 0).
-
-    Raises:
-        DataFileError: a missing file or column, or no rows for the year.
-        InvalidValueError: a bad value, naming the file, row and field.
-    """
-    frame = read_table(path, year, ("region", "population"))
-    ids = tuple(frame["region"].astype(str))
-    try:
-        parent = None
-        if "parent" in frame.columns:
-            parent = tuple(None if pd.isna(p) or not str(p) else str(p)
-                           for p in frame["parent"])
-        index = frame.get("expenditure_index")
-        return RegionTable(
-            ids, population=pd.to_numeric(frame["population"], errors="coerce").to_numpy(),
-            expenditure_index=None if index is None else pd.to_numeric(
-                index, errors="coerce").to_numpy(),
-            tax_due={k: pd.to_numeric(frame[k], errors="coerce").fillna(0.0).to_numpy()
-                     for k in TAX_KEYS if k in frame.columns},
-            parent=parent)
-    except InvalidValueError as err:
-        err.file = str(path)
-        raise
-
-
-def read_firms(establishments: str | Path, firms: str | Path, year: int,
-               region_ids: tuple[str, ...]) -> tuple[Establishments, Firms]:
-    """Read the establishments and firms files of ``year`` against the regions' ids.
-
-    Raises:
-        DataFileError: a missing file or column, or no rows for the year.
-        InvalidValueError, UnknownActorError: a bad value or id, naming file, row and field.
-    """
-    return from_frames(read_table(establishments, year, ("firm_id", "region", *FACTORS)),
-                       read_table(firms, year, ("firm_id", "registered_region", "profit")),
-                       region_ids, establishments_file=str(establishments),
-                       firms_file=str(firms))
-
 
 def read_fiscal_inputs(year: int, regions: str | Path, establishments: str | Path,
                        firms: str | Path, *, illustrative: bool = False,

@@ -30,6 +30,8 @@ RESULT_FORMATS: Final = ("csv", "parquet", "json")
 def write_fiscal_result(result: YearResult, out: Path, fmt: str = "csv") -> list[Path]:
     """Write a year's per-region results, national totals, flow matrix and donors to ``out``.
 
+    The totals table names the inputs the results came from (``inputs``, ``inputs_checksum``).
+
     Raises:
         InvalidValueError: an unknown format (field ``format``).
     """
@@ -40,7 +42,9 @@ def write_fiscal_result(result: YearResult, out: Path, fmt: str = "csv") -> list
     tables = {
         "regions": result.regions,
         "totals": pd.DataFrame([{"year": result.year, **result.totals, **result.rules,
-                                 "illustrative": result.inputs.illustrative}]),
+                                 "illustrative": result.inputs.illustrative,
+                                 "inputs": result.inputs.name,
+                                 "inputs_checksum": result.inputs.checksum}]),
         "flow_matrix": flow_matrix(result).rename_axis("from_region").reset_index(),
         "donors_net_contributor": donors_recipients(result, "net_contributor"),
         "donors_no_equalization_transfer": donors_recipients(result,

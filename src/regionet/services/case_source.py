@@ -29,16 +29,17 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from regionet.cases import DEFAULT_CASE
 from regionet.io.casefiles import case_directory, load_case
 from regionet.model.case import Case
 from regionet.services.cache import handle, latest, memo, note_revision
-from regionet.storage.database import memory_url
-from regionet.storage.workspace import Workspace
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is used
+    import sqlalchemy as sa
+
+    from regionet.storage.workspace import Workspace
 
 __all__ = ["DEFAULT_CASE", "CaseSource", "case_folder", "case_of", "case_of_at", "database_of",
            "per_revision", "per_version", "reading", "workspace_of"]
@@ -129,6 +130,8 @@ class CaseSource:
 
 def workspace_of(source: CaseSource) -> Workspace:
     """Return the (shared) workspace handle of a workspace source."""
+    from regionet.storage.workspace import Workspace
+
     return handle("workspace", source.location, lambda: Workspace(source.location))
 
 
@@ -140,6 +143,9 @@ def database_of(source: CaseSource) -> Workspace:
     """
     if source.kind == "workspace":
         return workspace_of(source)
+
+    from regionet.storage.database import memory_url
+    from regionet.storage.workspace import Workspace
 
     def build() -> Workspace:
         db = Workspace(memory_url(), keep_open=True)

@@ -1,14 +1,16 @@
 """Fiscal use cases: run a year or a series, compare scenarios, explain a number, test the law.
 
 Every function takes a :class:`~regionet.services.case_source.CaseSource`: the law
-(parameters, scenarios) and the illustrative economy come from the case's folder. Inputs come
-from the illustrative economy unless the user gives files; every result says whether it is
+(parameters, scenarios) and the illustrative economy come from the case's folder. Inputs are
+the illustrative economy unless the user names inputs registered in the workspace
+(``inputs=NAME``, :mod:`regionet.services.inputs`) or gives files; every result says which
+inputs it came from (``result.inputs.name`` and ``.checksum``) and whether it is
 illustrative. A scenario is a bundled name or a scenario file; a *reform* adds to it an
 attribution rule, an equalization method and parameter overrides, composed and validated in
 one place (:func:`resolve_scenario`) for the CLI, the REST API and the dashboard alike.
 
-Runs on the illustrative economy under a bundled scenario are computed once per source and
-revision (the services' cache).
+Runs under a bundled scenario are computed once: on the illustrative economy per source and
+revision, on registered inputs per inputs' checksum (the services' cache).
 
 Examples:
     >>> source = CaseSource.bundled()
@@ -24,9 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final
 
 from regionet.core.errors import (
     InvalidValueError,
@@ -34,7 +34,6 @@ from regionet.core.errors import (
     UnknownReferenceError,
     did_you_mean,
 )
-from regionet.engines.economy.economy import Economy
 from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs
 from regionet.engines.fiscal.law.files import load_parameters
 from regionet.engines.fiscal.law.parameters import ParameterTree
@@ -46,29 +45,18 @@ from regionet.engines.fiscal.law.scenarios import (
 )
 from regionet.engines.fiscal.rules.attribution import RULES
 from regionet.engines.fiscal.rules.equalization import METHODS
-from regionet.engines.fiscal.run.explain import Explanation, explain
-from regionet.engines.fiscal.run.legal_cases import CaseResult, read_cases, run_case
-from regionet.engines.fiscal.run.outputs import winners_losers
-from regionet.engines.fiscal.run.pipeline import (
-    COLUMNS,
-    RULE_NAMES,
-    FiscalResult,
-    YearResult,
-    run_year,
-    run_years,
-)
-from regionet.io.economy_files import (
-    load_economy,
-    read_firms,
-    read_fiscal_inputs,
-    read_regions,
-)
-from regionet.io.fiscal_results import write_fiscal_result
 from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder
+from regionet.services.inputs import ILLUSTRATIVE, inputs_key, load_inputs
+
+if TYPE_CHECKING:  # pandas and the pipeline load when a run needs them (see load_inputs)
+    import pandas as pd
+
+    from regionet.engines.fiscal.run.explain import Explanation
+    from regionet.engines.fiscal.run.legal_cases import CaseResult
+    from regionet.engines.fiscal.run.pipeline import FiscalResult, YearResult
 
 __all__ = [
-    "COMPARABLE",
     "YEARS",
     "Overrides",
     "check_scenario_name",
@@ -88,10 +76,24 @@ __all__ = [
 
 #: The years the bundled parameters cover.
 YEARS: Final = range(1992, 2011)
-#: Numeric per-region columns two scenarios can be compared on.
-COMPARABLE: Final = tuple(c for c in COLUMNS if c not in ("region", "year", "illustrative"))
+#: Rule names the pipeline implements, by kind (``rules.attribution``, ``rules.equalization``).
+_RULE_NAMES: Final = {"attribution": tuple(RULES), "equalization": tuple(METHODS)}
 #: Overrides in a hashable, canonical form: ((path, ((date, value), …)), …), sorted.
 Overrides = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
+
+
+def _comparable() -> tuple[str, ...]:
+    """Numeric per-region columns two scenarios can be compared on."""
+    from regionet.engines.fiscal.run.pipeline import COLUMNS
+
+    return tuple(c for c in COLUMNS if c not in ("region", "year", "illustrative"))
+
+
+def write_fiscal_result(result: YearResult, out: Path, fmt: str = "csv") -> list[Path]:
+    """Write a year's results to ``out`` (see :mod:`regionet.io.fiscal_results`)."""
+    from regionet.io.fiscal_results import write_fiscal_result as write
+
+    return write(result, out, fmt)
 
 
 def _key(source: CaseSource) -> tuple[tuple[str, str], str]:
@@ -102,11 +104,6 @@ def parameters(source: CaseSource) -> ParameterTree:
     """Return the case's parameter tree (read once: the case's law files never change)."""
     folder = case_folder(source) / "parameters"
     return memo("fiscal.parameters", str(folder), lambda: load_parameters(folder))
-
-
-def _economy(source: CaseSource, seed: int | None) -> Economy:
-    folder = case_folder(source)
-    return memo("fiscal.economy", (str(folder), seed), lambda: load_economy(folder, seed=seed))
 
 
 def scenario_names(source: CaseSource) -> tuple[str, ...]:
@@ -192,7 +189,7 @@ def resolve_scenario(source: CaseSource, scenario: str | Path | None = None, *,
     base = None
     if scenario is not None:
         base = load_scenario(scenario, tree, directory=case_folder(source) / "scenarios",
-                             rule_names=RULE_NAMES)
+                             rule_names=_RULE_NAMES)
     _check_rule("attribution", rule, tuple(RULES))
     _check_rule("equalization", equalization, tuple(METHODS))
     added = (dict(overrides) if isinstance(overrides, Mapping)
@@ -212,40 +209,28 @@ def resolve_scenario(source: CaseSource, scenario: str | Path | None = None, *,
     return scenario_from_mapping(
         {"name": "+".join(parts), "description": f"{described} Changed by {origin}.",
          "overrides": schedules, "rules": rules},
-        tree, rule_names=RULE_NAMES, source=origin)
+        tree, rule_names=_RULE_NAMES, source=origin)
 
 
 def fiscal_inputs(source: CaseSource, year: int, *, regions: Path | None = None,
                   establishments: Path | None = None, firms: Path | None = None,
-                  seed: int | None = None) -> FiscalInputs:
-    """Return the inputs of ``year``: the user's files where given, else the illustrative economy.
+                  seed: int | None = None, inputs: str | None = None) -> FiscalInputs:
+    """Return the inputs of ``year``: registered ``inputs``, the user's files, or the economy.
 
     ``establishments`` and ``firms`` go together. Without ``regions`` the illustrative
     regions table is used (the firms' region ids must then be the case's subject ids); with
     ``regions`` only, the illustrative firms are kept.
 
     Raises:
-        InvalidValueError: when only one of establishments / firms is given, or the year is
-            outside the parameters' period.
+        InvalidValueError: when only one of establishments / firms is given, files together
+            with ``inputs``, or the year is outside the parameters' period.
+        UnknownReferenceError: unknown registered inputs (with the nearest names).
     """
     if year not in YEARS:
         raise InvalidValueError("year outside the parameters' period", field="year", value=year,
                                 expected=f"{YEARS.start}–{YEARS.stop - 1}")
-    if (establishments is None) != (firms is None):
-        raise InvalidValueError("establishments and firms files go together",
-                                field="establishments" if establishments is None
-                                else "firms", value="", expected="both files, or neither")
-    if regions is not None and establishments is not None and firms is not None:
-        return read_fiscal_inputs(year, regions, establishments, firms)
-    base = _economy(source, seed).inputs(year)
-    table = base.regions if regions is None else read_regions(regions, year)
-    est, firm_table = ((base.establishments, base.firms)
-                       if establishments is None or firms is None
-                       else read_firms(establishments, firms, year, table.ids))
-    notes = {**base.provenance, **({"regions": str(regions)} if regions is not None else {}),
-             **({"establishments": str(establishments), "firms": str(firms)}
-                if establishments is not None else {})}
-    return FiscalInputs(year, table, est, firm_table, illustrative=True, provenance=notes)
+    return load_inputs(source, year, inputs, regions=regions, establishments=establishments,
+                       firms=firms, seed=seed)
 
 
 def _bundled_name(source: CaseSource, scenario: str | Path | None) -> bool:
@@ -257,26 +242,42 @@ def run_fiscal_year(source: CaseSource, year: int, *, scenario: str | Path | Non
                     overrides: Mapping[str, Mapping[str, float]] | None = None,
                     regions: Path | None = None, establishments: Path | None = None,
                     firms: Path | None = None, seed: int | None = None,
-                    origin: str = "the reform") -> YearResult:
+                    inputs: str | None = None, origin: str = "the reform") -> YearResult:
     """Run the fiscal pipeline for one year under a scenario and reform.
 
+    ``inputs`` names registered inputs (None or ``illustrative``: the economy); files
+    (``regions``, ``establishments``, ``firms``) are the alternative.
+
     Raises:
-        UnknownReferenceError: unknown scenario, rule, method or parameter path (with hints).
+        UnknownReferenceError: unknown scenario, rule, method, parameter path or inputs
+            (with hints).
         InvalidValueError: or ValidationError: a bad date or value, a year outside 1992–2010,
             bad input files.
+        DataFileError: a registered file edited behind regionet's back (naming it).
     """
     canonical = canonical_overrides(overrides)
+    registered = inputs is not None and inputs != ILLUSTRATIVE
 
     def compute() -> YearResult:
+        from regionet.engines.fiscal.run.pipeline import run_year
+
         chosen = resolve_scenario(source, scenario, rule=rule, equalization=equalization,
                                   overrides=canonical, origin=origin)
-        inputs = fiscal_inputs(source, year, regions=regions, establishments=establishments,
-                               firms=firms, seed=seed)
-        return run_year(inputs, parameters(source), scenario=chosen)
+        given = fiscal_inputs(source, year, regions=regions, establishments=establishments,
+                              firms=firms, seed=seed, inputs=inputs)
+        return run_year(given, parameters(source), scenario=chosen)
 
     files = (regions, establishments, firms)
     if any(f is not None for f in files) or not _bundled_name(source, scenario):
         return compute()  # the user's files: read afresh, never cached
+    if registered:
+        # Keyed by the inputs' checksum (and the files' state, checked on every call), not
+        # by the workspace's revision: other writes to the workspace keep the result.
+        if year not in YEARS:
+            return compute()  # raises the year's error
+        return memo("fiscal.year.inputs", (str(case_folder(source)),
+                                           inputs_key(source, str(inputs), year), scenario,
+                                           rule, equalization, canonical), compute)
     return memo("fiscal.year", (_key(source), year, scenario, rule, equalization, canonical,
                                 seed), compute)
 
@@ -288,6 +289,8 @@ def run_fiscal_series(source: CaseSource, years: Iterable[int] = YEARS, *,
     span = tuple(years)
 
     def compute() -> FiscalResult:
+        from regionet.engines.fiscal.run.pipeline import run_years
+
         chosen = resolve_scenario(source, scenario, rule=rule)
         return run_years([fiscal_inputs(source, y, seed=seed) for y in span],
                          parameters(source), chosen)
@@ -299,19 +302,25 @@ def run_fiscal_series(source: CaseSource, years: Iterable[int] = YEARS, *,
 
 def compare_scenarios(source: CaseSource, year: int, scenario_a: str | Path,
                       scenario_b: str | Path, *, measure: str = "total_per_capita",
-                      rules: Sequence[str | None] = (None, None)) -> pd.DataFrame:
+                      rules: Sequence[str | None] = (None, None),
+                      inputs: str | None = None) -> pd.DataFrame:
     """Return winners and losers of ``scenario_b`` against ``scenario_a`` in ``year``.
+
+    Both runs use the same inputs: registered ``inputs``, or the illustrative economy.
 
     Raises:
         InvalidValueError: an unknown measure (field ``measure``).
         UnknownReferenceError: an unknown scenario or rule.
     """
-    if measure not in COMPARABLE:
+    from regionet.engines.fiscal.run.outputs import winners_losers
+
+    comparable = _comparable()
+    if measure not in comparable:
         raise InvalidValueError("unknown measure", field="measure", value=measure,
-                                expected="one of " + ", ".join(COMPARABLE),
-                                hint=did_you_mean(measure, COMPARABLE))
-    a = run_fiscal_year(source, year, scenario=scenario_a, rule=rules[0])
-    b = run_fiscal_year(source, year, scenario=scenario_b, rule=rules[1])
+                                expected="one of " + ", ".join(comparable),
+                                hint=did_you_mean(measure, comparable))
+    a = run_fiscal_year(source, year, scenario=scenario_a, rule=rules[0], inputs=inputs)
+    b = run_fiscal_year(source, year, scenario=scenario_b, rule=rules[1], inputs=inputs)
     return winners_losers(a, b, measure=measure)
 
 
@@ -335,15 +344,19 @@ def region_series(source: CaseSource, region: str, scenario: str | None = None
 
 
 def explain_number(source: CaseSource, year: int, region: str, quantity: str, *,
-                   scenario: str | Path | None = None, rule: str | None = None
-                   ) -> Explanation:
+                   scenario: str | Path | None = None, rule: str | None = None,
+                   inputs: str | None = None) -> Explanation:
     """Return the trace of inputs, parameters and rule behind one region's number.
+
+    ``inputs`` names registered inputs (None: the illustrative economy).
 
     Raises:
         UnknownActorError: an unknown region (field ``region``).
         UnknownReferenceError: an unknown quantity (field ``quantity``), scenario or rule.
     """
-    result = run_fiscal_year(source, year, scenario=scenario, rule=rule)
+    from regionet.engines.fiscal.run.explain import explain
+
+    result = run_fiscal_year(source, year, scenario=scenario, rule=rule, inputs=inputs)
     if region not in result.inputs.regions.ids:
         raise UnknownActorError("unknown region", field="region", value=region,
                                 expected="a region id of the fiscal inputs",
@@ -360,5 +373,7 @@ def run_legal_cases(source: CaseSource, paths: Iterable[Path]) -> list[CaseResul
         DataFileError: a path that does not exist, or a folder without YAML files.
         ValidationError: malformed cases (each problem names the file, the case and the field).
     """
+    from regionet.engines.fiscal.run.legal_cases import read_cases, run_case
+
     tree = parameters(source)
     return [run_case(legal_case, tree) for legal_case in read_cases(paths, tree)]

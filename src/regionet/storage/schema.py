@@ -20,14 +20,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_schema"]
+__all__ = ["INPUT_TABLES", "METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_schema"]
 
 #: Bumped whenever a table or column changes; stored in ``case_info.schema_version``.
 #: 2: ``case_info.revision`` and ``case_info.version``; ``adjacency.approximate``.
 #: 3: each tie's level, sublevel, reason and ``neighbours`` stored in ``ties`` (computed by the
 #: classifier when the tie is written), indexes for the record queries; link tables without
-#: SQLite row ids.
-SCHEMA_VERSION = 3
+#: SQLite row ids. (Branch h/inputs also numbered its schema 3: schema 2 with the two tables
+#: of registered fiscal inputs, without the stored levels.)
+#: 4: both: schema 3 and ``fiscal_inputs`` / ``fiscal_input_files`` (users' registered
+#: fiscal inputs). A workspace of schema 1, 2 or either 3 is upgraded on first use.
+SCHEMA_VERSION = 4
 
 METADATA = sa.MetaData()
 
@@ -246,12 +249,38 @@ sa.Table(
     **_WITHOUT_ROWID,
 )
 
+# Users' fiscal inputs registered with ``regionet fiscal inputs add`` (schema 4). The files
+# live in a folder beside the database; these rows name them, with their SHA-256 checksums.
+# They are not part of the case: ``TABLE_ORDER`` (the case's tables) leaves them out.
+sa.Table(
+    "fiscal_inputs", METADATA,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("checksum", sa.Text, nullable=False),
+    sa.Column("folder", sa.Text, nullable=False),
+    _text("years"),
+    sa.Column("added", sa.Text, nullable=False),
+    **_WITHOUT_ROWID,
+)
+
+sa.Table(
+    "fiscal_input_files", METADATA,
+    sa.Column("name", sa.Text, sa.ForeignKey("fiscal_inputs.name"), primary_key=True),
+    sa.Column("role", sa.Text, primary_key=True),
+    sa.Column("file", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    _text("source"),
+    **_WITHOUT_ROWID,
+)
+
 #: Tables in an order that satisfies every foreign key when inserting.
 TABLE_ORDER: tuple[str, ...] = (
     "case_info", "case_credits", "documents", "tie_kinds", "domains", "indicators", "actors",
     "actor_attribute_values", "attribute_records", "ties", "tie_actors", "tie_domains",
     "observations", "rates", "sources", "adjacency",
 )
+#: The tables of registered fiscal inputs, in insertion order (not part of the case).
+INPUT_TABLES: tuple[str, ...] = ("fiscal_inputs", "fiscal_input_files")
 
 
 def create_schema(conn: sa.Connection) -> None:

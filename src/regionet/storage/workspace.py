@@ -33,7 +33,13 @@ from regionet.storage.catalog import ActorLookup, classify_stored, federation
 from regionet.storage.database import WRITE_WAIT_SECONDS, Database
 from regionet.storage.imports import ImportPlan, check_case_sources, plan_import, write_plan
 from regionet.storage.mapping import case_rows, read_case, rows_digest, write_rows
-from regionet.storage.schema import METADATA, SCHEMA_VERSION, TABLE_ORDER, create_schema
+from regionet.storage.schema import (
+    INPUT_TABLES,
+    METADATA,
+    SCHEMA_VERSION,
+    TABLE_ORDER,
+    create_schema,
+)
 
 __all__ = ["Workspace", "WorkspaceExistsError", "WorkspaceNotFoundError"]
 
@@ -72,6 +78,11 @@ class Workspace:
         """The database URL, password hidden."""
         return self.database.display
 
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file of the workspace, or None for a database server or in memory."""
+        return self.database.file
+
     def close(self) -> None:
         """Release the database connections (the workspace can still be used afterwards)."""
         self.database.close()
@@ -92,7 +103,7 @@ class Workspace:
             return False
         with self.database.reading() as conn:
             present = set(sa.inspect(conn).get_table_names())
-        return set(METADATA.tables) <= present
+        return set(TABLE_ORDER) <= present
 
     def _has_case(self, conn: sa.Connection) -> bool:
         if not sa.inspect(conn).has_table("case_info"):
@@ -235,9 +246,10 @@ class Workspace:
     def upgrade(self) -> bool:
         """Bring a workspace of an older schema to :data:`SCHEMA_VERSION`; True if it did.
 
-        Schema 3 stores each tie's level classification: an upgrade adds the columns and
-        indexes and classifies every stored tie, in one write transaction that does not
-        change the revision (the records are unchanged).
+        Schema 3 stores each tie's level classification, schema 4 adds the tables of
+        registered fiscal inputs: an upgrade adds the missing columns, tables and indexes
+        and classifies every stored tie, in one write transaction that does not change the
+        revision (the records are unchanged).
 
         Raises:
             WorkspaceNotFoundError: when the workspace has not been initialised.
@@ -325,6 +337,26 @@ class Workspace:
             raise db.error(exc, write=True) from exc
         return dict(plan.counts)
 
+    @contextmanager
+    def writing(self, change: str) -> Iterator[sa.Connection]:
+        """One write transaction outside the case's tables (registered fiscal inputs).
+
+        The workspace is upgraded to the current schema first. On leaving the block without
+        an error the revision is bumped and ``change`` (a text naming what was written, e.g.
+        a checksum) is chained into the version, in the same transaction as the caller's
+        writes; an error rolls everything back.
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        self._require_file()
+        self.upgrade()
+        with self.database.writing() as conn:
+            revision, version = _read_state(conn, missing=self._not_found)
+            yield conn
+            digest = hashlib.sha256(f"{version}\x1e{change}".encode()).hexdigest()
+            _set_state(conn, revision + 1, digest)
+
     def table_counts(self) -> dict[str, int]:
         """Return the number of rows of every workspace table (for status displays)."""
         with self.database.reading() as conn:
@@ -390,7 +422,13 @@ def _set_state(conn: sa.Connection, revision: int, version: str) -> None:
 
 
 def _upgrade(conn: sa.Connection) -> None:
-    """Bring schema 1 or 2 to the current schema, inside the caller's write transaction."""
+    """Bring schema 1, 2 or either 3 to the current schema, in the caller's write transaction.
+
+    Missing columns, tables and indexes are added: ``adjacency.approximate`` (schema 2), the
+    ties' stored levels (schema 3, classified here), the tables of registered fiscal inputs
+    (schema 4; the h/inputs branch's schema 3 already has them, without the levels). Every
+    stored tie is classified again, whatever the schema it had.
+    """
     revision, version = _read_state(conn)
     for name in ("adjacency", "ties"):  # adjacency.approximate: schema 2; the levels: 3
         present = _columns(conn, name)
@@ -398,6 +436,8 @@ def _upgrade(conn: sa.Connection) -> None:
             if column.name not in present:
                 ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
                 conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {ddl}")
+    for name in INPUT_TABLES:  # schema 4
+        METADATA.tables[name].create(conn, checkfirst=True)
     indexes = {i["name"] for t in METADATA.tables for i in sa.inspect(conn).get_indexes(t)}
     for table in METADATA.sorted_tables:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):

@@ -18,7 +18,8 @@ from regionet.core.errors import (
     UnknownActorError,
     UnknownReferenceError,
 )
-from regionet.engines.fiscal.inputs.establishments import Establishments, Firms, from_frames
+from regionet.engines.fiscal.inputs.coding import from_frames
+from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
 from regionet.engines.fiscal.rules.attribution import (
     RULES,
     attribute,

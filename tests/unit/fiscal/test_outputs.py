@@ -11,7 +11,7 @@ import pytest
 
 import regionet.cases
 from regionet.core.errors import InvalidValueError, UnknownReferenceError
-from regionet.engines.fiscal.inputs.establishments import from_frames
+from regionet.engines.fiscal.inputs.coding import from_frames
 from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
 from regionet.engines.fiscal.law.files import load_parameters
 from regionet.engines.fiscal.law.parameters import ParameterTree

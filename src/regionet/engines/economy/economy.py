@@ -302,15 +302,19 @@ class Economy:
                           f"{tuned or 'none'}",
         }
 
+    def regions(self, year: int, income: FloatArray | None = None) -> RegionTable:
+        """The regions table of ``year`` (illustrative), without generating the firms."""
+        return RegionTable(self.ids, population=self.population(year),
+                           expenditure_index=self.expenditure_index(year),
+                           tax_due=self.tax_due(year, income), parent=self.parent)
+
     def inputs(self, year: int) -> FiscalInputs:
-        """The :class:`FiscalInputs` of ``year`` (illustrative)."""
+        """The :class:`FiscalInputs` of ``year`` (illustrative, named ``illustrative``)."""
         income = self.income_index(year)
         year_firms = self.firms(year, income)
-        regions = RegionTable(self.ids, population=self.population(year),
-                              expenditure_index=self.expenditure_index(year),
-                              tax_due=self.tax_due(year, income), parent=self.parent)
-        return FiscalInputs(year, regions, year_firms.establishments, year_firms.firms,
-                            illustrative=True, provenance=self.provenance(year))
+        return FiscalInputs(year, self.regions(year, income), year_firms.establishments,
+                            year_firms.firms, illustrative=True,
+                            provenance=self.provenance(year), name="illustrative")
 
 
 def generate(year: int, assumptions: EconomyAssumptions, population: pd.DataFrame,

@@ -32,6 +32,7 @@ from regionet.engines.network.backends import (
     simple_graph,
     to_igraph,
 )
+from regionet.engines.network.edge_list import pagerank_arrays
 from regionet.engines.network.graphs import LAYER_KEYS, edge_layer
 
 __all__ = [
@@ -283,24 +284,8 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight", max_iter: int = 1
 def _pagerank_numpy(G: nx.Graph, alpha: float, weight: str | None, tol: float,
                     max_iter: int) -> npt.NDArray[np.float64]:
     arrays = edge_arrays(G, weight)
-    n = len(arrays.nodes)
-    src, dst, w = arrays.src, arrays.dst, arrays.weight
-    if not arrays.directed:
-        loop = src == dst
-        src, dst = np.concatenate([src, dst[~loop]]), np.concatenate([dst, src[~loop]])
-        w = np.concatenate([w, w[~loop]])
-    out = np.bincount(src, weights=w, minlength=n)
-    dangling = out <= 0
-    share = np.divide(w, out[src], out=np.zeros_like(w), where=out[src] > 0)
-    x = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        last = x
-        spread = np.bincount(dst, weights=last[src] * share, minlength=n)
-        x = alpha * (spread + last[dangling].sum() / n) + (1.0 - alpha) / n
-        if float(np.abs(x - last).sum()) < n * tol:
-            return np.asarray(x, dtype=np.float64)
-    raise RegionetError(f"PageRank did not converge in {max_iter} iterations",
-                        field="max_iter", value=max_iter, hint="Raise max_iter or tol")
+    return pagerank_arrays(len(arrays.nodes), arrays.src, arrays.dst, arrays.weight,
+                           directed=arrays.directed, alpha=alpha, tol=tol, max_iter=max_iter)
 
 
 def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight",

@@ -267,6 +267,8 @@ class FiscalRunCreate(BaseModel):
         None, description="{parameter.path: {YYYY-MM-DD: non-negative number}}")
     equalization: str | None = Field(None, description="equalization method: two_stage, "
                                      "gap_filling, equal_per_capita or none")
+    inputs: str | None = Field(None, description="fiscal inputs registered in the workspace "
+                               "(GET /api/fiscal/inputs); none means the illustrative economy")
 
 
 class FiscalRowPublic(BaseModel):
@@ -285,12 +287,40 @@ class FiscalRowPublic(BaseModel):
     total_per_capita: Number
 
 
+class InputsUsedPublic(BaseModel):
+    """Which inputs a result came from."""
+
+    name: str = Field(description="registered inputs' name, or illustrative")
+    checksum: str | None = Field(description="SHA-256 of the inputs' files")
+    illustrative: bool = Field(description="true when any input is the illustrative economy")
+
+
+class InputsPublic(BaseModel):
+    """Fiscal inputs that runs can use: the illustrative economy and registered inputs."""
+
+    name: str
+    checksum: str
+    years: list[int] = Field(description="years the files hold (empty: any year)")
+    rows: dict[str, int] = Field(description="data rows per file (establishments, firms, "
+                                 "regions)")
+    added: str | None = Field(description="when registered (ISO 8601, UTC)")
+    illustrative: bool
+
+
+class InputsListPublic(BaseModel):
+    """Every fiscal inputs a run can name."""
+
+    data: list[InputsPublic]
+    count: int
+
+
 class FiscalRunPublic(BaseModel):
     """A year's fiscal results: rules used, national totals and one row per region."""
 
     year: int
     scenario: str | None
     rules: dict[str, str]
+    inputs: InputsUsedPublic
     illustrative: bool
     totals: dict[str, Number]
     data: list[FiscalRowPublic]
@@ -316,6 +346,7 @@ class ComparisonPublic(BaseModel):
     a: str
     b: str
     measure: str
+    inputs: InputsUsedPublic
     winners: int
     losers: int
     data: list[ComparisonRowPublic]
@@ -361,6 +392,7 @@ class ExplanationPublic(BaseModel):
     year: int
     quantity: str
     value: Number
+    inputs: InputsUsedPublic
     steps: list[StepPublic]
 
 

@@ -35,6 +35,23 @@ data_app = typer.Typer(help="The workspace: init, import, validate, query and ex
 app.add_typer(data_app, name="data")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from regionet import __version__
+
+        typer.echo(f"regionet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print regionet's version and exit.")] = False,
+) -> None:
+    """Model a federation's regionalization: centre-region money and regional cooperation."""
+
+
 def _add_fiscal() -> None:
     from regionet.interfaces.cli.fiscal import fiscal_app
 
@@ -257,6 +274,12 @@ def data_show(
 def main() -> None:
     """Entry point: run the app, turning regionet errors into messages and exit codes."""
     from regionet.interfaces.cli.errors import as_option, exit_code
+
+    if sys.argv[1:] == ["--version"]:  # answered without setting up the commands
+        from regionet import __version__
+
+        typer.echo(f"regionet {__version__}")
+        return
 
     try:
         app()

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from regionet.interfaces.cli.fiscal_inputs import InputsOption, describe, inputs_app
 from regionet.interfaces.cli.progress import QuietOption, progress
 from regionet.interfaces.cli.sources import DEFAULT_DB, ReadDbOption, read_source
 
@@ -14,6 +15,7 @@ __all__ = ["fiscal_app"]
 
 fiscal_app = typer.Typer(help="Centre-region money: who receives which taxes, transfers, "
                               "donors and recipients.", no_args_is_help=True)
+fiscal_app.add_typer(inputs_app, name="inputs")
 
 YearOption = Annotated[int, typer.Option("--year", help="Fiscal year (1992-2010).")]
 RuleOption = Annotated[str | None, typer.Option(
@@ -44,6 +46,7 @@ def fiscal_run(
     out: Annotated[Path | None, typer.Option("--out", help="Write results to this folder.")]
     = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, parquet or json.")] = "csv",
+    inputs: InputsOption = None,
     db: ReadDbOption = DEFAULT_DB,
     quiet: QuietOption = False,
 ) -> None:
@@ -51,6 +54,7 @@ def fiscal_run(
     from regionet.core.errors import InvalidValueError
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.fiscal import run_fiscal_year, write_fiscal_result
+    from regionet.services.inputs import identity
 
     if fmt not in ("csv", "parquet", "json"):
         raise InvalidValueError("unknown format", field="format", value=fmt,
@@ -59,7 +63,8 @@ def fiscal_run(
     with progress(f"Running the fiscal model for {year}", quiet=quiet):
         result = run_fiscal_year(source, year, scenario=scenario, rule=rule,
                                  regions=regions, establishments=establishments, firms=firms,
-                                 origin="the command line")
+                                 inputs=inputs, origin="the command line")
+    typer.echo(describe(identity(result.inputs)), err=True)
     if out is not None:
         for path in write_fiscal_result(result, out, fmt):
             typer.echo(str(path))
@@ -81,6 +86,7 @@ def fiscal_compare(
     measure: Annotated[str, typer.Option(help="Per-region column to compare.")]
     = "total_per_capita",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    inputs: InputsOption = None,
     db: ReadDbOption = DEFAULT_DB,
     quiet: QuietOption = False,
 ) -> None:
@@ -88,20 +94,25 @@ def fiscal_compare(
     from regionet.core.errors import InvalidValueError
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.fiscal import compare_scenarios
+    from regionet.services.inputs import describe_inputs
 
     if len(scenarios) != 2:
         raise InvalidValueError("compare needs exactly two scenarios", field="scenario",
                                 value=";".join(scenarios), expected="--scenario A --scenario B")
     source = read_source(db)
     with progress(f"Running {scenarios[0]} and {scenarios[1]} for {year}", quiet=quiet):
-        table = compare_scenarios(source, year, scenarios[0], scenarios[1], measure=measure)
+        table = compare_scenarios(source, year, scenarios[0], scenarios[1], measure=measure,
+                                  inputs=inputs)
+        used = describe_inputs(source, inputs)
     rows = table.to_dict(orient="records")
     if as_json:
         print_json(rows)
     else:
         print_table(rows, list(table.columns), f"{scenarios[1]} vs {scenarios[0]}, {year}, "
                     f"{measure}")
-    typer.echo(ILLUSTRATIVE, err=True)
+    typer.echo(describe(used), err=True)
+    if used["illustrative"]:
+        typer.echo(ILLUSTRATIVE, err=True)
 
 
 @fiscal_app.command("explain")
@@ -114,22 +125,27 @@ def fiscal_explain(
     = None,
     rule: RuleOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    inputs: InputsOption = None,
     db: ReadDbOption = DEFAULT_DB,
     quiet: QuietOption = False,
 ) -> None:
     """The trace of inputs, parameters (with legal references) and rule behind a number."""
     from regionet.interfaces.cli.output import print_json
     from regionet.services.fiscal import explain_number
+    from regionet.services.inputs import describe_inputs
 
     source = read_source(db)
     with progress(f"Explaining {quantity} of {region} in {year}", quiet=quiet):
         explanation = explain_number(source, year, region, quantity, scenario=scenario,
-                                     rule=rule)
+                                     rule=rule, inputs=inputs)
+        used = describe_inputs(source, inputs)
     if as_json:
         print_json(explanation.to_dict())
     else:
         typer.echo(str(explanation))
-    typer.echo(ILLUSTRATIVE, err=True)
+    typer.echo(describe(used), err=True)
+    if used["illustrative"]:
+        typer.echo(ILLUSTRATIVE, err=True)
 
 
 @fiscal_app.command("test")

@@ -10,9 +10,9 @@ from typing import Any
 __all__ = ["print_json", "print_table"]
 
 
-def print_json(data: Any) -> None:
-    """Write ``data`` as indented UTF-8 JSON to standard output."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+def print_json(data: Any, indent: int | None = 2) -> None:
+    """Write ``data`` as UTF-8 JSON to standard output, indented unless ``indent`` is None."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
 def _cell(value: Any) -> str:

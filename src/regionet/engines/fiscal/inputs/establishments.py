@@ -8,7 +8,9 @@ input already in firm order is not sorted again. ``order[j]`` is the input row o
 ``j`` (``None`` when the input was already in firm order).
 
 Firms and regions are integer codes ``0..n_firms-1`` and ``0..n_regions-1``;
-:func:`from_frames` turns id columns of pandas frames into codes.
+:mod:`~regionet.engines.fiscal.inputs.coding` turns users' id columns into codes. A one-off
+run on an unsorted file may keep the input order (``sort=False``): every rule gives the same
+result, firm totals and expansions simply read memory out of order.
 
 Examples:
     >>> est = Establishments(firm=[1, 0, 0], region=[2, 0, 1], headcount=[5, 1, 3],
@@ -22,24 +24,15 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
-from regionet.core.errors import (
-    DataFileError,
-    InvalidValueError,
-    RegionetError,
-    UnknownActorError,
-    UnknownReferenceError,
-    did_you_mean,
-)
+from regionet.core.errors import InvalidValueError, UnknownReferenceError
 
-__all__ = ["FACTORS", "Establishments", "Firms", "FloatArray", "IntArray", "from_frames"]
+__all__ = ["FACTORS", "Establishments", "Firms", "FloatArray", "IntArray"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -105,11 +98,9 @@ def _count(name: str, value: int) -> int:
     return int(value)
 
 
-def _firm_order(firm: IntArray, n_firms: int) -> IntArray | None:
-    """Return a stable permutation that sorts ``firm``, or None when already sorted."""
+def _firm_order(firm: IntArray, n_firms: int) -> IntArray:
+    """Return a stable permutation that sorts ``firm`` (not already sorted)."""
     n = len(firm)
-    if n < 2 or bool((firm[:-1] <= firm[1:]).all()):
-        return None
     if n < 2**32 and n_firms < 2**32:
         # (firm << 32 | row) keys are unique, so a value sort (SIMD-accelerated in NumPy 2)
         # is a stable argsort; it is ~6x faster than argsort(kind="stable") on int codes.
@@ -135,10 +126,14 @@ class Establishments:
         sales: gross revenue / sales (float64, >= 0).
         n_firms: number of firms (firm codes may be absent: such a firm has no establishment).
         n_regions: number of regions.
+        sort: store the rows sorted by firm (default). False keeps the input order: cheaper
+            for a single run on an unsorted file (no sort, no gather of six columns), slower
+            for repeated attribution on the same establishments.
 
     Attributes:
-        firm_offsets: ``n_firms + 1`` row offsets; firm ``f`` is rows ``[f]:[f + 1]``.
-        order: input row of each stored row, or None when the input was in firm order.
+        firm_offsets: ``n_firms + 1`` row offsets; firm ``f`` is rows ``[f]:[f + 1]``
+            (None when the rows are not in firm order: ``sort=False`` on unsorted input).
+        order: input row of each stored row, or None when stored in input order.
 
     After construction every column is in firm order (see the module docstring). Input
     already in firm order (float64 factors, int64 codes) is not copied, so modify neither the
@@ -167,10 +162,11 @@ class Establishments:
     sales: FloatArray
     n_firms: int
     n_regions: int
-    firm_offsets: IntArray = field(init=False)
+    sort: InitVar[bool] = True
+    firm_offsets: IntArray | None = field(init=False)
     order: IntArray | None = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, sort: bool) -> None:
         n_firms = _count("n_firms", self.n_firms)
         n_regions = _count("n_regions", self.n_regions)
         firm = _codes("firm", self.firm, n_firms, "firm")
@@ -182,12 +178,15 @@ class Establishments:
         for name in FACTORS:
             factors[name] = _amounts(name, getattr(self, name))
             _check_length(name, factors[name], n, "firm")
-        order = _firm_order(firm, n_firms)
+        in_order = len(firm) < 2 or bool((firm[:-1] <= firm[1:]).all())
+        order = None if in_order or not sort else _firm_order(firm, n_firms)
         if order is not None:
             firm, region = firm[order], region[order]
             factors = {name: values[order] for name, values in factors.items()}
-        offsets = np.zeros(n_firms + 1, dtype=np.intp)
-        np.cumsum(np.bincount(firm, minlength=n_firms), out=offsets[1:])
+        offsets = None
+        if in_order or sort:
+            offsets = np.zeros(n_firms + 1, dtype=np.intp)
+            np.cumsum(np.bincount(firm, minlength=n_firms), out=offsets[1:])
         values: dict[str, Any] = {"firm": firm, "region": region, **factors,
                                   "n_firms": n_firms, "n_regions": n_regions,
                                   "firm_offsets": offsets, "order": order}
@@ -273,119 +272,3 @@ class Firms:
 
     def __repr__(self) -> str:
         return f"Firms(n_firms={self.n_firms}, n_regions={self.n_regions})"
-
-
-_ESTABLISHMENT_COLUMNS = ("firm_id", "region", *FACTORS)
-_FIRM_COLUMNS = ("firm_id", "registered_region", "profit")
-
-
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], file: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataFileError(
-            "missing column(s): " + ", ".join(missing), file=file, field=missing[0],
-            expected="columns " + ", ".join(columns),
-        )
-
-
-def _lookup(
-    index: pd.Index[Any], values: pd.Series[Any], file: str, field: str, error: type[RegionetError]
-) -> IntArray:
-    """Map ids to their positions in ``index``; an unknown id raises ``error`` naming the row."""
-    codes = index.get_indexer(pd.Index(values)).astype(np.intp, copy=False)
-    if len(codes) and codes.min() < 0:
-        row = int(np.flatnonzero(codes < 0)[0])
-        value = values.iloc[row]
-        hint = did_you_mean(str(value), [str(v) for v in index])
-        where = "the firms table" if field == "firm_id" else "the regions"
-        raise error(f"unknown {field}", file=file, row=row + 1, field=field, value=value,
-                    expected=f"an id listed in {where}", hint=hint)
-    return codes
-
-
-def _in_file(err: InvalidValueError, frame: pd.DataFrame, file: str) -> InvalidValueError:
-    """Re-raise an array validation error with the file name and the cell as written."""
-    value = err.value
-    if err.row is not None and err.field in frame.columns:
-        value = frame[err.field].iloc[err.row - 1]
-    message = err.message.split(" (array index")[0]
-    return InvalidValueError(message, file=file, row=err.row, field=err.field, value=value,
-                             expected=err.expected, hint=err.hint)
-
-
-def from_frames(
-    establishments: pd.DataFrame,
-    firms: pd.DataFrame,
-    regions: Sequence[str],
-    *,
-    establishments_file: str = "establishments",
-    firms_file: str = "firms",
-) -> tuple[Establishments, Firms]:
-    """Code pandas frames into :class:`Establishments` and :class:`Firms`.
-
-    Args:
-        establishments: columns ``firm_id, region, headcount, payroll, assets, sales``.
-        firms: columns ``firm_id, registered_region, profit``; row ``f`` becomes firm code ``f``.
-        regions: the region ids; region code ``r`` is ``regions[r]``.
-        establishments_file: name used for the establishments table in error messages.
-        firms_file: name used for the firms table in error messages.
-
-    Returns:
-        The coded establishments (sorted by firm) and firms. A firm without establishments
-        keeps its code; every attribution rule sends its whole base to its registered region.
-
-    Raises:
-        DataFileError: a required column is missing.
-        UnknownActorError: a region id is not in ``regions``.
-        UnknownReferenceError: an establishment's ``firm_id`` is not in ``firms``.
-        InvalidValueError: a duplicate firm or region id, or a bad amount (row numbers are
-            1-based data rows, as in a CSV file whose header is row 0).
-
-    Examples:
-        >>> est_df = pd.DataFrame({"firm_id": ["gazprom", "gazprom"],
-        ...                        "region": ["RU-MOW", "RU-YAN"], "headcount": [10, 30],
-        ...                        "payroll": [1, 3], "assets": [5, 95], "sales": [0, 9]})
-        >>> firm_df = pd.DataFrame({"firm_id": ["gazprom"], "registered_region": ["RU-MOW"],
-        ...                         "profit": [1e9]})
-        >>> est, firms = from_frames(est_df, firm_df, ["RU-MOW", "RU-YAN"])
-        >>> est.region.tolist(), firms.registered_region.tolist()
-        ([0, 1], [0])
-        >>> try:
-        ...     from_frames(est_df.assign(region=["RU-MOW", "RU-YANAO"]), firm_df,
-        ...                 ["RU-MOW", "RU-YAN"])
-        ... except UnknownActorError as err:
-        ...     print(err.file, err.row, err.field, err.value, "|", err.hint)
-        establishments 2 region RU-YANAO | Did you mean RU-YAN?
-    """
-    _require_columns(establishments, _ESTABLISHMENT_COLUMNS, establishments_file)
-    _require_columns(firms, _FIRM_COLUMNS, firms_file)
-    region_index = pd.Index(list(regions))
-    firm_index = pd.Index(firms["firm_id"])
-    for index, file, name in ((region_index, "regions", "region"),
-                              (firm_index, firms_file, "firm_id")):
-        duplicated = index.duplicated()
-        if duplicated.any():
-            row = int(np.flatnonzero(duplicated)[0])
-            raise InvalidValueError(f"duplicate {name}", file=file, row=row + 1, field=name,
-                                    value=index[row], expected="each id once")
-    registered = _lookup(region_index, firms["registered_region"], firms_file,
-                         "registered_region", UnknownActorError)
-    try:
-        profit = pd.to_numeric(firms["profit"], errors="coerce")
-        firm_table = Firms(registered_region=registered,
-                           profit=profit.to_numpy(dtype=np.float64, na_value=np.nan),
-                           n_regions=len(region_index))
-    except InvalidValueError as err:
-        raise _in_file(err, firms, firms_file) from err
-    firm = _lookup(firm_index, establishments["firm_id"], establishments_file, "firm_id",
-                   UnknownReferenceError)
-    region = _lookup(region_index, establishments["region"], establishments_file, "region",
-                     UnknownActorError)
-    columns = {name: pd.to_numeric(establishments[name], errors="coerce").to_numpy(
-        dtype=np.float64, na_value=np.nan) for name in FACTORS}
-    try:
-        coded = Establishments(firm=firm, region=region, **columns,
-                               n_firms=len(firm_index), n_regions=len(region_index))
-    except InvalidValueError as err:
-        raise _in_file(err, establishments, establishments_file) from err
-    return coded, firm_table

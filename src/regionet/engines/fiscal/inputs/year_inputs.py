@@ -128,6 +128,9 @@ class FiscalInputs:
         illustrative: True when any input comes from the illustrative economy, so every
             output says so.
         provenance: short notes on where each input comes from (source or assumption).
+        name: which inputs these are: ``illustrative`` (the case's economy), the name of
+            inputs registered in a workspace, or the files given; None if not said.
+        checksum: hex SHA-256 identifying the inputs' files (None for files read directly).
     """
 
     year: int
@@ -136,3 +139,5 @@ class FiscalInputs:
     firms: Firms
     illustrative: bool = False
     provenance: Mapping[str, str] = field(default_factory=dict)
+    name: str | None = None
+    checksum: str | None = None

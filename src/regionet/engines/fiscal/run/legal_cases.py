@@ -57,7 +57,8 @@ from regionet.core.errors import (
     ValidationError,
     did_you_mean,
 )
-from regionet.engines.fiscal.inputs.establishments import FACTORS, from_frames
+from regionet.engines.fiscal.inputs.coding import from_frames
+from regionet.engines.fiscal.inputs.establishments import FACTORS
 from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
 from regionet.engines.fiscal.law.files import read_yaml
 from regionet.engines.fiscal.law.parameters import ParameterTree

@@ -23,9 +23,11 @@ from regionet.interfaces.api.schemas import (
     ExplanationPublic,
     FiscalRunCreate,
     FiscalRunPublic,
+    InputsListPublic,
     RegionSeriesPublic,
 )
 from regionet.services import fiscal
+from regionet.services import inputs as fiscal_inputs
 
 __all__ = ["ROW_COLUMNS", "SERIES_COLUMNS", "router"]
 
@@ -42,6 +44,9 @@ SERIES_COLUMNS: Final = ("year", "revenue_regional_per_capita", "transfers_per_c
 YearQuery = Annotated[int, Query(ge=1992, le=2010, description="fiscal year (1992–2010)")]
 ScenarioQuery = Annotated[str | None, Query(
     description="a bundled scenario name (GET /api/scenarios); none means the baseline")]
+InputsQuery = Annotated[str | None, Query(
+    description="fiscal inputs registered in the workspace (GET /api/fiscal/inputs); none "
+                "means the illustrative economy")]
 
 
 def _rows(records: list[dict[Any, Any]]) -> list[dict[str, Any]]:
@@ -56,15 +61,18 @@ def create_run(source: SourceDep, body: FiscalRunCreate) -> dict[str, Any]:
 
     The scenario, rule, equalization method and overrides are validated before the run; a
     problem names the offending path, date or value. Amounts are in million rubles of the
-    year; per-capita values in million rubles per person. Inputs come from the case's
-    illustrative economy (``illustrative: true``): the numbers show the mechanism, not history.
+    year; per-capita values in million rubles per person. Inputs are the registered inputs
+    named by ``inputs``, else the case's illustrative economy (``illustrative: true``: the
+    numbers show the mechanism, not history); ``inputs`` in the answer names them, with
+    their checksum.
     """
     fiscal.check_scenario_name(source, body.scenario)
     result = fiscal.run_fiscal_year(source, body.year, scenario=body.scenario, rule=body.rule,
                                     equalization=body.equalization, overrides=body.overrides,
-                                    origin="request body")
+                                    inputs=body.inputs, origin="request body")
     data = _rows(result.regions[list(ROW_COLUMNS)].to_dict(orient="records"))
     return {"year": result.year, "scenario": result.scenario, "rules": dict(result.rules),
+            "inputs": fiscal_inputs.identity(result.inputs),
             "illustrative": bool(result.inputs.illustrative),
             "totals": {k: finite(v) for k, v in result.totals.items()},
             "data": data, "count": len(data)}
@@ -78,13 +86,15 @@ def read_comparison(
     b: Annotated[str, Query(description="the alternative, e.g. tax-at-operation")],
     measure: Annotated[str, Query(description="a numeric per-region column")]
     = "total_per_capita",
+    inputs: InputsQuery = None,
 ) -> dict[str, Any]:
     """Winners and losers of scenario ``b`` against ``a``: per region, largest gain first."""
     fiscal.check_scenario_name(source, a, "a")
     fiscal.check_scenario_name(source, b, "b")
-    table = fiscal.compare_scenarios(source, year, a, b, measure=measure)
+    table = fiscal.compare_scenarios(source, year, a, b, measure=measure, inputs=inputs)
     data = _rows(table.to_dict(orient="records"))
     return {"year": year, "a": a, "b": b, "measure": measure,
+            "inputs": fiscal_inputs.describe_inputs(source, inputs),
             "winners": sum(r["status"] == "winner" for r in data),
             "losers": sum(r["status"] == "loser" for r in data), "data": data,
             "count": len(data)}
@@ -115,10 +125,21 @@ def read_explanation(
     = "net_flow",
     scenario: ScenarioQuery = None,
     rule: Annotated[str | None, Query(description="attribution rule, e.g. operation")] = None,
+    inputs: InputsQuery = None,
 ) -> dict[str, Any]:
     """The steps, inputs, parameters (with legal references) and rule behind one number."""
     fiscal.check_scenario_name(source, scenario)
     explanation = fiscal.explain_number(source, year, region, quantity, scenario=scenario,
-                                        rule=rule)
+                                        rule=rule, inputs=inputs)
     data: dict[str, Any] = json_safe(explanation.to_dict())
-    return data
+    return {**data, "inputs": fiscal_inputs.describe_inputs(source, inputs)}
+
+
+@router.get("/inputs", response_model=InputsListPublic)
+def read_inputs(source: SourceDep) -> dict[str, Any]:
+    """The fiscal inputs runs can name: ``illustrative`` and those registered in the workspace.
+
+    Register inputs with ``regionet fiscal inputs add NAME --establishments E --firms F``.
+    """
+    data = [s.to_dict() for s in fiscal_inputs.list_inputs(source)]
+    return {"data": data, "count": len(data)}

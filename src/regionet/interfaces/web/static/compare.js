@@ -1,5 +1,6 @@
 /* Scenario comparison: winners and losers of scenario B against A, on a map with a
-   diverging colour scale centred at 0 and in a sortable table. */
+   diverging colour scale centred at 0 and in a sortable table; on the illustrative economy or
+   on fiscal inputs registered in the workspace (`regionet fiscal inputs add`). */
 "use strict";
 
 (() => {
@@ -95,12 +96,20 @@
         RN.el("td", { class: r.status, text: r.status }))));
   }
 
+  /** Say which inputs the numbers come from; show the banner only for illustrative ones. */
+  function showInputs(used) {
+    const digest = used.checksum ? `, SHA-256 ${used.checksum.slice(0, 16)}…` : "";
+    $("inputs-used").textContent = `Inputs: ${used.name}${digest}`;
+    $("illustrative-banner").hidden = !used.illustrative;
+  }
+
   async function update() {
     describe();
     const params = new URLSearchParams({
       year: $("year").value, a: $("scenario-a").value, b: $("scenario-b").value,
       measure: $("measure").value,
     });
+    if ($("inputs").value && $("inputs").value !== "illustrative") params.set("inputs", $("inputs").value);
     history.replaceState(null, "", `?${params}`);
     const ticket = ++state.request;
     RN.status("Computing…");
@@ -112,6 +121,7 @@
       return;
     }
     if (ticket !== state.request) return;
+    showInputs(result.inputs);
     state.rows = result.data;
     await redraw();
     $("compare-map").dataset.selection = params.toString();
@@ -140,9 +150,12 @@
   async function start() {
     const url = new URLSearchParams(window.location.search);
     try {
-      const [scenarios, subjects, neighbours] = await Promise.all([
-        RN.getJSON("/api/scenarios"), RN.getJSON("/api/geo/subjects"), RN.getJSON("/api/geo/neighbours")]);
+      const [scenarios, subjects, neighbours, inputs] = await Promise.all([
+        RN.getJSON("/api/scenarios"), RN.getJSON("/api/geo/subjects"), RN.getJSON("/api/geo/neighbours"),
+        RN.getJSON("/api/fiscal/inputs")]);
       state.scenarios = scenarios.data;
+      RN.fillSelect($("inputs"), inputs.data.map((i) => [i.name, i.years.length ?
+        `${i.name} (${i.years.join(", ")})` : i.name]), url.get("inputs") || "illustrative");
       state.subjects = RN.forPlotly(subjects);
       state.neighbours = RN.forPlotly(neighbours);
       subjects.features.forEach((f) => { state.props[f.properties.id] = f.properties; });
@@ -155,7 +168,7 @@
     RN.fillSelect($("scenario-a"), pairs, url.get("a") || "rule-registration");
     RN.fillSelect($("scenario-b"), pairs, url.get("b") || "tax-at-operation");
     if ([...$("measure").options].some((o) => o.value === url.get("measure"))) $("measure").value = url.get("measure");
-    ["year", "scenario-a", "scenario-b", "measure"].forEach((id) => $(id).addEventListener("change", update));
+    ["year", "scenario-a", "scenario-b", "measure", "inputs"].forEach((id) => $(id).addEventListener("change", update));
     $("colour-by").addEventListener("change", redraw);
     $("compare-table").querySelectorAll("th button").forEach((button) => {
       button.addEventListener("click", () => {

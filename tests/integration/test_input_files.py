@@ -1,0 +1,166 @@
+"""Users' input files through the fast path (pyarrow, ids coded in Arrow): same errors as frames.
+
+Each bad row is fed three ways — pandas frames (``from_frames``), a CSV file and a Parquet file
+(``read_firms``) — with text firm ids and with registry numbers (digits of one length, which
+are hashed as integers), unsorted, and the error must name the same row, field and problem,
+with the file and the value as written.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from regionet.core.errors import (
+    DataFileError,
+    InvalidValueError,
+    RegionetError,
+    UnknownActorError,
+    UnknownReferenceError,
+)
+from regionet.engines.fiscal.inputs.coding import from_frames
+from regionet.engines.fiscal.rules.attribution import attribute
+from regionet.io.fiscal_files import read_firms
+
+REGIONS = ("RU-MOW", "RU-KHM", "RU-YAN", "RU-TYU")
+TEXT_IDS = {"lukoil": "lukoil", "surgut": "surgut", "shell": "shell-co", "yukos": "yukos"}
+DIGIT_IDS = {"lukoil": "0770123456", "surgut": "8602060555", "shell": "7203000001",
+             "yukos": "0001234567"}
+
+
+def frames(ids: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows deliberately not in firm order; one firm (shell) without establishments."""
+    est = pd.DataFrame({"firm_id": [ids["surgut"], ids["lukoil"], ids["yukos"], ids["lukoil"]],
+                        "region": ["RU-KHM", "RU-MOW", "RU-YAN", "RU-KHM"],
+                        "headcount": [5.0, 10.0, 2.0, 30.0], "payroll": [2.0, 1.0, 1.0, 3.0],
+                        "assets": [5.0, 10.0, 0.0, 90.0], "sales": [1.0, 0.0, 3.0, 0.0]})
+    firms = pd.DataFrame({"firm_id": [ids["lukoil"], ids["surgut"], ids["shell"], ids["yukos"]],
+                          "registered_region": ["RU-MOW", "RU-KHM", "RU-TYU", "RU-MOW"],
+                          "profit": [100.0, 10.0, 5.0, 40.0]})
+    return est, firms
+
+
+def write(est: pd.DataFrame, firms: pd.DataFrame, folder: Path, fmt: str) -> tuple[Path, Path]:
+    paths = folder / f"est.{fmt}", folder / f"firms.{fmt}"
+    for frame, path in zip((est, firms), paths, strict=True):
+        if fmt == "csv":
+            frame.to_csv(path, index=False)
+        else:
+            frame.to_parquet(path, index=False)
+    return paths
+
+
+@pytest.fixture(params=["csv", "parquet"])
+def fmt(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(params=[TEXT_IDS, DIGIT_IDS], ids=["text-ids", "digit-ids"])
+def ids(request: pytest.FixtureRequest) -> dict[str, str]:
+    return dict(request.param)
+
+
+def test_files_give_the_frames_result(fmt: str, ids: dict[str, str], tmp_path: Path) -> None:
+    est_df, firm_df = frames(ids)
+    paths = write(est_df, firm_df, tmp_path, fmt)
+    for sort in (True, False):
+        est, firms = read_firms(*paths, None, REGIONS, sort=sort)
+        assert est.n_firms == 4 and len(est) == 4
+        # art. 288: lukoil ½(10/40 + 10/100) = .175 Moscow, .825 Khanty-Mansi of 100; surgut
+        # 10 to Khanty-Mansi; yukos (no assets: headcount alone) 40 to Yamal; shell's 5 stays
+        # in Tyumen, its head office
+        np.testing.assert_allclose(attribute(est, firms, "art288"), [17.5, 92.5, 40.0, 5.0])
+    reference, _ = from_frames(est_df, firm_df, REGIONS)
+    assert reference.firm_offsets is not None
+    assert (est.order, est.firm_offsets) == (None, None)  # sort=False: kept in file order
+    assert est.firm.tolist() == [1, 0, 3, 0]
+
+
+# (table, column, row, bad value as written in CSV, error, message) — rows are 1-based.
+BAD = [
+    ("est", "region", 2, "RU-MSK", UnknownActorError, "unknown region"),
+    ("est", "headcount", 3, "-2", InvalidValueError, "headcount is negative, NaN or infinite"),
+    ("est", "firm_id", 4, "rosneft", UnknownReferenceError, "unknown firm_id"),
+    ("firms", "firm_id", 4, "lukoil", InvalidValueError, "duplicate firm_id"),
+    ("firms", "registered_region", 3, "RU-XX", UnknownActorError, "unknown registered_region"),
+    ("firms", "profit", 2, "lots", InvalidValueError, "profit is NaN or infinite"),
+    ("est", "assets", 1, "n/a", InvalidValueError, "assets is negative, NaN or infinite"),
+]
+
+
+def bad_frames(ids: dict[str, str], table: str, column: str, row: int, value: str
+               ) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    est, firms = frames(ids)
+    frame = est if table == "est" else firms
+    if column == "firm_id":  # a firm missing from the firms file / a repeated id
+        value = ids.get(value, "9999999999" if ids is DIGIT_IDS else value)
+    cell: Any = value
+    if column in ("headcount", "profit", "assets"):
+        frame[column] = frame[column].astype(object)
+        cell = float(value) if value.lstrip("-").isdigit() else value
+    frame.loc[row - 1, column] = cell
+    return est, firms, cell
+
+
+@pytest.mark.parametrize(("table", "column", "row", "value", "error", "message"), BAD)
+def test_bad_rows_give_the_same_error_through_files_and_frames(
+        fmt: str, ids: dict[str, str], tmp_path: Path, table: str, column: str, row: int,
+        value: str, error: type[RegionetError], message: str) -> None:
+    est_df, firm_df, cell = bad_frames(ids, table, column, row, value)
+    with pytest.raises(error) as from_df:
+        from_frames(est_df, firm_df, REGIONS)
+    if fmt == "parquet" and column in ("headcount", "profit", "assets") and isinstance(cell,
+                                                                                     str):
+        # Parquet columns have one type: a number column cannot hold "lots"; write NaN,
+        # as a tool exporting it would (the error then names NaN)
+        frame = est_df if table == "est" else firm_df
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        cell = np.nan
+    paths = write(est_df, firm_df, tmp_path, fmt)
+    with pytest.raises(error) as from_file:
+        read_firms(*paths, None, REGIONS, sort=False)
+    a, b = from_df.value, from_file.value
+    assert a.message == b.message == message  # type: ignore[attr-defined]
+    assert (a.row, a.field) == (b.row, b.field) == (row, column)  # type: ignore[attr-defined]
+    assert b.file == str(paths[0] if table == "est" else paths[1])  # type: ignore[attr-defined]
+    assert a.hint == b.hint  # type: ignore[attr-defined]
+    got = b.value  # type: ignore[attr-defined]
+    if fmt == "csv":  # the cell's text, as in the file
+        path = paths[0] if table == "est" else paths[1]
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert got == rows[row - 1][column]
+    elif isinstance(cell, float) and np.isnan(cell):
+        assert got is None  # pandas writes NaN to Parquet as a null cell
+    else:
+        frame = est_df if table == "est" else firm_df
+        assert got == frame.loc[row - 1, column]
+
+
+def test_a_year_column_keeps_the_file_row_in_errors(fmt: str, tmp_path: Path) -> None:
+    est, firms = frames(TEXT_IDS)
+    est = pd.concat([est.assign(year=1999), est.assign(year=2000)], ignore_index=True)
+    est.loc[6, "headcount"] = -1.0  # the third row of 2000 is row 7 of the file
+    firms = pd.concat([firms.assign(year=1999), firms.assign(year=2000)], ignore_index=True)
+    paths = write(est, firms, tmp_path, fmt)
+    read_firms(*paths, 1999, REGIONS)
+    with pytest.raises(InvalidValueError) as info:
+        read_firms(*paths, 2000, REGIONS)
+    assert (info.value.row, info.value.field) == (7, "headcount")
+    with pytest.raises(DataFileError, match="no rows for 2001"):
+        read_firms(*paths, 2001, REGIONS)
+
+
+def test_missing_column_and_file(fmt: str, tmp_path: Path) -> None:
+    est, firms = frames(TEXT_IDS)
+    paths = write(est.drop(columns="sales"), firms, tmp_path, fmt)
+    with pytest.raises(DataFileError, match="missing column") as info:
+        read_firms(*paths, None, REGIONS)
+    assert (info.value.file, info.value.field) == (str(paths[0]), "sales")
+    with pytest.raises(DataFileError, match="file not found"):
+        read_firms(tmp_path / "absent.csv", paths[1], None, REGIONS)
