@@ -3,7 +3,8 @@
 #   make test       - install the dev extras, run ruff, mypy (strict), the import-layer contracts
 #                     and every test (pytest, slow ones included)
 # While you work:
-#   make test-fast  - the tests not marked slow (no `regionet` subprocess, server, browser or
+#   make test-fast  - the tests not marked slow, on two worker processes (pytest-xdist; no
+#                     `regionet` subprocess, server, browser or
 #                     run of more than about 2 s): about a minute
 #   make help       - this text
 PYTHON ?= python3
@@ -43,12 +44,12 @@ layers: $(VENV)/.dev-installed
 	$(BIN)/lint-imports
 
 pytest: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4
 
 test: lint typecheck layers pytest
 
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n auto --maxprocesses=4
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_attribution.py

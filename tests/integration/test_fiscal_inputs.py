@@ -133,6 +133,7 @@ def same_row(a: dict[str, Any], b: dict[str, Any]) -> None:
 
 # --- the user's path, end to end -----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_add_list_run_cli_and_rest_equal_the_files_run_directly(
         ws: Path, files: dict[str, Path], tmp_path: Path) -> None:
     added = regionet("fiscal", "inputs", "add", "firms-2003", "--establishments",
