@@ -37,6 +37,7 @@ from regionet.services.case_source import CaseSource
 from regionet.services.fiscal import run_fiscal_year
 from regionet.services.inputs import add_inputs, list_inputs, load_inputs, remove_inputs
 from regionet.services.workspace import init_workspace
+from regionet.storage.workspace import WorkspaceExistsError
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
 
@@ -269,6 +270,23 @@ def test_remove_forgets_the_record_and_deletes_the_files(ws: Path, files: dict[s
         remove_inputs(source, "mine")
     with pytest.raises(InvalidValueError, match="cannot be removed"):
         remove_inputs(source, "illustrative")
+
+
+def test_init_force_deletes_the_files_of_the_inputs_it_forgets(
+        ws: Path, files: dict[str, Path]) -> None:
+    source = CaseSource.workspace(ws)
+    summary = add_inputs(source, "mine", establishments=files["establishments"],
+                         firms=files["firms"])
+    folder = inputs_dir(ws) / f"mine-{summary.checksum[:12]}"
+    stray = inputs_dir(ws) / ".other.999999999.partial"   # a dead process's staging folder
+    stray.mkdir()
+    with pytest.raises(WorkspaceExistsError):   # without force: refused, nothing touched
+        init_workspace(ws)
+    assert folder.is_dir() and stray.is_dir()
+    init_workspace(ws, force=True)
+    assert stored(ws) == [] and [s.name for s in list_inputs(source)] == ["illustrative"]
+    assert not folder.exists() and not stray.exists()
+    assert list(inputs_dir(ws).iterdir()) == []
 
 
 def test_without_regions_file_the_case_regions_are_used(ws: Path, files: dict[str, Path]

@@ -51,8 +51,8 @@ from regionet.io.fiscal_files import read_firms, read_regions
 from regionet.io.input_tables import open_table
 
 __all__ = ["ROLES", "StagedFile", "StagedInputs", "checksum_of", "discard", "file_state",
-           "files_of", "inputs_root", "publish", "read_stored", "remove_folder", "sha256_of",
-           "stage", "sweep"]
+           "files_of", "inputs_root", "prune", "publish", "read_stored", "remove_folder",
+           "sha256_of", "stage", "sweep"]
 
 #: The files of registered inputs, by role.
 ROLES: Final = ("establishments", "firms", "regions")
@@ -278,6 +278,30 @@ def sweep(root: Path) -> list[Path]:
         for path in root.glob(f".*{_SUFFIX}"):
             pid = path.name[: -len(_SUFFIX)].rsplit(".", 1)[-1]
             if pid.isdigit() and not _alive(int(pid)) and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
+def prune(root: Path, keep: Iterable[str]) -> list[Path]:
+    """Remove the published folders under ``root`` that ``keep`` does not name; return them.
+
+    Staging folders (``.NAME.PID.partial``) are left to :func:`sweep`. Used when a workspace
+    is initialised again (``data init --force``): its records are gone, so are their files.
+
+    Examples:
+        >>> for name in ("a-1", "b-2", ".c.1.partial"):
+        ...     (tmp_path / name).mkdir()
+        >>> [p.name for p in prune(tmp_path, ["a-1"])]
+        ['b-2']
+        >>> sorted(p.name for p in tmp_path.iterdir())
+        ['.c.1.partial', 'a-1']
+    """
+    kept = set(keep)
+    removed = []
+    if root.is_dir():
+        for path in sorted(root.iterdir()):
+            if path.is_dir() and not path.name.startswith(".") and path.name not in kept:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
     return removed

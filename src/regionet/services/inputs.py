@@ -41,6 +41,7 @@ from regionet.io.registered_inputs import (
     file_state,
     files_of,
     inputs_root,
+    prune,
     publish,
     read_stored,
     remove_folder,
@@ -57,8 +58,8 @@ if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used, panda
     from regionet.storage.workspace import Workspace
 
 __all__ = ["ILLUSTRATIVE", "InputsSummary", "add_inputs", "check_inputs_name",
-           "describe_inputs", "economy", "identity", "inputs_key", "list_inputs",
-           "load_inputs", "remove_inputs"]
+           "describe_inputs", "economy", "forget_unregistered", "identity", "inputs_key",
+           "list_inputs", "load_inputs", "remove_inputs"]
 
 #: The name of the case's illustrative economy among the inputs.
 ILLUSTRATIVE: Final = "illustrative"
@@ -235,6 +236,23 @@ def remove_inputs(source: CaseSource, name: str) -> InputsSummary:
     remove_folder(root, record.folder)
     sweep(root)
     return _summary(record)
+
+
+def forget_unregistered(source: CaseSource) -> list[Path]:
+    """Delete the inputs folders beside a workspace file that no record names; return them.
+
+    After ``data init --force`` the workspace has no registered inputs any more; their
+    Parquet files went with them. Left-over staging folders of dead processes go too.
+    """
+    ws = _workspace(source)
+    if ws.path is None:
+        return []
+    from regionet.storage.fiscal_inputs import read_records
+
+    root = inputs_root(ws.path)
+    with reading(source) as conn:
+        kept = {record.folder for record in read_records(conn)}
+    return prune(root, kept) + sweep(root)
 
 
 def _warm_up() -> None:

@@ -38,7 +38,13 @@ def init_workspace(db: str | Path, case: str | Path = DEFAULT_CASE, *, force: bo
         WorkspaceExistsError: the workspace already holds a case and not ``force``.
         ValidationError: the case's files have problems (nothing is written).
     """
-    return workspace_of(CaseSource.workspace(db)).init(load_case(case), overwrite=force)
+    source = CaseSource.workspace(db)
+    counts = workspace_of(source).init(load_case(case), overwrite=force)
+    if force:   # the registered inputs went with the old case: so do their files
+        from regionet.services.inputs import forget_unregistered
+
+        forget_unregistered(source)
+    return counts
 
 
 def validate_files(db: str | Path, files: Sequence[Path], *, table: str | None = None

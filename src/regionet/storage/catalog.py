@@ -9,10 +9,9 @@ members (their ``membership`` ties with subjects), as :attr:`Case.federation_mod
 <regionet.model.case.Case.federation_model>` builds it from a whole case.
 
 Examples:
-    >>> import tempfile, pathlib
     >>> import regionet as rn
     >>> from regionet.storage.workspace import Workspace
-    >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "w.db")
+    >>> ws = Workspace(tmp_path / "w.db")
     >>> _ = ws.init(rn.load_case("russia-1990s"))
     >>> with ws.database.reading() as conn:
     ...     actors = ActorLookup(conn)

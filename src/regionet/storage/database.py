@@ -11,8 +11,7 @@ Database errors are turned into :class:`~regionet.core.errors.DataFileError` nam
 database; only a failed write says "nothing was written".
 
 Examples:
-    >>> import tempfile, pathlib
-    >>> db = Database(pathlib.Path(tempfile.mkdtemp()) / "x.db")
+    >>> db = Database(tmp_path / "x.db")
     >>> with db.writing() as conn:
     ...     _ = conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
     >>> with db.reading() as conn:

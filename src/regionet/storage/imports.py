@@ -16,8 +16,7 @@ key, so the same rows in any order produce the same workspace.
 
 Examples:
     >>> from pathlib import Path
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp())
+    >>> d = tmp_path
     >>> for name in ("extra_ties.csv", "tie_kinds.json", "parties.csv"):
     ...     _ = (d / name).write_text("id\n", encoding="utf-8")
     >>> infer_table(d / "extra_ties.csv"), infer_table(d / "tie_kinds.json")

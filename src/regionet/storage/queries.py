@@ -9,11 +9,10 @@ id (SQLite compares text bytewise, which for UTF-8 is Python's order), paged wit
 :mod:`regionet.storage.schema` (a tie's actors, location, kind and level).
 
 Examples:
-    >>> import tempfile, pathlib
     >>> import regionet as rn
     >>> from regionet.model.case import TieFilter
     >>> from regionet.storage.workspace import Workspace
-    >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "w.db")
+    >>> ws = Workspace(tmp_path / "w.db")
     >>> _ = ws.init(rn.load_case("russia-1990s"))
     >>> with ws.reading() as (conn, _revision):
     ...     ties, count = tie_page(conn, TieFilter(actor="NO", kind="pledge"))
