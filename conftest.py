@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,21 @@ from _pytest.doctest import DoctestItem
 
 #: Doctests that take more than about two seconds (they render every figure of the report).
 SLOW_DOCTESTS = frozenset({"regionet.interfaces.report.report"})
+#: Test modules that are slow as a whole (``pytestmark = pytest.mark.slow``) and costly to
+#: collect: schemathesis builds its Hypothesis tests for every API operation while collecting
+#: (about 4 s, in every xdist worker), only to have ``-m "not slow"`` deselect them all.
+SLOW_MODULES = frozenset({"tests/integration/api/test_schemathesis.py"})
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Do not even collect the :data:`SLOW_MODULES` when the run deselects slow tests."""
+    if config.getoption("markexpr", "").replace(" ", "") != "notslow":
+        return None
+    root = Path(__file__).resolve().parent
+    path = collection_path.resolve()
+    if not path.is_relative_to(root):
+        return None
+    return True if path.relative_to(root).as_posix() in SLOW_MODULES else None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

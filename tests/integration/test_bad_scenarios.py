@@ -81,6 +81,7 @@ def test_every_bad_scenario_file_has_a_case() -> None:
     assert sorted(p.name for p in BAD.glob("*_scenario.yaml")) == sorted(CASES)
 
 
+@pytest.mark.slow  # a `regionet` process per file; the service and API tests below run in-process
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_the_cli_refuses_the_file_naming_path_date_and_range(name: str, tmp_path: Path) -> None:
     file = BAD / name

@@ -74,6 +74,7 @@ def test_submit_poll_and_the_results_are_the_service_runs(client: TestClient) ->
     assert "regional_share_2002" not in {c["target"] for c in done["results"]["checks"]}
 
 
+@pytest.mark.slow  # waits for a run of many seeds, ~2.7 s
 def test_the_post_answers_before_the_run_is_done(client: TestClient) -> None:
     """The run goes on in the worker thread; the request returns at once."""
     start = time.monotonic()
