@@ -77,6 +77,7 @@ _LOG = logging.getLogger("regionet.api")
 MAX_ECHO: Final = 200
 #: The most characters of a problem's ``detail``, ``hint`` or ``expected``.
 MAX_TEXT: Final = 1000
+_CUT = re.compile(r"… \((\d+) characters\)")
 #: The most entries of a problem's ``errors`` list.
 MAX_ERRORS: Final = 50
 
@@ -123,17 +124,20 @@ def bounded(value: object, limit: int = MAX_ECHO) -> str | None:
     """Return ``value`` as text of at most about ``limit`` characters (None stays None).
 
     Longer text is cut and says how long it was, so an error never echoes a huge input back.
+    Text already bounded to ``limit`` is returned unchanged.
 
     Examples:
         >>> bounded("abc", 2)
         'ab… (3 characters)'
-        >>> bounded(12), bounded(None)
-        ('12', None)
+        >>> bounded(bounded("abc", 2), 2), bounded(12), bounded(None)
+        ('ab… (3 characters)', '12', None)
     """
     if value is None:
         return None
     text = str(value)
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+    if len(text) <= limit or _CUT.fullmatch(text, limit):
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
 
 
 def _short(value: object) -> str | None:
