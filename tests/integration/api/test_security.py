@@ -18,6 +18,7 @@ from regionet.interfaces.api.security import (
     API_CSP,
     DASHBOARD_CSP,
     DOCS_CSP,
+    HostAllowList,
     health_detail,
     public_location,
 )
@@ -295,3 +296,23 @@ def test_a_body_within_the_limit_is_served_and_zero_turns_the_limit_off() -> Non
                                headers=[(b"host", b"t"),
                                         (b"content-type", b"application/json")])
         assert status == 200 and json.loads(body)["count"] == 89
+
+
+def test_a_websocket_to_another_host_is_closed() -> None:
+    sent: list[dict[str, Any]] = []
+    reached: list[str] = []
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(scope["type"])
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.connect"}
+
+    guard = HostAllowList(inner, hosts=["localhost"])
+    for host in (b"evil.example", b"localhost:8000"):
+        scope = {"type": "websocket", "path": "/ws", "headers": [(b"host", host)]}
+        asyncio.run(guard(scope, receive, send))
+    assert sent == [{"type": "websocket.close", "code": 1008}] and reached == ["websocket"]

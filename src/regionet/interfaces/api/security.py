@@ -144,6 +144,9 @@ class HostAllowList:
         if host is not None and host_name(host) in self.hosts:
             await self.app(scope, receive, send)
             return
+        if scope["type"] == "websocket":  # no HTTP answer possible: close (policy violation)
+            await send({"type": "websocket.close", "code": 1008})
+            return
         await send_problem(send, self.problem(host, scope.get("path", "")),
                            [("connection", "close")])
 
