@@ -14,13 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from regionet.interfaces.api import create_app
+from regionet.interfaces.api.redaction import public_location, redact
 from regionet.interfaces.api.security import (
     API_CSP,
     DASHBOARD_CSP,
     DOCS_CSP,
     HostAllowList,
     health_detail,
-    public_location,
 )
 from regionet.services.case_source import CaseSource
 from regionet.services.workspace import init_workspace
@@ -316,3 +316,29 @@ def test_a_websocket_to_another_host_is_closed() -> None:
         scope = {"type": "websocket", "path": "/ws", "headers": [(b"host", host)]}
         asyncio.run(guard(scope, receive, send))
     assert sent == [{"type": "websocket.close", "code": 1008}] and reached == ["websocket"]
+
+
+def test_an_unreadable_workspace_is_named_by_its_file_name_only(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "broken.db").write_text("not a database", encoding="utf-8")
+    monkeypatch.chdir(private)
+    for configured in (private / "broken.db", "broken.db"):  # absolute, and relative to cwd
+        r = TestClient(create_app(configured, dashboard=False)).get("/api/ties")
+        assert r.status_code == 503
+        problem = r.json()
+        assert problem["file"] == "sqlite:///broken.db"
+        assert problem["detail"].startswith("sqlite:///broken.db: the database could not be read")
+        assert str(tmp_path) not in r.text
+
+
+def test_redact_hides_directories_and_credentials() -> None:
+    assert redact("no /srv/a/x.db and /srv/a/x.db", ["/srv/a/x.db"]) == "no x.db and x.db"
+    assert redact("at postgresql+psycopg://app:***@db:5432/team: refused",
+                  ["postgresql+psycopg://app:s3cret@db:5432/team"]) \
+        == "at postgresql+psycopg://***@db:5432/team: refused"
+    assert redact("postgresql+psycopg://app:s3cret@db/team failed",
+                  ["postgresql+psycopg://app:s3cret@db/team"]) == "postgresql database team failed"
+    assert redact("nothing to hide", [None]) == "nothing to hide"

@@ -51,6 +51,7 @@ from regionet.core.errors import (
     UnknownReferenceError,
     ValidationError,
 )
+from regionet.interfaces.api.redaction import redact
 from regionet.interfaces.api.schemas import Problem
 
 __all__ = [
@@ -212,10 +213,17 @@ def _regionet_problem(request: Request, error: RegionetError) -> ProblemResponse
     if isinstance(error, ValidationError) and getattr(error, "errors", None):
         errors = [{k: _short(v) if k == "value" else v for k, v in e.to_dict().items()}
                   for e in error.errors]
+    # the workspace's directory and a database URL's credentials are not shown (redaction.py)
+    where = [getattr(request.app.state, "db", None)]
+
+    def shown(text: object) -> str | None:
+        return None if text is None else redact(str(text), where)
+
     return _respond(Problem(
-        type=problem_type(error), title=_title(error), status=status, detail=_detail(error),
-        instance=request.url.path, file=error.file, row=error.row, field=error.field,
-        value=_short(error.value), expected=error.expected, hint=error.hint, errors=errors))
+        type=problem_type(error), title=_title(error), status=status,
+        detail=shown(_detail(error)) or "", instance=request.url.path, file=shown(error.file),
+        row=error.row, field=error.field, value=shown(_short(error.value)),
+        expected=error.expected, hint=shown(error.hint), errors=errors))
 
 
 def _location(loc: Sequence[int | str]) -> tuple[str, str]:

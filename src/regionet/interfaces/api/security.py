@@ -15,21 +15,19 @@
 - :func:`cors_origin`: checks a ``--cors-origin`` value (CORS is closed unless configured).
 - :func:`health_detail`: what ``GET /api/health`` shows of the workspace's location to a
   principal. Accounts do not exist yet, so everyone is a non-admin: only the file name (or,
-  for a database URL, its scheme and database name, never the credentials).
+  for a database URL, its scheme and database name, never the credentials); see
+  :mod:`regionet.interfaces.api.redaction`.
 
 Examples:
     >>> sorted(default_hosts("0.0.0.0"))
     ['0.0.0.0', '127.0.0.1', '[::1]', 'localhost']
     >>> host_name("Example.ORG:8000"), host_name("[::1]:8000"), host_name("::1")
     ('example.org', '[::1]', '[::1]')
-    >>> public_location("/home/me/team.db"), public_location("postgresql://u:pw@db/team")
-    ('team.db', 'postgresql database team')
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePath
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -37,11 +35,12 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from regionet.interfaces.api.problems import MAX_ECHO, bounded, send_problem
+from regionet.interfaces.api.redaction import public_location, redact
 from regionet.services.case_source import CaseSource
 
 __all__ = ["API_CSP", "DASHBOARD_CSP", "DOCS_CSP", "DOCS_PATHS", "LOOPBACK_HOSTS",
            "HostAllowList", "SecurityHeaders", "cors_origin", "default_hosts",
-           "health_detail", "host_name", "public_location"]
+           "health_detail", "host_name"]
 
 #: Content-Security-Policy of the dashboard's pages: everything from the server itself;
 #: ``style-src 'unsafe-inline'`` because Plotly.js sets ``style`` attributes on the SVG it
@@ -188,19 +187,6 @@ def cors_origin(text: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-def public_location(location: str) -> str:
-    """Return what a non-admin may see of a workspace's location: no directory, no password.
-
-    A file path gives its file name; a database URL, its kind and database name.
-    """
-    if "://" in location:
-        parts = urlsplit(location)
-        kind = parts.scheme.split("+")[0] or "database"
-        name = PurePath(parts.path).name
-        return f"{kind} database {name}" if name else f"{kind} database"
-    return PurePath(location).name
-
-
 def health_detail(source: CaseSource, configured: str | None = None,
                   principal: object | None = None) -> dict[str, str | None]:
     """Return ``db`` and ``detail`` of ``GET /api/health`` as ``principal`` may see them.
@@ -221,7 +207,5 @@ def health_detail(source: CaseSource, configured: str | None = None,
     detail = source.describe()
     if is_admin:
         return {"db": location, "detail": detail}
-    for secret in (location, configured):
-        if secret:
-            detail = detail.replace(secret, public_location(secret))
-    return {"db": None if location is None else public_location(location), "detail": detail}
+    return {"db": None if location is None else public_location(location),
+            "detail": redact(detail, (location, configured))}
