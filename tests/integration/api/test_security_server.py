@@ -24,6 +24,9 @@ pytestmark = pytest.mark.slow  # a server subprocess, clients held for seconds
 
 BODY_TIMEOUT = 2.0
 CONNECTION_TIMEOUT = BODY_TIMEOUT + 2.0  # connection.GRACE
+# A connection must be closed at its limit, give or take this (a busy machine's timers):
+# far from the 40 s and more a slow client could hold it before.
+SLACK = 3.0
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +115,10 @@ def test_cors_for_the_configured_origin_only(server: tuple[str, int]) -> None:
 def test_the_rate_limit_over_http(server: tuple[str, int]) -> None:
     base, _ = server
     with httpx.Client(base_url=base, headers=token("rate")) as http:
-        codes = [http.get("/api/measures").status_code for _ in range(14)]
-        assert codes[:10] == [200] * 10 and 429 in codes[10:]
+        codes = [http.get("/api/measures").status_code for _ in range(10)]
+        assert codes == [200] * 10  # the burst
+        more = [http.get("/api/measures").status_code for _ in range(60)]
+        assert 429 in more  # 60 requests take far less than the 12 s they would need
         limited = http.get("/api/measures")
         assert limited.status_code == 429 and limited.headers["retry-after"] == "1"
         time.sleep(1.0)
@@ -128,7 +133,7 @@ def test_a_slow_body_is_cut_off_with_408(server: tuple[str, int]) -> None:
     seconds, answer = held(port, head, drip=b'"year": 1999' + b" " * 27)
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
     assert b"urn:regionet:problem:body-timeout" in answer
-    assert BODY_TIMEOUT - 0.1 <= seconds < BODY_TIMEOUT + 1.5, seconds
+    assert BODY_TIMEOUT - 0.1 <= seconds < BODY_TIMEOUT + SLACK, seconds
 
 
 def test_slow_headers_are_cut_off(server: tuple[str, int]) -> None:
@@ -136,13 +141,13 @@ def test_slow_headers_are_cut_off(server: tuple[str, int]) -> None:
     head = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
     seconds, answer = held(port, head, drip=b"a" * 60)
     assert answer == b""  # closed without an answer: the request never arrived
-    assert CONNECTION_TIMEOUT - 0.1 <= seconds < CONNECTION_TIMEOUT + 1.5, seconds
+    assert CONNECTION_TIMEOUT - 0.1 <= seconds < CONNECTION_TIMEOUT + SLACK, seconds
 
 
 def test_a_silent_connection_is_closed(server: tuple[str, int]) -> None:
     _, port = server
     seconds, answer = held(port, b"")
-    assert answer == b"" and CONNECTION_TIMEOUT - 0.1 <= seconds < CONNECTION_TIMEOUT + 1.5
+    assert answer == b"" and CONNECTION_TIMEOUT - 0.1 <= seconds < CONNECTION_TIMEOUT + SLACK
 
 
 def test_a_body_the_application_does_not_read_is_not_held(server: tuple[str, int]) -> None:
@@ -151,7 +156,7 @@ def test_a_body_the_application_does_not_read_is_not_held(server: tuple[str, int
             b"Authorization: Bearer unread\r\nContent-Length: 100\r\n\r\n")
     seconds, answer = held(port, head, drip=b"x" * 60)
     assert answer.startswith(b"HTTP/1.1 200 ")  # answered at once, then closed at the limit
-    assert CONNECTION_TIMEOUT - 0.1 <= seconds < CONNECTION_TIMEOUT + 1.5, seconds
+    assert CONNECTION_TIMEOUT - 0.1 <= seconds < CONNECTION_TIMEOUT + SLACK, seconds
 
 
 @pytest.mark.parametrize("size", [50_000, 5_000_000])
