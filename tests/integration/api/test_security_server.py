@@ -36,20 +36,23 @@ def server(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int
     tmp = tmp_path_factory.mktemp("hardened")
     port = free_port()
     env = {**os.environ, "REGIONET_DB": str(tmp / "absent.db")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--port", str(port),
-         "--body-timeout", str(BODY_TIMEOUT), "--rate-limit", "5/s",
-         "--allowed-host", "team.lan", "--cors-origin", "https://team.example"],
-        cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(base, 60.0, process)
-        yield base, port
-    finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-        assert process.returncode == 0, output
-        assert "answering requests to 127.0.0.1, [::1], localhost, team.lan" in output
+    log = tmp / "server.log"  # a file, not a pipe: the access log of a 50 kB URL would fill a
+    with log.open("w", encoding="utf-8") as out:  # pipe nobody reads and block the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--port", str(port),
+             "--body-timeout", str(BODY_TIMEOUT), "--rate-limit", "5/s",
+             "--allowed-host", "team.lan", "--cors-origin", "https://team.example"],
+            cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for_health(base, 60.0, process)
+            yield base, port
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+    output = log.read_text(encoding="utf-8")
+    assert process.returncode == 0, output[-3000:]
+    assert "answering requests to 127.0.0.1, [::1], localhost, team.lan" in output
 
 
 def token(name: str) -> dict[str, str]:
@@ -184,6 +187,7 @@ def test_a_huge_query_gets_a_small_answer(server: tuple[str, int], size: int) ->
 
 def test_a_long_but_allowed_query_value_comes_back_bounded(server: tuple[str, int]) -> None:
     base, _ = server
-    r = httpx.get(f"{base}/api/ties", params={"actor": "x" * 10_000}, headers=token("long"))
+    r = httpx.get(f"{base}/api/ties", params={"actor": "x" * 10_000}, headers=token("long"),
+                  timeout=60.0)  # the first /api/ties builds the bundled case's database
     assert r.status_code == 422 and len(r.content) < 3_000
     assert r.json()["value"] == "x" * 200 + "… (10000 characters)"
