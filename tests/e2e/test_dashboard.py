@@ -152,7 +152,8 @@ def test_overview_map_network_and_profile_render(page: tuple[Any, Watch], shots:
                        " return t.text[t.locations.indexOf('RU-KOP')]; }")
     assert "shown with its successor's territory" in hover
     p.select_option("#measure", "transfers_per_capita")
-    p.wait_for_function("document.querySelector('#map').dataset.measure === "
+    # predicates as functions: a string expression would need eval, which the CSP forbids
+    p.wait_for_function("() => document.querySelector('#map').dataset.measure === "
                         "'transfers_per_capita'")
     assert p.locator("#illustrative").is_visible()
     assert "RUB per person" in p.locator("#map .colorbar").text_content()
@@ -188,7 +189,7 @@ def test_compare_updates_map_and_table_when_the_scenario_changes(
     p.screenshot(path=shots / "compare.png", full_page=True)
 
     p.select_option("#scenario-b", "collection-collapse-1998")
-    p.wait_for_function("document.querySelector('#compare-map').dataset.selection"
+    p.wait_for_function("() => document.querySelector('#compare-map').dataset.selection"
                         ".includes('b=collection-collapse-1998')")
     assert _plotted(p, "#compare-map") != z_before
     assert p.locator("#compare-table tbody").inner_text() != table_before

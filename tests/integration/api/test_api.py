@@ -48,13 +48,16 @@ def test_health_without_a_workspace_serves_the_bundled_case_read_only(tmp_path: 
     body = TestClient(create_app(missing, dashboard=False)).get("/api/health").json()
     assert body["status"] == "ok" and body["source"] == "bundled" and body["read_only"] is True
     assert body["case"] == "russia-1990s" and body["counts"]["actors"] == 156
-    assert "does not exist" in body["detail"] and str(missing) in body["detail"]
+    # the file name only: the server's directories are not shown (docs/api.md, Security)
+    assert "the workspace absent.db does not exist" in body["detail"]
+    assert str(tmp_path) not in body["detail"] and body["db"] is None
     assert not missing.exists()  # serving never creates the file
 
 
 def test_health_with_a_workspace(workspace: Path) -> None:
     body = TestClient(create_app(workspace, dashboard=False)).get("/api/health").json()
-    assert (body["source"], body["read_only"], body["db"]) == ("workspace", False, str(workspace))
+    assert (body["source"], body["read_only"], body["db"]) == ("workspace", False, workspace.name)
+    assert body["detail"] == f"serving the workspace {workspace.name}"
     assert body["counts"] == {"actors": 156, "ties": 161, "observations": 56, "documents": 74}
 
 

@@ -57,6 +57,10 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, _too_large(limit))
         self.limit = limit
 
+    def problem(self, instance: str) -> dict[str, object]:
+        """Return this error's problem body."""
+        return too_large_problem(self.limit, instance)
+
 
 def too_large_problem(limit: int, instance: str) -> dict[str, object]:
     """Return the RFC 9457 problem of a body over ``limit`` bytes."""

@@ -31,16 +31,19 @@ Examples:
 
 from __future__ import annotations
 
+import copy
+import json
 import logging
 import re
 from collections.abc import Collection, Mapping, Sequence
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from regionet.core.errors import (
     BusyError,
@@ -48,16 +51,22 @@ from regionet.core.errors import (
     UnknownReferenceError,
     ValidationError,
 )
-from regionet.interfaces.api.middleware import too_large_problem
+from regionet.interfaces.api.redaction import redact
 from regionet.interfaces.api.schemas import Problem
 
 __all__ = [
+    "MAX_ECHO",
+    "MAX_ERRORS",
+    "MAX_TEXT",
     "PROBLEM_JSON",
     "PROBLEM_REF",
     "ProblemResponse",
+    "bounded",
+    "bounded_problem",
     "install_problem_handlers",
     "problem_responses",
     "problem_type",
+    "send_problem",
     "status_for",
 ]
 
@@ -65,7 +74,13 @@ PROBLEM_JSON = "application/problem+json"
 #: Where the OpenAPI document defines :class:`Problem` (added by ``app.create_app``).
 PROBLEM_REF = "#/components/schemas/Problem"
 _LOG = logging.getLogger("regionet.api")
-_MAX_VALUE = 200
+#: The most characters of the request's input a problem repeats (``value``, ``field``…).
+MAX_ECHO: Final = 200
+#: The most characters of a problem's ``detail``, ``hint`` or ``expected``.
+MAX_TEXT: Final = 1000
+_CUT = re.compile(r"… \((\d+) characters\)")
+#: The most entries of a problem's ``errors`` list.
+MAX_ERRORS: Final = 50
 
 
 class ProblemResponse(JSONResponse):
@@ -106,16 +121,89 @@ def _title(error: BaseException) -> str:
     return _TITLES.get(name) or _slug(name).replace("-", " ").capitalize()
 
 
-def _short(value: object) -> str | None:
+def bounded(value: object, limit: int = MAX_ECHO) -> str | None:
+    """Return ``value`` as text of at most about ``limit`` characters (None stays None).
+
+    Longer text is cut and says how long it was, so an error never echoes a huge input back.
+    Text already bounded to ``limit`` is returned unchanged.
+
+    Examples:
+        >>> bounded("abc", 2)
+        'ab… (3 characters)'
+        >>> bounded(bounded("abc", 2), 2), bounded(12), bounded(None)
+        ('ab… (3 characters)', '12', None)
+    """
     if value is None:
         return None
     text = str(value)
-    return text if len(text) <= _MAX_VALUE else text[:_MAX_VALUE] + "…"
+    if len(text) <= limit or _CUT.fullmatch(text, limit):
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _short(value: object) -> str | None:
+    return bounded(value)
+
+
+#: Fields of a problem that repeat the request's input (bounded to :data:`MAX_ECHO`); the
+#: other text fields are bounded to :data:`MAX_TEXT`.
+_ECHOED = frozenset({"value", "field", "instance", "file", "in"})
+
+
+def _bound_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: bounded(value, MAX_ECHO if key in _ECHOED else MAX_TEXT)
+            if isinstance(value, str) else value for key, value in item.items()}
+
+
+def bounded_problem(problem: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``problem`` with every text bounded and at most :data:`MAX_ERRORS` ``errors``.
+
+    The one place every problem body passes through before it is sent.
+
+    Examples:
+        >>> body = bounded_problem({"status": 422, "value": "x" * 300,
+        ...                         "errors": [{"value": "y"}] * 60})
+        >>> body["value"][-18:], len(body["errors"]), body["errors"][-1]["detail"]
+        ('… (300 characters)', 51, '10 more problem(s) not shown')
+    """
+    body = _bound_item({k: v for k, v in problem.items() if k != "errors"})
+    errors = problem.get("errors")
+    if isinstance(errors, list):
+        shown = [_bound_item(e) if isinstance(e, Mapping) else e for e in errors[:MAX_ERRORS]]
+        if len(errors) > MAX_ERRORS:
+            shown.append({"detail": f"{len(errors) - MAX_ERRORS} more problem(s) not shown"})
+        body["errors"] = shown
+    return body
+
+
+async def send_problem(send: Send, problem: Mapping[str, Any],
+                       headers: Sequence[tuple[str, str]] = ()) -> None:
+    """Send ``problem`` (bounded) as a whole response, from ASGI middleware outside FastAPI."""
+    body = json.dumps(bounded_problem(problem)).encode("utf-8")
+    await send({"type": "http.response.start", "status": int(problem["status"]),
+                "headers": [(b"content-type", PROBLEM_JSON.encode()),
+                            (b"content-length", str(len(body)).encode()),
+                            *((k.lower().encode("latin-1"), v.encode("latin-1"))
+                              for k, v in headers)]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _respond(body: Problem, headers: Mapping[str, str] | None = None) -> ProblemResponse:
-    return ProblemResponse(body.model_dump(exclude_none=True), status_code=body.status,
-                           headers=dict(headers) if headers else None)
+    return ProblemResponse(bounded_problem(body.model_dump(exclude_none=True)),
+                           status_code=body.status, headers=dict(headers) if headers else None)
+
+
+def _detail(error: RegionetError) -> str:
+    """Return ``str(error)`` with its field and value bounded (the detail repeats them)."""
+    field, value = _short(error.field), _short(error.value)
+    if field == error.field and value == (None if error.value is None else str(error.value)):
+        return str(error)
+    try:
+        shown = copy.copy(error)
+        shown.field, shown.value = field, value
+        return str(shown)
+    except Exception:  # an error class that cannot be copied: its text is bounded later
+        return str(error)
 
 
 def _regionet_problem(request: Request, error: RegionetError) -> ProblemResponse:
@@ -125,10 +213,17 @@ def _regionet_problem(request: Request, error: RegionetError) -> ProblemResponse
     if isinstance(error, ValidationError) and getattr(error, "errors", None):
         errors = [{k: _short(v) if k == "value" else v for k, v in e.to_dict().items()}
                   for e in error.errors]
+    # the workspace's directory and a database URL's credentials are not shown (redaction.py)
+    where = [getattr(request.app.state, "db", None)]
+
+    def shown(text: object) -> str | None:
+        return None if text is None else redact(str(text), where)
+
     return _respond(Problem(
-        type=problem_type(error), title=_title(error), status=status, detail=str(error),
-        instance=request.url.path, file=error.file, row=error.row, field=error.field,
-        value=_short(error.value), expected=error.expected, hint=error.hint, errors=errors))
+        type=problem_type(error), title=_title(error), status=status,
+        detail=shown(_detail(error)) or "", instance=request.url.path, file=shown(error.file),
+        row=error.row, field=error.field, value=shown(_short(error.value)),
+        expected=error.expected, hint=shown(error.hint), errors=errors))
 
 
 def _location(loc: Sequence[int | str]) -> tuple[str, str]:
@@ -158,7 +253,7 @@ def _validation_problem(request: Request, error: RequestValidationError) -> Prob
         value = e.get("input") if e.get("type") != "missing" else None
         items.append({"field": field, "in": where, "value": _short(value),
                       "expected": str(e.get("msg", "")),
-                      "detail": f"{where} field '{field}'"
+                      "detail": f"{where} field '{_short(field)}'"
                       + (f", value '{_short(value)}'" if value is not None else "")
                       + f": {e.get('msg', 'invalid')}"})
     first = items[0] if items else {"detail": "invalid request"}
@@ -170,9 +265,9 @@ def _validation_problem(request: Request, error: RequestValidationError) -> Prob
 
 
 def _http_problem(request: Request, error: StarletteHTTPException) -> ProblemResponse:
-    limit = getattr(error, "limit", None)
-    if error.status_code == 413 and isinstance(limit, int):
-        return _respond(Problem(**too_large_problem(limit, request.url.path)))  # type: ignore[arg-type]
+    problem = getattr(error, "problem", None)  # BodyTooLarge, BodyTooSlow: their own body
+    if callable(problem):
+        return _respond(Problem.model_validate(problem(request.url.path)), error.headers)
     try:
         phrase = HTTPStatus(error.status_code).phrase
     except ValueError:

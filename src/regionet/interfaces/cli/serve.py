@@ -1,6 +1,11 @@
 """``regionet serve``: the REST API and the dashboard on a local web server (uvicorn).
 
 FastAPI and uvicorn are imported only when the command runs, so ``regionet --help`` stays fast.
+The server is hardened by default (docs/api.md, "Security and limits"): it answers only to
+the loopback names and the ``--host`` address (``--allowed-host`` adds names), limits each
+client's request rate (``--rate-limit``) and the time a request body may take
+(``--body-timeout``), sends no CORS headers unless ``--cors-origin`` is given, and closes
+connections that do not deliver a request in time.
 """
 
 from __future__ import annotations
@@ -12,6 +17,24 @@ import typer
 __all__ = ["serve"]
 
 
+def _rate(text: str) -> float:
+    from regionet.interfaces.api.ratelimit import parse_rate
+
+    try:
+        return parse_rate(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _origin(text: str) -> str:
+    from regionet.interfaces.api.security import cors_origin
+
+    try:
+        return cors_origin(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
@@ -19,19 +42,41 @@ def serve(
                                     help="Workspace SQLite file or database URL (env "
                                          "REGIONET_DB); when it does not exist the bundled "
                                          "case is served read-only.")] = "regionet.db",
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="Also answer requests whose Host header names NAME (repeatable; "
+                               "'*': any host). By default only localhost, 127.0.0.1, [::1] "
+                               "and the --host address are answered (421 for others).")] = None,
+    cors_origin: Annotated[list[str] | None, typer.Option(
+        "--cors-origin", parser=_origin,
+        help="Let pages from ORIGIN (scheme://host[:port]) call the API from a browser "
+             "(repeatable). Default: no CORS.")] = None,
+    rate_limit: Annotated[float, typer.Option(
+        "--rate-limit", parser=_rate, metavar="N/s",
+        help="Requests a second per client (bearer token, else address), bursts of twice "
+             "that; 429 beyond. 0: no limit.")] = "50/s",  # type: ignore[assignment]
+    body_timeout: Annotated[float, typer.Option(
+        "--body-timeout", min=0, help="Seconds a request body may take to arrive (408 "
+                                      "beyond); 0: no limit.")] = 10.0,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard (/) with uvicorn."""
     try:
         import uvicorn
 
         from regionet.interfaces.api import create_app
+        from regionet.interfaces.api.connection import uvicorn_settings
+        from regionet.interfaces.api.security import default_hosts
         from regionet.services.case_source import CaseSource
     except ImportError as exc:  # the server's dependencies are an optional extra
         typer.echo(f"error: `regionet serve` needs FastAPI and uvicorn ({exc.name} is not "
                    "installed): pip install 'regionet[serve]'", err=True)
         raise typer.Exit(1) from None
 
+    hosts = sorted(default_hosts(host) | set(allowed_host or ()))
     typer.echo(f"regionet: {CaseSource.open(db).describe()}")
+    typer.echo(f"regionet: answering requests to {', '.join(hosts)}"
+               + ("" if "*" in hosts else " (add names with --allowed-host)"))
     typer.echo(f"regionet: dashboard http://{host}:{port}/ , API docs http://{host}:{port}/docs "
                "(Ctrl+C to stop)")
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    app = create_app(db, allowed_hosts=hosts, cors_origins=list(cors_origin or ()),
+                     rate_limit=rate_limit, body_timeout=body_timeout)
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_settings(body_timeout))

@@ -100,7 +100,8 @@ def _error(status: int, heading: str, message: str) -> HTMLResponse:
 
 
 def _not_found(actor_id: str) -> HTMLResponse:
-    return _error(404, "Not found", f"There is no region or actor {actor_id!r} in this case.")
+    shown = actor_id if len(actor_id) <= 80 else f"{actor_id[:80]}… ({len(actor_id)} characters)"
+    return _error(404, "Not found", f"There is no region or actor {shown!r} in this case.")
 
 
 async def _asgi_get(app: ASGIApp, path: str, request: Request) -> tuple[int, Any]:

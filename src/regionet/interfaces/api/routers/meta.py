@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 import regionet
 from regionet.interfaces.api.deps import SourceDep
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import HealthPublic, MeasuresPublic, ScenariosPublic
+from regionet.interfaces.api.security import health_detail
 from regionet.services.fiscal import scenario_summaries
 from regionet.services.measures import MEASURES
 from regionet.services.records import summary
@@ -21,19 +22,21 @@ router = APIRouter(tags=["meta"])
 
 
 @router.get("/health", response_model=HealthPublic, responses=problem_responses(503))
-def read_health(source: SourceDep) -> dict[str, Any]:
+def read_health(source: SourceDep, request: Request) -> dict[str, Any]:
     """Whether the server works, and what it serves: a workspace, or the bundled case.
 
     Without a workspace file the bundled case is served read-only (``source: bundled``,
     ``read_only: true``). ``revision`` is the workspace's write counter (0 for the bundled
-    case): it changes with every import. A workspace that cannot be read gives 503.
+    case): it changes with every import. A workspace that cannot be read gives 503. ``db``
+    is the workspace's file name only (for a database URL, its kind and database name): the
+    server's directories and credentials are not shown.
     """
     revision = source.revision()
     info = summary(source)
+    shown = health_detail(source, getattr(request.app.state, "db", None))
     return {"status": "ok", "version": regionet.__version__, "source": source.kind,
-            "read_only": source.read_only,
-            "db": source.location if source.kind == "workspace" else None, "case": info["case"],
-            "revision": revision, "detail": source.describe(), "counts": info["counts"]}
+            "read_only": source.read_only, "db": shown["db"], "case": info["case"],
+            "revision": revision, "detail": shown["detail"], "counts": info["counts"]}
 
 
 @router.get("/measures", response_model=MeasuresPublic)

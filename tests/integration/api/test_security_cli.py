@@ -1,0 +1,75 @@
+"""`regionet serve`'s hardening options reach the app and uvicorn (uvicorn.run replaced)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from regionet.interfaces.api.connection import GRACE, BoundedH11Protocol
+from regionet.interfaces.api.ratelimit import RateLimit
+from regionet.interfaces.cli.app import app as cli
+
+
+def serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, dict[str, Any], str]:
+    """Run ``regionet serve ARGS``; return the app and options given to uvicorn, and the output."""
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    result = CliRunner().invoke(cli, ["serve", "--db", "absent-here.db", *args])
+    assert result.exit_code == 0, result.output
+    (app, options), = calls
+    return app, options, result.output
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    app, options, output = serve(monkeypatch)
+    assert issubclass(options["http"], BoundedH11Protocol)
+    assert options["http"].request_timeout == 10.0 + GRACE
+    assert (options["timeout_keep_alive"], options["h11_max_incomplete_event_size"],
+            options["server_header"]) == (5, 16 * 1024, False)
+    assert "answering requests to 127.0.0.1, [::1], localhost (add names with --allowed-host)" \
+        in output
+    api = TestClient(app, base_url="http://localhost:8000")
+    assert api.get("/api/health").status_code == 200
+    assert api.get("/api/health", headers={"host": "evil.example"}).status_code == 421
+    r = api.get("/api/health", headers={"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in r.headers
+    limits = [m.kwargs for m in app.user_middleware if m.cls is RateLimit]
+    assert limits == [{"rate": 50.0, "burst": None, "clock": time.monotonic}]
+    codes = [api.get("/api/measures").status_code for _ in range(100)]  # bursts of 100
+    assert codes == [200] * 100
+
+
+def test_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    app, options, output = serve(
+        monkeypatch, "--host", "0.0.0.0", "--allowed-host", "lab.lan", "--allowed-host",
+        "10.0.0.5", "--cors-origin", "https://team.example/", "--rate-limit", "0",
+        "--body-timeout", "3")
+    assert options["http"].request_timeout == 3.0 + GRACE
+    assert "answering requests to 0.0.0.0, 10.0.0.5, 127.0.0.1, [::1], lab.lan, localhost" \
+        in output
+    api = TestClient(app, base_url="http://lab.lan:8000")
+    assert api.get("/api/health").status_code == 200
+    assert api.get("/api/health", headers={"host": "10.0.0.5:8000"}).status_code == 200
+    r = api.get("/api/health", headers={"origin": "https://team.example"})
+    assert r.headers["access-control-allow-origin"] == "https://team.example"
+    assert not [m for m in app.user_middleware if m.cls is RateLimit]
+    assert {api.get("/api/measures").status_code for _ in range(120)} == {200}  # no limit
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--rate-limit", "lots"], "rate limit 'lots': expected N/s"),
+    (["--cors-origin", "team.example"], "CORS origin 'team.example': expected scheme://"),
+    (["--cors-origin", "https://team.example/app"], "expected scheme://host[:port]"),
+    (["--body-timeout", "-1"], "--body-timeout"),
+])
+def test_bad_options_are_refused(monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                 message: str) -> None:
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("started"))
+    result = CliRunner().invoke(cli, ["serve", *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.replace("│", " ").split())
