@@ -6,8 +6,11 @@ same a test function gets, so no doctest leaves files behind.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -49,3 +52,114 @@ def pytest_configure(config: pytest.Config) -> None:
     home = tempfile.mkdtemp(prefix="regionet-hypothesis-")
     config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
     set_hypothesis_home_dir(home)
+
+
+# --- Workspaces on both backends -----------------------------------------------------------
+# Every test that talks to a workspace asks for ``workspace_url``: it runs once on a SQLite file
+# and once on a PostgreSQL database of its own (a random name on 127.0.0.1:5432, dropped
+# afterwards). Without PostgreSQL the second run is skipped, and the session's summary says in
+# one line which tests were skipped and how to run them; ``REGIONET_REQUIRE_POSTGRES=1`` (set
+# by ``.ci/run``) turns the skip into a failure.
+
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+_REQUIRE_POSTGRES = "REGIONET_REQUIRE_POSTGRES"
+_skipped_postgres: list[str] = []
+_postgres_state: dict[str, str | None] = {}
+
+
+def _postgres_problem() -> str | None:
+    """None when PostgreSQL answers at 127.0.0.1:5432, else why not (asked once a session)."""
+    if "problem" not in _postgres_state:
+        try:
+            import psycopg
+        except ImportError:
+            _postgres_state["problem"] = "psycopg is not installed (pip install -e '.[postgres]')"
+        else:
+            try:
+                psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+                                connect_timeout=3).close()
+            except psycopg.Error as exc:
+                _postgres_state["problem"] = (
+                    f"PostgreSQL did not answer at 127.0.0.1:5432 ({str(exc).strip()[:120]})")
+            else:
+                _postgres_state["problem"] = None
+    return _postgres_state["problem"]
+
+
+def require_postgres(request: pytest.FixtureRequest) -> None:
+    """Skip the test (or fail it under ``REGIONET_REQUIRE_POSTGRES=1``) without PostgreSQL."""
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    if os.environ.get(_REQUIRE_POSTGRES) == "1":
+        pytest.fail(f"{problem}; {_REQUIRE_POSTGRES}=1 requires the PostgreSQL tests")
+    _skipped_postgres.append(request.node.nodeid)
+    pytest.skip(problem)
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (random name), dropped after the test."""
+    require_postgres(request)
+    import psycopg
+
+    name = f"regionet_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                  ) -> str:
+    """Where a test's workspace lives: a SQLite file path, or a PostgreSQL database URL.
+
+    The SQLite file is not created; its folder is (``tmp_path_factory``, not the test's own
+    ``tmp_path``, so tests may fill ``tmp_path`` as they like).
+    """
+    if request.param == "sqlite":
+        return str(tmp_path_factory.mktemp("ws") / "regionet.db")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say in one line which PostgreSQL tests were skipped and how to run them."""
+    if _skipped_postgres:
+        shown = ", ".join(_skipped_postgres[:3]) + (" …" if len(_skipped_postgres) > 3 else "")
+        terminalreporter.write_line(
+            f"regionet: skipped {len(_skipped_postgres)} PostgreSQL tests ({shown}) because "
+            f"{_postgres_problem()}; start PostgreSQL 15 at 127.0.0.1:5432 (user postgres, "
+            f"trust authentication) and run `make test` again to run them.", yellow=True)
+
+
+def _dump_tables(target: str | os.PathLike[str]) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of a workspace (SQLite path or URL), read with plain SQLAlchemy.
+
+    Rows are sorted (by ``repr``) so that two backends compare equal; dates and decimals come
+    back as the driver gives them.
+    """
+    import sqlalchemy as sa
+
+    text = str(target)
+    url = text if "://" in text else f"sqlite:///{text}"
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            names = sorted(sa.inspect(conn).get_table_names())
+            return {n: sorted((tuple(r) for r in conn.execute(sa.text(f'SELECT * FROM "{n}"'))),
+                              key=repr) for n in names}
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def dump_tables() -> Any:
+    """A function returning every row of every table of a workspace (path or URL)."""
+    return _dump_tables

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -187,8 +187,9 @@ class Workspace:
         """(schema version, revision, version) in one query; older schemas the long way."""
         info = METADATA.tables["case_info"]
         try:
-            row = conn.execute(sa.select(info.c.schema_version, info.c.revision,
-                                         info.c.version)).first()
+            with _attempt(conn):
+                row = conn.execute(sa.select(info.c.schema_version, info.c.revision,
+                                             info.c.version)).first()
         except SQLAlchemyError:  # no table, or schema 1 (no revision): ask in detail
             row = None
         else:
@@ -365,6 +366,15 @@ class Workspace:
                 for name in TABLE_ORDER}
 
 
+def _attempt(conn: sa.Connection) -> AbstractContextManager[object]:
+    """Guard a query that may fail on an older schema, keeping the caller's transaction usable.
+
+    PostgreSQL aborts the whole transaction on an error, so the query runs in a savepoint
+    there; SQLite goes on after a failed statement (no savepoint: the common read stays cheap).
+    """
+    return conn.begin_nested() if conn.dialect.name != "sqlite" else nullcontext()
+
+
 def _drop_all(conn: sa.Connection) -> None:
     """Drop every regionet table (those of an older schema too)."""
     present = set(sa.inspect(conn).get_table_names())
@@ -392,7 +402,8 @@ def _read_state(conn: sa.Connection, *, missing: object = None) -> tuple[int, st
     if missing is not None and not sa.inspect(conn).has_table("case_info"):
         raise missing()  # type: ignore[operator]
     try:
-        row = conn.execute(sa.select(info.c.revision, info.c.version)).first()
+        with _attempt(conn):
+            row = conn.execute(sa.select(info.c.revision, info.c.version)).first()
     except SQLAlchemyError:  # schema 1: no such columns; the caller's transaction is intact
         row = None
         if missing is not None and conn.execute(sa.select(info.c.id)).first() is None:
