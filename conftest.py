@@ -16,6 +16,10 @@ from typing import Any
 import pytest
 from _pytest.doctest import DoctestItem
 
+#: Alembic's environment and revisions run only inside Alembic (not importable on their own).
+collect_ignore_glob = ["src/regionet/storage/migrations/env.py",
+                       "src/regionet/storage/migrations/versions/*"]
+
 #: Doctests that take more than about two seconds (they render every figure of the report).
 SLOW_DOCTESTS = frozenset({"regionet.interfaces.report.report"})
 
@@ -62,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # by ``.ci/run``) turns the skip into a failure.
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 _REQUIRE_POSTGRES = "REGIONET_REQUIRE_POSTGRES"
 _skipped_postgres: list[str] = []
 _postgres_state: dict[str, str | None] = {}
@@ -76,8 +81,7 @@ def _postgres_problem() -> str | None:
             _postgres_state["problem"] = "psycopg is not installed (pip install -e '.[postgres]')"
         else:
             try:
-                psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                                connect_timeout=3).close()
+                psycopg.connect(_ADMIN, connect_timeout=3).close()
             except psycopg.Error as exc:
                 _postgres_state["problem"] = (
                     f"PostgreSQL did not answer at 127.0.0.1:5432 ({str(exc).strip()[:120]})")
@@ -97,23 +101,33 @@ def require_postgres(request: pytest.FixtureRequest) -> None:
     pytest.skip(problem)
 
 
+def _create_database() -> str:
+    import psycopg
+
+    name = f"regionet_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES_SERVER}/{name}"
+
+
+def _drop_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(_ADMIN, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database (random name), dropped after the test."""
     require_postgres(request)
-    import psycopg
-
-    name = f"regionet_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                         autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    url = _create_database()
     try:
-        yield f"{POSTGRES_SERVER}/{name}"
+        yield url
     finally:
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                             autocommit=True) as conn:
-            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -127,6 +141,27 @@ def workspace_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     if request.param == "sqlite":
         return str(tmp_path_factory.mktemp("ws") / "regionet.db")
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="session")
+def new_workspace_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A function ``(request, backend) -> url`` for fixtures wider than one test.
+
+    ``backend`` is ``"sqlite"`` or ``"postgresql"`` (a new database, dropped when the session
+    ends; skipped like ``workspace_url`` without PostgreSQL).
+    """
+    made: list[str] = []
+
+    def new(request: pytest.FixtureRequest, backend: str) -> str:
+        if backend == "sqlite":
+            return str(tmp_path_factory.mktemp("ws") / "regionet.db")
+        require_postgres(request)
+        made.append(_create_database())
+        return made[-1]
+
+    yield new
+    for url in made:
+        _drop_database(url)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

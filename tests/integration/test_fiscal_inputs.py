@@ -438,7 +438,8 @@ def test_a_process_killed_between_commit_and_rename_is_finished_by_the_next_read
 def test_a_schema_3_workspace_gains_the_tables_on_its_first_read(
         ws: Path, files: dict[str, Path]) -> None:
     """Main's schema 3 (stored levels, no fiscal-inputs tables): the first read adds them."""
-    with sqlite3.connect(ws) as conn:
+    with sqlite3.connect(ws) as conn:  # made before migrations existed: no alembic_version
+        conn.execute("DROP TABLE alembic_version")
         conn.execute("DROP TABLE fiscal_input_files")
         conn.execute("DROP TABLE fiscal_inputs")
         conn.execute("UPDATE case_info SET schema_version = 3")
