@@ -97,3 +97,44 @@ def test_a_workspace_from_before_migrations_is_stamped(workspace_url: str) -> No
     with engine.connect() as conn:
         assert differences(conn) == []
     engine.dispose()
+
+
+def test_db_upgrade_and_current_say_from_and_to(workspace_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from regionet.interfaces.cli.app import app
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(app, [*args, "--db", workspace_url])
+        assert result.exit_code == 0, result.output
+        return result.output.split(": ", 1)[1].strip()
+
+    assert run("db", "current") == (
+        "no regionet schema here yet: run `regionet db upgrade` or `regionet data init`")
+    init_workspace(workspace_url)
+    engine = engine_of(workspace_url)
+    with engine.begin() as conn:  # as if made before migrations existed
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    engine.dispose()
+    assert run("db", "current") == (
+        f"schema {SCHEMA_VERSION}, made before migrations (no revision recorded): "
+        "run `regionet db upgrade` to stamp it")
+    assert run("db", "upgrade") == (
+        f"stamped a workspace made before migrations (schema {SCHEMA_VERSION}) and upgraded it "
+        f"to revision {head()}")
+    assert run("db", "current") == f"revision {head()} (the newest), schema {SCHEMA_VERSION}"
+    assert run("db", "upgrade") == f"already at revision {head()} (the newest); nothing to do"
+
+
+def test_a_database_that_does_not_exist_is_named(postgres_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from regionet.interfaces.cli.app import app
+
+    missing = postgres_url + "_missing"
+    result = CliRunner().invoke(app, ["db", "current", "--db", missing])
+    assert result.exit_code != 0
+    name = missing.rsplit("/", 1)[1]
+    message = str(result.exception)  # `regionet` (main) prints it as "error: …"
+    assert f"the database '{name}' does not exist on the server" in message
+    assert f"createdb -h 127.0.0.1 -U postgres {name}" in message

@@ -232,6 +232,12 @@ class Database:
         """Return the readable error for a database error."""
         detail = getattr(exc, "orig", None) or exc
         text = str(detail).strip()
+        if self.is_postgresql and "does not exist" in text and "database" in text:
+            return DataFileError(
+                f"the database {self.url.database!r} does not exist on the server",
+                file=self.display, expected="an existing database (regionet makes the tables)",
+                hint=f"Create it first, e.g. `createdb -h {self.url.host or 'localhost'} "
+                     f"-U {self.url.username or 'postgres'} {self.url.database}`")
         if _unavailable(exc):
             return DatabaseUnavailableError(
                 f"the database server is not available ({type(exc).__name__}: {text})"

@@ -105,6 +105,14 @@ def _add_simulate() -> None:
 
 _add_simulate()
 
+def _add_db() -> None:
+    from regionet.interfaces.cli.db import db_app
+
+    app.add_typer(db_app, name="db")
+
+
+_add_db()
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
