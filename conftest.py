@@ -24,11 +24,25 @@ collect_ignore_glob = ["src/regionet/storage/migrations/env.py",
 SLOW_DOCTESTS = frozenset({"regionet.interfaces.report.report"})
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow doctests ``slow``, as the slow tests are (``make test-fast`` skips them)."""
+@pytest.hookimpl(trylast=True)  # after -k and -m deselected theirs
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow doctests ``slow``; set the PostgreSQL tests aside without PostgreSQL.
+
+    The slow doctests are marked as the slow tests are (``make test-fast`` skips them). The
+    PostgreSQL tests (see :func:`uses_postgres`) are deselected when PostgreSQL does not
+    answer, unless ``REGIONET_REQUIRE_POSTGRES=1``: then they run, and fail.
+    """
     for item in items:
         if isinstance(item, DoctestItem) and item.name in SLOW_DOCTESTS:
             item.add_marker(pytest.mark.slow)
+    postgres = [item for item in items if uses_postgres(item)]
+    if (not postgres or os.environ.get(_REQUIRE_POSTGRES) == "1"
+            or _postgres_problem() is None):
+        return
+    _skipped_postgres.extend(item.nodeid for item in postgres)
+    chosen = set(map(id, postgres))
+    items[:] = [item for item in items if id(item) not in chosen]
+    config.hook.pytest_deselected(items=postgres)
 
 
 @pytest.fixture(autouse=True)
@@ -65,8 +79,10 @@ def pytest_configure(config: pytest.Config) -> None:
 # one line which tests were skipped and how to run them; ``REGIONET_REQUIRE_POSTGRES=1`` (set
 # by ``.ci/run``) turns the skip into a failure.
 
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+#: The test server, ``HOST:PORT`` (env ``REGIONET_TEST_POSTGRES``, default 127.0.0.1:5432).
+_SERVER = os.environ.get("REGIONET_TEST_POSTGRES", "127.0.0.1:5432")
+POSTGRES_SERVER = f"postgresql+psycopg://postgres@{_SERVER}"
+_ADMIN = "host={} port={} user=postgres dbname=postgres".format(*_SERVER.rsplit(":", 1))
 _REQUIRE_POSTGRES = "REGIONET_REQUIRE_POSTGRES"
 _skipped_postgres: list[str] = []
 _postgres_state: dict[str, str | None] = {}
@@ -83,11 +99,19 @@ def _postgres_problem() -> str | None:
             try:
                 psycopg.connect(_ADMIN, connect_timeout=3).close()
             except psycopg.Error as exc:
-                _postgres_state["problem"] = (
-                    f"PostgreSQL did not answer at 127.0.0.1:5432 ({str(exc).strip()[:120]})")
+                reason = str(exc).strip().splitlines()[0][:160]
+                _postgres_state["problem"] = f"PostgreSQL did not answer at {_SERVER} ({reason})"
             else:
                 _postgres_state["problem"] = None
     return _postgres_state["problem"]
+
+
+def uses_postgres(item: pytest.Item) -> bool:
+    """True for a test on PostgreSQL: a ``postgresql`` parameter, or ``postgres_url``."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "postgresql" in callspec.params.values():
+        return True
+    return "postgres_url" in getattr(item, "fixturenames", ())
 
 
 def require_postgres(request: pytest.FixtureRequest) -> None:
@@ -167,11 +191,13 @@ def new_workspace_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say in one line which PostgreSQL tests were skipped and how to run them."""
     if _skipped_postgres:
-        shown = ", ".join(_skipped_postgres[:3]) + (" …" if len(_skipped_postgres) > 3 else "")
+        files = sorted({nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+                        for nodeid in _skipped_postgres})
         terminalreporter.write_line(
-            f"regionet: skipped {len(_skipped_postgres)} PostgreSQL tests ({shown}) because "
-            f"{_postgres_problem()}; start PostgreSQL 15 at 127.0.0.1:5432 (user postgres, "
-            f"trust authentication) and run `make test` again to run them.", yellow=True)
+            f"regionet: skipped {len(_skipped_postgres)} PostgreSQL tests (the [postgresql] "
+            f"runs in {', '.join(files)}) because "
+            f"{_postgres_problem()}; to run them, start PostgreSQL 15 at {_SERVER} (user "
+            f"postgres, trust authentication) and run `make test` again.", yellow=True)
 
 
 def _dump_tables(target: str | os.PathLike[str]) -> dict[str, list[tuple[object, ...]]]:
