@@ -203,10 +203,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def _dump_tables(target: str | os.PathLike[str]) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table of a workspace (SQLite path or URL), read with plain SQLAlchemy.
 
-    Rows are sorted (by ``repr``) so that two backends compare equal; dates and decimals come
-    back as the driver gives them.
+    Rows are sorted (by ``repr``) and values made plain (dates as ISO text, booleans as 0/1:
+    what SQLite stores) so that the same rows on two backends compare equal.
     """
+    import datetime
+
     import sqlalchemy as sa
+
+    def plain(value: object) -> object:
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return int(value) if isinstance(value, bool) else value
 
     text = str(target)
     url = text if "://" in text else f"sqlite:///{text}"
@@ -214,7 +221,8 @@ def _dump_tables(target: str | os.PathLike[str]) -> dict[str, list[tuple[object,
     try:
         with engine.connect() as conn:
             names = sorted(sa.inspect(conn).get_table_names())
-            return {n: sorted((tuple(r) for r in conn.execute(sa.text(f'SELECT * FROM "{n}"'))),
+            return {n: sorted((tuple(map(plain, r))
+                               for r in conn.execute(sa.text(f'SELECT * FROM "{n}"'))),
                               key=repr) for n in names}
     finally:
         engine.dispose()

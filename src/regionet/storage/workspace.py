@@ -141,6 +141,13 @@ class Workspace:
             present = set(sa.inspect(conn).get_table_names())
         return set(TABLE_ORDER) <= present
 
+    def held_case(self, conn: sa.Connection) -> str | None:
+        """The id of the case stored in the database (None: none) on the caller's ``conn``."""
+        if not sa.inspect(conn).has_table("case_info"):
+            return None
+        found = conn.execute(sa.select(METADATA.tables["case_info"].c.id)).scalar()
+        return None if found is None else str(found)
+
     def _has_case(self, conn: sa.Connection) -> bool:
         if not sa.inspect(conn).has_table("case_info"):
             return False
