@@ -8,6 +8,7 @@ defaults, indexes, keys).
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -138,3 +139,28 @@ def test_a_database_that_does_not_exist_is_named(postgres_url: str) -> None:
     message = str(result.exception)  # `regionet` (main) prints it as "error: …"
     assert f"the database '{name}' does not exist on the server" in message
     assert f"createdb -h 127.0.0.1 -U postgres {name}" in message
+
+
+def test_a_database_that_sorts_text_by_language_is_refused(postgres_url: str) -> None:
+    """Lists sort by text keys: an ``en-US`` database would order them unlike SQLite."""
+    import psycopg
+
+    from regionet.core.errors import DataFileError
+
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    url = postgres_url + "_icu"
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu '  # type: ignore[arg-type]
+                     "ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")
+    try:
+        for attempt in (init_workspace, lambda db: Workspace(db).migrate()):
+            with pytest.raises(DataFileError) as info:
+                attempt(url)
+            message = str(info.value)
+            assert "sorts text by a language collation" in message
+            assert f"--locale-provider=libc --locale=C.UTF-8 {name}" in message
+        assert Workspace(url).migration() == (None, None)  # nothing was created
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]

@@ -57,6 +57,8 @@ CONNECT_TIMEOUT_SECONDS: Final = 5
 #: 64-bit number no other application of the database uses ("regionet" in ASCII).
 WRITE_LOCK_KEY: Final = 0x726567696F6E6574
 _EXPECTED = "a regionet workspace database"
+#: Texts a language collation sorts otherwise than code points do (case, punctuation, accents).
+_ORDER_PROBE: Final = ("a", "B", "-x", "_y", "Z1", "z0", "e", "é", "f")
 
 
 class DatabaseUnavailableError(DataFileError):
@@ -212,6 +214,34 @@ class Database:
             if raw is not None:
                 conn.execution_options(regionet_write=False)
                 raw.execute("PRAGMA foreign_keys=ON")
+
+    def check_order(self, conn: sa.Connection) -> None:
+        """Refuse a PostgreSQL database that sorts text otherwise than SQLite (code points).
+
+        Lists and pages are ordered by text keys; a database of a language collation (e.g.
+        ``en_US.UTF-8``, ICU ``en-US``) would give them in another order than SQLite, and
+        pages of one list could differ between two workspaces with the same rows.
+
+        Raises:
+            DataFileError: naming the database and how to create one that sorts by code point.
+        """
+        if not self.is_postgresql:
+            return
+        got = conn.exec_driver_sql(
+            "SELECT array_agg(v ORDER BY v) FROM (VALUES " + ", ".join(
+                f"('{v}')" for v in _ORDER_PROBE) + ") AS probe(v)").scalar()
+        if list(got or []) != sorted(_ORDER_PROBE):
+            collation = conn.exec_driver_sql(
+                "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+            ).scalar()
+            raise DataFileError(
+                f"the database sorts text by a language collation (datcollate {collation!r}"
+                f"{', or ICU' if collation in ('C', 'C.UTF-8', 'POSIX') else ''}), not by code "
+                "point as SQLite does: lists would come out in another order",
+                file=self.display, expected="a database of collation C (or C.UTF-8)",
+                hint=f"Create it with `createdb -T template0 --locale-provider=libc "
+                     f"--locale=C.UTF-8 {self.url.database}` (or CREATE DATABASE … TEMPLATE "
+                     "template0 LOCALE_PROVIDER libc LOCALE 'C.UTF-8')")
 
     def set_cache(self, conn: sa.Connection, size: int) -> None:
         """Give ``conn`` a page cache of ``size`` bytes (SQLite; main and temporary tables)."""

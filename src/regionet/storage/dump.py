@@ -329,6 +329,7 @@ def _write(ws: Workspace, file: Path, tables: dict[str, Any], data: dict[str, by
     if target is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
     with ws.database.writing() as conn:
+        ws.database.check_order(conn)
         held = ws.held_case(conn)
         if held is not None and not force:
             raise WorkspaceExistsError(

@@ -175,6 +175,7 @@ class Workspace:
         if file is not None:
             file.parent.mkdir(parents=True, exist_ok=True)
         with self.database.writing() as conn:
+            self.database.check_order(conn)
             if self._has_case(conn):
                 if not overwrite:
                     raise WorkspaceExistsError(
@@ -323,6 +324,7 @@ class Workspace:
         if file is not None:
             file.parent.mkdir(parents=True, exist_ok=True)
         with self.database.writing() as conn:
+            self.database.check_order(conn)
             return self._migrate(conn)
 
     def _migrate(self, conn: sa.Connection) -> Migration:
