@@ -15,7 +15,13 @@ from alembic.migration import MigrationContext
 
 from regionet.services.workspace import init_workspace
 from regionet.storage import Workspace
-from regionet.storage.migrations import current, head, revisions, upgrade
+from regionet.storage.migrations import (
+    compare_server_default,
+    current,
+    head,
+    revisions,
+    upgrade,
+)
 from regionet.storage.schema import METADATA, SCHEMA_VERSION
 
 
@@ -24,21 +30,10 @@ def engine_of(url: str) -> sa.Engine:
                             poolclass=sa.pool.NullPool)
 
 
-def _same_default(_context: object, _inspected: object, _column: object,
-                  inspected: str | None, _default: object, rendered: str | None) -> bool | None:
-    """SQLite's server defaults, compared as text: ``('')`` read back is the ``''`` written.
-
-    Returns True when the defaults differ (Alembic's convention).
-    """
-    if inspected is None or rendered is None:
-        return inspected != rendered
-    return inspected.strip("()' ") != rendered.strip("()' ")
-
-
 def differences(conn: sa.Connection) -> list[object]:
     context = MigrationContext.configure(conn, opts={
         "compare_type": True,
-        "compare_server_default": _same_default if conn.dialect.name == "sqlite" else True})
+        "compare_server_default": compare_server_default})
     return list(compare_metadata(context, METADATA))
 
 

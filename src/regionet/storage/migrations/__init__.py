@@ -29,12 +29,27 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-__all__ = ["FOLDER", "config", "current", "head", "revisions", "script", "stamp", "upgrade"]
+__all__ = ["FOLDER", "compare_server_default", "config", "current", "head", "revisions", "script", "stamp", "upgrade"]
 
 #: The folder of ``env.py``, the template and ``versions/``.
 FOLDER = Path(__file__).parent
 #: The table where Alembic records a database's revision.
 VERSION_TABLE = "alembic_version"
+
+
+def compare_server_default(context: object, inspected_column: object, metadata_column: object,
+                           inspected: str | None, metadata_default: object,
+                           rendered: str | None) -> bool | None:
+    """Alembic's server-default comparison, made exact for SQLite (True: they differ).
+
+    SQLite reads ``DEFAULT ''`` back as ``('')``, which Alembic's own comparison takes for a
+    change; both are compared as bare text. Other databases: Alembic decides (None).
+    """
+    if getattr(getattr(context, "dialect", None), "name", None) != "sqlite":
+        return None
+    if inspected is None or rendered is None:
+        return inspected != rendered
+    return inspected.strip("()' ") != rendered.strip("()' ")
 
 
 def config(conn: sa.Connection | None = None) -> Config:

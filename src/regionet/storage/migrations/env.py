@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from regionet.storage.migrations import compare_server_default
 from regionet.storage.schema import METADATA
 
 connection = context.config.attributes.get("connection")
@@ -19,6 +20,6 @@ if connection is None:  # pragma: no cover - only the programmatic use is suppor
 # the test that the head schema equals the schema module); the revisions are frozen DDL.
 context.configure(connection=connection, target_metadata=METADATA,
                   render_as_batch=connection.dialect.name == "sqlite",
-                  compare_server_default=True)
+                  compare_type=True, compare_server_default=compare_server_default)
 with context.begin_transaction():
     context.run_migrations()
