@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -184,6 +185,35 @@ def new_workspace_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]
         return made[-1]
 
     yield new
+    for url in made:
+        _drop_database(url)
+
+
+@pytest.fixture
+def clone_workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A function copying a workspace (a SQLite file, or a PostgreSQL database by template).
+
+    The copy is the test's own (its file in ``tmp_path``; its database dropped afterwards).
+    The original must have no open connection (PostgreSQL copies only an idle template).
+    """
+    made: list[str] = []
+
+    def clone(original: str) -> str:
+        if "://" not in original:
+            copy = tmp_path / "clone.db"
+            shutil.copy(original, copy)
+            return str(copy)
+        import psycopg
+
+        require_postgres(request)
+        name = f"regionet_test_{uuid.uuid4().hex[:12]}"
+        template = original.rsplit("/", 1)[1]
+        with psycopg.connect(_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        made.append(f"{POSTGRES_SERVER}/{name}")
+        return made[-1]
+
+    yield clone
     for url in made:
         _drop_database(url)
 
