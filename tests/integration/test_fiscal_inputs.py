@@ -469,3 +469,17 @@ def test_written_results_name_their_inputs(ws: Path, files: dict[str, Path], tmp
     row = dict(zip(totals[0].split(","), totals[1].split(","), strict=True))
     assert (row["inputs"], row["inputs_checksum"], row["illustrative"]) == (
         "mine", summary.checksum, "False")
+
+
+def test_a_postgresql_workspace_cannot_register_inputs_and_says_why(
+        postgres_url: str, files: dict[str, Path]) -> None:
+    """Registered inputs are files beside a SQLite workspace: a server database has no 'beside'."""
+    init_workspace(postgres_url)
+    source = CaseSource.workspace(postgres_url)
+    with pytest.raises(InvalidValueError) as info:
+        add_inputs(source, "mine", establishments=files["establishments"], firms=files["firms"])
+    assert (info.value.field, info.value.value) == ("db", postgres_url)
+    assert "registered fiscal inputs are stored beside a workspace file" in str(info.value)
+    assert "pass the files with --establishments/--firms" in str(info.value)
+    assert [s.name for s in list_inputs(source)] == ["illustrative"]
+    assert source.revision() == 1

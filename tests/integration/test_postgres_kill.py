@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 import regionet as rn
 from regionet.services.workspace import import_files, init_workspace
@@ -45,8 +46,10 @@ def ties_file(path: Path) -> Path:
     return path
 
 
-def dsn(url: str) -> str:
-    return f"host=127.0.0.1 port=5432 user=postgres dbname={url.rsplit('/', 1)[1]}"
+def dsn(url: str, database: str | None = None) -> str:
+    parts = make_url(url)
+    return (f"host={parts.host} port={parts.port or 5432} user={parts.username} "
+            f"dbname={database or parts.database}")
 
 
 def kill_when(url: str, batch: Path, moment: str | None) -> bool:

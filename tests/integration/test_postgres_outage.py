@@ -16,22 +16,25 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from regionet.services.workspace import import_files, init_workspace
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
 PATHS = ("/api/ties?limit=5", "/api/actors/RU-KR", "/api/health", "/api/network/metrics?limit=3")
-ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 
 
-def admin(*statements: str) -> None:
-    with psycopg.connect(ADMIN, autocommit=True) as conn:
+def admin(url: str, *statements: str) -> None:
+    """Run statements on the server of ``url``, in its ``postgres`` database."""
+    parts = make_url(url)
+    with psycopg.connect(f"host={parts.host} port={parts.port or 5432} "
+                         f"user={parts.username} dbname=postgres", autocommit=True) as conn:
         for statement in statements:
             conn.execute(statement)  # type: ignore[arg-type]
 
 
-def cut_off(name: str) -> None:
-    admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
+def cut_off(url: str, name: str) -> None:
+    admin(url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
           f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
 
@@ -54,7 +57,7 @@ def test_requests_during_an_outage_get_503_quickly_and_the_server_recovers(
         wait_for_health(base, process=server)
         before = {path: httpx.get(base + path, timeout=10).json() for path in PATHS[:2]}
         assert before[PATHS[0]]["count"] > 100
-        cut_off(name)
+        cut_off(postgres_url, name)
         for path in PATHS:
             started = time.monotonic()
             response = httpx.get(base + path, timeout=10)
@@ -63,7 +66,7 @@ def test_requests_during_an_outage_get_503_quickly_and_the_server_recovers(
             assert response.headers["content-type"] == "application/problem+json"
             assert "the database server is not available" in response.json()["detail"]
             assert elapsed < 2.0, (path, elapsed)
-        admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        admin(postgres_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         deadline = time.monotonic() + 10
         while httpx.get(base + PATHS[0], timeout=10).status_code != 200:
             assert time.monotonic() < deadline, "the server did not recover within 10 s"
@@ -74,6 +77,6 @@ def test_requests_during_an_outage_get_503_quickly_and_the_server_recovers(
         assert "t-before-outage" in [t["id"] for t in ties["data"]]
         assert httpx.get(base + "/api/health", timeout=10).json()["revision"] == 2
     finally:
-        admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        admin(postgres_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)

@@ -29,7 +29,8 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-__all__ = ["FOLDER", "compare_server_default", "config", "current", "head", "revisions", "script", "stamp", "upgrade"]
+__all__ = ["FOLDER", "compare_server_default", "config", "current", "head", "revisions",
+           "script", "stamp", "upgrade"]
 
 #: The folder of ``env.py``, the template and ``versions/``.
 FOLDER = Path(__file__).parent
