@@ -66,11 +66,32 @@ class DatabaseUnavailableError(DataFileError):
 
 
 def database_url(target: str | Path) -> URL:
-    """Return the SQLAlchemy URL of a SQLite file path or of a database URL."""
+    """Return the SQLAlchemy URL of a SQLite file path or of a database URL.
+
+    ``postgres://`` (the scheme some hosts print) means PostgreSQL through psycopg 3.
+
+    Raises:
+        DataFileError: a URL of another kind of database.
+
+    Examples:
+        >>> database_url("postgres://me@db.example.org/registry").drivername
+        'postgresql+psycopg'
+        >>> database_url("mysql://me@host/db")
+        Traceback (most recent call last):
+        ...
+        regionet.core.errors.DataFileError: mysql://me@host/db: unsupported database 'mysql' ...
+    """
     text = str(target)
     scheme = text.split("://", 1)[0] if "://" in text else ""
+    if scheme == "postgres":
+        return make_url("postgresql+psycopg://" + text.split("://", 1)[1])
     if scheme.startswith(("sqlite", "postgresql")):
         return make_url(text)
+    if scheme and "/" not in scheme and "\\" not in scheme:
+        shown = make_url(text).render_as_string(hide_password=True) if "@" in text else text
+        raise DataFileError(f"unsupported database {scheme.split('+')[0]!r}", file=shown,
+                            expected="a SQLite file path, sqlite:///PATH or "
+                                     "postgresql+psycopg://USER@HOST[:PORT]/DATABASE")
     return URL.create("sqlite", database=str(Path(target)))
 
 
