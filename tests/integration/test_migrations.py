@@ -8,6 +8,9 @@ defaults, indexes, keys).
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -159,3 +162,43 @@ def test_a_database_that_sorts_text_by_language_is_refused(postgres_url: str) ->
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+def test_a_new_revision_from_the_template_upgrades_a_workspace(
+        workspace_url: str, tmp_path: Path) -> None:
+    """What docs/server.md tells developers to do, on a copy of the migrations folder."""
+    import shutil
+
+    from alembic import command
+
+    from regionet.storage.migrations import FOLDER, config
+
+    folder = tmp_path / "migrations"
+    shutil.copytree(FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def cfg(conn: sa.Connection | None = None) -> Any:
+        made = config(conn)
+        made.set_main_option("script_location", str(folder))
+        return made
+
+    command.revision(cfg(), message="a note on documents", rev_id="0005")
+    (path,) = (folder / "versions").glob("0005_*.py")
+    assert path.name == "0005_a_note_on_documents.py"
+    text = path.read_text(encoding="utf-8")
+    assert "down_revision: str | None = '0004'" in text
+    path.write_text(text.replace(
+        '''    """Describe what this step changes."""
+    pass''', '''    """documents.reviewed: a new column (schema 5)."""
+    op.add_column("documents", sa.Column("reviewed", sa.Text(), nullable=True))
+    op.execute("UPDATE case_info SET schema_version = 5")''', 1), encoding="utf-8")
+    init_workspace(workspace_url)
+    state = Workspace(workspace_url).state()
+    engine = engine_of(workspace_url)
+    with engine.begin() as conn:
+        command.upgrade(cfg(conn), "head")
+    with engine.connect() as conn:
+        assert current(conn) == "0005"
+        assert "reviewed" in {c["name"] for c in sa.inspect(conn).get_columns("documents")}
+        assert conn.exec_driver_sql("SELECT schema_version FROM case_info").scalar() == 5
+    engine.dispose()
+    assert Workspace(workspace_url).state() == state  # records and revision unchanged
