@@ -218,13 +218,27 @@ def clone_workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
         _drop_database(url)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand the set-aside PostgreSQL tests to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["regionet_skipped_postgres"] = sorted(set(_skipped_postgres))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """In the pytest-xdist controller, gather what each worker set aside (each collects all)."""
+    got = getattr(node, "workeroutput", {}).get("regionet_skipped_postgres", [])
+    _skipped_postgres.extend(n for n in got if n not in _skipped_postgres)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say in one line which PostgreSQL tests were skipped and how to run them."""
-    if _skipped_postgres:
+    if _skipped_postgres and getattr(terminalreporter.config, "workeroutput", None) is None:
         files = sorted({nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
                         for nodeid in _skipped_postgres})
         terminalreporter.write_line(
-            f"regionet: skipped {len(_skipped_postgres)} PostgreSQL tests (the [postgresql] "
+            f"regionet: skipped {len(set(_skipped_postgres))} PostgreSQL tests (the [postgresql] "
             f"runs in {', '.join(files)}) because "
             f"{_postgres_problem()}; to run them, start PostgreSQL 15 at {_SERVER} (user "
             f"postgres, trust authentication) and run `make test` again.", yellow=True)

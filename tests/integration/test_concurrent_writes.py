@@ -166,6 +166,7 @@ def test_concurrent_imports_of_the_same_ids_one_wins_one_is_refused(
     assert count_ties(db, "t-same-") == 50 and Workspace(db).revision() == 2
 
 
+@pytest.mark.slow  # two `regionet` processes
 def test_two_import_processes_at_once_both_succeed(db: str, tmp_path: Path) -> None:
     files = [ties_file(tmp_path / name / "ties.csv", f"t-{name}", 3000) for name in "pq"]
     env = {**os.environ, "REGIONET_DB": str(db)}
