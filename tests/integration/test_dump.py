@@ -182,3 +182,19 @@ def test_registered_inputs_travel_with_a_sqlite_dump(tmp_path: Path, postgres_ur
     with pytest.raises(DataFileError, match="a database server cannot hold them"):
         restore(postgres_url, tmp_path / "in.zip")
     assert not Workspace(postgres_url).exists()
+
+
+def test_a_dump_that_cannot_be_written_or_has_no_workspace_says_so(tmp_path: Path) -> None:
+    from regionet.storage import WorkspaceNotFoundError
+
+    with pytest.raises(WorkspaceNotFoundError, match="regionet data init"):
+        dump(str(tmp_path / "none.db"), tmp_path / "n.zip")
+    assert not (tmp_path / "n.zip").exists() and not (tmp_path / "none.db").exists()
+    db = str(tmp_path / "ws.db")
+    init_workspace(db)
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(DataFileError) as info:
+        dump(db, tmp_path / "file" / "d.zip")  # a folder that is a file
+    assert str(info.value).startswith(f"{tmp_path / 'file' / 'd.zip'}: the dump could not be "
+                                      "written (")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "ws.db"]

@@ -30,6 +30,7 @@ Examples:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -43,7 +44,7 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from regionet.core.errors import DataFileError
+from regionet.core.errors import DataFileError, RegionetError
 from regionet.io.registered_inputs import inputs_root
 from regionet.storage import migrations
 from regionet.storage.schema import (
@@ -142,37 +143,54 @@ def dump_workspace(ws: Workspace, out: Path) -> DumpSummary:
         WorkspaceNotFoundError: when the workspace has not been initialised.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return _dump(ws, out, partial)
+    except OSError as exc:
+        if isinstance(exc, RegionetError):  # e.g. no workspace: said as it is
+            raise
+        raise DataFileError(f"the dump could not be written ({exc.strerror or exc})",
+                            file=str(out), expected="a file in a folder you may write to"
+                            ) from None
+    finally:
+        with contextlib.suppress(OSError):  # (no such folder: nothing to remove)
+            partial.unlink(missing_ok=True)
+
+
+def _dump(ws: Workspace, out: Path, partial: Path) -> DumpSummary:
     tables: dict[str, Any] = {}
     files: dict[str, Any] = {}
-    try:
-        with ws.reading() as (conn, revision), zipfile.ZipFile(
-                partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            info = conn.execute(sa.select(METADATA.tables["case_info"])).mappings().one()
-            for name in DUMP_TABLES:
-                tables[name] = _dump_table(conn, archive, name)
-            folders = [str(r[0]) for r in conn.execute(
-                sa.select(METADATA.tables["fiscal_inputs"].c.folder).order_by("folder"))]
-            if folders and ws.path is not None:
-                root = inputs_root(ws.path)
-                for folder in folders:
-                    for path in sorted((root / folder).iterdir()):
-                        member = f"inputs/{folder}/{path.name}"
-                        data = path.read_bytes()
-                        archive.writestr(member, data)
-                        files[member] = {"bytes": len(data),
-                                         "sha256": hashlib.sha256(data).hexdigest()}
-            manifest = {
-                "format": FORMAT, "format_version": FORMAT_VERSION,
-                "schema_version": SCHEMA_VERSION, "migration": migrations.current(conn),
-                "case_id": info["id"], "revision": revision, "version": info["version"],
-                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "tables": tables, "files": files}
-            archive.writestr(_MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with ws.reading() as (conn, revision), zipfile.ZipFile(
+            partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        info = conn.execute(sa.select(METADATA.tables["case_info"])).mappings().one()
+        for name in DUMP_TABLES:
+            tables[name] = _dump_table(conn, archive, name)
+        folders = [str(r[0]) for r in conn.execute(
+            sa.select(METADATA.tables["fiscal_inputs"].c.folder).order_by("folder"))]
+        if folders and ws.path is not None:
+            root = inputs_root(ws.path)
+            for folder in folders:
+                if not (root / folder).is_dir():
+                    raise DataFileError(
+                        "the files of registered fiscal inputs are missing",
+                        file=str(root / folder), expected="the folder the workspace records",
+                        hint="Remove those inputs (`regionet fiscal inputs remove`) or put "
+                             "the folder back, then dump again")
+                for path in sorted((root / folder).iterdir()):
+                    member = f"inputs/{folder}/{path.name}"
+                    data = path.read_bytes()
+                    archive.writestr(member, data)
+                    files[member] = {"bytes": len(data),
+                                     "sha256": hashlib.sha256(data).hexdigest()}
+        manifest = {
+            "format": FORMAT, "format_version": FORMAT_VERSION,
+            "schema_version": SCHEMA_VERSION, "migration": migrations.current(conn),
+            "case_id": info["id"], "revision": revision, "version": info["version"],
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "tables": tables, "files": files}
+        archive.writestr(_MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
+    os.replace(partial, out)
     return DumpSummary(out, str(info["id"]), int(revision), str(info["version"]),
                        {n: t["rows"] for n, t in tables.items()}, len(files))
 
