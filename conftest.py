@@ -6,13 +6,20 @@ same a test function gets, so no doctest leaves files behind.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _pytest.doctest import DoctestItem
+
+#: Alembic's environment and revisions run only inside Alembic (not importable on their own).
+collect_ignore_glob = ["src/regionet/storage/migrations/env.py",
+                       "src/regionet/storage/migrations/versions/*"]
 
 #: Doctests that take more than about two seconds (they render every figure of the report).
 SLOW_DOCTESTS = frozenset({"regionet.interfaces.report.report"})
@@ -33,11 +40,25 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return True if path.relative_to(root).as_posix() in SLOW_MODULES else None
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow doctests ``slow``, as the slow tests are (``make test-fast`` skips them)."""
+@pytest.hookimpl(trylast=True)  # after -k and -m deselected theirs
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow doctests ``slow``; set the PostgreSQL tests aside without PostgreSQL.
+
+    The slow doctests are marked as the slow tests are (``make test-fast`` skips them). The
+    PostgreSQL tests (see :func:`uses_postgres`) are deselected when PostgreSQL does not
+    answer, unless ``REGIONET_REQUIRE_POSTGRES=1``: then they run, and fail.
+    """
     for item in items:
         if isinstance(item, DoctestItem) and item.name in SLOW_DOCTESTS:
             item.add_marker(pytest.mark.slow)
+    postgres = [item for item in items if uses_postgres(item)]
+    if (not postgres or os.environ.get(_REQUIRE_POSTGRES) == "1"
+            or _postgres_problem() is None):
+        return
+    _skipped_postgres.extend(item.nodeid for item in postgres)
+    chosen = set(map(id, postgres))
+    items[:] = [item for item in items if id(item) not in chosen]
+    config.hook.pytest_deselected(items=postgres)
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +86,208 @@ def pytest_configure(config: pytest.Config) -> None:
     home = tempfile.mkdtemp(prefix="regionet-hypothesis-")
     config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
     set_hypothesis_home_dir(home)
+
+
+# --- Workspaces on both backends -----------------------------------------------------------
+# Every test that talks to a workspace asks for ``workspace_url``: it runs once on a SQLite file
+# and once on a PostgreSQL database of its own (a random name on 127.0.0.1:5432, dropped
+# afterwards). Without PostgreSQL the second run is skipped, and the session's summary says in
+# one line which tests were skipped and how to run them; ``REGIONET_REQUIRE_POSTGRES=1`` (set
+# by ``.ci/run``) turns the skip into a failure.
+
+#: The test server, ``HOST:PORT`` (env ``REGIONET_TEST_POSTGRES``, default 127.0.0.1:5432).
+_SERVER = os.environ.get("REGIONET_TEST_POSTGRES", "127.0.0.1:5432")
+POSTGRES_SERVER = f"postgresql+psycopg://postgres@{_SERVER}"
+_ADMIN = "host={} port={} user=postgres dbname=postgres".format(*_SERVER.rsplit(":", 1))
+_REQUIRE_POSTGRES = "REGIONET_REQUIRE_POSTGRES"
+_skipped_postgres: list[str] = []
+_postgres_state: dict[str, str | None] = {}
+
+
+def _postgres_problem() -> str | None:
+    """None when PostgreSQL answers at 127.0.0.1:5432, else why not (asked once a session)."""
+    if "problem" not in _postgres_state:
+        try:
+            import psycopg
+        except ImportError:
+            _postgres_state["problem"] = "psycopg is not installed (pip install -e '.[postgres]')"
+        else:
+            try:
+                psycopg.connect(_ADMIN, connect_timeout=3).close()
+            except psycopg.Error as exc:
+                reason = str(exc).strip().splitlines()[0][:160]
+                _postgres_state["problem"] = f"PostgreSQL did not answer at {_SERVER} ({reason})"
+            else:
+                _postgres_state["problem"] = None
+    return _postgres_state["problem"]
+
+
+def uses_postgres(item: pytest.Item) -> bool:
+    """True for a test on PostgreSQL: a ``postgresql`` parameter, or ``postgres_url``."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "postgresql" in callspec.params.values():
+        return True
+    return "postgres_url" in getattr(item, "fixturenames", ())
+
+
+def require_postgres(request: pytest.FixtureRequest) -> None:
+    """Skip the test (or fail it under ``REGIONET_REQUIRE_POSTGRES=1``) without PostgreSQL."""
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    if os.environ.get(_REQUIRE_POSTGRES) == "1":
+        pytest.fail(f"{problem}; {_REQUIRE_POSTGRES}=1 requires the PostgreSQL tests")
+    _skipped_postgres.append(request.node.nodeid)
+    pytest.skip(problem)
+
+
+def _create_database() -> str:
+    import psycopg
+
+    name = f"regionet_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES_SERVER}/{name}"
+
+
+def _drop_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(_ADMIN, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (random name), dropped after the test."""
+    require_postgres(request)
+    url = _create_database()
+    try:
+        yield url
+    finally:
+        _drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                  ) -> str:
+    """Where a test's workspace lives: a SQLite file path, or a PostgreSQL database URL.
+
+    The SQLite file is not created; its folder is (``tmp_path_factory``, not the test's own
+    ``tmp_path``, so tests may fill ``tmp_path`` as they like).
+    """
+    if request.param == "sqlite":
+        return str(tmp_path_factory.mktemp("ws") / "regionet.db")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="session")
+def new_workspace_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A function ``(request, backend) -> url`` for fixtures wider than one test.
+
+    ``backend`` is ``"sqlite"`` or ``"postgresql"`` (a new database, dropped when the session
+    ends; skipped like ``workspace_url`` without PostgreSQL).
+    """
+    made: list[str] = []
+
+    def new(request: pytest.FixtureRequest, backend: str) -> str:
+        if backend == "sqlite":
+            return str(tmp_path_factory.mktemp("ws") / "regionet.db")
+        require_postgres(request)
+        made.append(_create_database())
+        return made[-1]
+
+    yield new
+    for url in made:
+        _drop_database(url)
+
+
+@pytest.fixture
+def clone_workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A function copying a workspace (a SQLite file, or a PostgreSQL database by template).
+
+    The copy is the test's own (its file in ``tmp_path``; its database dropped afterwards).
+    The original must have no open connection (PostgreSQL copies only an idle template).
+    """
+    made: list[str] = []
+
+    def clone(original: str) -> str:
+        if "://" not in original:
+            copy = tmp_path / "clone.db"
+            shutil.copy(original, copy)
+            return str(copy)
+        import psycopg
+
+        require_postgres(request)
+        name = f"regionet_test_{uuid.uuid4().hex[:12]}"
+        template = original.rsplit("/", 1)[1]
+        with psycopg.connect(_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        made.append(f"{POSTGRES_SERVER}/{name}")
+        return made[-1]
+
+    yield clone
+    for url in made:
+        _drop_database(url)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand the set-aside PostgreSQL tests to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["regionet_skipped_postgres"] = sorted(set(_skipped_postgres))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """In the pytest-xdist controller, gather what each worker set aside (each collects all)."""
+    got = getattr(node, "workeroutput", {}).get("regionet_skipped_postgres", [])
+    _skipped_postgres.extend(n for n in got if n not in _skipped_postgres)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say in one line which PostgreSQL tests were skipped and how to run them."""
+    if _skipped_postgres and getattr(terminalreporter.config, "workeroutput", None) is None:
+        files = sorted({nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+                        for nodeid in _skipped_postgres})
+        terminalreporter.write_line(
+            f"regionet: skipped {len(set(_skipped_postgres))} PostgreSQL tests (the [postgresql] "
+            f"runs in {', '.join(files)}) because "
+            f"{_postgres_problem()}; to run them, start PostgreSQL 15 at {_SERVER} (user "
+            f"postgres, trust authentication) and run `make test` again.", yellow=True)
+
+
+def _dump_tables(target: str | os.PathLike[str]) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of a workspace (SQLite path or URL), read with plain SQLAlchemy.
+
+    Rows are sorted (by ``repr``) and values made plain (dates as ISO text, booleans as 0/1:
+    what SQLite stores) so that the same rows on two backends compare equal.
+    """
+    import datetime
+
+    import sqlalchemy as sa
+
+    def plain(value: object) -> object:
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return int(value) if isinstance(value, bool) else value
+
+    text = str(target)
+    url = text if "://" in text else f"sqlite:///{text}"
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            names = sorted(sa.inspect(conn).get_table_names())
+            return {n: sorted((tuple(map(plain, r))
+                               for r in conn.execute(sa.text(f'SELECT * FROM "{n}"'))),
+                              key=repr) for n in names}
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def dump_tables() -> Any:
+    """A function returning every row of every table of a workspace (path or URL)."""
+    return _dump_tables

@@ -62,7 +62,7 @@ def test_csv_export_round_trips(case, tmp_path: Path):
     assert_same_case(load_case(tmp_path), case)
 
 
-def test_workspace_round_trips(case, tmp_path: Path):
-    ws = Workspace(tmp_path / "ws.db")
+def test_workspace_round_trips(case, workspace_url: str):
+    ws = Workspace(workspace_url)
     ws.init(case)
     assert_same_case(ws.load_case(), case)

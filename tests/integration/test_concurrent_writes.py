@@ -1,5 +1,8 @@
 """Writers queue, readers never wait: reads during a write, concurrent imports, kill -9.
 
+Every test runs on a SQLite file (WAL, ``BEGIN IMMEDIATE``) and on PostgreSQL (a reader's
+``REPEATABLE READ`` snapshot, writers queued on an advisory lock).
+
 Not timed: each test checks outcomes (statuses, rows, revisions, integrity), never speed.
 """
 
@@ -7,15 +10,14 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 import regionet as rn
@@ -39,27 +41,34 @@ def ties_file(path: Path, prefix: str, n: int) -> Path:
     return path
 
 
-def count_ties(db: Path, prefix: str = "") -> int:
-    with closing(sqlite3.connect(db)) as con:
-        return int(con.execute("SELECT count(*) FROM ties WHERE id LIKE ?",
-                               (prefix + "%",)).fetchone()[0])
+def scalar(db: str, sql: str, **params: object) -> object:
+    """One value read with plain SQLAlchemy (not with regionet), SQLite path or URL."""
+    engine = sa.create_engine(db if "://" in db else f"sqlite:///{db}",
+                              poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql), params).scalar()
+    finally:
+        engine.dispose()
+
+
+def count_ties(db: str, prefix: str = "") -> int:
+    return int(str(scalar(db, "SELECT count(*) FROM ties WHERE id LIKE :p", p=prefix + "%")))
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "ws.db"
-    init_workspace(path)
-    return path
+def db(workspace_url: str) -> str:
+    init_workspace(workspace_url)
+    return workspace_url
 
 
-def test_a_get_during_a_write_succeeds_and_shows_the_last_commit(db: Path) -> None:
+def test_a_get_during_a_write_succeeds_and_shows_the_last_commit(db: str) -> None:
     client = TestClient(create_app(db, dashboard=False))
     before = client.get("/api/ties", params={"limit": 1})
     assert before.status_code == 200 and before.headers["x-regionet-revision"] == "1"
     ws = Workspace(db, write_wait=1.0)
-    con = sqlite3.connect(db)
-    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # readers never wait
-    con.close()
+    if "://" not in db:
+        assert scalar(db, "PRAGMA journal_mode") == "wal"  # readers never wait
     with ws.database.writing() as conn:  # holds the write lock, uncommitted change inside
         conn.exec_driver_sql("UPDATE case_info SET revision = revision + 1")
         conn.exec_driver_sql("DELETE FROM tie_domains")
@@ -75,7 +84,7 @@ def test_a_get_during_a_write_succeeds_and_shows_the_last_commit(db: Path) -> No
     assert after.headers["x-regionet-revision"] == "2" and after.json()["domains"] == []
 
 
-def test_two_concurrent_imports_both_succeed(db: Path, tmp_path: Path,
+def test_two_concurrent_imports_both_succeed(db: str, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     a = ties_file(tmp_path / "a" / "ties.csv", "t-a", 300)
     b = ties_file(tmp_path / "b" / "ties.csv", "t-b", 200)
@@ -120,7 +129,7 @@ def test_two_concurrent_imports_both_succeed(db: Path, tmp_path: Path,
 
 
 def test_concurrent_imports_of_the_same_ids_one_wins_one_is_refused(
-        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a = ties_file(tmp_path / "a" / "ties.csv", "t-same", 50)
     b = ties_file(tmp_path / "b" / "ties.csv", "t-same", 50)
     planned = threading.Barrier(2, timeout=30)
@@ -158,7 +167,7 @@ def test_concurrent_imports_of_the_same_ids_one_wins_one_is_refused(
 
 
 @pytest.mark.slow  # two `regionet` processes
-def test_two_import_processes_at_once_both_succeed(db: Path, tmp_path: Path) -> None:
+def test_two_import_processes_at_once_both_succeed(db: str, tmp_path: Path) -> None:
     files = [ties_file(tmp_path / name / "ties.csv", f"t-{name}", 3000) for name in "pq"]
     env = {**os.environ, "REGIONET_DB": str(db)}
     procs = [subprocess.Popen([sys.executable, "-m", "regionet.interfaces.cli", "data", "import",
@@ -170,7 +179,7 @@ def test_two_import_processes_at_once_both_succeed(db: Path, tmp_path: Path) -> 
     assert (count_ties(db, "t-p-"), count_ties(db, "t-q-")) == (3000, 3000)
 
 
-def test_revision_a_response_reflects_advances_after_an_import(db: Path, tmp_path: Path
+def test_revision_a_response_reflects_advances_after_an_import(db: str, tmp_path: Path
                                                                ) -> None:
     client = TestClient(create_app(db, dashboard=False))
     first = client.get("/api/network/metrics", params={"limit": 1})
@@ -192,7 +201,7 @@ def test_revision_a_response_reflects_advances_after_an_import(db: Path, tmp_pat
     assert seen[-1] == "2" and set(seen) <= {"1", "2"}
 
 
-def kill_import_at(db: Path, batch: Path, delay: float) -> int:
+def kill_import_at(db: str, batch: Path, delay: float) -> int:
     """Start an import in another process, SIGKILL it after ``delay`` s; return its code."""
     proc = subprocess.Popen([sys.executable, "-m", "regionet.interfaces.cli", "data", "import",
                              str(batch), "--db", str(db)], stdout=subprocess.DEVNULL,
@@ -203,22 +212,21 @@ def kill_import_at(db: Path, batch: Path, delay: float) -> int:
 
 
 @pytest.mark.slow
-def test_kill_9_during_an_import_leaves_the_workspace_whole(db: Path, tmp_path: Path) -> None:
+def test_kill_9_during_an_import_leaves_the_workspace_whole(db: str, tmp_path: Path) -> None:
     batch = ties_file(tmp_path / "k" / "ties.csv", "t-kill", 20_000)
     before = count_ties(db)
     outcomes = set()
     for delay in (0.5, 1.5, 3.0, 5.0, 8.0, 12.0):
         kill_import_at(db, batch, delay)
-        con = sqlite3.connect(db)
-        try:
-            assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-            n = con.execute("SELECT count(*) FROM ties").fetchone()[0]
-            links = con.execute("SELECT count(*) FROM tie_actors WHERE tie_id LIKE 't-kill-%'"
-                                ).fetchone()[0]
-        finally:
-            con.close()
+        if "://" not in db:
+            assert scalar(db, "PRAGMA integrity_check") == "ok"
+        n = count_ties(db)
+        links = int(str(scalar(db, "SELECT count(*) FROM tie_actors WHERE tie_id LIKE 't-kill-%'")))
+        sources = int(str(scalar(
+            db, "SELECT count(*) FROM sources WHERE record_id LIKE 't-kill-%'")))
         assert n in (before, before + 20_000), (delay, n)
-        assert links == (n - before) * 2
+        assert links == (n - before) * 2 and sources == n - before
+        assert Workspace(db).revision() == (1 if n == before else 2)
         outcomes.add(n - before)
         if n != before:
             break

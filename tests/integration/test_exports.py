@@ -130,10 +130,11 @@ def test_csv_export_is_a_case_folder_that_loads_back_equal(case: Case, tmp_path:
         case.id, case.title, case.federation, case.credits)
 
 
-def test_csv_tables_reimport_into_a_fresh_workspace(case: Case, tmp_path: Path) -> None:
+def test_csv_tables_reimport_into_a_fresh_workspace(case: Case, tmp_path: Path,
+                                                    workspace_url: str) -> None:
     export_case(case, "csv", tmp_path / "out")
     skeleton = Case(case.id, case.title, case.federation, {}, Vocabulary({}, {}), {}, {}, {})
-    ws = Workspace(tmp_path / "fresh.db")
+    ws = Workspace(workspace_url)
     ws.init(skeleton)
     files = [p for p in (tmp_path / "out").rglob("*.csv")
              if p.name not in ("ties_classified.csv", "adjacency_1999.csv")]

@@ -457,7 +457,8 @@ def test_a_process_killed_between_commit_and_rename_is_finished_by_the_next_read
 def test_a_schema_3_workspace_gains_the_tables_on_its_first_read(
         ws: Path, files: dict[str, Path]) -> None:
     """Main's schema 3 (stored levels, no fiscal-inputs tables): the first read adds them."""
-    with sqlite3.connect(ws) as conn:
+    with sqlite3.connect(ws) as conn:  # made before migrations existed: no alembic_version
+        conn.execute("DROP TABLE alembic_version")
         conn.execute("DROP TABLE fiscal_input_files")
         conn.execute("DROP TABLE fiscal_inputs")
         conn.execute("UPDATE case_info SET schema_version = 3")
@@ -487,3 +488,17 @@ def test_written_results_name_their_inputs(ws: Path, files: dict[str, Path], tmp
     row = dict(zip(totals[0].split(","), totals[1].split(","), strict=True))
     assert (row["inputs"], row["inputs_checksum"], row["illustrative"]) == (
         "mine", summary.checksum, "False")
+
+
+def test_a_postgresql_workspace_cannot_register_inputs_and_says_why(
+        postgres_url: str, files: dict[str, Path]) -> None:
+    """Registered inputs are files beside a SQLite workspace: a server database has no 'beside'."""
+    init_workspace(postgres_url)
+    source = CaseSource.workspace(postgres_url)
+    with pytest.raises(InvalidValueError) as info:
+        add_inputs(source, "mine", establishments=files["establishments"], firms=files["firms"])
+    assert (info.value.field, info.value.value) == ("db", postgres_url)
+    assert "registered fiscal inputs are stored beside a workspace file" in str(info.value)
+    assert "pass the files with --establishments/--firms" in str(info.value)
+    assert [s.name for s in list_inputs(source)] == ["illustrative"]
+    assert source.revision() == 1

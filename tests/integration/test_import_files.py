@@ -13,14 +13,14 @@ import csv
 import hashlib
 import os
 import re
-import shutil
-import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from regionet.core.errors import DataFileError, InvalidValueError, ValidationError
 from regionet.interfaces.cli.app import main
@@ -139,33 +139,35 @@ SUGGESTIONS = {"cyrillic_e_in_new_id_ties.csv": "Did you mean t-no-pechenganikel
                "cyrillic_letter_in_actor_ties.csv": "Did you mean RU-KR?"}
 
 
-def digest(db: Path) -> tuple[dict[str, int], str]:
-    """Rows per table and a SHA-256 of every row of every table, read with sqlite3."""
-    con = sqlite3.connect(db)
-    try:
-        names = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        content = {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)
-                   for n in names}
-    finally:
-        con.close()
+def digest(db: str) -> tuple[dict[str, int], str]:
+    """Rows per table and a SHA-256 of every row of every table, read with SQLAlchemy."""
+    engine = sa.create_engine(db if "://" in db else f"sqlite:///{db}",
+                              poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        names = sorted(sa.inspect(conn).get_table_names())
+        content = {n: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{n}"')),
+                             key=repr) for n in names}
+    engine.dispose()
     return ({n: len(rows) for n, rows in content.items()},
             hashlib.sha256(repr(sorted(content.items())).encode()).hexdigest())
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("pristine") / "ws.db"
+def raw_bytes(db: str) -> bytes:
+    """The SQLite file's bytes (a server database has none: b"")."""
+    return b"" if "://" in db else Path(db).read_bytes()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def pristine(request: pytest.FixtureRequest, new_workspace_url: Any) -> str:
+    db = str(new_workspace_url(request, request.param))
     with Workspace(db) as ws:
         ws.init(load_case("russia-1990s"))
     return db
 
 
 @pytest.fixture
-def db(pristine: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "ws.db"
-    shutil.copy(pristine, copy)
-    return copy
+def db(pristine: str, clone_workspace: Any) -> str:
+    return str(clone_workspace(pristine))
 
 
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
@@ -181,11 +183,11 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *ar
 
 @pytest.mark.parametrize("bad", BAD_FILES, ids=[b.file for b in BAD_FILES])
 def test_bad_file_is_refused_with_its_place_and_nothing_is_written(
-        bad: Bad, db: Path, capsys: pytest.CaptureFixture[str],
+        bad: Bad, db: str, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     path = BAD / bad.file
     assert path.is_file()
-    before, raw = digest(db), db.read_bytes()
+    before, raw = digest(db), raw_bytes(db)
     for command in ("validate", "import"):
         code, out, err = cli(capsys, monkeypatch, "data", command, str(path), "--db", str(db))
         assert (code, out) == (2, ""), err
@@ -203,7 +205,7 @@ def test_bad_file_is_refused_with_its_place_and_nothing_is_written(
         if bad.file in SUGGESTIONS:
             assert problem.hint == SUGGESTIONS[bad.file]
     assert digest(db) == before
-    assert db.read_bytes() == raw
+    assert raw_bytes(db) == raw
 
 
 def test_every_bad_file_has_a_test() -> None:
@@ -211,7 +213,7 @@ def test_every_bad_file_has_a_test() -> None:
         b.file for b in BAD_FILES)
 
 
-def test_a_bad_file_among_good_ones_stops_the_whole_batch(db: Path) -> None:
+def test_a_bad_file_among_good_ones_stops_the_whole_batch(db: str) -> None:
     before = digest(db)
     with pytest.raises(ValidationError) as info:
         service.import_files(db, [AWKWARD / "excel_bom_ties.csv", BAD / "unbalanced_quote_ties.csv",
@@ -222,7 +224,7 @@ def test_a_bad_file_among_good_ones_stops_the_whole_batch(db: Path) -> None:
 
 @pytest.mark.slow  # `regionet` in a subprocess
 @pytest.mark.parametrize("name", ["unbalanced_quote_ties.csv", "latin1_ties.csv"])
-def test_the_installed_command_refuses_too(name: str, db: Path) -> None:
+def test_the_installed_command_refuses_too(name: str, db: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "regionet.interfaces.cli", "data", "import", str(BAD / name),
          "--db", str(db)], capture_output=True, text=True, timeout=120, check=False,
@@ -234,18 +236,18 @@ def test_the_installed_command_refuses_too(name: str, db: Path) -> None:
 # --- odd but honest files: read exactly --------------------------------------------------
 
 
-def _ties(db: Path) -> list[dict[str, object]]:
+def _ties(db: str) -> list[dict[str, object]]:
     return records.list_ties(CaseSource.workspace(db)).data
 
 
-def imported(db: Path, *names: str) -> dict[str, dict[str, object]]:
+def imported(db: str, *names: str) -> dict[str, dict[str, object]]:
     """Import the awkward files; return the new ties by id (as the service shows them)."""
     before = {t["id"] for t in _ties(db)}
     service.import_files(db, [AWKWARD / n for n in names])
     return {t["id"]: t for t in _ties(db) if t["id"] not in before}
 
 
-def test_excel_csv_utf8_with_byte_order_mark_and_crlf(db: Path) -> None:
+def test_excel_csv_utf8_with_byte_order_mark_and_crlf(db: str) -> None:
     ties = imported(db, "excel_bom_ties.csv")
     assert set(ties) == {"t-new-bom"}
     tie = ties["t-new-bom"]
@@ -253,19 +255,19 @@ def test_excel_csv_utf8_with_byte_order_mark_and_crlf(db: Path) -> None:
         "cooperation", ["RU-KR", "FI"], "Saved by Excel as CSV UTF-8")
 
 
-def test_json_with_byte_order_mark(db: Path) -> None:
+def test_json_with_byte_order_mark(db: str) -> None:
     ties = imported(db, "bom_ties.json")
     assert ties["t-new-bom-json"]["description"] == "JSON with a byte-order mark"
 
 
-def test_mixed_line_ends_and_a_line_break_inside_a_cell(db: Path) -> None:
+def test_mixed_line_ends_and_a_line_break_inside_a_cell(db: str) -> None:
     ties = imported(db, "mixed_line_ends_ties.csv")
     assert {k: t["description"] for k, t in ties.items()} == {
         "t-new-crlf": "CRLF line", "t-new-lf": "LF line", "t-new-cr": "Two lines\r\nin one cell"}
 
 
 def test_header_only_file_imports_no_rows_and_says_so(
-        db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     before = digest(db)
     path = str(AWKWARD / "header_only_ties.csv")
     assert cli(capsys, monkeypatch, "data", "validate", path, "--db", str(db))[:2] == (
@@ -275,7 +277,7 @@ def test_header_only_file_imports_no_rows_and_says_so(
     assert digest(db) == before
 
 
-def test_json_numbers_read_as_written(db: Path) -> None:
+def test_json_numbers_read_as_written(db: str) -> None:
     tie = imported(db, "numbers_ties.json")["t-new-numbers"]
     assert tie["description"] == "1.10"  # a JSON number where text is expected: its text
     assert tie["amount"] == {"value": 1000.0, "currency": "ECU", "year": 1998}
@@ -294,7 +296,7 @@ def csv_cells(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
-def test_formulas_are_stored_as_text_and_exported_neutralised(db: Path, tmp_path: Path) -> None:
+def test_formulas_are_stored_as_text_and_exported_neutralised(db: str, tmp_path: Path) -> None:
     ties = imported(db, "formulas_ties.csv", "formulas_ties.json")
     # Stored as written, except the leading apostrophe of the spreadsheet text marker.
     assert {k: t["description"] for k, t in ties.items()} == FORMULAS

@@ -125,8 +125,8 @@ def test_levels_are_checked_with_suggestions() -> None:
         "cross-border", "trans-regional", "non-adjacent"]
 
 
-def test_a_workspace_map_shows_the_workspace_ties(tmp_path: Path) -> None:
-    db = tmp_path / "ws.db"
+def test_a_workspace_map_shows_the_workspace_ties(workspace_url: str, tmp_path: Path) -> None:
+    db = workspace_url
     init_workspace(db)
     source = CaseSource.workspace(db)
     cap = capitals(source)

@@ -45,15 +45,14 @@ def cli(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    db = tmp_path / "mine.db"
-    init_workspace(db)
-    return db
+def workspace(workspace_url: str) -> str:
+    init_workspace(workspace_url)
+    return workspace_url
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("mine") / "mine.db"
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def imported(request: pytest.FixtureRequest, new_workspace_url: Any) -> str:
+    db = str(new_workspace_url(request, request.param))
     init_workspace(db)
     import_files(db, FILES)
     return db
@@ -90,7 +89,7 @@ def _ties_total(client: TestClient, measure: str = "ties_total", revision: int =
 
 
 @pytest.mark.slow  # subprocesses, ~4-14 s
-def test_a_running_api_sees_an_import_on_its_next_request(workspace: Path) -> None:
+def test_a_running_api_sees_an_import_on_its_next_request(workspace: str) -> None:
     client = TestClient(create_app(workspace, dashboard=False))
     before = client.get("/api/health").json()
     assert before["revision"] == 1 and before["counts"]["ties"] == len(load_case().ties)
@@ -136,7 +135,7 @@ def test_a_running_api_sees_an_import_on_its_next_request(workspace: Path) -> No
     assert year[1996]["ties_cross_border"] >= 1 and "EE-65" in year[1996]["partners"]
 
 
-def test_the_bundled_source_never_changes(workspace: Path) -> None:
+def test_the_bundled_source_never_changes(workspace: str) -> None:
     bundled = TestClient(create_app(None, dashboard=False))
     first = bundled.get("/api/health").json()
     import_files(workspace, FILES)
@@ -147,7 +146,7 @@ def test_the_bundled_source_never_changes(workspace: Path) -> None:
 
 
 @pytest.mark.slow  # subprocesses, ~4-14 s
-def test_the_cli_reads_the_workspace(imported: Path, tmp_path: Path) -> None:
+def test_the_cli_reads_the_workspace(imported: str, tmp_path: Path) -> None:
     db = ["--db", str(imported)]
     ties = json.loads(cli("data", "ties", "--actor", "EE-65", "--json", *db).stdout)
     assert [t["id"] for t in ties] == ["t-test-psk-polva"]
@@ -180,7 +179,7 @@ def test_the_cli_reads_the_workspace(imported: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_report_of_a_workspace_shows_its_records(imported: Path, tmp_path: Path) -> None:
+def test_the_report_of_a_workspace_shows_its_records(imported: str, tmp_path: Path) -> None:
     cli("report", "--db", str(imported), "--no-fiscal", "--out", str(tmp_path))
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert all(tie in html for tie in NEW_TIES)
@@ -193,7 +192,7 @@ def _csv_ids(path: Path) -> set[str]:
 
 @pytest.mark.slow  # `regionet` in a subprocess
 @pytest.mark.parametrize("fmt", ["csv", "json", "geojson", "graphml", "gexf"])
-def test_every_export_carries_the_records(imported: Path, tmp_path: Path, fmt: str) -> None:
+def test_every_export_carries_the_records(imported: str, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / fmt
     paths = [Path(p) for p in cli("data", "export", "--format", fmt, "--out", str(out),
                                   "--db", str(imported)).stdout.split()]
@@ -214,14 +213,14 @@ def test_every_export_carries_the_records(imported: Path, tmp_path: Path, fmt: s
         assert ids >= NEW_ACTORS
 
 
-def _serve(db: Path, port: int) -> subprocess.Popen[str]:
+def _serve(db: str, port: int) -> subprocess.Popen[str]:
     return subprocess.Popen([*EXE, "serve", "--db", str(db), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 @pytest.mark.slow
 def test_regionet_serve_shows_a_cli_import_without_restart(
-        workspace: Path, free_port: Callable[[], int],
+        workspace: str, free_port: Callable[[], int],
         wait_for_health: Callable[..., httpx.Response]) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -177,15 +177,16 @@ OPTION = {"year": "--year", "as_of": "--as-of", "actor": "--actor", "kind": "--k
           "level": "--level", "sublevel": "--sublevel"}
 
 
-def regionet(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "REGIONET_DB": str(db)}
-    return subprocess.run([*EXE, *args], cwd=db.parent, env=env, capture_output=True,
+def regionet(db: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "REGIONET_DB": db}
+    cwd = None if "://" in db else Path(db).parent
+    return subprocess.run([*EXE, *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120, check=False)
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("ties-cli") / "ws.db"
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def workspace(request: pytest.FixtureRequest, new_workspace_url: Any) -> str:
+    db = str(new_workspace_url(request, request.param))
     result = regionet(db, "data", "init")
     assert result.returncode == 0, result.stderr
     return db
@@ -198,7 +199,7 @@ CLI_CASES = [(q, e) for q, e in CASES if set(q) <= set(OPTION)
 
 @pytest.mark.slow  # `regionet` in a subprocess
 @pytest.mark.parametrize(("query", "expected"), CLI_CASES, ids=[ids(q) for q, _ in CLI_CASES])
-def test_cli_data_ties_filter_equals_the_hand_count(workspace: Path, query: dict[str, Any],
+def test_cli_data_ties_filter_equals_the_hand_count(workspace: str, query: dict[str, Any],
                                                     expected: list[str]) -> None:
     args = [a for k, v in query.items() for a in (OPTION[k], str(v))]
     result = regionet(workspace, "data", "ties", "--json", *args)
@@ -207,7 +208,7 @@ def test_cli_data_ties_filter_equals_the_hand_count(workspace: Path, query: dict
 
 
 @pytest.mark.slow  # `regionet` in a subprocess
-def test_cli_level_filter_equals_the_api(workspace: Path, client: TestClient) -> None:
+def test_cli_level_filter_equals_the_api(workspace: str, client: TestClient) -> None:
     result = regionet(workspace, "data", "ties", "--json", "--level", "international",
                       "--sublevel", "cross-border")
     assert result.returncode == 0, result.stderr

@@ -1,13 +1,15 @@
-"""The SQLite workspace on real files: init, load, validated all-or-nothing imports."""
+"""The workspace on real databases (SQLite file, PostgreSQL): init, load, all-or-nothing imports."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
-import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from regionet.core.errors import (
     DataFileError,
@@ -117,16 +119,16 @@ def write_files(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, read with the sqlite3 module (not with regionet)."""
-    con = sqlite3.connect(db)
-    try:
-        names = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)
-                for n in names}
-    finally:
-        con.close()
+def dump(db: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table (SQLite path or URL), read with plain SQLAlchemy, not regionet."""
+    engine = sa.create_engine(db if "://" in db else f"sqlite:///{db}",
+                              poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        names = sorted(sa.inspect(conn).get_table_names())
+        got = {n: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{n}"')),
+                         key=repr) for n in names}
+    engine.dispose()
+    return got
 
 
 @pytest.fixture
@@ -135,16 +137,18 @@ def case(tmp_path: Path) -> Case:
 
 
 @pytest.fixture
-def ws(tmp_path: Path, case: Case) -> Workspace:
-    ws = Workspace(tmp_path / "ws" / "regionet.db")
+def ws(workspace_url: str, case: Case) -> Iterator[Workspace]:
+    ws = Workspace(workspace_url)
     ws.init(case)
-    return ws
+    yield ws
+    ws.close()
 
 
 @pytest.fixture
-def db(tmp_path: Path, ws: Workspace) -> Path:
+def db(workspace_url: str, ws: Workspace) -> str:
+    """The workspace (a SQLite path or a PostgreSQL URL), initialised, its connections closed."""
     ws.close()
-    return tmp_path / "ws" / "regionet.db"
+    return workspace_url
 
 
 def assert_same_case(got: Case, want: Case) -> None:
@@ -190,33 +194,42 @@ def test_an_unknown_basis_of_a_border_is_refused(tmp_path: Path) -> None:
             "unknown basis of a border") in str(err.value)
 
 
-def test_init_returns_rows_per_table(tmp_path: Path, case: Case) -> None:
-    counts = Workspace(tmp_path / "a.db").init(case)
+def test_init_returns_rows_per_table(workspace_url: str, case: Case) -> None:
+    counts = Workspace(workspace_url).init(case)
     assert counts["actors"] == len(case.actors) == 10
     assert counts["ties"] == 5
     assert counts["tie_actors"] == 11
     assert counts["attribute_records"] == 7
 
 
-def test_types_are_sql_friendly(db: Path) -> None:
-    con = sqlite3.connect(db)
-    amount, start, start_text = con.execute(
-        "SELECT amount, start_date, start_text FROM ties WHERE id='t-nefco-loan'").fetchone()
-    assert (amount, start, start_text) == (1200000.0, "1998-01-01", "1998")
-    assert con.execute("SELECT typeof(amount) FROM ties WHERE id='t-nefco-loan'"
-                       ).fetchone() == ("real",)
-    rows = con.execute("SELECT actor_id FROM tie_actors WHERE tie_id='t-cbss' "
-                       "ORDER BY position").fetchall()
-    assert rows == [("RU-KR",), ("RU-MUR",), ("cbss",)]
-    assert con.execute("SELECT document_id, locator FROM sources WHERE record_table='ties' "
-                       "AND record_id='t-kr-fi' ORDER BY position").fetchall() == [
-        ("memo", "para 12"), ("law", "art. 72")]
-    assert con.execute("SELECT value_number FROM actor_attribute_values WHERE "
-                       "actor_id='RU-KR' AND attribute='population_1999'").fetchone() == (771000,)
-    con.close()
+def test_types_are_sql_friendly(db: str) -> None:
+    engine = sa.create_engine(db if "://" in db else f"sqlite:///{db}")
+    with engine.connect() as conn:
+        def one(sql: str) -> tuple[object, ...]:
+            return tuple(conn.exec_driver_sql(sql).one())
+
+        def rows(sql: str) -> list[tuple[object, ...]]:
+            return [tuple(r) for r in conn.exec_driver_sql(sql)]
+
+        got = one("SELECT amount, start_date, start_text FROM ties WHERE id='t-nefco-loan'")
+        if engine.dialect.name == "sqlite":
+            assert got == (1200000.0, "1998-01-01", "1998")
+            assert one("SELECT typeof(amount) FROM ties WHERE id='t-nefco-loan'") == ("real",)
+        else:
+            assert got == (1200000.0, datetime.date(1998, 1, 1), "1998")
+            assert one("SELECT pg_typeof(amount)::text, pg_typeof(start_date)::text "
+                       "FROM ties WHERE id='t-nefco-loan'") == ("double precision", "date")
+        assert rows("SELECT actor_id FROM tie_actors WHERE tie_id='t-cbss' "
+                    "ORDER BY position") == [("RU-KR",), ("RU-MUR",), ("cbss",)]
+        assert rows("SELECT document_id, locator FROM sources WHERE record_table='ties' "
+                    "AND record_id='t-kr-fi' ORDER BY position") == [
+            ("memo", "para 12"), ("law", "art. 72")]
+        assert one("SELECT value_number FROM actor_attribute_values WHERE "
+                   "actor_id='RU-KR' AND attribute='population_1999'") == (771000,)
+    engine.dispose()
 
 
-def test_reinit_without_overwrite_fails_and_keeps_data(ws: Workspace, case: Case, db: Path
+def test_reinit_without_overwrite_fails_and_keeps_data(ws: Workspace, case: Case, db: str
                                                        ) -> None:
     before = dump(db)
     with pytest.raises(WorkspaceExistsError, match="--force") as info:
@@ -233,24 +246,26 @@ def test_reinit_with_overwrite_replaces(ws: Workspace, case: Case, tmp_path: Pat
     assert_same_case(ws.load_case(), case)
 
 
-def test_init_refuses_sources_the_database_could_not_link(tmp_path: Path, case: Case) -> None:
+def test_init_refuses_sources_the_database_could_not_link(workspace_url: str, case: Case
+                                                          ) -> None:
     record = AttributeRecord(ActorId("RU-KR"), "x", 1,
                              sources=(SourceRef(DocumentId("nemo"), "p 1"),))
     bad = dataclasses.replace(case, attributes=[*case.attributes, record])
     with pytest.raises(ValidationError, match="source document does not exist") as info:
-        Workspace(tmp_path / "bad.db").init(bad)
+        Workspace(workspace_url).init(bad)
     assert [(e.field, e.value) for e in info.value.errors] == [("sources", "nemo")]
-    assert not Workspace(tmp_path / "bad.db").exists()
+    assert not Workspace(workspace_url).exists()
 
 
-def test_uninitialised_workspace_says_how_to_create_it(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "none.db")
+def test_uninitialised_workspace_says_how_to_create_it(workspace_url: str, tmp_path: Path
+                                                       ) -> None:
+    ws = Workspace(workspace_url)
     assert not ws.exists()
     with pytest.raises(WorkspaceNotFoundError, match="regionet data init"):
         ws.load_case()
     with pytest.raises(WorkspaceNotFoundError):
         ws.import_files([tmp_path / "ties.csv"])
-    assert not (tmp_path / "none.db").exists()
+    assert not Path(workspace_url).exists()  # no SQLite file made (a URL is no file anyway)
 
 
 def test_accepts_a_sqlite_url(tmp_path: Path, case: Case) -> None:
@@ -261,7 +276,7 @@ def test_accepts_a_sqlite_url(tmp_path: Path, case: Case) -> None:
 
 
 def test_failure_during_init_overwrite_keeps_old_content(
-        ws: Workspace, case: Case, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        ws: Workspace, case: Case, db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     before = dump(db)
     real = mapping.insert_rows
 
@@ -368,10 +383,11 @@ BAD_ROWS = [
 @pytest.mark.parametrize(("label", "row", "field", "value", "cls", "message"), BAD_ROWS,
                          ids=[b[0] for b in BAD_ROWS])
 def test_bad_last_row_names_file_row_field_value_and_writes_nothing(
-        db: Path, tmp_path: Path, label: str, row: str, field: str, value: str,
+        db: str, tmp_path: Path, label: str, row: str, field: str, value: str,
         cls: type[RegionetError], message: str) -> None:
     path = write_files(tmp_path / "bad", {"ties.csv": HEAD + OK_ROW + row + "\n"}) / "ties.csv"
-    before, raw = dump(db), db.read_bytes()
+    before = dump(db)
+    raw = Path(db).read_bytes() if "://" not in db else b""
     ws = Workspace(db)
     with pytest.raises(ValidationError) as info:
         ws.import_files([path])
@@ -386,10 +402,11 @@ def test_bad_last_row_names_file_row_field_value_and_writes_nothing(
         ws.validate_files([path])
     ws.close()
     assert dump(db) == before
-    assert db.read_bytes() == raw
+    if "://" not in db:
+        assert Path(db).read_bytes() == raw
 
 
-def test_second_file_bad_writes_nothing(db: Path, tmp_path: Path) -> None:
+def test_second_file_bad_writes_nothing(db: str, tmp_path: Path) -> None:
     folder = write_files(tmp_path / "two", {
         "documents.csv": "id,title\nnew-doc,A new document\n",
         "ties.csv": HEAD + OK_ROW + "t-y,cooperation,RU-KR;XX,1997,,,,,new-doc:p\n"})
@@ -400,7 +417,7 @@ def test_second_file_bad_writes_nothing(db: Path, tmp_path: Path) -> None:
     assert dump(db) == before
 
 
-def test_every_problem_of_every_file_is_reported(db: Path, tmp_path: Path) -> None:
+def test_every_problem_of_every_file_is_reported(db: str, tmp_path: Path) -> None:
     folder = write_files(tmp_path / "many", {
         "ties.csv": HEAD + "t-a,coperation,RU-KR;FI,1997,,,,,memo:p\n"
         + "t-b,cooperation,RU-KR;FI,1999,1990,,,,memo:p\n",
@@ -412,7 +429,7 @@ def test_every_problem_of_every_file_is_reported(db: Path, tmp_path: Path) -> No
         ("ties.csv", 1, "kind"), ("ties.csv", 2, "end"), ("observations.csv", 1, "subject")]
 
 
-def test_missing_required_column(db: Path, tmp_path: Path) -> None:
+def test_missing_required_column(db: str, tmp_path: Path) -> None:
     path = write_files(tmp_path / "col", {"ties.csv": "id,kind,actors\nt-z,cooperation,RU-KR;FI\n"}
                        ) / "ties.csv"
     before = dump(db)
@@ -424,7 +441,7 @@ def test_missing_required_column(db: Path, tmp_path: Path) -> None:
     assert dump(db) == before
 
 
-def test_missing_file(db: Path, tmp_path: Path) -> None:
+def test_missing_file(db: str, tmp_path: Path) -> None:
     before = dump(db)
     with pytest.raises(ValidationError) as info:
         Workspace(db).import_files([_good(tmp_path), tmp_path / "nowhere" / "more_ties.csv"])
@@ -433,14 +450,14 @@ def test_missing_file(db: Path, tmp_path: Path) -> None:
     assert dump(db) == before
 
 
-def test_file_name_that_names_no_table(db: Path, tmp_path: Path) -> None:
+def test_file_name_that_names_no_table(db: str, tmp_path: Path) -> None:
     path = write_files(tmp_path / "n", {"parties.csv": GOOD_TIES}) / "parties.csv"
     with pytest.raises(ValidationError, match="cannot tell which table") as info:
         Workspace(db).validate_files([path])
     assert "actor_attributes" in str(info.value.errors[0])
 
 
-def test_subjects_row_for_a_non_subject(db: Path, tmp_path: Path) -> None:
+def test_subjects_row_for_a_non_subject(db: str, tmp_path: Path) -> None:
     path = write_files(tmp_path / "s", {"subjects.csv": "id,sources\nFI,memo:p\n"}) / "subjects.csv"
     with pytest.raises(ValidationError) as info:
         Workspace(db).validate_files([path])
@@ -449,7 +466,7 @@ def test_subjects_row_for_a_non_subject(db: Path, tmp_path: Path) -> None:
 
 
 def test_failure_during_import_write_rolls_back(
-        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_files(tmp_path / "w", {
         "documents.csv": "id,title\nnew-doc,A new document\n",
         "actor_attributes.csv": "actor,attribute,value,sources\nRU-KR,x,1,new-doc:p\n",
@@ -476,7 +493,7 @@ def test_failure_during_import_write_rolls_back(
 STREAM_HEAD = "id,kind,actors,start,sources\n"
 
 
-def test_problems_past_the_limit_are_counted_not_listed(db: Path, tmp_path: Path) -> None:
+def test_problems_past_the_limit_are_counted_not_listed(db: str, tmp_path: Path) -> None:
     extra = 37
     rows = [f"t-{i},coperation,RU-KR;FI,1999,memo:para 12\n"
             for i in range(MAX_PROBLEMS + extra)]
@@ -496,7 +513,7 @@ def test_problems_past_the_limit_are_counted_not_listed(db: Path, tmp_path: Path
 
 
 def test_a_repeated_key_reports_the_repetition_not_the_rows_other_problems(
-        db: Path, tmp_path: Path) -> None:
+        db: str, tmp_path: Path) -> None:
     path = tmp_path / "ties.csv"
     path.write_text(STREAM_HEAD
                     + "t-one,cooperation,RU-KR;FI,1999,memo:para 12\n"
@@ -514,7 +531,7 @@ def test_a_repeated_key_reports_the_repetition_not_the_rows_other_problems(
 
 
 def test_a_failure_while_copying_staged_rows_rolls_everything_back(
-        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "documents.csv").write_text("id,title\nnew-doc,A new document\n",
                                             encoding="utf-8")
     rows = "".join(f"t-{i},cooperation,RU-KR;FI,1999,new-doc:p {i}\n" for i in range(50))

@@ -9,11 +9,12 @@ classifier reads, and after an older workspace is upgraded.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 import regionet as rn
 from regionet.core.errors import UnknownActorError, UnknownReferenceError
@@ -24,7 +25,11 @@ from regionet.services.case_source import CaseSource
 from regionet.services.paging import Page
 from regionet.services.workspace import import_files, init_workspace
 from regionet.storage import Workspace
+from regionet.storage.migrations import head
 from regionet.storage.schema import SCHEMA_VERSION
+
+#: Makes a workspace look made before migrations existed (no ``alembic_version`` table).
+BEFORE_MIGRATIONS = ("DROP TABLE alembic_version",)
 
 FILTERS = [
     TieFilter(), TieFilter(level="international"), TieFilter(level="bilateral"),
@@ -48,9 +53,9 @@ def case() -> Case:
     return rn.load_case("russia-1990s")
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> CaseSource:
-    db = tmp_path_factory.mktemp("queries") / "ws.db"
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def workspace(request: pytest.FixtureRequest, new_workspace_url: Any) -> CaseSource:
+    db = new_workspace_url(request, request.param)
     init_workspace(db)
     return CaseSource.workspace(db)
 
@@ -98,13 +103,22 @@ def test_unknown_ids_still_get_hints(workspace: CaseSource) -> None:
     assert kind.value.field == "kind" and "cooperation" in str(kind.value.hint)
 
 
-def stored_levels(db: Path) -> dict[str, tuple[object, ...]]:
-    con = sqlite3.connect(db)
-    try:
-        return {r[0]: r[1:] for r in con.execute(
-            "SELECT id, level, sublevel, level_reason, neighbours FROM ties")}
-    finally:
-        con.close()
+def sql(db: str, *statements: str) -> list[tuple[object, ...]]:
+    """Run ``statements`` in one transaction with plain SQLAlchemy; the last one's rows."""
+    engine = sa.create_engine(db if "://" in db else f"sqlite:///{db}",
+                              poolclass=sa.pool.NullPool)
+    rows: list[tuple[object, ...]] = []
+    with engine.begin() as conn:
+        for statement in statements:
+            result = conn.exec_driver_sql(statement)
+            rows = [tuple(r) for r in result] if result.returns_rows else []
+    engine.dispose()
+    return rows
+
+
+def stored_levels(db: str) -> dict[str, tuple[object, ...]]:
+    return {str(r[0]): r[1:] for r in sql(
+        db, "SELECT id, level, sublevel, level_reason, neighbours FROM ties")}
 
 
 def computed_levels(case: Case) -> dict[str, tuple[object, ...]]:
@@ -122,8 +136,9 @@ def write(folder: Path, name: str, text: str) -> Path:
     return folder / name
 
 
-def test_an_import_that_changes_borders_reclassifies_stored_ties(tmp_path: Path) -> None:
-    db = tmp_path / "ws.db"
+def test_an_import_that_changes_borders_reclassifies_stored_ties(
+        workspace_url: str, tmp_path: Path) -> None:
+    db = workspace_url
     init_workspace(db)
     import_files(db, [
         write(tmp_path / "b1", "actors.csv",
@@ -143,10 +158,10 @@ def test_an_import_that_changes_borders_reclassifies_stored_ties(tmp_path: Path)
     assert levels == computed_levels(Workspace(db).load_case())
 
 
-def test_stored_levels_follow_memberships_structures_locations_and_dates(tmp_path: Path
-                                                                          ) -> None:
+def test_stored_levels_follow_memberships_structures_locations_and_dates(
+        workspace_url: str, tmp_path: Path) -> None:
     """What the classifier of issue 9 reads besides borders, stored right at every import."""
-    db = tmp_path / "ws.db"
+    db = workspace_url
     init_workspace(db)
     src = "sergounin-1999:para 12"
     # An association of members with no member yet, its ties with Finland before and after
@@ -207,44 +222,37 @@ def test_stored_levels_follow_memberships_structures_locations_and_dates(tmp_pat
     assert levels == computed_levels(Workspace(db).load_case())
 
 
-def test_a_schema_2_workspace_is_upgraded_with_its_levels(tmp_path: Path) -> None:
-    db = tmp_path / "old.db"
+def test_a_schema_2_workspace_is_upgraded_with_its_levels(
+        workspace_url: str, tmp_path: Path) -> None:
+    db = workspace_url
     init_workspace(db)
     want = stored_levels(db)
-    con = sqlite3.connect(db)
-    con.execute("DROP INDEX ix_ties_level")
-    con.execute("DROP INDEX ix_ties_location")
-    for column in ("level", "sublevel", "level_reason", "neighbours"):
-        con.execute(f"ALTER TABLE ties DROP COLUMN {column}")
-    con.execute("UPDATE case_info SET schema_version = 2")
-    con.commit()
-    con.close()
+    sql(db, *BEFORE_MIGRATIONS, "DROP INDEX ix_ties_level", "DROP INDEX ix_ties_location",
+        *(f"ALTER TABLE ties DROP COLUMN {column}"
+          for column in ("level", "sublevel", "level_reason", "neighbours")),
+        "UPDATE case_info SET schema_version = 2")
     source = CaseSource.workspace(db)
     revision = source.revision()
     got = records.list_ties(source, TieFilter(level="international", sublevel="cross-border"))
     assert got.count == sum(1 for v in want.values() if v[1] == "cross-border")
     assert stored_levels(db) == want
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT schema_version FROM case_info").fetchone() == (SCHEMA_VERSION,)
-    con.close()
+    assert sql(db, "SELECT schema_version FROM case_info") == [(SCHEMA_VERSION,)]
+    assert sql(db, "SELECT version_num FROM alembic_version") == [(head(),)]
     assert source.revision() == revision  # the records did not change
 
 
-def test_a_schema_1_workspace_is_upgraded_too(tmp_path: Path) -> None:
+def test_a_schema_1_workspace_is_upgraded_too(
+        workspace_url: str, tmp_path: Path) -> None:
     """No revision, no version, no approximate borders, no levels: all added, levels computed."""
-    db = tmp_path / "old.db"
+    db = workspace_url
     init_workspace(db)
-    con = sqlite3.connect(db)
-    con.execute("DROP INDEX ix_ties_level")
-    con.execute("DROP INDEX ix_ties_location")
-    for column in ("level", "sublevel", "level_reason", "neighbours"):
-        con.execute(f"ALTER TABLE ties DROP COLUMN {column}")
-    for table, column in (("adjacency", "approximate"), ("case_info", "revision"),
-                          ("case_info", "version")):
-        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    con.execute("UPDATE case_info SET schema_version = 1")
-    con.commit()
-    con.close()
+    sql(db, *BEFORE_MIGRATIONS, "DROP INDEX ix_ties_level", "DROP INDEX ix_ties_location",
+        *(f"ALTER TABLE ties DROP COLUMN {column}"
+          for column in ("level", "sublevel", "level_reason", "neighbours")),
+        *(f"ALTER TABLE {table} DROP COLUMN {column}"
+          for table, column in (("adjacency", "approximate"), ("case_info", "revision"),
+                                ("case_info", "version"))),
+        "UPDATE case_info SET schema_version = 1")
     source = CaseSource.workspace(db)
     assert source.revision() == 1
     got = records.list_ties(source, TieFilter(level="interstate"))  # upgrades first
@@ -256,8 +264,10 @@ def test_a_schema_1_workspace_is_upgraded_too(tmp_path: Path) -> None:
     assert source.revision() == 1
 
 
+# Registered fiscal inputs are files beside a SQLite workspace (not on a database server).
+@pytest.mark.parametrize("workspace_url", ["sqlite"], indirect=True)
 def test_a_schema_3_workspace_of_the_inputs_branch_is_upgraded_and_keeps_its_inputs(
-        tmp_path: Path) -> None:
+        workspace_url: str, tmp_path: Path) -> None:
     """h/inputs' schema 3: schema 2 plus the fiscal-inputs tables, without stored levels.
 
     The upgrade to schema 4 adds the level columns and the missing ``adjacency.approximate``,
@@ -266,22 +276,19 @@ def test_a_schema_3_workspace_of_the_inputs_branch_is_upgraded_and_keeps_its_inp
     from regionet.services.fiscal import run_fiscal_year
     from regionet.services.inputs import add_inputs, list_inputs
 
-    db = tmp_path / "old.db"
+    db = workspace_url
     init_workspace(db)
     source = CaseSource.workspace(db)
     est = write(tmp_path, "est.csv", "firm_id,region,headcount,payroll,assets,sales\n"
                                      "oil,RU-KHM,9,1,8,0\noil,RU-MOW,1,1,2,0\n")
     firms = write(tmp_path, "firms.csv", "firm_id,registered_region,profit\noil,RU-MOW,100\n")
     added = add_inputs(source, "mine", establishments=est, firms=firms)
-    con = sqlite3.connect(db)
-    con.execute("DROP INDEX ix_ties_level")
-    con.execute("DROP INDEX ix_ties_location")
-    for table, column in (("ties", "level"), ("ties", "sublevel"), ("ties", "level_reason"),
-                          ("ties", "neighbours"), ("adjacency", "approximate")):
-        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    con.execute("UPDATE case_info SET schema_version = 3")
-    con.commit()
-    con.close()
+    sql(db, *BEFORE_MIGRATIONS, "DROP INDEX ix_ties_level", "DROP INDEX ix_ties_location",
+        *(f"ALTER TABLE {table} DROP COLUMN {column}"
+          for table, column in (("ties", "level"), ("ties", "sublevel"),
+                                ("ties", "level_reason"), ("ties", "neighbours"),
+                                ("adjacency", "approximate"))),
+        "UPDATE case_info SET schema_version = 3")
     revision = source.revision()
     got = records.list_ties(source, TieFilter(level="interstate"))  # upgrades first
     case = Workspace(db).load_case()
@@ -291,16 +298,16 @@ def test_a_schema_3_workspace_of_the_inputs_branch_is_upgraded_and_keeps_its_inp
     assert [(s.name, s.checksum) for s in list_inputs(source)][1:] == [("mine", added.checksum)]
     result = run_fiscal_year(source, 1999, inputs="mine")
     assert (result.inputs.name, result.inputs.checksum) == ("mine", added.checksum)
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT schema_version FROM case_info").fetchone() == (SCHEMA_VERSION,)
-    con.close()
+    assert sql(db, "SELECT schema_version FROM case_info") == [(SCHEMA_VERSION,)]
+    assert sql(db, "SELECT version_num FROM alembic_version") == [(head(),)]
     assert source.revision() == revision
 
 
-def test_map_tie_counts_from_sql_equal_counting_the_case(tmp_path: Path) -> None:
+def test_map_tie_counts_from_sql_equal_counting_the_case(
+        workspace_url: str, tmp_path: Path) -> None:
     from regionet.services.measures import _TIE_FILTERS, measure_values
 
-    db = tmp_path / "ws.db"
+    db = workspace_url
     init_workspace(db)
     batch = tmp_path / "loc"
     batch.mkdir()

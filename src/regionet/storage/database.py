@@ -7,6 +7,14 @@ lock when its transaction starts (``BEGIN IMMEDIATE``), so two writers queue for
 upgrade their lock. Every statement runs inside an explicit transaction (DDL included), with
 foreign keys enforced.
 
+On PostgreSQL a reader's transaction is ``REPEATABLE READ`` (one snapshot, never blocked by a
+writer; a statement may take at most :data:`READ_WAIT_SECONDS`), and a writer's transaction
+starts by taking a transaction-level advisory lock (:data:`WRITE_LOCK_KEY`), so writers queue
+exactly as on SQLite and the revision is bumped by one writer at a time. Connections are
+checked before use (``pool_pre_ping``) and opened with a :data:`CONNECT_TIMEOUT_SECONDS`
+timeout, so a server whose database went away fails fast and recovers by itself once it is
+back.
+
 Database errors are turned into :class:`~regionet.core.errors.DataFileError` naming the
 database; only a failed write says "nothing was written".
 
@@ -34,21 +42,55 @@ from sqlalchemy.pool import NullPool
 
 from regionet.core.errors import DataFileError
 
-__all__ = ["READ_WAIT_SECONDS", "WRITE_WAIT_SECONDS", "Database", "database_url", "memory_url"]
+__all__ = ["CONNECT_TIMEOUT_SECONDS", "READ_WAIT_SECONDS", "WRITE_LOCK_KEY",
+           "WRITE_WAIT_SECONDS", "Database", "DatabaseUnavailableError", "database_url",
+           "memory_url"]
 
 #: How long a writer waits for another writer to finish before giving up.
 WRITE_WAIT_SECONDS: Final = 600.0
 #: How long a reader waits (in WAL mode only while a database is being recovered).
 READ_WAIT_SECONDS: Final = 30.0
+#: How long opening a connection to a database server may take.
+CONNECT_TIMEOUT_SECONDS: Final = 5
+#: The PostgreSQL advisory lock a writer holds for its transaction (per database): any
+#: 64-bit number no other application of the database uses ("regionet" in ASCII).
+WRITE_LOCK_KEY: Final = 0x726567696F6E6574
 _EXPECTED = "a regionet workspace database"
+#: Texts a language collation sorts otherwise than code points do (case, punctuation, accents).
+_ORDER_PROBE: Final = ("a", "B", "-x", "_y", "Z1", "z0", "e", "é", "f")
+
+
+class DatabaseUnavailableError(DataFileError):
+    """The database server could not be reached or dropped the connection (try again later)."""
 
 
 def database_url(target: str | Path) -> URL:
-    """Return the SQLAlchemy URL of a SQLite file path or of a database URL."""
+    """Return the SQLAlchemy URL of a SQLite file path or of a database URL.
+
+    ``postgres://`` (the scheme some hosts print) means PostgreSQL through psycopg 3.
+
+    Raises:
+        DataFileError: a URL of another kind of database.
+
+    Examples:
+        >>> database_url("postgres://me@db.example.org/registry").drivername
+        'postgresql+psycopg'
+        >>> database_url("mysql://me@host/db")
+        Traceback (most recent call last):
+        ...
+        regionet.core.errors.DataFileError: mysql://me@host/db: unsupported database 'mysql' ...
+    """
     text = str(target)
     scheme = text.split("://", 1)[0] if "://" in text else ""
+    if scheme == "postgres":
+        return make_url("postgresql+psycopg://" + text.split("://", 1)[1])
     if scheme.startswith(("sqlite", "postgresql")):
         return make_url(text)
+    if scheme and "/" not in scheme and "\\" not in scheme:
+        shown = make_url(text).render_as_string(hide_password=True) if "@" in text else text
+        raise DataFileError(f"unsupported database {scheme.split('+')[0]!r}", file=shown,
+                            expected="a SQLite file path, sqlite:///PATH or "
+                                     "postgresql+psycopg://USER@HOST[:PORT]/DATABASE")
     return URL.create("sqlite", database=str(Path(target)))
 
 
@@ -93,6 +135,11 @@ class Database:
         return self.url.get_backend_name() == "sqlite"
 
     @property
+    def is_postgresql(self) -> bool:
+        """True for a PostgreSQL database."""
+        return self.url.get_backend_name() == "postgresql"
+
+    @property
     def file(self) -> Path | None:
         """The SQLite file, or None (memory, server database)."""
         if self.is_sqlite and not _is_memory(self.url):
@@ -109,6 +156,12 @@ class Database:
                 kwargs["poolclass"] = NullPool
                 kwargs["connect_args"] = {"check_same_thread": False,
                                           "timeout": READ_WAIT_SECONDS}
+            else:
+                # A pooled connection the server closed (a restart, a terminated session) is
+                # noticed before use and replaced; a server that does not answer fails fast.
+                kwargs["pool_pre_ping"] = True
+                if self.url.get_backend_name() == "postgresql":
+                    kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
             self._engine = sa.create_engine(self.url, **kwargs)
             if self.is_sqlite:
                 _sqlite_events(self._engine)
@@ -128,8 +181,14 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[sa.Connection]:
         """A connection in one read transaction: one consistent snapshot, never blocked."""
-        with self._errors(write=False), self.engine().connect() as conn, conn.begin():
-            yield conn
+        with self._errors(write=False), self.engine().connect() as conn:
+            if self.is_postgresql:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                if self.is_postgresql:
+                    conn.exec_driver_sql(
+                        f"SET LOCAL statement_timeout = {int(READ_WAIT_SECONDS * 1000)}")
+                yield conn
 
     @contextmanager
     def writing(self) -> Iterator[sa.Connection]:
@@ -165,11 +224,44 @@ class Database:
                 raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
+                if self.is_postgresql:
+                    # Writers queue on one lock, held until commit or rollback.
+                    conn.exec_driver_sql(
+                        f"SET LOCAL lock_timeout = {int(self.write_wait * 1000)}")
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
                 yield conn
         finally:
             if raw is not None:
                 conn.execution_options(regionet_write=False)
                 raw.execute("PRAGMA foreign_keys=ON")
+
+    def check_order(self, conn: sa.Connection) -> None:
+        """Refuse a PostgreSQL database that sorts text otherwise than SQLite (code points).
+
+        Lists and pages are ordered by text keys; a database of a language collation (e.g.
+        ``en_US.UTF-8``, ICU ``en-US``) would give them in another order than SQLite, and
+        pages of one list could differ between two workspaces with the same rows.
+
+        Raises:
+            DataFileError: naming the database and how to create one that sorts by code point.
+        """
+        if not self.is_postgresql:
+            return
+        got = conn.exec_driver_sql(
+            "SELECT array_agg(v ORDER BY v) FROM (VALUES " + ", ".join(
+                f"('{v}')" for v in _ORDER_PROBE) + ") AS probe(v)").scalar()
+        if list(got or []) != sorted(_ORDER_PROBE):
+            collation = conn.exec_driver_sql(
+                "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+            ).scalar()
+            raise DataFileError(
+                f"the database sorts text by a language collation (datcollate {collation!r}"
+                f"{', or ICU' if collation in ('C', 'C.UTF-8', 'POSIX') else ''}), not by code "
+                "point as SQLite does: lists would come out in another order",
+                file=self.display, expected="a database of collation C (or C.UTF-8)",
+                hint=f"Create it with `createdb -T template0 --locale-provider=libc "
+                     f"--locale=C.UTF-8 {self.url.database}` (or CREATE DATABASE … TEMPLATE "
+                     "template0 LOCALE_PROVIDER libc LOCALE 'C.UTF-8')")
 
     def set_cache(self, conn: sa.Connection, size: int) -> None:
         """Give ``conn`` a page cache of ``size`` bytes (SQLite; main and temporary tables)."""
@@ -189,15 +281,45 @@ class Database:
     def error(self, exc: SQLAlchemyError, *, write: bool) -> DataFileError:
         """Return the readable error for a database error."""
         detail = getattr(exc, "orig", None) or exc
-        busy = isinstance(exc, OperationalError) and "locked" in str(detail)
+        text = str(detail).strip()
+        if self.is_postgresql and "does not exist" in text and "database" in text:
+            return DataFileError(
+                f"the database {self.url.database!r} does not exist on the server",
+                file=self.display, expected="an existing database (regionet makes the tables)",
+                hint=f"Create it first, e.g. `createdb -h {self.url.host or 'localhost'} "
+                     f"-U {self.url.username or 'postgres'} {self.url.database}`")
+        if _unavailable(exc):
+            return DatabaseUnavailableError(
+                f"the database server is not available ({type(exc).__name__}: {text})"
+                + ("; nothing was written" if write else ""),
+                file=self.display, expected="a database server that answers",
+                hint="Try again when the database server is back")
+        busy = isinstance(exc, OperationalError) and (
+            "locked" in text or "lock timeout" in text)
         if write:
             hint = ("Another write to the workspace (e.g. an import) held the lock for "
                     f"{self.write_wait:g} s; try again when it has finished" if busy else None)
             return DataFileError(
-                f"the database refused the operation ({type(exc).__name__}: {detail}); "
+                f"the database refused the operation ({type(exc).__name__}: {text}); "
                 "nothing was written", file=self.display, expected=_EXPECTED, hint=hint)
-        return DataFileError(f"the database could not be read ({type(exc).__name__}: {detail})",
+        return DataFileError(f"the database could not be read ({type(exc).__name__}: {text})",
                              file=self.display, expected=_EXPECTED)
+
+
+def _unavailable(exc: SQLAlchemyError) -> bool:
+    """True for a server that does not answer or dropped the connection (not a bad query).
+
+    PostgreSQL's SQLSTATE classes 08 (connection exception) and 57P (operator intervention:
+    shutdown, terminated session, database not accepting connections), and any error
+    SQLAlchemy flags as a lost connection.
+    """
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    code = str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "")
+    if code.startswith(("08", "57P")) or (code == "55000" and "connections" in str(exc)):
+        return True
+    return isinstance(exc, OperationalError) and code == "" and "sqlite" not in type(
+        getattr(exc, "orig", exc)).__module__
 
 
 def _sqlite_events(engine: sa.Engine) -> None:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -29,11 +30,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from regionet.core.errors import RegionetError, ValidationError
 from regionet.model.case import Case
+from regionet.storage import migrations
 from regionet.storage.catalog import ActorLookup, classify_stored, federation
 from regionet.storage.database import WRITE_WAIT_SECONDS, Database
 from regionet.storage.imports import ImportPlan, check_case_sources, plan_import, write_plan
 from regionet.storage.mapping import case_rows, read_case, rows_digest, write_rows
 from regionet.storage.schema import (
+    CLASSIFICATION_COLUMNS,
     INPUT_TABLES,
     METADATA,
     SCHEMA_VERSION,
@@ -41,7 +44,22 @@ from regionet.storage.schema import (
     create_schema,
 )
 
-__all__ = ["Workspace", "WorkspaceExistsError", "WorkspaceNotFoundError"]
+__all__ = ["BASELINE", "Migration", "Workspace", "WorkspaceExistsError",
+           "WorkspaceNotFoundError"]
+
+#: The first migration: schema 4. A workspace made before migrations existed (schema 1 to 4,
+#: no ``alembic_version`` table) is brought to schema 4 by :func:`_upgrade` and stamped so.
+BASELINE = "0004"
+_BASELINE_SCHEMA = 4
+#: What :func:`_upgrade` adds to a schema 1-3 workspace: frozen at schema 4, so that a later
+#: schema's columns and indexes are left to their migrations.
+_LEGACY_COLUMNS: dict[str, tuple[str, ...]] = {"adjacency": ("approximate",),
+                                               "ties": CLASSIFICATION_COLUMNS}
+_LEGACY_INDEXES = frozenset({
+    "ix_actors_kind", "ix_actors_parent", "ix_attribute_records_actor_id",
+    "ix_observations_indicator", "ix_observations_subject", "ix_sources_document_id",
+    "ix_tie_actors_actor_id", "ix_tie_domains_domain", "ix_ties_kind", "ix_ties_level",
+    "ix_ties_location"})
 
 _INIT_HINT = "Run `regionet data init` to create it"
 #: Database page cache of an import's connection: large enough to keep the indexes being
@@ -55,6 +73,24 @@ class WorkspaceExistsError(RegionetError, FileExistsError):
 
 class WorkspaceNotFoundError(RegionetError, FileNotFoundError):
     """The workspace does not exist or holds no case yet."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """What :meth:`Workspace.migrate` did.
+
+    Attributes:
+        before: the revision the database had (None: none recorded).
+        after: the revision it has now (the head).
+        legacy_schema: the schema version of a workspace made before migrations existed,
+            which was brought to schema 4 and stamped; None otherwise.
+        created: the database had no regionet tables; the head schema was created.
+    """
+
+    before: str | None
+    after: str
+    legacy_schema: int | None = None
+    created: bool = False
 
 
 class Workspace:
@@ -105,6 +141,13 @@ class Workspace:
             present = set(sa.inspect(conn).get_table_names())
         return set(TABLE_ORDER) <= present
 
+    def held_case(self, conn: sa.Connection) -> str | None:
+        """The id of the case stored in the database (None: none) on the caller's ``conn``."""
+        if not sa.inspect(conn).has_table("case_info"):
+            return None
+        found = conn.execute(sa.select(METADATA.tables["case_info"].c.id)).scalar()
+        return None if found is None else str(found)
+
     def _has_case(self, conn: sa.Connection) -> bool:
         if not sa.inspect(conn).has_table("case_info"):
             return False
@@ -132,6 +175,7 @@ class Workspace:
         if file is not None:
             file.parent.mkdir(parents=True, exist_ok=True)
         with self.database.writing() as conn:
+            self.database.check_order(conn)
             if self._has_case(conn):
                 if not overwrite:
                     raise WorkspaceExistsError(
@@ -139,10 +183,11 @@ class Workspace:
                         expected="an empty or new workspace",
                         hint="Use --force (overwrite=True) to replace it")
                 revision, version = _read_state(conn)
-                _drop_all(conn)
-            else:
+            else:  # new, or only the tables of `regionet db upgrade`
                 revision, version = 0, ""
+            _drop_all(conn)
             create_schema(conn)
+            migrations.stamp(conn, "head")  # create_schema makes the head's schema (tested)
             rows = case_rows(case)
             counts = write_rows(conn, rows)
             _set_state(conn, revision + 1, rows_digest(rows, version))
@@ -187,8 +232,9 @@ class Workspace:
         """(schema version, revision, version) in one query; older schemas the long way."""
         info = METADATA.tables["case_info"]
         try:
-            row = conn.execute(sa.select(info.c.schema_version, info.c.revision,
-                                         info.c.version)).first()
+            with _attempt(conn):
+                row = conn.execute(sa.select(info.c.schema_version, info.c.revision,
+                                             info.c.version)).first()
         except SQLAlchemyError:  # no table, or schema 1 (no revision): ask in detail
             row = None
         else:
@@ -259,8 +305,58 @@ class Workspace:
             return False
         with self.database.writing() as conn:
             if _schema_version(conn, missing=self._not_found) < SCHEMA_VERSION:
-                _upgrade(conn)
+                self._migrate(conn)
         return True
+
+    def migrate(self) -> Migration:
+        """Create the schema in an empty database, or bring it to the newest migration.
+
+        A database without regionet tables gets the head revision's schema (no case: ``data
+        init`` stores one). A workspace made before migrations existed (no
+        ``alembic_version`` table) is first brought to schema 4 and stamped ``0004``. Then
+        every missing migration runs. All of it happens in one write transaction (on SQLite
+        too: DDL is transactional there as on PostgreSQL), which leaves the revision alone.
+
+        Returns:
+            What was done.
+        """
+        file = self.database.file
+        if file is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        with self.database.writing() as conn:
+            self.database.check_order(conn)
+            return self._migrate(conn)
+
+    def _migrate(self, conn: sa.Connection) -> Migration:
+        before = migrations.current(conn)
+        legacy: int | None = None
+        created = before is None and not sa.inspect(conn).has_table("case_info")
+        if before is None and not created:
+            present = conn.execute(sa.select(METADATA.tables["case_info"].c.id)).first()
+            legacy = (_schema_version(conn, missing=self._not_found) if present
+                      else _BASELINE_SCHEMA)
+            if legacy < _BASELINE_SCHEMA:
+                _upgrade(conn)
+            migrations.stamp(conn, BASELINE)
+        migrations.upgrade(conn)
+        return Migration(before, migrations.head(), legacy, created)
+
+    def migration(self) -> tuple[str | None, int | None]:
+        """Return the database's migration revision and schema version (None: none).
+
+        ``(None, 3)`` is a workspace made before migrations existed; ``(None, None)`` an
+        empty database; ``("0004", None)`` the tables of ``db upgrade`` without a case.
+        """
+        file = self.database.file
+        if file is not None and not file.is_file():
+            return None, None
+        with self.database.reading() as conn:
+            revision = migrations.current(conn)
+            if not sa.inspect(conn).has_table("case_info"):
+                return revision, None
+            if conn.execute(sa.select(METADATA.tables["case_info"].c.id)).first() is None:
+                return revision, None
+            return revision, _schema_version(conn, missing=self._not_found)
 
     def case_id(self) -> str:
         """Return the id of the stored case (e.g. ``russia-1990s``).
@@ -365,6 +461,15 @@ class Workspace:
                 for name in TABLE_ORDER}
 
 
+def _attempt(conn: sa.Connection) -> AbstractContextManager[object]:
+    """Guard a query that may fail on an older schema, keeping the caller's transaction usable.
+
+    PostgreSQL aborts the whole transaction on an error, so the query runs in a savepoint
+    there; SQLite goes on after a failed statement (no savepoint: the common read stays cheap).
+    """
+    return conn.begin_nested() if conn.dialect.name != "sqlite" else nullcontext()
+
+
 def _drop_all(conn: sa.Connection) -> None:
     """Drop every regionet table (those of an older schema too)."""
     present = set(sa.inspect(conn).get_table_names())
@@ -392,7 +497,8 @@ def _read_state(conn: sa.Connection, *, missing: object = None) -> tuple[int, st
     if missing is not None and not sa.inspect(conn).has_table("case_info"):
         raise missing()  # type: ignore[operator]
     try:
-        row = conn.execute(sa.select(info.c.revision, info.c.version)).first()
+        with _attempt(conn):
+            row = conn.execute(sa.select(info.c.revision, info.c.version)).first()
     except SQLAlchemyError:  # schema 1: no such columns; the caller's transaction is intact
         row = None
         if missing is not None and conn.execute(sa.select(info.c.id)).first() is None:
@@ -408,7 +514,8 @@ def _columns(conn: sa.Connection, table: str) -> set[str]:
     return {c["name"] for c in sa.inspect(conn).get_columns(table)}
 
 
-def _set_state(conn: sa.Connection, revision: int, version: str) -> None:
+def _set_state(conn: sa.Connection, revision: int, version: str, *,
+               schema: int = SCHEMA_VERSION) -> None:
     """Store revision and version inside the caller's write transaction (upgrades schema 1)."""
     info = METADATA.tables["case_info"]
     columns = _columns(conn, "case_info")
@@ -418,11 +525,14 @@ def _set_state(conn: sa.Connection, revision: int, version: str) -> None:
     if "version" not in columns:
         conn.exec_driver_sql("ALTER TABLE case_info ADD COLUMN version TEXT NOT NULL DEFAULT ''")
     conn.execute(sa.update(info).values(revision=revision, version=version,
-                                        schema_version=SCHEMA_VERSION))
+                                        schema_version=schema))
 
 
 def _upgrade(conn: sa.Connection) -> None:
-    """Bring schema 1, 2 or either 3 to the current schema, in the caller's write transaction.
+    """Bring schema 1, 2 or either 3 to schema 4, in the caller's write transaction.
+
+    Frozen at schema 4 (:data:`_LEGACY_COLUMNS`, :data:`_LEGACY_INDEXES`): later schemas are
+    the migrations' business (the caller stamps the result ``0004`` and runs them).
 
     Missing columns, tables and indexes are added: ``adjacency.approximate`` (schema 2), the
     ties' stored levels (schema 3, classified here), the tables of registered fiscal inputs
@@ -430,18 +540,19 @@ def _upgrade(conn: sa.Connection) -> None:
     stored tie is classified again, whatever the schema it had.
     """
     revision, version = _read_state(conn)
-    for name in ("adjacency", "ties"):  # adjacency.approximate: schema 2; the levels: 3
+    for name, wanted in _LEGACY_COLUMNS.items():  # adjacency.approximate: 2; the levels: 3
         present = _columns(conn, name)
         for column in METADATA.tables[name].columns:
-            if column.name not in present:
+            if column.name in wanted and column.name not in present:
                 ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
                 conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {ddl}")
     for name in INPUT_TABLES:  # schema 4
         METADATA.tables[name].create(conn, checkfirst=True)
-    indexes = {i["name"] for t in METADATA.tables for i in sa.inspect(conn).get_indexes(t)}
+    schema_4 = (*TABLE_ORDER, *INPUT_TABLES)
+    indexes = {i["name"] for t in schema_4 for i in sa.inspect(conn).get_indexes(t)}
     for table in METADATA.sorted_tables:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
-            if index.name not in indexes:
+            if index.name in _LEGACY_INDEXES and index.name not in indexes:
                 conn.execute(sa.schema.CreateIndex(index))
     classify_stored(conn, federation(conn, ActorLookup(conn)))
-    _set_state(conn, revision, version)
+    _set_state(conn, revision, version, schema=_BASELINE_SCHEMA)

@@ -26,6 +26,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.middleware.cors import CORSMiddleware
 
 import regionet
+from regionet.interfaces.api.db_errors import install_db_error_handler
 from regionet.interfaces.api.deps import reject_unknown_query
 from regionet.interfaces.api.head import HeadAsGet
 from regionet.interfaces.api.middleware import MAX_BODY_BYTES, BodyLimit, RevisionHeader
@@ -100,6 +101,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
     app = FastAPI(title="regionet", version=regionet.__version__, description=DESCRIPTION)
     app.state.db = None if db is None else str(db)
     install_problem_handlers(app)
+    install_db_error_handler(app)  # issue 12 (h/pg): connection errors → 503
     api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
     for module in (meta, actors, ties, observations, sources, geo, network, fiscal,
                    simulations):

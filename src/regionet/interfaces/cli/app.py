@@ -105,6 +105,14 @@ def _add_simulate() -> None:
 
 _add_simulate()
 
+def _add_db() -> None:
+    from regionet.interfaces.cli.db import db_app
+
+    app.add_typer(db_app, name="db")
+
+
+_add_db()
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -175,6 +183,38 @@ def data_import(
 
     counts = import_files(db, files, table=table)
     typer.echo("Imported: " + (", ".join(f"{v} {k}" for k, v in counts.items()) or "no rows"))
+
+
+@data_app.command("dump")
+def data_dump(
+    out: Annotated[Path, typer.Option("--out", help="The dump file to write (a zip).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the whole workspace (and registered inputs' files) to one portable file."""
+    from regionet.services.backup import dump
+
+    made = dump(db, out)
+    typer.echo(f"Dumped {made.case_id} at revision {made.revision} (version "
+               f"{made.version[:12]}) to {made.file}: "
+               + ", ".join(f"{v} {k}" for k, v in made.counts.items() if v)
+               + (f", {made.files} input files" if made.files else ""))
+
+
+@data_app.command("restore")
+def data_restore(
+    file: Annotated[Path, typer.Argument(help="A dump made by `regionet data dump`.")],
+    db: DbOption = DEFAULT_DB,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a workspace that already holds a case.")] = False,
+) -> None:
+    """Restore a dump into the workspace, all or nothing (checksums checked first)."""
+    from regionet.services.backup import restore
+
+    done = restore(db, file, force=force)
+    typer.echo(f"Restored {done.case_id} at revision {done.revision} (version "
+               f"{done.version[:12]}) into {db}: "
+               + ", ".join(f"{v} {k}" for k, v in done.counts.items() if v)
+               + (f", {done.files} input files" if done.files else ""))
 
 
 @data_app.command("export")
