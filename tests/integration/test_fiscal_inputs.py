@@ -37,6 +37,7 @@ from regionet.services.case_source import CaseSource
 from regionet.services.fiscal import run_fiscal_year
 from regionet.services.inputs import add_inputs, list_inputs, load_inputs, remove_inputs
 from regionet.services.workspace import init_workspace
+from regionet.storage.schema import SCHEMA_VERSION
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
 
@@ -446,7 +447,7 @@ def test_a_schema_3_workspace_gains_the_tables_on_its_first_read(
     before = revision(ws)
     assert [s.name for s in list_inputs(source)] == ["illustrative"]
     with sqlite3.connect(ws) as conn:
-        assert conn.execute("SELECT schema_version FROM case_info").fetchone() == (4,)
+        assert conn.execute("SELECT schema_version FROM case_info").fetchone() == (SCHEMA_VERSION,)
         assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name "
                             "LIKE 'fiscal_input%' ORDER BY name").fetchall() == [
             ("fiscal_input_files",), ("fiscal_inputs",)]

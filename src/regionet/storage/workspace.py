@@ -31,6 +31,7 @@ from regionet.core.errors import RegionetError, ValidationError
 from regionet.model.case import Case
 from regionet.storage.catalog import ActorLookup, classify_stored, federation
 from regionet.storage.database import WRITE_WAIT_SECONDS, Database
+from regionet.storage.history import record_import
 from regionet.storage.imports import ImportPlan, check_case_sources, plan_import, write_plan
 from regionet.storage.mapping import case_rows, read_case, rows_digest, write_rows
 from regionet.storage.schema import (
@@ -40,6 +41,7 @@ from regionet.storage.schema import (
     TABLE_ORDER,
     create_schema,
 )
+from regionet.storage.team_schema import create_team_tables
 
 __all__ = ["Workspace", "WorkspaceExistsError", "WorkspaceNotFoundError"]
 
@@ -326,6 +328,7 @@ class Workspace:
                         plan = plan_import(conn, paths, table=table)
                     if any(plan.counts.values()):  # no rows: nothing changes, not the revision
                         write_plan(conn, plan)
+                        record_import(conn, plan)  # history entries, set-wise (schema 5)
                         if plan.borders_changed or plan.memberships_changed:
                             classify_stored(conn, federation(conn, ActorLookup(conn)),
                                             associations_only=not plan.borders_changed)
@@ -438,6 +441,7 @@ def _upgrade(conn: sa.Connection) -> None:
                 conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {ddl}")
     for name in INPUT_TABLES:  # schema 4
         METADATA.tables[name].create(conn, checkfirst=True)
+    create_team_tables(conn)  # schema 5
     indexes = {i["name"] for t in METADATA.tables for i in sa.inspect(conn).get_indexes(t)}
     for table in METADATA.sorted_tables:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import regionet
-from regionet.interfaces.api.deps import reject_unknown_query
+from regionet.interfaces.api.deps import read_access, reject_unknown_query
 from regionet.interfaces.api.head import HeadAsGet
 from regionet.interfaces.api.middleware import MAX_BODY_BYTES, BodyLimit, RevisionHeader
 from regionet.interfaces.api.problems import install_problem_handlers
@@ -44,7 +44,7 @@ read data carry `X-Regionet-Revision`, the workspace revision they reflect. See 
 
 
 def create_app(db: Path | str | None = None, *, dashboard: bool = True,
-               max_body: int = MAX_BODY_BYTES) -> FastAPI:
+               max_body: int = MAX_BODY_BYTES, public_read: bool = False) -> FastAPI:
     """Build the API (and, by default, the dashboard) serving the workspace ``db``.
 
     Args:
@@ -52,6 +52,8 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
             case ``russia-1990s`` is served read-only.
         dashboard: also mount the dashboard's pages (``/``, ``/map``…), when available.
         max_body: the largest request body accepted, in bytes (413 beyond).
+        public_read: let requests without a token read a workspace (writes always need
+            one); off by default. ``/api/health`` and the bundled case are always readable.
 
     Returns:
         The FastAPI application; run it with uvicorn (``regionet serve``).
@@ -63,17 +65,21 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
         meta,
         network,
         observations,
+        reviews,
         simulations,
         sources,
         ties,
+        writes,
     )
 
     app = FastAPI(title="regionet", version=regionet.__version__, description=DESCRIPTION)
     app.state.db = None if db is None else str(db)
+    app.state.public_read = public_read
     install_problem_handlers(app)
-    api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
+    api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query),
+                                                     Depends(read_access)])
     for module in (meta, actors, ties, observations, sources, geo, network, fiscal,
-                   simulations):
+                   simulations, writes, reviews):
         api.include_router(module.router)
     app.include_router(api)
 

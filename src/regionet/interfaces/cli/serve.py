@@ -19,6 +19,9 @@ def serve(
                                     help="Workspace SQLite file or database URL (env "
                                          "REGIONET_DB); when it does not exist the bundled "
                                          "case is served read-only.")] = "regionet.db",
+    public_read: Annotated[bool, typer.Option(
+        "--public-read", help="Let requests without a token read the workspace (writes "
+                              "always need one).")] = False,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard (/) with uvicorn."""
     try:
@@ -34,4 +37,4 @@ def serve(
     typer.echo(f"regionet: {CaseSource.open(db).describe()}")
     typer.echo(f"regionet: dashboard http://{host}:{port}/ , API docs http://{host}:{port}/docs "
                "(Ctrl+C to stop)")
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, public_read=public_read), host=host, port=port, log_level="info")
