@@ -53,7 +53,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_a_get_during_a_write_succeeds_and_shows_the_last_commit(db: Path) -> None:
-    client = TestClient(create_app(db, dashboard=False))
+    client = TestClient(create_app(db, dashboard=False, public_read=True))
     before = client.get("/api/ties", params={"limit": 1})
     assert before.status_code == 200 and before.headers["x-regionet-revision"] == "1"
     ws = Workspace(db, write_wait=1.0)
@@ -171,7 +171,7 @@ def test_two_import_processes_at_once_both_succeed(db: Path, tmp_path: Path) -> 
 
 def test_revision_a_response_reflects_advances_after_an_import(db: Path, tmp_path: Path
                                                                ) -> None:
-    client = TestClient(create_app(db, dashboard=False))
+    client = TestClient(create_app(db, dashboard=False, public_read=True))
     first = client.get("/api/network/metrics", params={"limit": 1})
     assert first.headers["x-regionet-revision"] == "1"
     assert client.get("/api/health").json()["revision"] == 1

@@ -176,7 +176,7 @@ def test_add_list_run_cli_and_rest_equal_the_files_run_directly(
             assert a[region]["profit_tax_base_attributed"] == pytest.approx(
                 ATTRIBUTED[year][region])
 
-        client = TestClient(create_app(ws, dashboard=False))
+        client = TestClient(create_app(ws, dashboard=False, public_read=True))
         answer = client.post("/api/fiscal/runs", json={"year": year, "inputs": "firms-2003"})
         assert answer.status_code == 200, answer.text
         body = answer.json()
@@ -192,7 +192,7 @@ def test_rest_lists_the_inputs_at_the_revision_it_read(ws: Path, files: dict[str
     source = CaseSource.workspace(ws)
     summary = add_inputs(source, "mine", establishments=files["establishments"],
                          firms=files["firms"], regions=files["regions"])
-    answer = TestClient(create_app(ws, dashboard=False)).get("/api/fiscal/inputs")
+    answer = TestClient(create_app(ws, dashboard=False, public_read=True)).get("/api/fiscal/inputs")
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["count"] == 2 and [r["name"] for r in body["data"]] == ["illustrative", "mine"]
@@ -351,7 +351,7 @@ def test_a_file_edited_behind_regionets_back_is_an_error_naming_it(
     source = CaseSource.workspace(ws)
     summary = add_inputs(source, "mine", establishments=files["establishments"],
                          firms=files["firms"], regions=files["regions"])
-    client = TestClient(create_app(ws, dashboard=False))
+    client = TestClient(create_app(ws, dashboard=False, public_read=True))
     first = client.post("/api/fiscal/runs", json={"year": 2003, "inputs": "mine"})
     assert first.status_code == 200  # cached now: the edit below must still be noticed
     firms = inputs_dir(ws) / f"mine-{summary.checksum[:12]}" / "firms.parquet"
