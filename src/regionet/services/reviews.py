@@ -202,6 +202,8 @@ def list_proposals(source: CaseSource, *, state: str | None = None, page: Page |
         raise InvalidValueError("unknown state", field="state", value=state,
                                 expected="one of " + ", ".join(proposals.STATES))
     p = page or Page(100, 0)
+    if source.kind != "workspace":  # a bundled case is read-only: nothing is proposed
+        return Listing([], 0)
     ws = workspace_of(source)
     ws.upgrade()
     with ws.database.reading() as conn:
@@ -215,10 +217,12 @@ def proposal(source: CaseSource, proposal_id: int) -> dict[str, Any]:
     Raises:
         UnknownReferenceError: no such proposal.
     """
-    ws = workspace_of(source)
-    ws.upgrade()
-    with ws.database.reading() as conn:
-        found = proposals.get(conn, proposal_id)
+    found = None
+    if source.kind == "workspace":
+        ws = workspace_of(source)
+        ws.upgrade()
+        with ws.database.reading() as conn:
+            found = proposals.get(conn, proposal_id)
     if found is None:
         raise UnknownReferenceError("unknown proposal", field="proposal_id",
                                     value=str(proposal_id), expected="a proposal id")
