@@ -17,7 +17,7 @@ from regionet.interfaces.cli.app import app
 from regionet.services.accounts import Principal
 from regionet.services.case_source import CaseSource
 from regionet.services.history import record_history, revert
-from regionet.services.reviews import accept, propose
+from regionet.services.reviews import accept, current, propose
 from regionet.services.workspace import import_files, init_workspace, validate_files
 
 TIE = "t-no-pechenganikel-pledge"
@@ -194,8 +194,6 @@ def test_revert_to_the_original_and_back(team: tuple[Path, dict[str, str]]) -> N
     ed, rev = Principal("ed", "editor"), Principal("rev", "reviewer")
     original = record_history(source, TIE)
     assert original["versions"] == []
-    from regionet.services.reviews import current
-
     row, etag = current(source, "ties", TIE)
     p = propose(source, ed, "ties", "update", TIE, {**row, "amount": "250000000"},
                 if_match=etag)
@@ -217,11 +215,8 @@ def test_revert_to_the_original_and_back(team: tuple[Path, dict[str, str]]) -> N
 def test_history_rows_cannot_be_updated_or_deleted_on_sqlite(
         team: tuple[Path, dict[str, str]]) -> None:
     db, _ = team
-    revert_target = TIE
     source = CaseSource.workspace(db)
-    from regionet.services.reviews import current
-
-    row, etag = current(source, "ties", revert_target)
+    _row_now, etag = current(source, "ties", TIE)
     p = propose(source, Principal("ed", "editor"), "ties", "delete", TIE, if_match=etag)
     accept(source, Principal("rev", "reviewer"), p["id"], "verified")
     with sqlite3.connect(db) as conn:
@@ -250,8 +245,6 @@ def test_a_cli_import_writes_history_set_wise(team: tuple[Path, dict[str, str]],
     history = record_history(source, "t-imp-2")
     assert history["versions"][0]["after"] is None
     # the imported version's state is the record as stored: revert to it after a change
-    from regionet.services.reviews import current
-
     row, etag = current(source, "ties", "t-imp-2")
     p = propose(source, Principal("ed", "editor"), "ties", "update", "t-imp-2",
                 {**row, "note": "edited"}, if_match=etag)
@@ -282,8 +275,6 @@ def test_a_schema_4_workspace_gets_the_team_tables_and_guards(tmp_path: Path) ->
 def test_postgresql_review_history_guards_and_the_app_role(pg_url: str) -> None:
     init_workspace(pg_url, "russia-1990s")
     source = CaseSource.workspace(pg_url)
-    from regionet.services.reviews import current
-
     row, etag = current(source, "ties", TIE)
     p = propose(source, Principal("ed", "editor"), "ties", "update", TIE,
                 {**row, "note": "pg"}, if_match=etag)
