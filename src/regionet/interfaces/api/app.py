@@ -59,6 +59,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
         The FastAPI application; run it with uvicorn (``regionet serve``).
     """
     from regionet.interfaces.api.routers import (
+        account,
         actors,
         fiscal,
         geo,
@@ -79,7 +80,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
     api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query),
                                                      Depends(read_access)])
     for module in (meta, actors, ties, observations, sources, geo, network, fiscal,
-                   simulations, writes, reviews):
+                   simulations, writes, reviews, account):
         api.include_router(module.router)
     app.include_router(api)
 
