@@ -4,7 +4,8 @@ A SQLite workspace of the bundled case with an editor and a reviewer is served b
 app under uvicorn, anonymous reads off (the default). Chromium (Debian's, driven by
 Playwright) signs in with each account's token, proposes a tie with its source and locator,
 fails to accept its own proposal, and the reviewer accepts it as ``partial``: the tie is
-then in the workspace, classified, with that status and a history entry naming both people.
+then in the workspace, classified, with that status, a history entry naming its author
+and the proposal naming its reviewer.
 Console errors are allowed only for the HTTP refusals the test provokes (401 before signing
 in, 403 for the self-review, 422 for the bad proposal).
 """
@@ -165,7 +166,11 @@ def test_sign_in_propose_and_review_a_tie(browser: Any, base_url: str,
     assert (tie["status"], tie["actors"], tie["level"], tie["sublevel"]) == (
         "partial", ["RU-KR", "FI"], "international", "cross-border")
     history = page.evaluate(f"RN.getJSON('/api/ties/{TIE}/history')")
-    assert [(h["action"], h["who"]) for h in history["data"]][:1] == [("create", "rev")]
+    assert [(h["version"], h["action"], h["proposal"], h["who"], h["after"]["status"])
+            for h in history["versions"]] == [(1, "create", 1, "ed", "partial")]
+    proposal = page.evaluate("RN.getJSON('/api/proposals/1')")
+    assert (proposal["state"], proposal["author"], proposal["reviewer"],
+            proposal["status_given"]) == ("accepted", "ed", "rev", "partial")
 
     unexpected = [e for e in errors if not any(r in e for r in EXPECTED_REFUSALS)]
     assert unexpected == []
