@@ -36,7 +36,7 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _serve(db: Path | None) -> Iterator[str]:
+def _serve(db: Path | None, *, public_read: bool = False) -> Iterator[str]:
     import uvicorn
 
     from regionet.interfaces.api import create_app
@@ -44,7 +44,8 @@ def _serve(db: Path | None) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db=db), host="127.0.0.1", port=port,
+    app = create_app(db=db, public_read=public_read)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -74,7 +75,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def workspace_url(workspace: Path) -> Iterator[str]:
-    yield from _serve(workspace)
+    # A workspace without accounts, served as `regionet serve --public-read` would; signing
+    # in to a team workspace is tested in test_team_dashboard.py.
+    yield from _serve(workspace, public_read=True)
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def db(workspace_url: str) -> str:
 
 
 def test_a_get_during_a_write_succeeds_and_shows_the_last_commit(db: str) -> None:
-    client = TestClient(create_app(db, dashboard=False))
+    client = TestClient(create_app(db, dashboard=False, public_read=True))
     before = client.get("/api/ties", params={"limit": 1})
     assert before.status_code == 200 and before.headers["x-regionet-revision"] == "1"
     ws = Workspace(db, write_wait=1.0)
@@ -181,7 +181,7 @@ def test_two_import_processes_at_once_both_succeed(db: str, tmp_path: Path) -> N
 
 def test_revision_a_response_reflects_advances_after_an_import(db: str, tmp_path: Path
                                                                ) -> None:
-    client = TestClient(create_app(db, dashboard=False))
+    client = TestClient(create_app(db, dashboard=False, public_read=True))
     first = client.get("/api/network/metrics", params={"limit": 1})
     assert first.headers["x-regionet-revision"] == "1"
     assert client.get("/api/health").json()["revision"] == 1

@@ -37,6 +37,7 @@ from regionet.services.case_source import CaseSource
 from regionet.services.fiscal import run_fiscal_year
 from regionet.services.inputs import add_inputs, list_inputs, load_inputs, remove_inputs
 from regionet.services.workspace import init_workspace
+from regionet.storage.schema import SCHEMA_VERSION
 from regionet.storage.workspace import WorkspaceExistsError
 
 EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
@@ -177,7 +178,7 @@ def test_add_list_run_cli_and_rest_equal_the_files_run_directly(
             assert a[region]["profit_tax_base_attributed"] == pytest.approx(
                 ATTRIBUTED[year][region])
 
-        client = TestClient(create_app(ws, dashboard=False))
+        client = TestClient(create_app(ws, dashboard=False, public_read=True))
         answer = client.post("/api/fiscal/runs", json={"year": year, "inputs": "firms-2003"})
         assert answer.status_code == 200, answer.text
         body = answer.json()
@@ -193,7 +194,7 @@ def test_rest_lists_the_inputs_at_the_revision_it_read(ws: Path, files: dict[str
     source = CaseSource.workspace(ws)
     summary = add_inputs(source, "mine", establishments=files["establishments"],
                          firms=files["firms"], regions=files["regions"])
-    answer = TestClient(create_app(ws, dashboard=False)).get("/api/fiscal/inputs")
+    answer = TestClient(create_app(ws, dashboard=False, public_read=True)).get("/api/fiscal/inputs")
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["count"] == 2 and [r["name"] for r in body["data"]] == ["illustrative", "mine"]
@@ -369,7 +370,7 @@ def test_a_file_edited_behind_regionets_back_is_an_error_naming_it(
     source = CaseSource.workspace(ws)
     summary = add_inputs(source, "mine", establishments=files["establishments"],
                          firms=files["firms"], regions=files["regions"])
-    client = TestClient(create_app(ws, dashboard=False))
+    client = TestClient(create_app(ws, dashboard=False, public_read=True))
     first = client.post("/api/fiscal/runs", json={"year": 2003, "inputs": "mine"})
     assert first.status_code == 200  # cached now: the edit below must still be noticed
     firms = inputs_dir(ws) / f"mine-{summary.checksum[:12]}" / "firms.parquet"
@@ -466,7 +467,7 @@ def test_a_schema_3_workspace_gains_the_tables_on_its_first_read(
     before = revision(ws)
     assert [s.name for s in list_inputs(source)] == ["illustrative"]
     with sqlite3.connect(ws) as conn:
-        assert conn.execute("SELECT schema_version FROM case_info").fetchone() == (4,)
+        assert conn.execute("SELECT schema_version FROM case_info").fetchone() == (SCHEMA_VERSION,)
         assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name "
                             "LIKE 'fiscal_input%' ORDER BY name").fetchall() == [
             ("fiscal_input_files",), ("fiscal_inputs",)]

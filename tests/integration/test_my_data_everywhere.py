@@ -90,7 +90,7 @@ def _ties_total(client: TestClient, measure: str = "ties_total", revision: int =
 
 @pytest.mark.slow  # subprocesses, ~4-14 s
 def test_a_running_api_sees_an_import_on_its_next_request(workspace: str) -> None:
-    client = TestClient(create_app(workspace, dashboard=False))
+    client = TestClient(create_app(workspace, dashboard=False, public_read=True))
     before = client.get("/api/health").json()
     assert before["revision"] == 1 and before["counts"]["ties"] == len(load_case().ties)
     assert client.get("/api/ties", params={"actor": "EE-65"}).status_code == 422
@@ -214,7 +214,8 @@ def test_every_export_carries_the_records(imported: str, tmp_path: Path, fmt: st
 
 
 def _serve(db: str, port: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([*EXE, "serve", "--db", str(db), "--port", str(port)],
+    return subprocess.Popen([*EXE, "serve", "--db", str(db), "--port", str(port),
+                             "--public-read"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

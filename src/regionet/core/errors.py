@@ -161,6 +161,35 @@ class BusyError(RegionetError):
     """The work cannot be taken now (a full queue); the same request may succeed later."""
 
 
+class AuthenticationError(RegionetError):
+    """No credentials, or credentials that name no active account (HTTP 401)."""
+
+
+class PermissionDeniedError(RegionetError):
+    """The account's role does not allow the action (HTTP 403)."""
+
+
+class ConflictError(RegionetError):
+    """The change cannot be made in the record's current state (HTTP 409).
+
+    ``current`` is the record as it is now (or None), ``etag`` its entity tag.
+    """
+
+    def __init__(self, message: str, *, current: object = None, etag: str | None = None,
+                 **where: object) -> None:
+        self.current = current
+        self.etag = etag
+        super().__init__(message, **where)  # type: ignore[arg-type]
+
+
+class PreconditionFailedError(ConflictError):
+    """An ``If-Match`` entity tag that is not the record's current one (HTTP 412)."""
+
+
+class PreconditionRequiredError(RegionetError):
+    """A change of an existing record sent without ``If-Match`` (HTTP 428)."""
+
+
 class ValidationError(RegionetError, ValueError):
     """Several problems found while validating a batch; nothing was written.
 

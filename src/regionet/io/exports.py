@@ -38,6 +38,7 @@ from regionet.core.errors import DataFileError, InvalidValueError, RegionetError
 from regionet.engines.network.graphs import tie_graph
 from regionet.io.casefiles import APPROXIMATE_BASIS, DEFAULT_FILES, case_directory
 from regionet.io.csv_format import format_row
+from regionet.io.record_rows import actor_row, document_row, observation_row, tie_row
 from regionet.io.records import SUBJECT_COLUMNS, TABLES
 from regionet.io.serialize import (
     actor_record,
@@ -113,20 +114,14 @@ def case_tables(case: Case) -> dict[str, list[dict[str, str]]]:
     """
     v = case.vocab
     return {
-        "documents": [{"id": d.id, "title": d.title, "author": d.author,
-                       "year": "" if d.year is None else str(d.year), "publisher": d.publisher,
-                       "url": d.url, "note": d.note} for d in case.documents.values()],
+        "documents": [document_row(d) for d in case.documents.values()],
         "tie_kinds": [{"kind": k.name, "group": k.group, "directed": _value(k.directed),
                        "definition": k.definition, "plover": k.plover, "cameo": k.cameo}
                       for k in v.tie_kinds.values()],
         "domains": [{"domain": d.name, "definition": d.definition} for d in v.domains.values()],
         "indicators": [{"indicator": i.name, "unit": i.unit, "definition": i.definition}
                        for i in v.indicators.values()],
-        "actors": [{"id": a.id, "kind": a.kind.value, "name_en": a.name_en,
-                    "name_local": a.name_local, "valid_from": a.validity.start_text or "",
-                    "valid_to": a.validity.end_text or "", "parent": a.parent or "",
-                    "sources": _refs(a.sources), "status": a.status.value, "note": a.note}
-                   for a in case.actors.values()],
+        "actors": [actor_row(a) for a in case.actors.values()],
         "subjects": _subject_rows(case),
         "actor_attributes": [{"actor": r.actor, "attribute": r.attribute,
                               "value": _value(r.value), "unit": r.unit,
@@ -134,22 +129,8 @@ def case_tables(case: Case) -> dict[str, list[dict[str, str]]]:
                               "note": r.note}
                              for r in case.attributes
                              if r.attribute not in (_SUBJECT_ROW, _CAPITAL)],
-        "ties": [{"id": t.id, "kind": t.kind, "actors": ";".join(t.actors),
-                  "start": t.validity.start_text or "", "end": t.validity.end_text or "",
-                  "domains": ";".join(t.domains),
-                  "amount": _num(t.amount.amount) if t.amount else "",
-                  "currency": t.amount.currency if t.amount else "",
-                  "amount_year": str(t.amount.year) if t.amount else "",
-                  "quantity": _num(t.quantity), "unit": t.unit, "location": t.location or "",
-                  "description": t.description, "sources": _refs(t.sources),
-                  "status": t.status.value, "note": t.note} for t in case.ties.values()],
-        "observations": [{"id": o.id, "indicator": o.indicator, "subject": o.subject,
-                          "comparator": "" if o.comparator == "=" else o.comparator,
-                          "value": _num(o.value),
-                          "value_text": o.value_text, "unit": o.unit,
-                          "start": o.period.start_text or "", "end": o.period.end_text or "",
-                          "sources": _refs(o.sources), "status": o.status.value,
-                          "note": o.note} for o in case.observations.values()],
+        "ties": [tie_row(t) for t in case.ties.values()],
+        "observations": [observation_row(o) for o in case.observations.values()],
         "rates": [{"base": r.base, "quote": r.quote, "year": str(r.year), "rate": repr(r.rate),
                    "sources": f"{r.document}:{r.locator}", "status": r.status, "note": ""}
                   for r in case.rates],

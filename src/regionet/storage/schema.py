@@ -20,6 +20,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from regionet.storage.metadata import METADATA
+from regionet.storage.team_schema import create_team_tables
+
 __all__ = ["INPUT_TABLES", "METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_schema"]
 
 #: Bumped whenever a table or column changes; stored in ``case_info.schema_version``.
@@ -30,9 +33,11 @@ __all__ = ["INPUT_TABLES", "METADATA", "SCHEMA_VERSION", "TABLE_ORDER", "create_
 #: of registered fiscal inputs, without the stored levels.)
 #: 4: both: schema 3 and ``fiscal_inputs`` / ``fiscal_input_files`` (users' registered
 #: fiscal inputs). A workspace of schema 1, 2 or either 3 is upgraded on first use.
-SCHEMA_VERSION = 4
+#: 5: the team tables ``users``, ``proposals`` and the append-only ``history``
+#: (:mod:`regionet.storage.team_schema`).
+SCHEMA_VERSION = 5
 
-METADATA = sa.MetaData()
+# The team tables (schema 5) are defined on the same METADATA by their own module.
 
 #: Tables with a text key and link tables are keyed by their primary key alone (SQLite
 #: ``WITHOUT ROWID``; other databases ignore the option): one B-tree per table instead of
@@ -294,3 +299,4 @@ def create_schema(conn: sa.Connection) -> None:
     for table in METADATA.sorted_tables:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             conn.execute(sa.schema.CreateIndex(index))
+    create_team_tables(conn)  # history's append-only guards (and grants on PostgreSQL)

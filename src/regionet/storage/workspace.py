@@ -33,6 +33,7 @@ from regionet.model.case import Case
 from regionet.storage import migrations
 from regionet.storage.catalog import ActorLookup, classify_stored, federation
 from regionet.storage.database import WRITE_WAIT_SECONDS, Database
+from regionet.storage.history import record_import
 from regionet.storage.imports import ImportPlan, check_case_sources, plan_import, write_plan
 from regionet.storage.mapping import case_rows, read_case, rows_digest, write_rows
 from regionet.storage.schema import (
@@ -422,6 +423,7 @@ class Workspace:
                         plan = plan_import(conn, paths, table=table)
                     if any(plan.counts.values()):  # no rows: nothing changes, not the revision
                         write_plan(conn, plan)
+                        record_import(conn, plan)  # history entries, set-wise (schema 5)
                         if plan.borders_changed or plan.memberships_changed:
                             classify_stored(conn, federation(conn, ActorLookup(conn)),
                                             associations_only=not plan.borders_changed)

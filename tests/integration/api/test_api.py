@@ -65,7 +65,7 @@ def test_a_broken_workspace_is_503_and_a_new_file_is_read_again(tmp_path: Path) 
     db = tmp_path / "ws.db"
     db.write_bytes(b"this is not a database")
 
-    api = TestClient(create_app(db, dashboard=False))
+    api = TestClient(create_app(db, dashboard=False, public_read=True))
     body = problem(api.get("/api/actors"), 503)
     assert body["detail"]
     db.unlink()

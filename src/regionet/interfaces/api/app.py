@@ -27,7 +27,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 import regionet
 from regionet.interfaces.api.db_errors import install_db_error_handler
-from regionet.interfaces.api.deps import reject_unknown_query
+from regionet.interfaces.api.deps import read_access, reject_unknown_query
 from regionet.interfaces.api.head import HeadAsGet
 from regionet.interfaces.api.middleware import MAX_BODY_BYTES, BodyLimit, RevisionHeader
 from regionet.interfaces.api.problems import install_problem_handlers
@@ -62,6 +62,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
                max_body: int = MAX_BODY_BYTES, body_timeout: float = BODY_TIMEOUT,
                allowed_hosts: Iterable[str] | None = None, cors_origins: Sequence[str] = (),
                rate_limit: float = 0.0, rate_burst: float | None = None,
+               public_read: bool = False,
                clock: Callable[[], float] = time.monotonic) -> FastAPI:
     """Build the API (and, by default, the dashboard) serving the workspace ``db``.
 
@@ -82,29 +83,36 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
         rate_limit: requests a second per client (429 beyond); 0: no limit.
         rate_burst: requests a client may make at once (default ``2 × rate_limit``).
         clock: the monotonic clock of the rate limit and the body timeout (tests).
+        public_read: let requests without a token read a workspace (writes always need
+            one); off by default. ``/api/health`` and the bundled case are always readable.
 
     Returns:
         The FastAPI application; run it with uvicorn (``regionet serve``).
     """
     from regionet.interfaces.api.routers import (
+        account,
         actors,
         fiscal,
         geo,
         meta,
         network,
         observations,
+        reviews,
         simulations,
         sources,
         ties,
+        writes,
     )
 
     app = FastAPI(title="regionet", version=regionet.__version__, description=DESCRIPTION)
     app.state.db = None if db is None else str(db)
+    app.state.public_read = public_read
     install_problem_handlers(app)
     install_db_error_handler(app)  # issue 12 (h/pg): connection errors → 503
-    api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
+    api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query),
+                                                 Depends(read_access)])
     for module in (meta, actors, ties, observations, sources, geo, network, fiscal,
-                   simulations):
+                   simulations, writes, reviews, account):
         api.include_router(module.router)
     app.include_router(api)
 

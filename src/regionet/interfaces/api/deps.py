@@ -6,6 +6,9 @@
   current revision, so a write made while the server runs is seen by the next request.
 - :data:`PageDep`: ``limit`` (1–1000, default 100) and ``offset`` (≥ 0) of list endpoints.
 - :func:`reject_unknown_query`: refuses query parameters an endpoint does not declare.
+- :data:`PrincipalDep`: the account of the request's ``Authorization: Bearer`` token, or
+  None without one; :func:`read_access` refuses anonymous reads of a workspace unless the
+  app was made with ``public_read=True`` (``/api/health`` and the bundled case stay open).
 
 Dependencies are plain functions: FastAPI runs them in its thread pool, so nothing here ever
 blocks the event loop.
@@ -22,11 +25,13 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 
-from regionet.core.errors import InvalidValueError, did_you_mean
+from regionet.core.errors import AuthenticationError, InvalidValueError, did_you_mean
+from regionet.services.accounts import Principal, authenticate, require
 from regionet.services.case_source import CaseSource
 from regionet.services.paging import MAX_LIMIT, Page
 
-__all__ = ["PageDep", "SourceDep", "case_source", "page", "reject_unknown_query"]
+__all__ = ["PageDep", "PrincipalDep", "SourceDep", "case_source", "page", "principal",
+           "read_access", "reject_unknown_query"]
 
 
 def case_source(request: Request) -> CaseSource:
@@ -36,6 +41,38 @@ def case_source(request: Request) -> CaseSource:
 
 
 SourceDep = Annotated[CaseSource, Depends(case_source)]
+
+#: Paths anyone may read, with or without an account.
+PUBLIC_PATHS = frozenset({"/api/health"})
+
+
+def principal(request: Request, source: SourceDep) -> Principal | None:
+    """The account named by the request's bearer token; None without ``Authorization``.
+
+    Raises:
+        AuthenticationError: a header that is not ``Bearer <token>``, or an unknown or
+            revoked token (401 with ``WWW-Authenticate: Bearer``).
+    """
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("unsupported Authorization header", field="Authorization",
+                                  expected="Bearer <token>")
+    return authenticate(source, token)
+
+
+PrincipalDep = Annotated[Principal | None, Depends(principal)]
+
+
+def read_access(request: Request, source: SourceDep, who: PrincipalDep) -> None:
+    """Refuse an anonymous read of a workspace unless the app serves it publicly."""
+    if request.url.path in PUBLIC_PATHS or source.kind != "workspace":
+        return
+    if getattr(request.app.state, "public_read", False):
+        return
+    require(who, "reader", "reading this workspace")
 
 
 def page(

@@ -6,6 +6,11 @@ Every error leaves the API as RFC 9457 ``application/problem+json``: ``type``, `
 
 | error | status |
 |---|---|
+| ``AuthenticationError`` (no, unknown or revoked token; with ``WWW-Authenticate``) | 401 |
+| ``PermissionDeniedError`` (the role does not allow it) | 403 |
+| ``PreconditionFailedError`` (stale ``If-Match``; body ``current``, header ``ETag``) | 412 |
+| ``ConflictError`` (e.g. accepting a proposal whose base is stale) | 409 |
+| ``PreconditionRequiredError`` (an update or delete without ``If-Match``) | 428 |
 | ``ValidationError`` (several problems found) | 422 |
 | a regionet error that is also an ``OSError`` (a broken or missing workspace file) | 503 |
 | ``BusyError`` (a full queue of simulations: retry later) | 503 |
@@ -46,7 +51,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
 from regionet.core.errors import (
+    AuthenticationError,
     BusyError,
+    ConflictError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
     RegionetError,
     UnknownReferenceError,
     ValidationError,
@@ -89,8 +99,16 @@ class ProblemResponse(JSONResponse):
     media_type = PROBLEM_JSON
 
 
+_STATUSES: tuple[tuple[type[RegionetError], int], ...] = (
+    (AuthenticationError, 401), (PermissionDeniedError, 403),
+    (PreconditionFailedError, 412), (ConflictError, 409), (PreconditionRequiredError, 428))
+
+
 def status_for(error: RegionetError, path_values: Collection[str]) -> int:
     """Return the HTTP status of ``error``; ``path_values`` are the request's path ids."""
+    for cls, status in _STATUSES:
+        if isinstance(error, cls):
+            return status
     if isinstance(error, ValidationError):
         return 422
     if isinstance(error, OSError | BusyError):
@@ -219,11 +237,20 @@ def _regionet_problem(request: Request, error: RegionetError) -> ProblemResponse
     def shown(text: object) -> str | None:
         return None if text is None else redact(str(text), where)
 
+    headers: dict[str, str] = {}
+    current = None
+    if isinstance(error, AuthenticationError):
+        headers["WWW-Authenticate"] = 'Bearer realm="regionet"'
+    if isinstance(error, ConflictError):
+        current = error.current if isinstance(error.current, dict) else None
+        if error.etag:
+            headers["ETag"] = error.etag
     return _respond(Problem(
         type=problem_type(error), title=_title(error), status=status,
         detail=shown(_detail(error)) or "", instance=request.url.path, file=shown(error.file),
         row=error.row, field=error.field, value=shown(_short(error.value)),
-        expected=error.expected, hint=shown(error.hint), errors=errors))
+        expected=error.expected, hint=shown(error.hint), errors=errors, current=current),
+        headers)
 
 
 def _location(loc: Sequence[int | str]) -> tuple[str, str]:

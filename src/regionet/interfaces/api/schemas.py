@@ -411,3 +411,62 @@ class Problem(BaseModel):
     expected: str | None = None
     hint: str | None = None
     errors: list[dict[str, Any]] | None = None
+    current: dict[str, Any] | None = Field(
+        default=None, description="412/409: the record as it is now (its ETag in the header)")
+
+
+class ProposalPublic(BaseModel):
+    """A proposed change of one record and its review."""
+
+    id: int
+    resource: str = Field(description="actors, ties, observations or documents")
+    record_id: str
+    action: str = Field(description="create, update or delete")
+    payload: dict[str, Any] | None = Field(description="the new row (None for a delete)")
+    base_etag: str | None = Field(description="ETag of the version it changes")
+    author: str
+    created_at: str
+    state: str = Field(description="proposed, accepted or rejected")
+    reviewer: str | None
+    reviewed_at: str | None
+    status_given: str | None = Field(description="verified, partial or assumed (accepted)")
+    reason: str | None = Field(description="why it was rejected")
+
+
+class ProposalsPublic(BaseModel):
+    """A page of proposals."""
+
+    data: list[ProposalPublic]
+    count: int
+
+
+class RecordRowPublic(BaseModel):
+    """One record as the row of its case file, with its ETag."""
+
+    resource: str
+    id: str
+    etag: str
+    row: dict[str, str]
+
+
+class HistoryEntryPublic(BaseModel):
+    """One change of a record."""
+
+    version: int
+    action: str = Field(description="create, update, delete, import or revert")
+    who: str
+    at: str
+    before: dict[str, str] | None
+    after: dict[str, str] | None = Field(
+        description="None for a delete, and for an import (the row is the next entry's "
+                    "before, or the current record)")
+    proposal: int | None
+
+
+class HistoryPublic(BaseModel):
+    """A record's history, oldest first, and its current ETag (None if deleted)."""
+
+    resource: str
+    id: str
+    etag: str | None
+    versions: list[HistoryEntryPublic]

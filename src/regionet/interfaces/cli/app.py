@@ -113,6 +113,14 @@ def _add_db() -> None:
 
 _add_db()
 
+def _add_users() -> None:
+    from regionet.interfaces.cli.users import users_app
+
+    app.add_typer(users_app, name="users")
+
+
+_add_users()
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -309,6 +317,44 @@ def data_show(
     from regionet.services.records import show
 
     print_json(show(workspace_source(db), record_id))
+
+
+@data_app.command("history")
+def data_history(
+    record_id: Annotated[str, typer.Argument(help="An actor, tie, observation or document id.")],
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show every change of one record: version, action, who, when (JSON: before/after)."""
+    from regionet.interfaces.cli.output import print_json, print_table
+    from regionet.services.history import record_history
+
+    found = record_history(workspace_source(db), record_id)
+    if as_json:
+        print_json(found)
+        return
+    rows = [{**e, "changed": ", ".join(sorted(
+        k for k in {*(e["before"] or {}), *(e["after"] or {})}
+        if (e["before"] or {}).get(k) != (e["after"] or {}).get(k)))
+        if e["before"] is not None and e["after"] is not None else ""}
+        for e in found["versions"]]
+    print_table(rows, ["version", "action", "who", "at", "proposal", "changed"],
+                f"History of {found['resource'][:-1]} {record_id}")
+
+
+@data_app.command("revert")
+def data_revert(
+    record_id: Annotated[str, typer.Argument(help="An actor, tie, observation or document id.")],
+    to: Annotated[int, typer.Option("--to", min=0, help="The version to go back to (0: "
+                                                         "before its first change).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Bring a record back to a version; the revert is itself a change with its history."""
+    from regionet.services.history import revert
+
+    entry = revert(db, record_id, to)
+    typer.echo(f"{record_id} reverted to version {to}: now version {entry['version']} "
+               f"(by {entry['who']}).")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from regionet.core.errors import (
+    ConflictError,
     DataFileError,
     InvalidValueError,
     RegionetError,
@@ -29,6 +30,7 @@ __all__ = ["EXIT_CODES", "as_option", "exit_code"]
 
 #: Exit code by error class, most specific first. 1 is any other regionet error.
 EXIT_CODES: tuple[tuple[type[RegionetError], int], ...] = (
+    (ConflictError, 5),
     (ValidationError, 2),
     (DataFileError, 3),
     (UnknownReferenceError, 4),

@@ -57,6 +57,9 @@ def serve(
     body_timeout: Annotated[float, typer.Option(
         "--body-timeout", min=0, help="Seconds a request body may take to arrive (408 "
                                       "beyond); 0: no limit.")] = 10.0,
+    public_read: Annotated[bool, typer.Option(
+        "--public-read", help="Let requests without a token read the workspace (writes "
+                              "always need one).")] = False,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard (/) with uvicorn."""
     try:
@@ -78,5 +81,5 @@ def serve(
     typer.echo(f"regionet: dashboard http://{host}:{port}/ , API docs http://{host}:{port}/docs "
                "(Ctrl+C to stop)")
     app = create_app(db, allowed_hosts=hosts, cors_origins=list(cors_origin or ()),
-                     rate_limit=rate_limit, body_timeout=body_timeout)
+                     rate_limit=rate_limit, body_timeout=body_timeout, public_read=public_read)
     uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_settings(body_timeout))

@@ -13,7 +13,7 @@ Examples:
     >>> app = FastAPI()
     >>> mount_dashboard(app)
     >>> sorted(p for p in PAGES)
-    ['/compare', '/map', '/network', '/simulate']
+    ['/compare', '/map', '/network', '/propose', '/review', '/signin', '/simulate']
 """
 
 from __future__ import annotations
@@ -43,10 +43,17 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "/network": ("network.html", "Cooperation network", "network.js"),
     "/compare": ("compare.html", "Scenario comparison", "compare.js"),
     "/simulate": ("simulate.html", "Scenario runner", "simulate.js"),
+    "/signin": ("signin.html", "Sign in", "signin.js"),
+    "/propose": ("propose.html", "Propose a tie", "propose.js"),
+    "/review": ("review.html", "Review proposals", "review.js"),
 }
 
 _NAV = (("/", "Overview"), ("/map", "Map"), ("/network", "Network"),
-        ("/compare", "Compare scenarios"), ("/simulate", "Run the model"))
+        ("/compare", "Compare scenarios"), ("/simulate", "Run the model"),
+        ("/propose", "Propose"), ("/review", "Review"))
+
+#: Pages whose script draws no chart (Plotly.js, 3.5 MB, is not loaded).
+_NO_CHARTS = frozenset({"/signin", "/propose", "/review"})
 
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,80}")
 
@@ -181,7 +188,9 @@ def mount_dashboard(app: FastAPI) -> None:
         status, actor = await _asgi_get(request.app, f"/api/actors/{quote(actor_id)}", request)
         if status == 404:
             return _not_found(actor_id)
-        if status != 200 or not isinstance(actor, dict):
+        if status in (401, 403):   # a team workspace: the page's script asks with the token
+            actor = {"name_en": actor_id, "kind": ""}
+        elif status != 200 or not isinstance(actor, dict):
             detail = actor.get("detail") if isinstance(actor, dict) else None
             return _error(503, "Region unavailable",
                           str(detail or f"The API answered {status} for this region."))
@@ -195,7 +204,8 @@ def mount_dashboard(app: FastAPI) -> None:
 
 def _add_page(app: FastAPI, path: str, template: str, title: str, script: str) -> None:
     def page() -> HTMLResponse:
-        return _html(_template(template), title=title, active=path, script=script)
+        return _html(_template(template), title=title, active=path, script=script,
+                     plotly=path not in _NO_CHARTS)
 
     app.add_api_route(path, page, methods=["GET"], response_class=HTMLResponse,
                       include_in_schema=False, name=f"dashboard{path.replace('/', '-')}")

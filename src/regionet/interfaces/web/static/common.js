@@ -23,9 +23,31 @@ const RN = (() => {
     return LEVELS.find((l) => l.key === key) || OTHER;
   }
 
-  /** GET or POST JSON; throws an Error carrying the problem's `detail` on failure. */
+  /* The signed-in account's token lives in this tab's sessionStorage only (never in a
+     cookie, so other sites cannot make the browser send it; gone when the tab closes). */
+  const TOKEN_KEY = "regionet.token";
+
+  function token() {
+    try {
+      return window.sessionStorage.getItem(TOKEN_KEY) || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function setToken(value) {
+    if (value) window.sessionStorage.setItem(TOKEN_KEY, value);
+    else window.sessionStorage.removeItem(TOKEN_KEY);
+  }
+
+  /** GET or POST JSON with the account's token; throws an Error carrying the problem's
+      `detail` (and its `status`, `field` and `problem`) on failure. */
   async function getJSON(url, options) {
-    const response = await fetch(url, options);
+    const opts = Object.assign({}, options || {});
+    const headers = new Headers(opts.headers || {});
+    if (token() && !headers.has("Authorization")) headers.set("Authorization", `Bearer ${token()}`);
+    opts.headers = headers;
+    const response = await fetch(url, opts);
     let body = null;
     try {
       body = await response.json();
@@ -33,11 +55,58 @@ const RN = (() => {
       body = null;
     }
     if (!response.ok) {
-      const detail = body && (body.detail || body.title);
-      throw new Error(typeof detail === "string" ? detail : `${response.status} ${response.statusText}`);
+      let detail = body && (body.detail || body.title);
+      if (typeof detail !== "string") detail = `${response.status} ${response.statusText}`;
+      if (response.status === 401) detail += " (sign in with your token on the Sign in page)";
+      const error = new Error(detail);
+      error.status = response.status;
+      error.field = body && body.field;
+      error.problem = body;
+      throw error;
     }
     return body;
   }
+
+  /** POST (or `method`) a JSON body; resolves to the decoded answer. */
+  function sendJSON(url, body, method) {
+    return getJSON(url, { method: method || "POST", headers: { "Content-Type": "application/json" },
+                          body: JSON.stringify(body) });
+  }
+
+  /** The signed-in account ({name, role, may_*}), or null without a (valid) token. */
+  async function account() {
+    if (!token()) return null;
+    try {
+      return await getJSON("/api/account");
+    } catch (e) {
+      if (e.status === 401) return null;
+      throw e;
+    }
+  }
+
+  /** Fill the header's account line: "Signed in as NAME (role) · Sign out", or "Sign in". */
+  async function showAccount() {
+    const box = document.getElementById("account");
+    if (!box) return;
+    let who = null;
+    try {
+      who = await account();
+    } catch (e) {
+      who = null;
+    }
+    if (!who) {
+      box.replaceChildren(el("a", { href: "/signin", text: "Sign in" }));
+      return;
+    }
+    const out = el("button", { type: "button", class: "link", text: "Sign out" });
+    out.addEventListener("click", () => {
+      setToken("");
+      window.location.assign("/signin");
+    });
+    box.replaceChildren(`Signed in as ${who.name} (${who.role}) · `, out);
+  }
+
+  document.addEventListener("DOMContentLoaded", showAccount);
 
   /** Show a message in the page's status box (an ARIA live region). */
   function status(message, isError) {
@@ -166,6 +235,7 @@ const RN = (() => {
     return label;
   }
 
-  return { LEVELS, OTHER, levelOf, getJSON, status, fillSelect, years, fmt, el,
+  return { LEVELS, OTHER, levelOf, getJSON, sendJSON, token, setToken, account, showAccount,
+           status, fillSelect, years, fmt, el,
            geoLayout, CONFIG, forPlotly, neighboursTrace, subjectLabel };
 })();

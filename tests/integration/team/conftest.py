@@ -1,0 +1,72 @@
+"""Fixtures of the team tests: a workspace with one account per role, a PostgreSQL database."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from regionet.interfaces.api import create_app
+from regionet.services.accounts import add_user, revoke_user
+from regionet.services.workspace import init_workspace
+
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
+#: name → role of the accounts every team workspace gets; ``gone`` is revoked.
+ACCOUNTS = {"rita": "reader", "ed": "editor", "eve": "editor", "rev": "reviewer",
+            "ada": "admin", "gone": "editor"}
+
+
+def make_team(db: str | Path) -> dict[str, str]:
+    """Initialise ``db`` with the bundled case and the accounts; return name → token."""
+    init_workspace(db, "russia-1990s")
+    tokens = {name: add_user(db, name, role)[1] for name, role in ACCOUNTS.items()}
+    revoke_user(db, "gone")
+    return tokens
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A fresh SQLite workspace and the tokens of its accounts."""
+    db = tmp_path / "team.db"
+    return db, make_team(db)
+
+
+@pytest.fixture
+def api(team: tuple[Path, dict[str, str]]) -> Callable[..., Any]:
+    """``api(method, path, as_=name, **kw)``: a request with that account's token."""
+    db, tokens = team
+    client = TestClient(create_app(db, dashboard=False))
+
+    def call(method: str, path: str, *, as_: str | None = None, **kw: Any) -> Any:
+        headers = dict(kw.pop("headers", {}))
+        if as_ is not None:
+            headers["Authorization"] = f"Bearer {tokens[as_]}"
+        return client.request(method, path, headers=headers, **kw)
+
+    return call
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new PostgreSQL database with a random name (dropped afterwards)."""
+    psycopg = pytest.importorskip("psycopg")
+    name = "rn_team_" + secrets.token_hex(6)
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 does not answer: {exc}")
+    with admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        from regionet.services.case_source import CaseSource, workspace_of
+
+        workspace_of(CaseSource.workspace(
+            f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")).close()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
