@@ -65,8 +65,10 @@ def test_retry_after_is_the_whole_seconds_until_the_next_token() -> None:
 def test_clients_are_limited_separately_by_token_else_address() -> None:
     api, _ = limited(1, burst=1)
     alice, bob = {"authorization": "Bearer alice"}, {"authorization": "Bearer bob"}
-    assert statuses(api, 2, **alice) == [200, 429]
-    assert statuses(api, 2, **bob) == [200, 429]
+    # The limit comes before authentication: these made-up tokens are refused (401) once
+    # they pass it, and limited (429) when they do not.
+    assert statuses(api, 2, **alice) == [401, 429]
+    assert statuses(api, 2, **bob) == [401, 429]
     assert statuses(api, 2) == [200, 429]  # no token: the address has its own bucket
     lower = {"authorization": "bearer alice"}  # the scheme is case-insensitive
     assert statuses(api, 1, **lower) == [429]

@@ -326,7 +326,8 @@ def test_an_unreadable_workspace_is_named_by_its_file_name_only(tmp_path: Path,
     (private / "broken.db").write_text("not a database", encoding="utf-8")
     monkeypatch.chdir(private)
     for configured in (private / "broken.db", "broken.db"):  # absolute, and relative to cwd
-        r = TestClient(create_app(configured, dashboard=False)).get("/api/ties")
+        app = create_app(configured, dashboard=False, public_read=True)
+        r = TestClient(app).get("/api/ties")
         assert r.status_code == 503
         problem = r.json()
         assert problem["file"] == "sqlite:///broken.db"

@@ -1,7 +1,8 @@
-"""`regionet serve`'s hardening options reach the app and uvicorn (uvicorn.run replaced)."""
+"""`regionet serve`'s hardening options reach the app and uvicorn (Server.run replaced)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -10,23 +11,33 @@ import uvicorn
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from regionet.interfaces.api.connection import GRACE, BoundedH11Protocol
+from regionet.interfaces.api.connection import GRACE, BoundedAccessLog, BoundedH11Protocol
 from regionet.interfaces.api.ratelimit import RateLimit
 from regionet.interfaces.cli.app import app as cli
 
 
 def serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, dict[str, Any], str]:
     """Run ``regionet serve ARGS``; return the app and options given to uvicorn, and the output."""
-    calls: list[tuple[Any, dict[str, Any]]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    configs: list[uvicorn.Config] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server: configs.append(server.config))
     result = CliRunner().invoke(cli, ["serve", "--db", "absent-here.db", *args])
     assert result.exit_code == 0, result.output
-    (app, options), = calls
-    return app, options, result.output
+    config, = configs
+    options = {"http": config.http, "timeout_keep_alive": config.timeout_keep_alive,
+               "h11_max_incomplete_event_size": config.h11_max_incomplete_event_size,
+               "server_header": config.server_header}
+    assert (config.host, config.port) == (host_of(args), 8000)
+    return config.app, options, result.output
+
+
+def host_of(args: tuple[str, ...]) -> str:
+    return args[args.index("--host") + 1] if "--host" in args else "127.0.0.1"
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     app, options, output = serve(monkeypatch)
+    access = logging.getLogger("uvicorn.access")
+    assert any(isinstance(f, BoundedAccessLog) for f in access.filters)
     assert issubclass(options["http"], BoundedH11Protocol)
     assert options["http"].request_timeout == 10.0 + GRACE
     assert (options["timeout_keep_alive"], options["h11_max_incomplete_event_size"],
@@ -69,7 +80,7 @@ def test_options(monkeypatch: pytest.MonkeyPatch) -> None:
 ])
 def test_bad_options_are_refused(monkeypatch: pytest.MonkeyPatch, args: list[str],
                                  message: str) -> None:
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("started"))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda *a, **k: pytest.fail("started"))
     result = CliRunner().invoke(cli, ["serve", *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.replace("│", " ").split())

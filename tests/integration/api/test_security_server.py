@@ -53,6 +53,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int
     output = log.read_text(encoding="utf-8")
     assert process.returncode == 0, output[-3000:]
     assert "answering requests to 127.0.0.1, [::1], localhost, team.lan" in output
+    # the access log wrote the 50 kB and 10 kB URLs of the tests below bounded
+    assert "… (50016 characters)" in output and "… (10016 characters)" in output
+    assert max(len(line) for line in output.splitlines()) < 1_000
 
 
 def token(name: str) -> dict[str, str]:

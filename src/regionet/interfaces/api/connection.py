@@ -9,6 +9,8 @@
 - :func:`uvicorn_settings`: the options ``regionet serve`` passes to ``uvicorn.run``:
   this protocol, keep-alive 5 s, request line and headers at most 16 KiB (uvicorn answers
   400 beyond), and no ``Server`` header.
+- :class:`BoundedAccessLog`: a filter for uvicorn's access log that writes at most 200
+  characters of a request's path and query (a 50 kB URL is not written whole).
 
 uvicorn is imported here only; the module is used by ``regionet serve``.
 
@@ -18,11 +20,18 @@ Examples:
     (12.0, 5)
     >>> settings["h11_max_incomplete_event_size"], settings["server_header"]
     (16384, False)
+    >>> line = '%s - "%s %s HTTP/%s" %d'
+    >>> target = "/api/ties?actor=" + "x" * 500
+    >>> record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, line,
+    ...                            ("127.0.0.1:5", "GET", target, "1.1", 422), None)
+    >>> BoundedAccessLog().filter(record), record.getMessage()[-42:]
+    (True, 'xxxxxxxxxx… (516 characters) HTTP/1.1" 422')
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Final
 
 import h11
@@ -30,9 +39,11 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
+from regionet.interfaces.api.problems import bounded
 from regionet.interfaces.api.timeouts import BODY_TIMEOUT
 
-__all__ = ["GRACE", "HEADER_BYTES", "KEEP_ALIVE", "BoundedH11Protocol", "uvicorn_settings"]
+__all__ = ["GRACE", "HEADER_BYTES", "KEEP_ALIVE", "BoundedAccessLog", "BoundedH11Protocol",
+           "uvicorn_settings"]
 
 #: Seconds an idle keep-alive connection is kept open.
 KEEP_ALIVE: Final = 5
@@ -111,3 +122,14 @@ def uvicorn_settings(body_timeout: float = BODY_TIMEOUT) -> dict[str, Any]:
 
     return {"http": Protocol, "timeout_keep_alive": KEEP_ALIVE,
             "h11_max_incomplete_event_size": HEADER_BYTES, "server_header": False}
+
+
+class BoundedAccessLog(logging.Filter):
+    """Shorten the path and query of uvicorn's access log lines to 200 characters."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Bound the request target of one access log record; keep the record."""
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], bounded(args[2]), *args[3:])
+        return True

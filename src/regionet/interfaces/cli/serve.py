@@ -10,6 +10,8 @@ connections that do not deliver a request in time.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Annotated
 
 import typer
@@ -66,7 +68,7 @@ def serve(
         import uvicorn
 
         from regionet.interfaces.api import create_app
-        from regionet.interfaces.api.connection import uvicorn_settings
+        from regionet.interfaces.api.connection import BoundedAccessLog, uvicorn_settings
         from regionet.interfaces.api.security import default_hosts
         from regionet.services.case_source import CaseSource
     except ImportError as exc:  # the server's dependencies are an optional extra
@@ -82,4 +84,8 @@ def serve(
                "(Ctrl+C to stop)")
     app = create_app(db, allowed_hosts=hosts, cors_origins=list(cors_origin or ()),
                      rate_limit=rate_limit, body_timeout=body_timeout, public_read=public_read)
-    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_settings(body_timeout))
+    config = uvicorn.Config(app, host=host, port=port, log_level="info",
+                            **uvicorn_settings(body_timeout))  # configures uvicorn's logging
+    logging.getLogger("uvicorn.access").addFilter(BoundedAccessLog())
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn re-raises it once stopped
+        uvicorn.Server(config).run()
