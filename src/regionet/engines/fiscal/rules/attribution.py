@@ -62,6 +62,7 @@ __all__ = [
     "canada",
     "ccctb",
     "operation",
+    "own_balance_summary",
     "registration",
     "uditpa",
     "uditpa_double_sales",
@@ -188,6 +189,34 @@ def art288_1995(establishments: Establishments, *, labour: str = "headcount",
     per_unit.update({name: rest * coefficient
                      for name, coefficient in apportioned.per_unit.items()})
     return Shares(establishments, per_unit, rest * apportioned.head_office)
+
+
+def own_balance_summary(establishments: Establishments) -> dict[str, int]:
+    """Count the establishments and firms the ``own_balance_sheet`` flag concerns.
+
+    ``firms_differing``: firms with at least one establishment with its own balance sheet and
+    at least two without; only there can :func:`art288_1995` differ from :func:`art288` (the
+    own-balance establishments get their art. 288 shares either way, and a single apportioned
+    establishment, usually the head office, gets all the rest either way).
+
+    Examples:
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
+        >>> est = Establishments(firm=[0, 0, 0, 1, 1], region=[0, 1, 2, 0, 1],
+        ...                      headcount=[1] * 5, payroll=[1] * 5, assets=[1] * 5,
+        ...                      sales=[1] * 5, n_firms=2, n_regions=3,
+        ...                      own_balance_sheet=[False, True, False, False, True])
+        >>> summary = own_balance_summary(est)
+        >>> summary["own_balance_sheet"], summary["firms_with_own"], summary["firms_differing"]
+        (2, 2, 1)
+    """
+    n_firms = establishments.n_firms
+    own = np.bincount(establishments.firm, weights=establishments.own_balance_sheet,
+                      minlength=n_firms)
+    rest = np.bincount(establishments.firm, minlength=n_firms) - own
+    return {"establishments": len(establishments),
+            "own_balance_sheet": int(establishments.own_balance_sheet.sum()),
+            "firms": n_firms, "firms_with_own": int((own > 0).sum()),
+            "firms_differing": int(((own > 0) & (rest >= 2)).sum())}
 
 
 def uditpa(establishments: Establishments) -> Shares:
