@@ -216,6 +216,7 @@ class Establishments:
     firm_offsets: IntArray | None = field(init=False)
     order: IntArray | None = field(init=False)
     _derived: dict[str, FloatArray] = field(init=False)
+    _masks: dict[str, npt.NDArray[np.bool_]] = field(init=False)
 
     def __post_init__(self, sort: bool) -> None:
         n_firms = _count("n_firms", self.n_firms)
@@ -242,7 +243,7 @@ class Establishments:
         values: dict[str, Any] = {"firm": firm, "region": region, **factors,
                                   "n_firms": n_firms, "n_regions": n_regions,
                                   "own_balance_sheet": own, "firm_offsets": offsets,
-                                  "order": order, "_derived": {}}
+                                  "order": order, "_derived": {}, "_masks": {}}
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
@@ -283,9 +284,16 @@ class Establishments:
         if not kind:
             return values
         if name not in self._derived:
-            keep = self.own_balance_sheet if "|" + kind == OWN else ~self.own_balance_sheet
-            self._derived[name] = np.where(keep, values, 0.0)
+            # values × flag: exact (values are finite), one pass, no temporary
+            keep = self.own_balance_sheet if "|" + kind == OWN else self._apportioned()
+            self._derived[name] = np.multiply(values, keep, out=np.empty_like(values))
         return self._derived[name]
+
+    def _apportioned(self) -> npt.NDArray[np.bool_]:
+        """``~own_balance_sheet``, computed once."""
+        if "|not" not in self._masks:
+            self._masks["|not"] = ~self.own_balance_sheet
+        return self._masks["|not"]
 
     def firm_totals(self, name: str) -> FloatArray:
         """Return the per-firm total of factor ``name`` (0 for a firm without establishments).
