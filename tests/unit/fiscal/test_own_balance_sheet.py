@@ -8,12 +8,15 @@ their own base (approximated by their firm-wide art. 288 share: docs/fiscal.md).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, ValidationError
 from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
@@ -324,3 +327,26 @@ def test_economy_flags_by_activity() -> None:
     first = np.r_[True, e.firm[1:] != e.firm[:-1]]
     assert not flags[first & (e.region == inputs.firms.registered_region[e.firm])].any()
     assert "own_balance_sheet" in est.columns
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 12).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(0, 3), min_size=n, max_size=n),
+    st.lists(st.one_of(st.just(0.0), st.floats(1e-3, 1e4)), min_size=n, max_size=n),
+    st.lists(st.one_of(st.just(0.0), st.floats(1e-3, 1e4)), min_size=n, max_size=n),
+    st.lists(st.booleans(), min_size=n, max_size=n))))
+def test_shares_are_a_partition_of_each_firm(rows: tuple[list[Any], ...]) -> None:
+    firm, headcount, assets, own = rows
+    n = len(firm)
+    est = Establishments(firm=firm, region=[0] * n, headcount=headcount, payroll=[0.0] * n,
+                         assets=assets, sales=[0.0] * n, n_firms=4, n_regions=1,
+                         own_balance_sheet=own)
+    shares = art288_1995(est)
+    per = shares.per_establishment()
+    assert (per >= 0).all() and (shares.head_office >= 0).all()
+    sums = np.bincount(np.asarray(firm), weights=per, minlength=4)  # input order, both
+    np.testing.assert_allclose(sums + shares.head_office, 1.0, atol=1e-12)
+    # an own-balance establishment gets exactly its art. 288 share, flags or not
+    whole = art288(est).per_establishment()
+    flags = np.asarray(own)
+    np.testing.assert_allclose(per[flags], whole[flags], atol=1e-12)
