@@ -42,3 +42,24 @@ def test_series_covers_1992_2010_and_files_are_written(section):
         assert Path(path).is_file()
         assert len(pd.read_csv(path)) > 0
     assert section.illustrative
+
+
+def test_the_law_in_force_is_computed_with_the_own_balance_sheet_flag(section):
+    # 1999: art288_1995 with the economy's flags (assumed by activity, docs/economy.md)
+    own = section.own_balance
+    assert own["establishments"] == 3028 and own["own_balance_sheet"] == 475
+    assert own["firms_with_own"] == 83
+    # every firm's subdivisions are of one kind: under the approximation nothing moves
+    assert own["firms_differing"] == 0
+    assert own["largest_change"] < 1e-6
+    written = pd.read_csv(section.files["own_balance_sheet_1999"])
+    assert written.loc[0, "own_balance_sheet"] == 475
+
+
+def test_the_report_says_how_the_flag_met_the_law_in_force(section):
+    from regionet.interfaces.report.sections_fiscal import _own_balance
+
+    text = _own_balance(section)
+    assert "in 1999 475 of 3028 establishments keep their own" in text
+    assert "0 such firms here" in text
+    assert "Law 64-FZ of 25.04.1995; Government Resolution 660 of 01.07.1995" in text

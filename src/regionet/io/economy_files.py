@@ -169,7 +169,7 @@ def read_fiscal_inputs(year: int, regions: str | Path, establishments: str | Pat
         year: the fiscal year; files with a ``year`` column may hold several years.
         regions: CSV with ``region, population`` and optional columns (:func:`read_regions`).
         establishments: CSV or Parquet (``.parquet``) with ``firm_id, region, headcount,
-            payroll, assets, sales``.
+            payroll, assets, sales`` and optionally ``own_balance_sheet`` (default false).
         firms: CSV or Parquet with ``firm_id, registered_region, profit``.
         illustrative: mark the inputs illustrative (False for real data).
         provenance: notes on the sources; by default the file names.
@@ -201,6 +201,8 @@ def fiscal_input_frames(inputs: FiscalInputs, firm_ids: tuple[str, ...] | None =
     establishments = pd.DataFrame({"firm_id": [names[f] for f in est.firm],
                                    "region": [r.ids[i] for i in est.region],
                                    **{k: est.factor(k) for k in FACTORS}})
+    if est.any_own_balance_sheet:  # the optional column, written when it says something
+        establishments["own_balance_sheet"] = est.own_balance_sheet
     firms = pd.DataFrame({"firm_id": names,
                           "registered_region": [r.ids[i] for i in inputs.firms.registered_region],
                           "profit": inputs.firms.profit})

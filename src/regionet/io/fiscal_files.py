@@ -28,6 +28,7 @@ from regionet.core.errors import InvalidValueError
 from regionet.core.tables import first_duplicate
 from regionet.engines.fiscal.inputs.coding import (
     ESTABLISHMENT_COLUMNS,
+    ESTABLISHMENT_OPTIONAL,
     FIRM_COLUMNS,
     code_inputs,
     in_file,
@@ -82,7 +83,8 @@ def read_firms(establishments: str | Path, firms: str | Path, year: int | None,
 
     Args:
         establishments: CSV or Parquet with ``firm_id, region, headcount, payroll, assets,
-            sales``.
+            sales`` and optionally ``own_balance_sheet`` (true/false, 1/0, yes/no; missing
+            column or empty cell: false, docs/fiscal.md).
         firms: CSV or Parquet with ``firm_id, registered_region, profit``.
         year: keep the rows of this year in files with a ``year`` column (None: all rows).
         region_ids: the regions' ids (region code ``r`` is ``region_ids[r]``), or a function
@@ -96,5 +98,6 @@ def read_firms(establishments: str | Path, firms: str | Path, year: int | None,
         InvalidValueError, UnknownActorError: a bad value or id, naming file, row and field.
     """
     firm_table = open_table(firms, year, FIRM_COLUMNS, FIRM_COLUMNS)
-    est_table = open_table(establishments, year, ESTABLISHMENT_COLUMNS, ESTABLISHMENT_COLUMNS)
+    est_table = open_table(establishments, year, ESTABLISHMENT_COLUMNS,
+                           (*ESTABLISHMENT_COLUMNS, *ESTABLISHMENT_OPTIONAL))
     return code_inputs(est_table, firm_table, region_ids, sort=sort)

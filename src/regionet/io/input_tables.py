@@ -38,12 +38,15 @@ import pyarrow as pa
 from regionet.core.errors import DataFileError
 from regionet.core.tables import InputTable, missing_columns, numbers_of
 
-__all__ = ["DICTIONARY_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table", "use_jemalloc"]
+__all__ = ["DICTIONARY_COLUMNS", "FLAG_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table",
+           "use_jemalloc"]
 
 #: File suffixes read as Parquet (anything else is CSV).
 PARQUET_SUFFIXES: Final = (".parquet", ".pq")
 #: Columns read as text ids.
 ID_COLUMNS: Final = ("region", "registered_region", "firm_id", "parent")
+#: Boolean columns read as text in CSV, so every spelling reaches the check as written.
+FLAG_COLUMNS: Final = ("own_balance_sheet",)
 #: Id columns with few distinct values: dictionary-encoded while reading (looked up once per
 #: distinct value).
 DICTIONARY_COLUMNS: Final = ("region", "registered_region")
@@ -165,7 +168,7 @@ def _csv(path: Path, year: int | None, required: Sequence[str],
     if year is not None and "year" in header and "year" not in wanted:
         wanted.append("year")
     types = {c: (pa.dictionary(pa.int32(), pa.string()) if c in ids[1] else pa.string())
-             for c in ids[0] if c in wanted}
+             for c in (*ids[0], *FLAG_COLUMNS) if c in wanted}
     try:
         table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
             include_columns=wanted, column_types=types))

@@ -5,7 +5,8 @@
 field and value), for every year they hold, and writes them normalised into a folder beside
 the workspace database, ``<db stem>.inputs/NAME-<checksum>/``:
 
-- ``establishments.parquet`` (``firm_id, region, headcount, payroll, assets, sales`` and
+- ``establishments.parquet`` (``firm_id, region, headcount, payroll, assets, sales``,
+  ``own_balance_sheet`` when any establishment keeps its own balance sheet, and
   ``year`` if the files had one), sorted by year and then in the order of the firms table, so
   a run reads them already in firm order (no sort, no gather);
 - ``firms.parquet`` (``firm_id, registered_region, profit[, year]``);
@@ -42,6 +43,7 @@ import pyarrow as pa
 from regionet.core.errors import DataFileError
 from regionet.engines.fiscal.inputs.coding import (
     ESTABLISHMENT_COLUMNS,
+    ESTABLISHMENT_OPTIONAL,
     FIRM_COLUMNS,
     code_inputs,
 )
@@ -143,7 +145,8 @@ def _years(paths: Iterable[Path]) -> tuple[int, ...]:
 def _write(path: Path, tables: list[pa.Table]) -> tuple[str, int]:
     import pyarrow.parquet as pq
 
-    table = pa.concat_tables(tables)
+    # A year without own_balance_sheet gets nulls there (read back as false, the default).
+    table = pa.concat_tables(tables, promote_options="default")
     pq.write_table(table, path, compression="zstd")
     with path.open("rb") as handle:
         os.fsync(handle.fileno())
@@ -176,6 +179,8 @@ def _firm_tables(firm_ids: pa.Array, region_ids: pa.Array, est: Establishments,
         "firm_id": firm_ids.take(pa.array(est.firm)),
         "region": region_ids.take(pa.array(est.region)),
         **{name: pa.array(est.factor(name)) for name in FACTORS}}
+    if est.any_own_balance_sheet:  # written only when used: older inputs keep their checksum
+        establishments["own_balance_sheet"] = pa.array(est.own_balance_sheet)
     firm_columns = {"firm_id": firm_ids,
                     "registered_region": region_ids.take(pa.array(firms.registered_region)),
                     "profit": pa.array(firms.profit)}
@@ -207,7 +212,8 @@ def stage(root: Path, name: str, *, establishments: Path, firms: Path,
         ids = default_regions if table is None else table.ids
         firm_input = open_table(firms, year, FIRM_COLUMNS, FIRM_COLUMNS)
         est, firm_table = code_inputs(
-            open_table(establishments, year, ESTABLISHMENT_COLUMNS, ESTABLISHMENT_COLUMNS),
+            open_table(establishments, year, ESTABLISHMENT_COLUMNS,
+                       (*ESTABLISHMENT_COLUMNS, *ESTABLISHMENT_OPTIONAL)),
             firm_input, ids, sort=True)
         est_columns, firm_columns = _firm_tables(
             firm_input.column("firm_id").combine_chunks(), pa.array(ids, pa.string()), est,

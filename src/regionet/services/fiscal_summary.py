@@ -22,12 +22,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from regionet.engines.fiscal.rules.attribution import own_balance_summary
 from regionet.engines.fiscal.run.inequality import inequality_before_after
 from regionet.engines.fiscal.run.outputs import donor_counts, donors_recipients, winners_losers
 from regionet.io.economy_files import read_calibration_targets
 from regionet.io.fiscal_results import write_tables
 from regionet.services.case_source import CaseSource, case_folder
-from regionet.services.fiscal import YEARS, run_fiscal_series, run_fiscal_year
+from regionet.services.fiscal import YEARS, fiscal_inputs, run_fiscal_series, run_fiscal_year
 from regionet.services.fiscal_checks import published_checks
 
 __all__ = ["COMPARED_RULES", "FiscalSection", "fiscal_section"]
@@ -44,6 +45,12 @@ class FiscalSection:
 
     ``regions`` holds the baseline's per-region rows of every year; ``published`` the run
     beside each published figure (:func:`~regionet.services.fiscal_checks.published_checks`).
+    ``own_balance`` says how the law in force of the year (``art288_1995`` in 1995–2001)
+    met the establishments' ``own_balance_sheet`` flag: the counts of
+    :func:`~regionet.engines.fiscal.rules.attribution.own_balance_summary` and
+    ``largest_change``, the largest change of a region's profit tax regional part (million
+    RUB) between ``art288_1995`` (with the flag) and ``art288`` (every establishment
+    apportioned: the 1995 rule as it was applied before the flag existed).
     """
 
     year: int
@@ -57,6 +64,7 @@ class FiscalSection:
     inequality: pd.DataFrame
     illustrative: bool
     published: pd.DataFrame = field(default_factory=pd.DataFrame)
+    own_balance: dict[str, float] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -104,6 +112,9 @@ def fiscal_section(source: CaseSource, out: Path | None = None, years: range = Y
     rules_year["change_registration_to_operation"] = (rules_year["operation"]
                                                       - rules_year["registration"])
     rules_year = rules_year.sort_values("change_registration_to_operation")
+    own_balance: dict[str, float] = {
+        **own_balance_summary(fiscal_inputs(source, year).establishments),
+        "largest_change": float((rules_year["art288_1995"] - rules_year["art288"]).abs().max())}
     at_operation = run_fiscal_year(source, year, scenario="tax-at-operation")
     bill = winners_losers(run_fiscal_year(source, year, scenario="rule-registration"),
                           at_operation, measure="total_per_capita")
@@ -121,13 +132,14 @@ def fiscal_section(source: CaseSource, out: Path | None = None, years: range = Y
         bill=bill, bill_vs_baseline=bill_vs_baseline, donors=donors,
         inequality=inequality_before_after(baseline.year(year)),
         illustrative=bool(baseline.regions["illustrative"].all()),
-        published=published_checks(source, baseline))
+        published=published_checks(source, baseline), own_balance=own_balance)
     tables = {"series_1992_2010": series, "calibration": section.calibration,
               f"profit_tax_by_rule_{year}": rules_year.reset_index(),
               f"regions_bill_{year}": bill,
               f"regions_bill_vs_baseline_{year}": bill_vs_baseline, f"donors_{year}": donors,
               f"inequality_{year}": section.inequality, "regions_1992_2010": baseline.regions,
-              "published_checks": section.published}
+              "published_checks": section.published,
+              f"own_balance_sheet_{year}": pd.DataFrame([own_balance])}
     if out is not None:
         section.files.update(write_tables(out / "fiscal", tables))
     return section

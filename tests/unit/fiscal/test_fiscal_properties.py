@@ -58,7 +58,8 @@ def federations(draw: st.DrawFn) -> FiscalInputs:
     est = Establishments(firm=draw(rows(st.integers(0, max(n_firms - 1, 0)))),
                          region=draw(rows(st.integers(0, n - 1))),
                          **{f: draw(rows(factor)) for f in FACTORS},
-                         n_firms=n_firms, n_regions=n)
+                         n_firms=n_firms, n_regions=n,
+                         own_balance_sheet=draw(rows(st.booleans())))
     table = RegionTable(ids, population=np.array(draw(vector(st.floats(1, 1e7)))),
                         expenditure_index=np.array(draw(vector(st.floats(0.2, 3.0)))),
                         tax_due=due, parent=parent)
@@ -102,7 +103,7 @@ def permuted(inputs: FiscalInputs, order: list[int]) -> FiscalInputs:
     est, firms = inputs.establishments, inputs.firms
     est2 = Establishments(firm=est.firm, region=new_code[est.region],
                           **{f: est.factor(f) for f in FACTORS}, n_firms=est.n_firms,
-                          n_regions=est.n_regions)
+                          n_regions=est.n_regions, own_balance_sheet=est.own_balance_sheet)
     firms2 = Firms(new_code[firms.registered_region], firms.profit, firms.n_regions)
     return FiscalInputs(inputs.year, table, est2, firms2)
 
@@ -125,7 +126,8 @@ def test_establishment_row_order_does_not_matter(inputs: FiscalInputs, rnd: Any)
     rnd.shuffle(rows)
     shuffled = Establishments(firm=est.firm[rows], region=est.region[rows],
                               **{f: est.factor(f)[rows] for f in FACTORS},
-                              n_firms=est.n_firms, n_regions=est.n_regions)
+                              n_firms=est.n_firms, n_regions=est.n_regions,
+                              own_balance_sheet=est.own_balance_sheet[rows])
     other = FiscalInputs(inputs.year, inputs.regions, shuffled, inputs.firms)
     close(numbers(run_year(inputs, TREE).regions), numbers(run_year(other, TREE).regions))
 

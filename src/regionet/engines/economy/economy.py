@@ -56,6 +56,7 @@ from regionet.engines.economy.firms import (
     build_synthetic,
     company_rows,
     firms_for_year,
+    own_balance_by_activity,
 )
 from regionet.engines.fiscal.inputs.establishments import FloatArray
 from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
@@ -140,6 +141,7 @@ class Economy:
                                          "expenditure_index.region_factor")
         self._bases = self._tax_bases()
         activities = a.group("firms.activities")
+        own_balance_by_activity(a, activities)  # checked now, used per year
         self._rows: list[CompanyRow] = ([] if companies is None
                                         else company_rows(companies, self.ids, activities))
         for firm in dict.fromkeys(r.firm for r in self._rows):

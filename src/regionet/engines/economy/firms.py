@@ -16,6 +16,14 @@ Two kinds of profit-tax payers (see ``docs/economy.md``):
 
 Profits of the synthetic firms are scaled so that the national profit-tax base (the sum of
 positive profits of all firms) equals the year's target exactly.
+
+Whether an establishment keeps its own balance sheet and bank account (the
+``own_balance_sheet`` flag read by the 1995-2001 attribution rule ``art288_1995``) is set by
+activity from ``firms.own_balance_sheet`` (an assumption: ``{activity: 1 or 0}``). It applies
+to the subdivisions of multi-establishment firms only: a head office (a resource company's
+``head_office`` row, a synthetic firm's first establishment, in its registered region) and a
+single-establishment firm are never flagged. Without that constant no establishment is
+flagged (the column's default).
 """
 
 from __future__ import annotations
@@ -35,13 +43,47 @@ from regionet.engines.fiscal.inputs.establishments import (
     IntArray,
 )
 
-__all__ = ["ACTIVITY_KEYS", "CompanyRow", "SyntheticFirms", "YearFirms", "build_synthetic",
-           "company_rows", "firms_for_year"]
+__all__ = ["ACTIVITY_KEYS", "OWN_BALANCE_PATH", "CompanyRow", "SyntheticFirms", "YearFirms",
+           "build_synthetic", "company_rows", "firms_for_year", "own_balance_by_activity"]
 
 #: Per-activity constants (``firms.activities.<activity>``).
 ACTIVITY_KEYS = ("wage", "assets_per_worker", "sales_per_worker", "margin")
 _SECTORS = ("manufacturing", "services")
 _COMPANY_COLUMNS = ("firm", "region", "activity", "weight", "from_year", "to_year")
+#: The assumption giving, per activity, whether its subdivisions keep their own balance sheet.
+OWN_BALANCE_PATH = "firms.own_balance_sheet"
+
+
+def own_balance_by_activity(assumptions: EconomyAssumptions,
+                            activities: list[str]) -> dict[str, bool]:
+    """Return ``{activity: keeps its own balance sheet}`` from ``firms.own_balance_sheet``.
+
+    Without the constant every activity is False (the column's default). With it, every
+    activity must be given, as 1 or 0.
+
+    Raises:
+        InvalidValueError: an activity missing, or a value other than 1 or 0.
+
+    Examples:
+        >>> from regionet.engines.economy.assumptions import parse_assumptions
+        >>> a = parse_assumptions({"firms": {"own_balance_sheet": {
+        ...     "value": {"services": 0, "manufacturing": 1}, "status": "assumed", "note": "n"}}})
+        >>> own_balance_by_activity(a, ["manufacturing", "services"])
+        {'manufacturing': True, 'services': False}
+    """
+    if not assumptions.has(OWN_BALANCE_PATH):
+        return dict.fromkeys(activities, False)
+    values = assumptions.numbers(OWN_BALANCE_PATH)
+    missing = [k for k in activities if k not in values]
+    if missing:
+        raise InvalidValueError("activity missing from the own balance sheet assumption",
+                                field=OWN_BALANCE_PATH, value=", ".join(missing),
+                                expected="1 or 0 for every activity: " + ", ".join(activities))
+    for name, value in values.items():
+        if value not in (0.0, 1.0):
+            raise InvalidValueError("not 1 or 0", field=f"{OWN_BALANCE_PATH}.{name}",
+                                    value=value, expected="1 (own balance sheet) or 0")
+    return {name: values[name] == 1.0 for name in activities}
 
 
 @dataclass(frozen=True)
@@ -243,6 +285,9 @@ def firms_for_year(year: int, synthetic: SyntheticFirms, rows: list[CompanyRow],
     profits: list[float] = []
     cols: dict[str, list[npt.NDArray[np.float64] | npt.NDArray[np.intp]]] = {
         k: [] for k in ("firm", "region", "headcount", "payroll", "assets", "sales")}
+    own_by_activity = own_balance_by_activity(
+        a, sorted({*_SECTORS, *(r.activity for r in rows)}))
+    own: list[bool] = []
 
     def add(firm_id: str, office: int, profit: float, members: list[CompanyRow],
             size: dict[str, float]) -> None:
@@ -260,6 +305,9 @@ def firms_for_year(year: int, synthetic: SyntheticFirms, rows: list[CompanyRow],
                                              * wage_index[r.region]]))
             cols["assets"].append(np.array([heads * act["assets_per_worker"] * nominal]))
             cols["sales"].append(np.array([heads * act["sales_per_worker"] * nominal]))
+            # a subdivision of a group (not its head office, not a stand-alone firm)
+            own.append(len(members) > 1 and r.activity != "head_office"
+                       and own_by_activity[r.activity])
 
     for firm in dict.fromkeys(r.firm for r in rows):
         size = a.numbers(f"firms.resource_companies.{firm}")
@@ -298,6 +346,11 @@ def firms_for_year(year: int, synthetic: SyntheticFirms, rows: list[CompanyRow],
     positive = profit > 0
     profit[positive] *= target / profit[positive].sum()
 
+    # A synthetic firm's first establishment is its head office (in its registered region);
+    # the others are subdivisions, flagged by sector.
+    first = np.ones(len(s.firm), dtype=np.bool_)
+    first[1:] = s.firm[1:] != s.firm[:-1]
+    sector_own = np.array([own_by_activity[name] for name in _SECTORS])[s.sector[s.firm]]
     offset = len(names)
     firm_codes = np.concatenate([*cols["firm"], offset + s.firm]).astype(np.intp)
     region_codes = np.concatenate([*cols["region"], s.region]).astype(np.intp)
@@ -307,7 +360,8 @@ def firms_for_year(year: int, synthetic: SyntheticFirms, rows: list[CompanyRow],
         payroll=np.concatenate([*cols["payroll"], payroll]),
         assets=np.concatenate([*cols["assets"], assets]),
         sales=np.concatenate([*cols["sales"], sales]),
-        n_firms=offset + n_synth, n_regions=n_regions)
+        n_firms=offset + n_synth, n_regions=n_regions,
+        own_balance_sheet=np.concatenate([np.array(own, dtype=np.bool_), ~first & sector_own]))
     all_ids = (*names, *(f"synthetic-{i:04d}" for i in range(n_synth)))
     firms = Firms(registered_region=np.concatenate([np.array(registered, dtype=np.intp),
                                                     s.registered]),

@@ -32,9 +32,11 @@ _BANNER = ('<div class="banner"><b>Illustrative.</b> No per-region tax data for 
            "year (new-ruble equivalents before 1998).</div>")
 _RULES = ("<b>registration</b>: the profit tax's regional part goes to the region of the "
           "head office; <b>operation</b>: where the activity is (headcount shares, a "
-          "benchmark); <b>art288_1995</b>: the 1995 law (Law 64-FZ), half by labour, half by "
-          "fixed assets of the branches; <b>art288</b>: Tax Code art. 288 (from 2002), the "
-          "same algebra on depreciable property.")
+          "benchmark); <b>art288_1995</b>: the 1995 law (Law 64-FZ of 25.04.1995, Government "
+          "Resolution 660), half by labour, half by fixed assets of the branches without "
+          "their own balance sheet and bank account, while branches with one pay on their "
+          "own profit where they are registered; <b>art288</b>: Tax Code art. 288 (from "
+          "2002), half by labour, half by depreciable property of every branch.")
 
 
 def _source(section: FiscalSection, what: str) -> str:
@@ -114,9 +116,30 @@ def _bill(section: FiscalSection, page: Page) -> str:
           "against the law in force than against pure registration. The bill's rule "
           "(operation) counts headcount only, while the law in force also counts fixed "
           "assets, which weigh more in capital-intensive extraction regions: there the "
-          "bill can give less than the law in force.</p>"
+          "bill can give less than the law in force.</p>" + _own_balance(section)
         + frame_table(_per_person(section.bill_vs_baseline, "law in force, RUB/person",
                                   "operation, RUB/person", 5), 2, {"region": page.actor}))
+
+
+def _own_balance(section: FiscalSection) -> str:
+    """How the law in force met the branches' own balance sheets (the flag), in words."""
+    own = section.own_balance
+    if not own:
+        return ""
+    return (
+        '<p class="note">The law in force is computed with the 1995 distinction: only '
+        "branches <i>without</i> their own balance sheet and bank account are apportioned "
+        "with the head office (Law 64-FZ of 25.04.1995; Government Resolution 660 of "
+        f"01.07.1995); in {section.year} {int(own['own_balance_sheet'])} of "
+        f"{int(own['establishments'])} establishments keep their own (an assumption by "
+        "activity: production units yes, service branches no; docs/economy.md) and pay where "
+        "they are registered. The model has no profit per establishment, so a branch's own "
+        "profit is approximated by its labour-and-assets share of its firm's profit; under "
+        "that approximation the distinction changes a region's receipts only in firms with "
+        "branches of both kinds besides the head office: "
+        f"{int(own['firms_differing'])} such firms here, largest change of a region's "
+        f"regional part {own['largest_change']:.3g} million RUB against apportioning every "
+        "branch (the rule used before the distinction was modelled).</p>")
 
 
 _DEFINITIONS = (

@@ -55,15 +55,24 @@ from regionet.core.tables import (
 )
 from regionet.engines.fiscal.inputs.establishments import (
     FACTORS,
+    OWN_BALANCE_SHEET,
     Establishments,
     Firms,
     IntArray,
 )
 
-__all__ = ["ESTABLISHMENT_COLUMNS", "FIRM_COLUMNS", "code_inputs", "from_frames", "in_file"]
+__all__ = ["ESTABLISHMENT_COLUMNS", "ESTABLISHMENT_OPTIONAL", "FALSE_TEXT", "FIRM_COLUMNS",
+           "TRUE_TEXT", "code_inputs", "flags_of", "from_frames", "in_file"]
 
 #: Columns an establishments table must have.
 ESTABLISHMENT_COLUMNS: Final = ("firm_id", "region", *FACTORS)
+#: Optional establishment columns: ``own_balance_sheet`` (missing column or empty cell:
+#: false, the documented default; docs/fiscal.md).
+ESTABLISHMENT_OPTIONAL: Final = (OWN_BALANCE_SHEET,)
+#: Texts read as true / false in a boolean column (case and surrounding spaces ignored; an
+#: empty cell is the default, false).
+TRUE_TEXT: Final = ("true", "1", "yes", "t", "y")
+FALSE_TEXT: Final = ("false", "0", "no", "f", "n", "")
 #: Columns a firms table must have.
 FIRM_COLUMNS: Final = ("firm_id", "registered_region", "profit")
 #: Suggestions are looked for among at most this many ids (difflib is quadratic-ish).
@@ -103,6 +112,47 @@ def in_file(err: InvalidValueError, table: InputTable) -> InvalidValueError:
                              expected=err.expected, hint=err.hint)
 
 
+def flags_of(table: InputTable, column: str) -> npt.NDArray[np.bool_]:
+    """Return a boolean column as NumPy: true/false, 1/0, yes/no; empty or missing is false.
+
+    Raises:
+        InvalidValueError: a cell that is none of these, naming the file, row, field and
+            the value as written.
+
+    Examples:
+        >>> t = InputTable.from_arrow("est.csv", pa.table({"f": ["TRUE", " 0", None, "yes"]}))
+        >>> flags_of(t, "f").tolist()
+        [True, False, False, True]
+        >>> t = InputTable.from_arrow("est.csv", pa.table({"f": ["true", "maybe"]}))
+        >>> try:
+        ...     flags_of(t, "f")
+        ... except InvalidValueError as err:
+        ...     print(err.file, err.row, err.field, err.value, "|", err.expected)
+        est.csv 2 f maybe | true or false (also 1/0, yes/no; empty: false)
+    """
+    values = table.column(column)
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    if pa.types.is_boolean(values.type):
+        return concatenate(pc.fill_null(values, False), np.bool_)
+    if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
+        filled = pc.fill_null(values.cast(pa.float64()), 0.0)
+        truth = pc.equal(filled, 1.0)
+        good = pc.or_(truth, pc.equal(filled, 0.0))
+    else:
+        text = pc.fill_null(pc.utf8_lower(pc.utf8_trim_whitespace(values.cast(pa.string()))),
+                            "")
+        truth = pc.is_in(text, value_set=pa.array(TRUE_TEXT))
+        good = pc.or_(truth, pc.is_in(text, value_set=pa.array(FALSE_TEXT)))
+    ok = concatenate(pc.fill_null(good, False), np.bool_)
+    if not ok.all():
+        i = int(np.flatnonzero(~ok)[0])
+        raise InvalidValueError(f"{column} is not true or false", file=table.name,
+                                row=table.row(i), field=column, value=table.value(column, i),
+                                expected="true or false (also 1/0, yes/no; empty: false)")
+    return concatenate(truth, np.bool_)
+
+
 def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray, IntArray]:
     """Code firm ids: each firm row's code and each establishment's (-1 or >= F: unknown).
 
@@ -135,7 +185,9 @@ def _columns(establishments: InputTable, firms: InputTable, region_index: pa.Arr
     return {"registered_region": codes_of(firms.column("registered_region"), region_index),
             "profit": firms.numbers("profit"),
             "region": codes_of(establishments.column("region"), region_index),
-            **{name: establishments.numbers(name) for name in FACTORS}}
+            **{name: establishments.numbers(name) for name in FACTORS},
+            **({OWN_BALANCE_SHEET: flags_of(establishments, OWN_BALANCE_SHEET)}
+               if OWN_BALANCE_SHEET in establishments else {})}
 
 
 def code_inputs(establishments: InputTable, firms: InputTable,
@@ -150,7 +202,8 @@ def code_inputs(establishments: InputTable, firms: InputTable,
     raised peak memory by 250 MB at 5e6 rows.)
 
     Args:
-        establishments: columns ``firm_id, region, headcount, payroll, assets, sales``.
+        establishments: columns ``firm_id, region, headcount, payroll, assets, sales`` and
+            optionally ``own_balance_sheet`` (:func:`flags_of`; missing: all false).
         firms: columns ``firm_id, registered_region, profit``; row ``f`` is firm code ``f``.
         regions: the region ids; region code ``r`` is ``regions[r]``; or a function giving
             them, called after the firm ids are coded (the slowest step), so a caller can
@@ -233,7 +286,8 @@ def from_frames(
     """Code pandas frames into :class:`Establishments` and :class:`Firms` (:func:`code_inputs`).
 
     Args:
-        establishments: columns ``firm_id, region, headcount, payroll, assets, sales``.
+        establishments: columns ``firm_id, region, headcount, payroll, assets, sales`` and
+            optionally ``own_balance_sheet``.
         firms: columns ``firm_id, registered_region, profit``; row ``f`` becomes firm code ``f``.
         regions: the region ids; region code ``r`` is ``regions[r]``.
         establishments_file: name used for the establishments table in error messages.

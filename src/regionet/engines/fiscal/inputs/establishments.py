@@ -25,20 +25,29 @@ Examples:
 from __future__ import annotations
 
 from dataclasses import InitVar, dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError
 
-__all__ = ["FACTORS", "Establishments", "Firms", "FloatArray", "IntArray"]
+__all__ = ["APPORTIONED", "FACTORS", "OWN", "OWN_BALANCE_SHEET", "Establishments", "Firms",
+           "FloatArray", "IntArray", "own_balance_flags"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 #: The apportionment factors every establishment carries (float64, >= 0).
 FACTORS: tuple[str, ...] = ("headcount", "payroll", "assets", "sales")
+#: The optional boolean column: the establishment keeps its own balance sheet and bank account.
+OWN_BALANCE_SHEET = "own_balance_sheet"
+#: Suffixes of the derived factor columns restricted to one kind of establishment:
+#: ``"headcount" + OWN`` is the headcount of the establishments with their own balance sheet
+#: (0 elsewhere), ``"headcount" + APPORTIONED`` that of the others (see
+#: :meth:`Establishments.factor`).
+OWN: Final = "|own"
+APPORTIONED: Final = "|apportioned"
 
 
 def _codes(name: str, values: npt.ArrayLike, n_codes: int, what: str) -> IntArray:
@@ -98,6 +107,42 @@ def _count(name: str, value: int) -> int:
     return int(value)
 
 
+def own_balance_flags(values: npt.ArrayLike | None, n: int) -> npt.NDArray[np.bool_]:
+    """Validate the ``own_balance_sheet`` flags: booleans (or 0/1), ``n`` of them.
+
+    None means the documented default: no establishment keeps its own balance sheet (every
+    one is apportioned; docs/fiscal.md).
+
+    Examples:
+        >>> own_balance_flags([True, 0, 1], 3).tolist(), own_balance_flags(None, 2).tolist()
+        ([True, False, True], [False, False])
+        >>> try:
+        ...     own_balance_flags([1, 2], 2)
+        ... except InvalidValueError as err:
+        ...     print(err.field, err.row, err.value, "|", err.expected)
+        own_balance_sheet 2 2 | true or false (1 or 0)
+    """
+    if values is None:
+        return np.zeros(n, dtype=np.bool_)
+    array = np.asarray(values)
+    if array.dtype != np.bool_ and array.size:
+        bad = np.zeros(array.shape, dtype=np.bool_)
+        if np.issubdtype(array.dtype, np.number):
+            bad = ~((array == 0) | (array == 1))
+        else:
+            bad = np.ones(array.shape, dtype=np.bool_)
+        if bad.any():
+            row = int(np.flatnonzero(bad.ravel())[0])
+            value = array.ravel()[row]
+            raise InvalidValueError(
+                f"{OWN_BALANCE_SHEET} is not a boolean (array index {row})", row=row + 1,
+                field=OWN_BALANCE_SHEET, value=value.item() if hasattr(value, "item") else value,
+                expected="true or false (1 or 0)")
+    flags = array.astype(np.bool_, copy=False)
+    _check_length(OWN_BALANCE_SHEET, flags, n, "firm")
+    return flags
+
+
 def _firm_order(firm: IntArray, n_firms: int) -> IntArray:
     """Return a stable permutation that sorts ``firm`` (not already sorted)."""
     n = len(firm)
@@ -129,6 +174,10 @@ class Establishments:
         sort: store the rows sorted by firm (default). False keeps the input order: cheaper
             for a single run on an unsorted file (no sort, no gather of six columns), slower
             for repeated attribution on the same establishments.
+        own_balance_sheet: whether each establishment keeps its own balance sheet and bank
+            account (booleans or 0/1). None, the default, means none does: every establishment
+            is apportioned with its firm's head office, as before the flag existed. Only
+            :func:`~regionet.engines.fiscal.rules.attribution.art288_1995` reads it.
 
     Attributes:
         firm_offsets: ``n_firms + 1`` row offsets; firm ``f`` is rows ``[f]:[f + 1]``
@@ -163,8 +212,11 @@ class Establishments:
     n_firms: int
     n_regions: int
     sort: InitVar[bool] = True
+    own_balance_sheet: npt.NDArray[np.bool_] = None  # type: ignore[assignment]
     firm_offsets: IntArray | None = field(init=False)
     order: IntArray | None = field(init=False)
+    _derived: dict[str, FloatArray] = field(init=False)
+    _masks: dict[str, npt.NDArray[np.bool_]] = field(init=False)
 
     def __post_init__(self, sort: bool) -> None:
         n_firms = _count("n_firms", self.n_firms)
@@ -178,10 +230,11 @@ class Establishments:
         for name in FACTORS:
             factors[name] = _amounts(name, getattr(self, name))
             _check_length(name, factors[name], n, "firm")
+        own = own_balance_flags(self.own_balance_sheet, n)
         in_order = len(firm) < 2 or bool((firm[:-1] <= firm[1:]).all())
         order = None if in_order or not sort else _firm_order(firm, n_firms)
         if order is not None:
-            firm, region = firm[order], region[order]
+            firm, region, own = firm[order], region[order], own[order]
             factors = {name: values[order] for name, values in factors.items()}
         offsets = None
         if in_order or sort:
@@ -189,7 +242,8 @@ class Establishments:
             np.cumsum(np.bincount(firm, minlength=n_firms), out=offsets[1:])
         values: dict[str, Any] = {"firm": firm, "region": region, **factors,
                                   "n_firms": n_firms, "n_regions": n_regions,
-                                  "firm_offsets": offsets, "order": order}
+                                  "own_balance_sheet": own, "firm_offsets": offsets,
+                                  "order": order, "_derived": {}, "_masks": {}}
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
@@ -200,15 +254,46 @@ class Establishments:
         return (f"Establishments(n={len(self)}, n_firms={self.n_firms}, "
                 f"n_regions={self.n_regions})")
 
+    @property
+    def any_own_balance_sheet(self) -> bool:
+        """Whether any establishment keeps its own balance sheet and bank account."""
+        return bool(self.own_balance_sheet.any())
+
     def factor(self, name: str) -> FloatArray:
-        """Return the stored (firm-ordered) column of factor ``name``, one of :data:`FACTORS`."""
-        if name not in FACTORS:
+        """Return the stored (firm-ordered) column of factor ``name``.
+
+        ``name`` is one of :data:`FACTORS`, or one of them followed by :data:`OWN` or
+        :data:`APPORTIONED`: the factor of the establishments with (without) their own balance
+        sheet and 0 for the others (computed once, then kept).
+
+        Examples:
+            >>> est = Establishments(firm=[0, 0], region=[0, 1], headcount=[2, 3],
+            ...                      payroll=[0, 0], assets=[0, 0], sales=[0, 0], n_firms=1,
+            ...                      n_regions=2, own_balance_sheet=[True, False])
+            >>> est.factor("headcount|own").tolist(), est.factor("headcount|apportioned").tolist()
+            ([2.0, 0.0], [0.0, 3.0])
+        """
+        base, _, kind = name.partition("|")
+        if base not in FACTORS or (kind and "|" + kind not in (OWN, APPORTIONED)):
             raise UnknownReferenceError(
                 "no such apportionment factor", field="factor", value=name,
-                expected="one of " + ", ".join(FACTORS),
+                expected="one of " + ", ".join(FACTORS) + f" (optionally + '{OWN}' or "
+                         f"'{APPORTIONED}')",
             )
-        values: FloatArray = getattr(self, name)
-        return values
+        values: FloatArray = getattr(self, base)
+        if not kind:
+            return values
+        if name not in self._derived:
+            # values × flag: exact (values are finite), one pass, no temporary
+            keep = self.own_balance_sheet if "|" + kind == OWN else self._apportioned()
+            self._derived[name] = np.multiply(values, keep, out=np.empty_like(values))
+        return self._derived[name]
+
+    def _apportioned(self) -> npt.NDArray[np.bool_]:
+        """``~own_balance_sheet``, computed once."""
+        if "|not" not in self._masks:
+            self._masks["|not"] = ~self.own_balance_sheet
+        return self._masks["|not"]
 
     def firm_totals(self, name: str) -> FloatArray:
         """Return the per-firm total of factor ``name`` (0 for a firm without establishments).

@@ -39,7 +39,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError, did_you_mean
-from regionet.engines.fiscal.inputs.establishments import Establishments, Firms, FloatArray
+from regionet.engines.fiscal.inputs.establishments import (
+    APPORTIONED,
+    OWN,
+    Establishments,
+    Firms,
+    FloatArray,
+)
 from regionet.engines.fiscal.rules.shares import Shares, first_positive, mean_of_shares
 
 __all__ = [
@@ -56,6 +62,7 @@ __all__ = [
     "canada",
     "ccctb",
     "operation",
+    "own_balance_summary",
     "registration",
     "uditpa",
     "uditpa_double_sales",
@@ -127,15 +134,31 @@ def art288(establishments: Establishments, *, labour: str = "headcount") -> Shar
     return mean_of_shares(establishments, [(0.5, [(labour, 1.0)]), (0.5, [("assets", 1.0)])])
 
 
-def art288_1995(establishments: Establishments, *, labour: str = "headcount") -> Shares:
-    """The 1995 precursor of art. 288: Law 64-FZ of 25.04.1995, Government Resolution 660.
+def _art288_groups(labour: str, labour_weight: float, assets_weight: float,
+                   kind: str = "") -> list[tuple[float, list[tuple[str, float]]]]:
+    return [(labour_weight, [(labour + kind, 1.0)]), (assets_weight, [("assets" + kind, 1.0)])]
 
-    For subdivisions without their own balance sheet and bank account, the regional part was
-    paid at their locations by the mean of the headcount (or wage fund: ``labour="payroll"``)
-    share and the share of fixed production assets (the ``assets`` column). The algebra is that
-    of :func:`art288`; only the labels differ (fixed production assets rather than residual
-    value of depreciable property). Before 1995 the regional part went with the head office:
-    use :func:`registration` for 1992-1994.
+
+def art288_1995(establishments: Establishments, *, labour: str = "headcount",
+                labour_weight: float = 0.5, assets_weight: float = 0.5) -> Shares:
+    """Law 64-FZ of 25.04.1995 / Resolution 660: only subdivisions without own balance apportioned.
+
+    For subdivisions **without** their own balance sheet and bank account, the regional part
+    was paid at their locations by the mean of the headcount (or wage fund:
+    ``labour="payroll"``) share and the share of fixed production assets (the ``assets``
+    column). A subdivision **with** its own balance sheet and bank account was a taxpayer in
+    its own right (Law 2116-1 art. 1) and paid on its own profit where it is registered.
+
+    The model has no profit per establishment, so (an approximation, docs/fiscal.md) the own
+    profit of an establishment with ``own_balance_sheet`` is its art. 288-style share of the
+    firm's base computed over **all** the firm's establishments, paid in its own region; the
+    rest of the base (the head office's profit) is apportioned among the establishments
+    **without** their own balance sheet by the same factors, their totals taken over those
+    establishments only (zero factors drop out as in every rule; if none is left, the rest
+    stays at the head office). With no establishment flagged this is exactly :func:`art288`
+    (same algebra; fixed production assets rather than residual value of depreciable
+    property). Before 1995 the regional part went with the head office: use
+    :func:`registration` for 1992-1994.
 
     Examples:
         >>> from regionet.engines.fiscal.inputs.establishments import Establishments
@@ -144,8 +167,56 @@ def art288_1995(establishments: Establishments, *, labour: str = "headcount") ->
         ...                      n_firms=1, n_regions=2)
         >>> art288_1995(est).per_establishment().tolist()
         [0.5, 0.5]
+        >>> est = Establishments(firm=[0, 0, 0], region=[0, 1, 2], headcount=[2, 1, 1],
+        ...                      payroll=[0, 0, 0], assets=[2, 1, 1], sales=[0, 0, 0],
+        ...                      n_firms=1, n_regions=3, own_balance_sheet=[False, True, False])
+        >>> art288_1995(est).per_establishment().tolist()   # ¼ own; ¾ split 2:1
+        [0.5, 0.25, 0.25]
     """
-    return art288(establishments, labour=labour)
+    labour = _check_labour(labour)
+    whole = mean_of_shares(establishments, _art288_groups(labour, labour_weight, assets_weight))
+    if not establishments.any_own_balance_sheet:
+        return whole
+    names = (labour, "assets")
+    # The own-balance establishments' shares of the firm, taken over all its establishments.
+    own_share = np.zeros(establishments.n_firms)
+    for name in names:
+        own_share += whole.per_unit[name] * establishments.firm_totals(name + OWN)
+    rest = np.clip(1.0 - own_share, 0.0, 1.0)
+    apportioned = mean_of_shares(establishments, _art288_groups(
+        labour, labour_weight, assets_weight, APPORTIONED))
+    per_unit = {name + OWN: whole.per_unit[name] for name in names}
+    per_unit.update({name: rest * coefficient
+                     for name, coefficient in apportioned.per_unit.items()})
+    return Shares(establishments, per_unit, rest * apportioned.head_office)
+
+
+def own_balance_summary(establishments: Establishments) -> dict[str, int]:
+    """Count the establishments and firms the ``own_balance_sheet`` flag concerns.
+
+    ``firms_differing``: firms with at least one establishment with its own balance sheet and
+    at least two without; only there can :func:`art288_1995` differ from :func:`art288` (the
+    own-balance establishments get their art. 288 shares either way, and a single apportioned
+    establishment, usually the head office, gets all the rest either way).
+
+    Examples:
+        >>> from regionet.engines.fiscal.inputs.establishments import Establishments
+        >>> est = Establishments(firm=[0, 0, 0, 1, 1], region=[0, 1, 2, 0, 1],
+        ...                      headcount=[1] * 5, payroll=[1] * 5, assets=[1] * 5,
+        ...                      sales=[1] * 5, n_firms=2, n_regions=3,
+        ...                      own_balance_sheet=[False, True, False, False, True])
+        >>> summary = own_balance_summary(est)
+        >>> summary["own_balance_sheet"], summary["firms_with_own"], summary["firms_differing"]
+        (2, 2, 1)
+    """
+    n_firms = establishments.n_firms
+    own = np.bincount(establishments.firm, weights=establishments.own_balance_sheet,
+                      minlength=n_firms)
+    rest = np.bincount(establishments.firm, minlength=n_firms) - own
+    return {"establishments": len(establishments),
+            "own_balance_sheet": int(establishments.own_balance_sheet.sum()),
+            "firms": n_firms, "firms_with_own": int((own > 0).sum()),
+            "firms_differing": int(((own > 0) & (rest >= 2)).sum())}
 
 
 def uditpa(establishments: Establishments) -> Shares:
@@ -299,10 +370,16 @@ def attribution_rule(name: str, labour_weight: float = 0.5, assets_weight: float
                                     hint=did_you_mean(name, RULES))
     if name not in ("art288", "art288_1995") or (labour_weight, assets_weight) == (0.5, 0.5):
         return RULES[name]
+    if name == "art288_1995":
+        def weighted_1995(establishments: Establishments) -> Shares:
+            return art288_1995(establishments, labour_weight=labour_weight,
+                               assets_weight=assets_weight)
+        weighted_1995.__doc__ = art288_1995.__doc__
+        return weighted_1995
 
     def weighted(establishments: Establishments) -> Shares:
-        return mean_of_shares(establishments, [(labour_weight, [("headcount", 1.0)]),
-                                               (assets_weight, [("assets", 1.0)])])
+        return mean_of_shares(establishments, _art288_groups("headcount", labour_weight,
+                                                             assets_weight))
     return weighted
 
 
@@ -310,11 +387,15 @@ class RegionalAttribution(NamedTuple):
     """A region's attributed base, in two parts (float64 arrays of length ``n_regions``).
 
     ``head_office``: the base left at the head offices registered in the region;
-    ``establishments``: the base attributed to the establishments located there.
+    ``establishments``: the base attributed to the establishments located there;
+    ``own_balance_sheet``: of ``establishments``, the part of those with their own balance
+    sheet and bank account, which pay on their own base (:func:`art288_1995` only; zeros
+    for the other rules).
     """
 
     head_office: FloatArray
     establishments: FloatArray
+    own_balance_sheet: FloatArray | None = None
 
     @property
     def total(self) -> FloatArray:
@@ -352,7 +433,10 @@ def attribute_parts(
     head_office = np.asarray(np.bincount(firms.registered_region,
                                          weights=shares.head_office * base,
                                          minlength=n_regions), dtype=np.float64)
-    return RegionalAttribution(head_office, shares.regional_sums(base, n_regions))
+    own = {name: c for name, c in shares.per_unit.items() if name.endswith(OWN)}
+    own_part = (Shares(establishments, own, shares.head_office).regional_sums(base, n_regions)
+                if own else np.zeros(n_regions))
+    return RegionalAttribution(head_office, shares.regional_sums(base, n_regions), own_part)
 
 
 def attribute(

@@ -11,7 +11,8 @@ of cases::
                       tax_due: {vat: 100}}}
       firms:     {f1: {registered_region: A, profit: 3650}}
       establishments:
-        - {firm_id: f1, region: A, headcount: 1, payroll: 1, assets: 1, sales: 1}
+        - {firm_id: f1, region: A, headcount: 1, payroll: 1, assets: 1, sales: 1,
+           own_balance_sheet: false}                  # optional, default false
     scenario:    {rules: {attribution: operation}, overrides: {...}}     # optional
     options:     {use_published_total: true, collection_by_region: {A: 0.5}}  # optional
     output:
@@ -58,7 +59,7 @@ from regionet.core.errors import (
     did_you_mean,
 )
 from regionet.engines.fiscal.inputs.coding import from_frames
-from regionet.engines.fiscal.inputs.establishments import FACTORS
+from regionet.engines.fiscal.inputs.establishments import FACTORS, OWN_BALANCE_SHEET
 from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
 from regionet.engines.fiscal.law.files import read_yaml
 from regionet.engines.fiscal.law.parameters import ParameterTree
@@ -81,7 +82,7 @@ _REQUIRED: Final = ("name", "year", "comment", "input", "output")
 _INPUT_KEYS: Final = ("regions", "firms", "establishments")
 _REGION_KEYS: Final = ("population", "expenditure_index", "parent", "tax_due")
 _FIRM_KEYS: Final = ("registered_region", "profit")
-_ESTABLISHMENT_KEYS: Final = ("firm_id", "region", *FACTORS)
+_ESTABLISHMENT_KEYS: Final = ("firm_id", "region", *FACTORS, OWN_BALANCE_SHEET)
 _OPTION_KEYS: Final = ("use_published_total", "collection_by_region")
 #: The margin when a case gives none.
 DEFAULT_MARGIN: Final = 1e-9
@@ -373,6 +374,9 @@ def _inputs(check: _Checker, raw: object, year: int) -> FiscalInputs | None:
         for factor in FACTORS:
             if factor in row:
                 check.number(row[factor], f"input.establishments[{k}].{factor}")
+        if OWN_BALANCE_SHEET in row and not isinstance(row[OWN_BALANCE_SHEET], bool):
+            check.fail("not true or false", f"input.establishments[{k}].{OWN_BALANCE_SHEET}",
+                       _short(row[OWN_BALANCE_SHEET]), "true or false (default false)")
     if not check.ok:
         return None
     try:
@@ -402,7 +406,9 @@ def _build(regions: Mapping[str, Mapping[str, Any]], firms: Mapping[Any, Mapping
     est_frame = pd.DataFrame({"firm_id": [str(e.get("firm_id")) for e in establishments],
                               "region": [e.get("region") for e in establishments],
                               **{f: [float(e.get(f, 0.0)) for e in establishments]
-                                 for f in FACTORS}})
+                                 for f in FACTORS},
+                              OWN_BALANCE_SHEET: [bool(e.get(OWN_BALANCE_SHEET, False))
+                                                  for e in establishments]})
     coded, coded_firms = from_frames(est_frame, firm_frame, ids,
                                      establishments_file="input.establishments",
                                      firms_file="input.firms")

@@ -142,13 +142,31 @@ _ATTRIBUTED: Final = ("base left at the head offices in the region + Σ share ×
           parameters=("attribution.profit_tax.rule", *_WEIGHTS["art288"],
                       *_WEIGHTS["art288_1995"]),
           details={"head_office": "base left at head offices here",
-                   "establishments": "base attributed to establishments here"})
+                   "establishments": "base attributed to establishments here",
+                   "own_balance_sheet": "of which: establishments here with their own balance "
+                                        "sheet and bank account, on their own base "
+                                        "(art288_1995)",
+                   "apportioned": "of which: establishments here without their own balance "
+                                  "sheet, apportioned with the head office (art288_1995)"})
 def profit_tax_base_attributed(q: Evaluation) -> Computed:
-    """The year's rule (or the scenario's) splits each firm's base over its establishments."""
+    """The year's rule (or the scenario's) splits each firm's base over its establishments.
+
+    Under ``art288_1995`` the details also split the establishments' base into those with
+    their own balance sheet (paid where they are registered) and those apportioned.
+    """
     name = q.rules.get("attribution", q.name("attribution.profit_tax.rule"))
     parts = attribute_parts(q.inputs.establishments, q.inputs.firms, _year_rule(q, name), q.n)
-    return Computed(parts.total, rule=name, details={"head_office": parts.head_office,
-                                                     "establishments": parts.establishments})
+    details = {"head_office": parts.head_office, "establishments": parts.establishments}
+    note = None
+    if name == "art288_1995" and parts.own_balance_sheet is not None:
+        details["own_balance_sheet"] = parts.own_balance_sheet
+        details["apportioned"] = parts.establishments - parts.own_balance_sheet
+        count = int(q.inputs.establishments.own_balance_sheet.sum())
+        note = (f"{count} of {len(q.inputs.establishments)} establishments keep their own "
+                "balance sheet and pay on their own base (approximated by their share of the "
+                "firm's base) where they are registered; the rest is apportioned "
+                "(Law 64-FZ, Resolution 660)")
+    return Computed(parts.total, rule=name, details=details, note=note)
 
 
 def _profit_tax(level: str) -> Quantity:
