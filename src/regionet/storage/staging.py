@@ -129,7 +129,8 @@ class Staging:
             # PostgreSQL: COPY, about 5 times faster than batched INSERTs for staged rows
             copy_sql = (f'COPY "{table.name}" ({", ".join(_quote(c) for c in columns)}) '
                         "FROM STDIN")
-            with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            cursor: Any = raw.cursor()  # a psycopg cursor (the DB-API type has no copy)
+            with cursor, cursor.copy(copy_sql) as copy:
                 for row in params:
                     copy.write_row(row)
         else:
