@@ -136,7 +136,8 @@ def test_a_database_that_does_not_exist_is_named(postgres_url: str) -> None:
     name = missing.rsplit("/", 1)[1]
     message = str(result.exception)  # `regionet` (main) prints it as "error: …"
     assert f"the database '{name}' does not exist on the server" in message
-    assert f"createdb -h 127.0.0.1 -U postgres {name}" in message
+    server = sa.engine.make_url(missing)
+    assert f"createdb -h {server.host} -U {server.username} {name}" in message
 
 
 def test_a_database_that_sorts_text_by_language_is_refused(postgres_url: str) -> None:
@@ -145,7 +146,8 @@ def test_a_database_that_sorts_text_by_language_is_refused(postgres_url: str) ->
 
     from regionet.core.errors import DataFileError
 
-    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    server = sa.engine.make_url(postgres_url)
+    admin = f"host={server.host} port={server.port or 5432} user={server.username} dbname=postgres"
     url = postgres_url + "_icu"
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(admin, autocommit=True) as conn:

@@ -28,12 +28,12 @@ ACTIVITY = ("SELECT query FROM pg_stat_activity WHERE datname = current_database
             "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
 LOCKED = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
           "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
-#: name → (the last statement of the import's session starts with, the write lock held)
-MOMENTS: dict[str, tuple[str, bool]] = {
-    "staging": ("INSERT INTO stage_", False),
-    "write lock taken": ("", True),
-    "copying into ties": ("INSERT INTO ties", True),
-    "bumping the revision": ("UPDATE case_info", True),
+#: name → (what the last statement of the import's session starts with, the write lock held)
+MOMENTS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "staging": (('COPY "stage_', "INSERT INTO stage_"), False),  # COPY on psycopg
+    "write lock taken": (("",), True),
+    "copying into ties": (("INSERT INTO ties",), True),
+    "bumping the revision": (("UPDATE case_info",), True),
 }
 
 
@@ -66,11 +66,11 @@ def kill_when(url: str, batch: Path, moment: str | None) -> bool:
             time.sleep(0.3)
             seen = proc.poll() is None
         else:
-            prefix, locked = MOMENTS[moment]
+            prefixes, locked = MOMENTS[moment]
             while proc.poll() is None:
                 queries = [str(r[0]) for r in watch.execute(ACTIVITY)]
                 held = int(watch.execute(LOCKED).fetchone()[0]) > 0  # type: ignore[index]
-                if held == locked and any(q.lstrip().startswith(prefix) for q in queries):
+                if held == locked and any(q.lstrip().startswith(prefixes) for q in queries):
                     seen = True
                     break
                 time.sleep(0.002)

@@ -125,6 +125,14 @@ class Staging:
         raw = self.conn.connection.dbapi_connection
         if raw is not None and self.conn.dialect.name == "sqlite":
             raw.executemany(sql, params)
+        elif raw is not None and self.conn.dialect.driver == "psycopg":
+            # PostgreSQL: COPY, about 5 times faster than batched INSERTs for staged rows
+            copy_sql = (f'COPY "{table.name}" ({", ".join(_quote(c) for c in columns)}) '
+                        "FROM STDIN")
+            cursor: Any = raw.cursor()  # a psycopg cursor (the DB-API type has no copy)
+            with cursor, cursor.copy(copy_sql) as copy:
+                for row in params:
+                    copy.write_row(row)
         else:
             self.conn.execute(table.insert(), [dict(zip(columns, p, strict=True))
                                                for p in params])
