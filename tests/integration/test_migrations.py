@@ -81,16 +81,23 @@ def test_migrate_creates_the_schema_then_init_fills_it(workspace_url: str) -> No
     assert ws.state()[0] == 1
 
 
+def before_migrations(conn: sa.Connection) -> None:
+    """Make a workspace look made before migrations existed: schema 4, no team tables."""
+    for table in ("alembic_version", "history", "proposals", "users"):
+        conn.exec_driver_sql(f"DROP TABLE {table}")
+    conn.exec_driver_sql("UPDATE case_info SET schema_version = 4")
+
+
 def test_a_workspace_from_before_migrations_is_stamped(workspace_url: str) -> None:
     init_workspace(workspace_url)
     engine = engine_of(workspace_url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE alembic_version")
+        before_migrations(conn)
     ws = Workspace(workspace_url)
     state = ws.state()
-    assert ws.migration() == (None, SCHEMA_VERSION)
+    assert ws.migration() == (None, 4)
     done = ws.migrate()
-    assert (done.before, done.after, done.legacy_schema) == (None, head(), SCHEMA_VERSION)
+    assert (done.before, done.after, done.legacy_schema) == (None, head(), 4)
     assert ws.migration() == (head(), SCHEMA_VERSION)
     assert ws.state() == state  # no record changed
     with engine.connect() as conn:
@@ -113,13 +120,13 @@ def test_db_upgrade_and_current_say_from_and_to(workspace_url: str) -> None:
     init_workspace(workspace_url)
     engine = engine_of(workspace_url)
     with engine.begin() as conn:  # as if made before migrations existed
-        conn.exec_driver_sql("DROP TABLE alembic_version")
+        before_migrations(conn)
     engine.dispose()
     assert run("db", "current") == (
-        f"schema {SCHEMA_VERSION}, made before migrations (no revision recorded): "
+        "schema 4, made before migrations (no revision recorded): "
         "run `regionet db upgrade` to stamp it")
     assert run("db", "upgrade") == (
-        f"stamped a workspace made before migrations (schema {SCHEMA_VERSION}) and upgraded it "
+        "stamped a workspace made before migrations (schema 4) and upgraded it "
         f"to revision {head()}")
     assert run("db", "current") == f"revision {head()} (the newest), schema {SCHEMA_VERSION}"
     assert run("db", "upgrade") == f"already at revision {head()} (the newest); nothing to do"
@@ -183,24 +190,24 @@ def test_a_new_revision_from_the_template_upgrades_a_workspace(
         made.set_main_option("script_location", str(folder))
         return made
 
-    command.revision(cfg(), message="a note on documents", rev_id="0005")
-    (path,) = (folder / "versions").glob("0005_*.py")
-    assert path.name == "0005_a_note_on_documents.py"
+    command.revision(cfg(), message="a note on documents", rev_id="0006")
+    (path,) = (folder / "versions").glob("0006_*.py")
+    assert path.name == "0006_a_note_on_documents.py"
     text = path.read_text(encoding="utf-8")
-    assert "down_revision: str | None = '0004'" in text
+    assert "down_revision: str | None = '0005'" in text
     path.write_text(text.replace(
         '''    """Describe what this step changes."""
-    pass''', '''    """documents.reviewed: a new column (schema 5)."""
+    pass''', '''    """documents.reviewed: a new column (schema 6)."""
     op.add_column("documents", sa.Column("reviewed", sa.Text(), nullable=True))
-    op.execute("UPDATE case_info SET schema_version = 5")''', 1), encoding="utf-8")
+    op.execute("UPDATE case_info SET schema_version = 6")''', 1), encoding="utf-8")
     init_workspace(workspace_url)
     state = Workspace(workspace_url).state()
     engine = engine_of(workspace_url)
     with engine.begin() as conn:
         command.upgrade(cfg(conn), "head")
     with engine.connect() as conn:
-        assert current(conn) == "0005"
+        assert current(conn) == "0006"
         assert "reviewed" in {c["name"] for c in sa.inspect(conn).get_columns("documents")}
-        assert conn.exec_driver_sql("SELECT schema_version FROM case_info").scalar() == 5
+        assert conn.exec_driver_sql("SELECT schema_version FROM case_info").scalar() == 6
     engine.dispose()
     assert Workspace(workspace_url).state() == state  # records and revision unchanged

@@ -29,7 +29,9 @@ from regionet.storage.migrations import head
 from regionet.storage.schema import SCHEMA_VERSION
 
 #: Makes a workspace look made before migrations existed (no ``alembic_version`` table).
-BEFORE_MIGRATIONS = ("DROP TABLE alembic_version",)
+#: Such workspaces had no team tables (schema 5, migration 0005) either.
+BEFORE_MIGRATIONS = ("DROP TABLE alembic_version", "DROP TABLE history", "DROP TABLE proposals",
+                     "DROP TABLE users")
 
 FILTERS = [
     TieFilter(), TieFilter(level="international"), TieFilter(level="bilateral"),

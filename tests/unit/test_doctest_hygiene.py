@@ -14,6 +14,8 @@ import re
 
 import regionet
 
+#: Alembic's environment and revisions import only inside Alembic (as conftest.py says).
+_ALEMBIC_ONLY = ("regionet.storage.migrations.env", "regionet.storage.migrations.versions")
 _OWN_TEMP = re.compile(r"\b(mkdtemp|gettempdir|TemporaryDirectory|NamedTemporaryFile|mkstemp)\b")
 
 
@@ -22,8 +24,8 @@ def _doctest_sources() -> dict[str, str]:
     finder = doctest.DocTestFinder(exclude_empty=True)
     found: dict[str, str] = {}
     for info in pkgutil.walk_packages(regionet.__path__, "regionet."):
-        if info.name.endswith(".__main__"):     # runs the command line when imported
-            continue
+        if info.name.endswith(".__main__") or info.name.startswith(_ALEMBIC_ONLY):
+            continue                   # runs a command, or runs only inside Alembic
         try:
             module = importlib.import_module(info.name)
         except ImportError:          # an optional extra not installed here

@@ -5,9 +5,9 @@
 Examples:
     >>> db = tmp_path / "ws.db"   # tmp_path: any folder of yours
     >>> upgrade_database(db).describe()
-    'created the schema at revision 0004 (no case yet: run `regionet data init`)'
+    'created the schema at revision 0005 (no case yet: run `regionet data init`)'
     >>> database_status(db).describe()
-    'revision 0004 (the newest), no case yet: run `regionet data init`'
+    'revision 0005 (the newest), no case yet: run `regionet data init`'
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Examples:
     >>> from typer.testing import CliRunner
     >>> result = CliRunner().invoke(db_app, ["upgrade", "--db", str(tmp_path / "w.db")])
     >>> result.output.split(": ", 1)[1].strip()
-    'created the schema at revision 0004 (no case yet: run `regionet data init`)'
+    'created the schema at revision 0005 (no case yet: run `regionet data init`)'
 """
 
 from __future__ import annotations
