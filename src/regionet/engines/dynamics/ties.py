@@ -119,5 +119,8 @@ def update_at(active: BoolArray, exists: BoolArray | None, index: npt.NDArray[np
         ends |= ~exists
     ends &= active
     formed = np.zeros(len(active), dtype=np.bool_)
-    formed[index] = draws[index] < probability(hazard)
-    return (active & ~ends) | formed, formed
+    chosen = draws[index] < probability(hazard)
+    formed[index] = chosen
+    kept = active ^ ends          # active & ~ends: ends are active
+    kept[index[chosen]] = True    # | formed: formed ties were inactive
+    return kept, formed
