@@ -145,6 +145,8 @@ class FederationModel(Model):
         # leverage's constant part, w_rep republic + w_res resource (the same sum every step)
         self._leverage_base = (p("bargaining.leverage.republic") * world.republic
                                + p("bargaining.leverage.resource") * world.resource)
+        self._level_codes = {kind: c.level * len(SUBLEVELS) + c.sublevel
+                             for kind, c in world.candidates.items()}
         # tie counts by one bincount: (index of region × kind) of every candidate's end
         cand = world.candidates
         self._count_index = np.concatenate(
@@ -172,12 +174,12 @@ class FederationModel(Model):
     def ties_by_level(self) -> dict[tuple[str, str], int]:
         """Active ties by (level, sublevel) names, e.g. ``("international", "cross-border")``."""
         out: dict[tuple[str, str], int] = {}
+        size = len(LEVELS) * len(SUBLEVELS)
         for kind in KINDS:
-            cand, on = self.world.candidates[kind], self.active[kind]
-            codes = cand.level[on] * len(SUBLEVELS) + cand.sublevel[on]
-            for code, count in zip(*np.unique(codes, return_counts=True), strict=True):
-                key = (LEVELS[int(code) // len(SUBLEVELS)], SUBLEVELS[int(code) % len(SUBLEVELS)])
-                out[key] = out.get(key, 0) + int(count)
+            counts = np.bincount(self._level_codes[kind][self.active[kind]], minlength=size)
+            for code in np.flatnonzero(counts).tolist():
+                key = (LEVELS[code // len(SUBLEVELS)], SUBLEVELS[code % len(SUBLEVELS)])
+                out[key] = out.get(key, 0) + int(counts[code])
         return out
 
     # -- the step ------------------------------------------------------------------------
