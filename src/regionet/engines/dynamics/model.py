@@ -54,10 +54,10 @@ IntArray = npt.NDArray[np.intp]
 #: The gain parameter of each candidate kind (``ties.gain.<name>``).
 GAIN_KIND: Final = {"bilateral": "bilateral", "subnational": "subnational",
                     "foreign": "international", "programme": "trans_regional"}
-#: Per world, the association factor ``1 + a_M M_ij`` of the bilateral candidates by the year's
-#: set of memberships and ``a_M`` (memberships change by year only; shared by every model and
-#: run on the same world, e.g. a sweep's).
-_ASSOCIATION: weakref.WeakKeyDictionary[World, dict[tuple[bytes, float], FloatArray]] = \
+#: Per world, the bilateral candidates' co-membership ``M_ij`` (0.0 / 1.0) by the year's set of
+#: memberships (they change by year only; shared by every model and run on the same world,
+#: e.g. a sweep's; as many entries as distinct sets of memberships).
+_COMEMBERS: weakref.WeakKeyDictionary[World, dict[bytes, FloatArray]] = \
     weakref.WeakKeyDictionary()
 
 
@@ -128,6 +128,7 @@ class FederationModel(Model):
         self.flows: YearFlows | None = None
         self.treaties_total = 0
         self._values: dict[str, float] = {}
+        self._associations: dict[bytes, FloatArray] = {}
         p = self._value
         # the parts of the hazards that never change while the model runs, computed once
         b, f = world.candidates["bilateral"], world.candidates["foreign"]
@@ -333,14 +334,16 @@ class FederationModel(Model):
     def _association(self, on: BoolArray, weight: float) -> FloatArray:
         """``1 + a_M M_ij`` per bilateral candidate (``M_ij``: a shared association).
 
-        ``on`` selects the memberships that exist this year; cached per world by memberships
-        and ``a_M``.
+        ``on`` selects the memberships that exist this year. ``M`` is cached per world and
+        set of memberships, the factor per model.
         """
-        cache = _ASSOCIATION.setdefault(self.world, {})
-        key = (on.tobytes(), weight)
-        if key not in cache:
-            cache[key] = 1 + weight * _comembers(self.world, on)
-        return cache[key]
+        key = on.tobytes()
+        if key not in self._associations:
+            shared = _COMEMBERS.setdefault(self.world, {})
+            if key not in shared:
+                shared[key] = _comembers(self.world, on)
+            self._associations[key] = 1 + weight * shared[key]
+        return self._associations[key]
 
     def _bloc_stress(self, sub: TieCandidates, on: BoolArray) -> FloatArray:
         """Mean stress of each membership's association members (0 where none)."""
