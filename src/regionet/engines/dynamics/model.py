@@ -50,7 +50,6 @@ __all__ = ["GAIN_KIND", "FederationModel", "YearFlows"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.intp]
 #: The gain parameter of each candidate kind (``ties.gain.<name>``).
 GAIN_KIND: Final = {"bilateral": "bilateral", "subnational": "subnational",
                     "foreign": "international", "programme": "trans_regional"}
