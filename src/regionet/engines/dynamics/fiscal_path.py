@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -111,6 +112,31 @@ class FiscalYear:
     def n(self) -> int:
         """Number of regions."""
         return len(self.ids)
+
+    @cached_property
+    def full_fund(self) -> float:
+        """The fund's size at the law's own collection (``collect(ones).fund``, computed once).
+
+        Examples:
+            >>> import numpy as np
+            >>> from regionet.engines.dynamics.testing import synthetic_path
+            >>> year = synthetic_path(["A", "B"], [2000], seed=1).at(2000)
+            >>> year.full_fund == year.collect(np.ones(2)).fund
+            True
+        """
+        kappa = np.ones(self.n) * self.law_efficiency
+        return self.fund_share * float(self.fund_base_unit @ kappa)
+
+    @cached_property
+    def capacity_total(self) -> float:
+        """``capacity.sum()`` (computed once)."""
+        return float(self.capacity.sum())
+
+    @cached_property
+    def log_relative_population(self) -> FloatArray:
+        """``ln(P_i / median P)``, the population term of leverage (computed once)."""
+        return np.asarray(np.log(self.population / np.median(self.population)),
+                          dtype=np.float64)
 
     def collect(self, efficiency: npt.ArrayLike, *, regional_extra: FloatArray | None = None
                 ) -> FiscalFlows:

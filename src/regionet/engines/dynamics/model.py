@@ -31,6 +31,8 @@ Examples:
 
 from __future__ import annotations
 
+import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -51,6 +53,11 @@ BoolArray = npt.NDArray[np.bool_]
 #: The gain parameter of each candidate kind (``ties.gain.<name>``).
 GAIN_KIND: Final = {"bilateral": "bilateral", "subnational": "subnational",
                     "foreign": "international", "programme": "trans_regional"}
+#: Per world, the bilateral candidates' co-membership ``M_ij`` (0.0 / 1.0) by the year's set of
+#: memberships (they change by year only; shared by every model and run on the same world,
+#: e.g. a sweep's; as many entries as distinct sets of memberships).
+_COMEMBERS: weakref.WeakKeyDictionary[World, dict[bytes, FloatArray]] = \
+    weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,8 +126,9 @@ class FederationModel(Model):
         self.grants = np.zeros(n, dtype=bool)
         self.flows: YearFlows | None = None
         self.treaties_total = 0
-        self._full_fund: dict[int, float] = {}
-        self._comember: dict[int, FloatArray] = {}
+        self._values: dict[str, float] = {}
+        self._associations: dict[bytes, FloatArray] = {}
+        p = self._value
         # the parts of the hazards that never change while the model runs, computed once
         b, f = world.candidates["bilateral"], world.candidates["foreign"]
         self._static = {
@@ -132,34 +140,52 @@ class FederationModel(Model):
             "foreign": (p("ties.international.rate")
                         * np.exp(-np.nan_to_num(f.distance_km, nan=0.0)
                                  / p("ties.international.distance_km")))}
+        self._static_abs = {kind: np.abs(v) for kind, v in self._static.items()}
+        self._per_tie = np.array([p(f"ties.gain.{GAIN_KIND[k]}") for k in KINDS])
+        # leverage's constant part, w_rep republic + w_res resource (the same sum every step)
+        self._leverage_base = (p("bargaining.leverage.republic") * world.republic
+                               + p("bargaining.leverage.resource") * world.resource)
+        self._level_codes = {kind: c.level * len(SUBLEVELS) + c.sublevel
+                             for kind, c in world.candidates.items()}
+        # tie counts by one bincount: (index of region × kind) of every candidate's end
+        cand = world.candidates
+        self._count_index = np.concatenate(
+            [cand["bilateral"].region * len(KINDS), cand["bilateral"].other * len(KINDS)]
+            + [cand[kind].region * len(KINDS) + k for k, kind in enumerate(KINDS) if k > 0])
+
+    def _value(self, path: str) -> float:
+        """A constant parameter (:meth:`DynamicsParameters.value`, looked up once per run)."""
+        try:
+            return self._values[path]
+        except KeyError:
+            value = self._values[path] = self.parameters.value(path)
+            return value
 
     # -- helpers -------------------------------------------------------------------------
 
     def tie_counts(self) -> FloatArray:
         """Active ties per region and candidate kind (regions × :data:`KINDS`)."""
-        out = np.zeros((self.world.n, len(KINDS)))
-        for k, kind in enumerate(KINDS):
-            cand = self.world.candidates[kind]
-            out[:, k] += np.bincount(cand.region[self.active[kind]], minlength=self.world.n)
-            if kind == "bilateral":
-                out[:, k] += np.bincount(cand.other[self.active[kind]], minlength=self.world.n)
-        return out
+        active = self.active
+        on = np.concatenate([active["bilateral"], active["bilateral"]]
+                            + [active[kind] for kind in KINDS[1:]])
+        counts = np.bincount(self._count_index[on], minlength=self.world.n * len(KINDS))
+        return counts.reshape(self.world.n, len(KINDS)).astype(np.float64)
 
     def ties_by_level(self) -> dict[tuple[str, str], int]:
         """Active ties by (level, sublevel) names, e.g. ``("international", "cross-border")``."""
         out: dict[tuple[str, str], int] = {}
+        size = len(LEVELS) * len(SUBLEVELS)
         for kind in KINDS:
-            cand, on = self.world.candidates[kind], self.active[kind]
-            codes = cand.level[on] * len(SUBLEVELS) + cand.sublevel[on]
-            for code, count in zip(*np.unique(codes, return_counts=True), strict=True):
-                key = (LEVELS[int(code) // len(SUBLEVELS)], SUBLEVELS[int(code) % len(SUBLEVELS)])
-                out[key] = out.get(key, 0) + int(count)
+            counts = np.bincount(self._level_codes[kind][self.active[kind]], minlength=size)
+            for code in np.flatnonzero(counts).tolist():
+                key = (LEVELS[code // len(SUBLEVELS)], SUBLEVELS[code % len(SUBLEVELS)])
+                out[key] = out.get(key, 0) + int(counts[code])
         return out
 
     # -- the step ------------------------------------------------------------------------
     def advance(self) -> None:
         """Simulate ``self.year`` (module docstring, steps 1–9)."""
-        t, p, at = self.year, self.parameters.value, self.parameters.at
+        t, p, at = self.year, self._value, self.parameters.at
         world, n = self.world, self.world.n
         fy = self.path.at(t)
         collection, capacity = at("centre.collection_efficiency", t), \
@@ -171,30 +197,26 @@ class FederationModel(Model):
             * fy.law_efficiency
         money = fy.collect(kappa, regional_extra=extra)
         share = p("bargaining.appeasement_share") * max(1.0 - resolve, 0.0)
-        # 3. bargaining: leverage on last year's discontent, appeasement
-        self.leverage = bargaining.leverage(
-            world.republic, world.resource, self.discontent, fy.population,
-            w_republic=p("bargaining.leverage.republic"),
-            w_resource=p("bargaining.leverage.resource"),
-            w_discontent=p("bargaining.leverage.discontent"),
-            w_population=p("bargaining.leverage.population"))
+        # 3. bargaining: leverage on last year's discontent (bargaining.leverage, with its
+        # constant and population terms computed once), appeasement
+        self.leverage = (self._leverage_base
+                         + p("bargaining.leverage.discontent") * self.discontent) \
+            + p("bargaining.leverage.population") * fy.log_relative_population
         # the bargained part of the fund is taken from the formula's (Treisman: the fund's
         # distribution is bargained, not its size); the centre pays k_t of both
         appease = capacity * bargaining.appeasement(money.fund, share, self.leverage)
         paid = capacity * (1.0 - share) * money.transfers
         # 4. budgets: needs, tie gains and costs, stress
-        if fy.year not in self._full_fund:
-            self._full_fund[fy.year] = fy.collect(np.ones(n)).fund
-        needs = budgets.need(fy.population, fy.expenditure_index, float(fy.capacity.sum()),
-                             self._full_fund[fy.year], p("fiscal.need_ratio"))
+        needs = budgets.need(fy.population, fy.expenditure_index, fy.capacity_total,
+                             fy.full_fund, p("fiscal.need_ratio"))
         counts = self.tie_counts()
-        gain = budgets.gains(needs, counts, np.array([p(f"ties.gain.{GAIN_KIND[k]}")
-                                                      for k in KINDS]), cap=p("ties.gain.max"))
+        total = counts.sum(axis=1)
+        gain = budgets.gains(needs, counts, self._per_tie, cap=p("ties.gain.max"))
         prog = world.candidates["programme"]
         match = np.bincount(prog.region[self.active["programme"]],
                             weights=world.matching_share[prog.other[self.active["programme"]]],
                             minlength=n)
-        cost = needs * (p("ties.cost") * counts.sum(axis=1) + match
+        cost = needs * (p("ties.cost") * total + match
                         * p("ties.trans_regional.project_share"))
         budget = money.regional + paid + appease + gain - cost
         before = budgets.stress(budget, needs)
@@ -220,14 +242,14 @@ class FederationModel(Model):
             self.discontent = np.where(outflow > 0, outflow / (money.regional + outflow), 0.0)
         # 8. treaties
         self._treaties(t, resolve)
-        # 9. ties
-        self._ties(t, budget - needs, needs)
+        # 9. ties (the counts are last year's: treaties do not change ties)
+        self._ties(t, budget - needs, needs, total)
         self.flows = YearFlows(money.regional, money.federal, money.transfers, paid, appease,
                                bail, gain, cost, needs, np.maximum(budget, 0.0), fy.population,
                                money.fund, fy.method)
 
     def _treaties(self, t: int, resolve: float) -> None:
-        p, at, n = self.parameters.value, self.parameters.at, self.world.n
+        p, at, n = self._value, self.parameters.at, self.world.n
         hazard = bargaining.treaty_hazard(
             self.leverage, rate=p("treaty.rate"), window=at("treaty.window", t),
             election=at("treaty.election", t), boost=p("treaty.election_boost"),
@@ -241,55 +263,86 @@ class FederationModel(Model):
         self.treaty_year[new] = t
         self.treaties_total += int(self.signed.sum())
 
-    def _ties(self, t: int, slack: FloatArray, needs: FloatArray) -> None:
-        p, at, world = self.parameters.value, self.parameters.at, self.world
-        counts = self.tie_counts().sum(axis=1)
+    def _ties(self, t: int, slack: FloatArray, needs: FloatArray, counts: FloatArray) -> None:
+        """Step 9. Bilateral and foreign candidates are updated sparsely (:func:`ties.may_form`).
+
+        Their hazards are evaluated only for the inactive candidates whose draw is below an
+        upper bound of the hazard (``|static part|`` times the largest value each changing
+        factor takes this year); the expressions, and so the results, are those of the dense
+        update, element by element.
+        """
+        p, at, world = self._value, self.parameters.at, self.world
         cap = ties.capacity_factor(counts, p("ties.capacity"))
         s, a_s = self.stress, p("ties.stress")
         openness, borders = at("foreign.openness", t), at("border.openness", t)
-        hazards: dict[str, FloatArray] = {}
-        exists: dict[str, BoolArray] = {}
-        c = world.candidates["bilateral"]
-        share = self._comembers(c, t)
-        hazards["bilateral"] = (self._static["bilateral"]
-                                * (1 + a_s * (s[c.region] + s[c.other]) / 2)
-                                * (1 + p("ties.bilateral.association") * share)
-                                * cap[c.region] * cap[c.other])
-        exists["bilateral"] = np.ones(len(c), dtype=bool)
-        c = world.candidates["subnational"]
-        exists["subnational"] = c.exists(t)
-        bloc = self._bloc_stress(c, exists["subnational"])
-        hazards["subnational"] = (p("ties.subnational.rate") * (1 + a_s * s[c.region])
-                                  * (1 + p("ties.subnational.bloc_stress") * bloc) * cap[c.region])
-        c = world.candidates["foreign"]
-        hazards["foreign"] = (self._static["foreign"] * openness * (1 + a_s * s[c.region])
-                              * np.where(c.border, (1 + p("ties.international.border")) * borders,
-                                         1.0) * cap[c.region])
-        exists["foreign"] = np.ones(len(c), dtype=bool)
-        c = world.candidates["programme"]
+        # the largest |factor| over this year's regions: stress (affine in S) and capacity
+        # (NaN when a stress is NaN: then the bounds are infinite)
+        stress_max = max(abs(1 + a_s * float(s.min())), abs(1 + a_s * float(s.max()))) \
+            if len(s) else 0.0
+        cap_max = float(cap.max()) if len(cap) else 0.0
+        margin = 1.0 + ties.BOUND_MARGIN
+        # bilateral: λ_b-part (1 + a_S (S_i + S_j)/2)(1 + a_M M_ij) cap_i cap_j
+        kind = "bilateral"
+        c = world.candidates[kind]
+        on = world.candidates["subnational"].exists(t)
+        association_weight = p("ties.bilateral.association")
+        association = self._association(on, association_weight)
+        bound = _finite(stress_max * max(1.0, abs(1 + association_weight)) * cap_max * cap_max
+                        * margin)
+        draws = self.stream(f"ties.{kind}").random(len(c))
+        index = ties.may_form(self.active[kind], draws, self._static_abs[kind] * bound)
+        r, o = c.region[index], c.other[index]
+        hazard = (self._static[kind][index] * (1 + a_s * (s[r] + s[o]) / 2)
+                  * association[index] * cap[r] * cap[o])
+        self.active[kind], self.formed[kind] = ties.update_at(
+            self.active[kind], None, index, hazard, decay=p("ties.decay.bilateral"), draws=draws)
+        # subnational (dense: one candidate per membership)
+        kind = "subnational"
+        c = world.candidates[kind]
+        bloc = self._bloc_stress(c, on)
+        hazard = (p("ties.subnational.rate") * (1 + a_s * s[c.region])
+                  * (1 + p("ties.subnational.bloc_stress") * bloc) * cap[c.region])
+        draws = self.stream(f"ties.{kind}").random(len(c))
+        self.active[kind], self.formed[kind] = ties.update(
+            self.active[kind], on, hazard, decay=p("ties.decay.subnational"), draws=draws)
+        # foreign: λ_x-part o_t (1 + a_S S_i)((1 + a_B) β_t at a border, else 1) cap_i
+        kind = "foreign"
+        c = world.candidates[kind]
+        border = (1 + p("ties.international.border")) * borders
+        bound = _finite(abs(openness) * stress_max * max(1.0, abs(border)) * cap_max * margin)
+        draws = self.stream(f"ties.{kind}").random(len(c))
+        index = ties.may_form(self.active[kind], draws, self._static_abs[kind] * bound)
+        r = c.region[index]
+        hazard = (self._static[kind][index] * openness * (1 + a_s * s[r])
+                  * np.where(c.border[index], border, 1.0) * cap[r])
+        self.active[kind], self.formed[kind] = ties.update_at(
+            self.active[kind], None, index, hazard, decay=p("ties.decay.international"),
+            draws=draws)
+        # programme (dense): λ_q o_t cap_i for regions that can pay the match
+        kind = "programme"
+        c = world.candidates[kind]
         free = slack + p("ties.trans_regional.stress_tolerance") * needs
         pay = ties.can_pay(free[c.region], needs[c.region], world.matching_share[c.other],
                            p("ties.trans_regional.project_share"))
-        exists["programme"] = c.exists(t) & pay
-        hazards["programme"] = p("ties.trans_regional.rate") * openness * cap[c.region]
-        decay = {"bilateral": "bilateral", "subnational": "subnational",
-                 "foreign": "international", "programme": "trans_regional"}
-        for kind in KINDS:
-            draws = self.stream(f"ties.{kind}").random(len(world.candidates[kind]))
-            self.active[kind], self.formed[kind] = ties.update(
-                self.active[kind], exists[kind], np.broadcast_to(hazards[kind], draws.shape),
-                decay=p(f"ties.decay.{decay[kind]}"), draws=draws)
+        hazard = p("ties.trans_regional.rate") * openness * cap[c.region]
+        draws = self.stream(f"ties.{kind}").random(len(c))
+        self.active[kind], self.formed[kind] = ties.update(
+            self.active[kind], c.exists(t) & pay, np.broadcast_to(hazard, draws.shape),
+            decay=p("ties.decay.trans_regional"), draws=draws)
 
-    def _comembers(self, pairs: TieCandidates, t: int) -> FloatArray:
-        """1 where the two regions of a bilateral candidate share an association in ``t``."""
-        if t not in self._comember:  # memberships change by year only
-            sub = self.world.candidates["subnational"]
-            members = np.zeros((self.world.n, max(len(self.world.associations), 1)), dtype=bool)
-            on = sub.exists(t)
-            members[sub.region[on], sub.other[on]] = True
-            self._comember[t] = np.asarray(
-                (members[pairs.region] & members[pairs.other]).any(axis=1), dtype=np.float64)
-        return self._comember[t]
+    def _association(self, on: BoolArray, weight: float) -> FloatArray:
+        """``1 + a_M M_ij`` per bilateral candidate (``M_ij``: a shared association).
+
+        ``on`` selects the memberships that exist this year. ``M`` is cached per world and
+        set of memberships, the factor per model.
+        """
+        key = on.tobytes()
+        if key not in self._associations:
+            shared = _COMEMBERS.setdefault(self.world, {})
+            if key not in shared:
+                shared[key] = _comembers(self.world, on)
+            self._associations[key] = 1 + weight * shared[key]
+        return self._associations[key]
 
     def _bloc_stress(self, sub: TieCandidates, on: BoolArray) -> FloatArray:
         """Mean stress of each membership's association members (0 where none)."""
@@ -303,3 +356,28 @@ class FederationModel(Model):
         """The state as plain arrays (for reporters and region tables)."""
         return {"effort": self.effort, "stress": self.stress, "treaty": self.treaty,
                 "leverage": self.leverage, "discontent": self.discontent}
+
+
+def _finite(bound: float) -> float:
+    """``bound``, or infinity when it is not a finite number (then every candidate is drawn)."""
+    return bound if math.isfinite(bound) else math.inf
+
+
+def _comembers(world: World, on: BoolArray) -> FloatArray:
+    """1.0 where the two regions of a bilateral candidate share an association, else 0.0.
+
+    ``on`` selects the subnational candidates (memberships) that exist. Each region's
+    associations are a bit mask (64 associations per word).
+    """
+    sub, pairs = world.candidates["subnational"], world.candidates["bilateral"]
+    words = (max(len(world.associations), 1) + 63) // 64
+    masks = np.zeros((world.n, words), dtype=np.uint64)
+    other = sub.other[on]
+    np.bitwise_or.at(masks, (sub.region[on], other // 64),
+                     np.left_shift(np.uint64(1), (other % 64).astype(np.uint64)))
+    if words == 1:
+        flat = masks[:, 0]
+        shared = (flat[pairs.region] & flat[pairs.other]) != 0
+    else:
+        shared = ((masks[pairs.region] & masks[pairs.other]) != 0).any(axis=1)
+    return np.asarray(shared, dtype=np.float64)

@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Final
 
 import numpy as np
@@ -94,13 +95,19 @@ class Leaf:
         """Return the value in ``year`` (a series is linear between given years, held beyond)."""
         if self.value is not None:
             return self.value
-        years = [y for y, _ in self.by_year]
-        values = [v for _, v in self.by_year]
-        return float(np.interp(year, years, values))
+        return _interpolate(self.by_year, year)
 
     def over(self, years: range) -> np.ndarray:
         """Return the value of each year of ``years`` as a float64 array."""
         return np.array([self.at(y) for y in years], dtype=np.float64)
+
+
+@lru_cache(maxsize=4096)
+def _interpolate(by_year: tuple[tuple[int, float], ...], year: int) -> float:
+    """A series' value in ``year`` (memoized: every model and run asks for the same years)."""
+    years = [y for y, _ in by_year]
+    values = [v for _, v in by_year]
+    return float(np.interp(year, years, values))
 
 
 class DynamicsParameters:

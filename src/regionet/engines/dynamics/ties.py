@@ -19,6 +19,11 @@ n_cap)`` the effort left to region ``i`` with ``n_i`` ties, ``o_t`` foreign open
 - programme ``λ = λ_q o_t cap_i`` for regions that can pay the match
   (:func:`can_pay`), 0 otherwise (matching funds: Interreg's 50 %, memo para 18).
 
+Large candidate sets are updated sparsely with the same result (:func:`may_form`,
+:func:`update_at`): since ``1 − exp(−λ) ≤ λ ≤ |λ|``, an inactive candidate whose draw is at
+least an upper bound of ``|λ|`` cannot form, so the hazard is evaluated only for the inactive
+candidates whose draw falls below the bound (a few per cent of them; the draws are the same).
+
 Examples:
     >>> import numpy as np
     >>> active = np.array([False, True, True])
@@ -33,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["can_pay", "capacity_factor", "probability", "update"]
+__all__ = ["can_pay", "capacity_factor", "may_form", "probability", "update", "update_at"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -68,3 +73,54 @@ def update(active: BoolArray, exists: BoolArray, hazard: FloatArray, *, decay: f
     ends = active & ((draws < -np.expm1(-decay)) | ~exists)
     formed = ~active & exists & (draws < probability(hazard))
     return (active & ~ends) | formed, formed
+
+
+#: Relative margin added to the upper bound of a hazard (covers float64 rounding in λ).
+BOUND_MARGIN = 1e-6
+
+
+def may_form(active: BoolArray, draws: FloatArray, bound: FloatArray, exists: BoolArray | None
+             = None) -> npt.NDArray[np.intp]:
+    """Indices of the inactive (existing) candidates whose draw is below ``bound``.
+
+    ``bound`` must be at least ``|λ|`` for every candidate (times ``1 + BOUND_MARGIN`` for
+    rounding); the others cannot form this year whatever their exact hazard.
+
+    Examples:
+        >>> import numpy as np
+        >>> may_form(np.array([False, True, False, False]), np.array([0.1, 0.0, 0.5, 0.2]),
+        ...          np.array([0.3, 0.3, 0.3, 0.3])).tolist()
+        [0, 3]
+    """
+    candidates = draws < bound
+    candidates &= ~active
+    if exists is not None:
+        candidates &= exists
+    return np.flatnonzero(candidates)
+
+
+def update_at(active: BoolArray, exists: BoolArray | None, index: npt.NDArray[np.intp],
+              hazard: FloatArray, *, decay: float, draws: FloatArray
+              ) -> tuple[BoolArray, BoolArray]:
+    """:func:`update` with the hazards given only at ``index`` (from :func:`may_form`).
+
+    The result equals :func:`update` with the full hazards (``exists`` None: all exist).
+
+    Examples:
+        >>> import numpy as np
+        >>> active, draws = np.array([False, True, False]), np.array([0.1, 0.1, 0.9])
+        >>> new, formed = update_at(active, None, np.array([0]), np.array([1e9]), decay=0.5,
+        ...                         draws=draws)
+        >>> new.tolist(), formed.tolist()
+        ([True, False, False], [True, False, False])
+    """
+    ends = draws < -np.expm1(-decay)
+    if exists is not None:
+        ends |= ~exists
+    ends &= active
+    formed = np.zeros(len(active), dtype=np.bool_)
+    chosen = draws[index] < probability(hazard)
+    formed[index] = chosen
+    kept = active ^ ends          # active & ~ends: ends are active
+    kept[index[chosen]] = True    # | formed: formed ties were inactive
+    return kept, formed
