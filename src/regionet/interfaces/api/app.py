@@ -62,6 +62,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
         actors,
         fiscal,
         geo,
+        imports,
         meta,
         network,
         observations,
@@ -79,7 +80,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
     api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query),
                                                      Depends(read_access)])
     for module in (meta, actors, ties, observations, sources, geo, network, fiscal,
-                   simulations, writes, reviews):
+                   simulations, writes, reviews, imports):
         api.include_router(module.router)
     app.include_router(api)
 
