@@ -304,3 +304,31 @@ def test_postgresql_review_history_guards_and_the_app_role(pg_url: str) -> None:
             ).all() == ["ed", "app"]
     finally:
         engine.dispose()
+
+
+def test_postgresql_two_editors_at_once_exactly_one_proposal(pg_url: str) -> None:
+    import threading
+
+    from regionet.core.errors import PreconditionFailedError
+
+    init_workspace(pg_url, "russia-1990s")
+    source = CaseSource.workspace(pg_url)
+    row, etag = current(source, "ties", TIE)
+    outcomes: dict[str, str] = {}
+    barrier = threading.Barrier(4)
+
+    def edit(name: str) -> None:
+        barrier.wait()
+        try:
+            propose(source, Principal(name, "editor"), "ties", "update", TIE,
+                    {**row, "note": name}, if_match=etag)
+            outcomes[name] = "proposed"
+        except PreconditionFailedError:
+            outcomes[name] = "412"
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in ("a", "b", "c", "d")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes.values()) == ["412", "412", "412", "proposed"]
