@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,9 @@ from regionet.core.errors import (
     PermissionDeniedError,
     PreconditionFailedError,
     PreconditionRequiredError,
+    RegionetError,
     UnknownReferenceError,
+    ValidationError,
     did_you_mean,
 )
 from regionet.model.sources import Status
@@ -242,6 +246,24 @@ def proposal(source: CaseSource, proposal_id: int) -> dict[str, Any]:
     return found
 
 
+@contextmanager
+def _as_uploaded(folder: str) -> Iterator[None]:
+    """Name files in errors as they were uploaded, never by the server's temporary path."""
+    prefix = str(Path(folder)) + "/"
+
+    def strip(error: RegionetError) -> RegionetError:
+        error.file = error.file.replace(prefix, "") if error.file else error.file
+        error.message = error.message.replace(prefix, "")
+        return error
+
+    try:
+        yield
+    except ValidationError as exc:
+        raise ValidationError.from_errors([strip(e) for e in exc.errors]) from None
+    except RegionetError as exc:
+        raise strip(exc) from None
+
+
 def _write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
     paths = []
     for name, content in files.items():
@@ -279,7 +301,8 @@ def upload(source: CaseSource, who: Principal | None, files: dict[str, bytes]
         raise InvalidValueError("no files", field="files", expected="one or more CSV or "
                                 "JSON files named after their table (ties.csv…)")
     ws = workspace_of(source)
-    with tempfile.TemporaryDirectory(prefix="regionet-upload-") as folder:
+    with tempfile.TemporaryDirectory(prefix="regionet-upload-") as folder, \
+            _as_uploaded(folder):
         paths = _write_files(Path(folder), files)
         if author.role == "admin":
             with ws.writing("upload " + ",".join(sorted(files))) as conn:

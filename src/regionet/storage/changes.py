@@ -29,7 +29,7 @@ from regionet.core.errors import (
     UnknownReferenceError,
     ValidationError,
 )
-from regionet.io.records import TABLES
+from regionet.io.records import LIST_COLUMNS, TABLES
 from regionet.model.actors import Actor
 from regionet.storage import queries
 from regionet.storage.catalog import ActorLookup, classify_stored, federation
@@ -69,14 +69,18 @@ def check_payload(resource: str, record_id: str, payload: dict[str, Any]) -> dic
         if name not in columns:
             raise InvalidValueError("unknown column", file=file, row=1, field=name,
                                     expected="one of " + ", ".join(sorted(columns)))
+        if isinstance(value, list) and name in LIST_COLUMNS \
+                and all(isinstance(v, str) for v in value):
+            continue
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise InvalidValueError("not text or a number", file=file, row=1, field=name,
-                                    value=value, expected="text (lists as a;b)")
+                                    value=value, expected="text (lists as a;b or a JSON "
+                                    "array of texts)")
     given = str(payload.get("id", ""))
     if given != record_id:
         raise InvalidValueError("the record's id does not match", file=file, row=1,
                                 field="id", value=given, expected=record_id)
-    return {k: str(v) for k, v in payload.items()}
+    return {k: ";".join(v) if isinstance(v, list) else str(v) for k, v in payload.items()}
 
 
 def _import_row(conn: sa.Connection, resource: str, row: dict[str, str]) -> None:

@@ -332,3 +332,19 @@ def test_postgresql_two_editors_at_once_exactly_one_proposal(pg_url: str) -> Non
     for t in threads:
         t.join()
     assert sorted(outcomes.values()) == ["412", "412", "412", "proposed"]
+
+
+def test_list_columns_may_be_json_arrays_like_in_a_json_import(
+        api: Callable[..., Any]) -> None:
+    created = api("POST", "/api/ties", as_="ed", json={
+        "id": "t-arrays", "kind": "pledge", "actors": ["NO", "RU-MUR"],
+        "sources": ["sergounin-1999:para 14"], "amount_year": 1998})
+    assert created.status_code == 202, created.json()
+    assert created.json()["payload"] == {"id": "t-arrays", "kind": "pledge",
+                                         "actors": "NO;RU-MUR",
+                                         "sources": "sergounin-1999:para 14",
+                                         "amount_year": "1998"}
+    nested = api("POST", "/api/ties", as_="ed", json={"id": "t-n", "kind": "pledge",
+                                                      "description": ["a", "b"]})
+    assert nested.status_code == 422
+    assert nested.json()["detail"].startswith("ties.json, row 1, field 'description'")

@@ -95,3 +95,18 @@ def test_an_admins_upload_is_imported_an_editors_is_proposed_then_accepted(
                    files=[("files", ("parties.csv", more.encode(), "text/csv"))])
     assert bad_name.status_code in (400, 422) and "parties.csv" in bad_name.json()["detail"]
     assert getpass.getuser()  # the CLI's importer name exists on this machine
+
+
+def test_errors_name_the_uploaded_file_never_the_servers_temporary_path(
+        api: Callable[..., Any]) -> None:
+    refused = api("POST", "/api/imports", as_="ada",
+                  files=[("files", ("ties.csv", b"\xff\xfe id", "text/csv"))])
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["file"] == "ties.csv" and body["errors"][0]["file"] == "ties.csv"
+    assert "/tmp" not in refused.text and "regionet-upload" not in refused.text
+    assert body["detail"].startswith("ties.csv: 1 problem(s) found; nothing was written:\n"
+                                     "  - ties.csv: not UTF-8 text")
+    traversal = api("POST", "/api/imports", as_="ada",
+                    files=[("files", ("../ties.csv", b"id\n", "text/csv"))])
+    assert traversal.status_code == 422 and traversal.json()["value"] == "../ties.csv"

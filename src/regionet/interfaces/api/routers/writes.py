@@ -26,9 +26,9 @@ router = APIRouter(tags=["writes"])
 #: URL segment → resource (the workspace table).
 ROUTES: dict[str, str] = {"actors": "actors", "ties": "ties", "observations": "observations",
                           "sources": "documents"}
-RowBody = Annotated[dict[str, str | int | float], Body(
+RowBody = Annotated[dict[str, str | int | float | list[str]], Body(
     description="the record as a row of its case file, e.g. for a tie: id, kind, actors "
-                "(a;b), sources (document:locator), …",
+                "(a;b, or a JSON array), sources (document:locator), …",
     examples=[{"id": "t-new", "kind": "agreement", "actors": "RU-KR;FI",
                "sources": "sergounin-1999:para 16"}])]
 IdPath = Annotated[str, Path(description="the record's id")]
