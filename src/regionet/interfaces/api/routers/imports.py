@@ -21,7 +21,7 @@ router = APIRouter(prefix="/imports", tags=["writes"])
 
 
 @router.post("", responses={
-    **problem_responses(401, 403, 413, 422, 503),
+    **problem_responses(400, 401, 403, 413, 422, 503),
     202: {"description": "An editor's upload, stored as one proposal (the proposal)"}})
 async def upload_files(
     source: SourceDep, who: PrincipalDep, response: Response,

@@ -34,7 +34,7 @@ RowBody = Annotated[dict[str, str | int | float | list[str]], Body(
 IdPath = Annotated[str, Path(description="the record's id")]
 IfMatch = Annotated[str | None, Header(alias="If-Match",
                                        description="the record's ETag (from GET …/row)")]
-_WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 422, 428, 503)
+_WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428, 503)
 
 
 def _proposed(response: Response, proposal: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def _add_routes(segment: str, resource: str) -> None:
     singular = resource[:-1]
 
     @router.get(f"/{segment}/{{record_id}}/row", response_model=RecordRowPublic,
-                responses=problem_responses(401, 403, 404, 503),
+                responses=problem_responses(401, 403, 404, 422, 503),
                 name=f"read_{singular}_row", summary=f"One {singular} as its row, with ETag")
     def read_row(source: SourceDep, record_id: IdPath, response: Response) -> dict[str, Any]:
         row, tag = reviews.current(source, resource, record_id)
@@ -54,7 +54,7 @@ def _add_routes(segment: str, resource: str) -> None:
         return {"resource": resource, "id": record_id, "etag": tag, "row": row}
 
     @router.get(f"/{segment}/{{record_id}}/history", response_model=HistoryPublic,
-                responses=problem_responses(401, 403, 404, 503),
+                responses=problem_responses(401, 403, 404, 422, 503),
                 name=f"read_{singular}_history", summary=f"Every change of one {singular}")
     def read_history(source: SourceDep, record_id: IdPath) -> dict[str, Any]:
         return history.record_history(source, record_id, resource)
