@@ -100,7 +100,7 @@ def append_set(conn: sa.Connection, resource: str, ids: sa.Select[Any], action: 
     key = next(iter(chosen.c))
     rows = sa.select(sa.literal(resource), key, _next_version(resource, key),
                      sa.literal(action), sa.literal(who), sa.literal(at or now()),
-                     sa.literal(proposal_id, sa.Integer))
+                     sa.literal(proposal_id, sa.Integer)).order_by(key)  # seq in key order
     result = conn.execute(sa.insert(_HISTORY).from_select(
         ["resource", "record_id", "version", "action", "who", "at", "proposal_id"], rows))
     return int(result.rowcount or 0)
