@@ -14,7 +14,7 @@ from typing import Any
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError
 from regionet.services.case_source import CaseSource, reading, workspace_of
-from regionet.storage import history
+from regionet.storage import history, proposals
 from regionet.storage.changes import apply_change
 
 __all__ = ["record_history", "revert"]
@@ -70,6 +70,7 @@ def revert(db: str | Path, record_id: str, to: int, *, who: str | None = None
     ws = workspace_of(CaseSource.workspace(db))
     with ws.writing(f"revert {record_id} to {to}") as conn:
         kind = _resource(conn, record_id, None)
+        proposals.lock_record(conn, kind, record_id)
         entries = history.entries(conn, kind, record_id)
         known, target = history.state_at(conn, kind, record_id, to, entries)
         if not known:

@@ -17,15 +17,23 @@ Examples:
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from regionet.core.errors import (
     ConflictError,
+    DataFileError,
     InvalidValueError,
     PermissionDeniedError,
     PreconditionFailedError,
     PreconditionRequiredError,
+    RegionetError,
     UnknownReferenceError,
+    ValidationError,
     did_you_mean,
 )
 from regionet.model.sources import Status
@@ -33,9 +41,11 @@ from regionet.services.accounts import Principal, require
 from regionet.services.case_source import CaseSource, reading, workspace_of
 from regionet.services.paging import Listing, Page
 from regionet.storage import history, proposals
-from regionet.storage.changes import ACTIONS, apply_change, check_payload
+from regionet.storage.changes import ACTIONS, apply_change, check_payload, import_batch
+from regionet.storage.imports import infer_table
 
-__all__ = ["STATUSES", "accept", "current", "list_proposals", "proposal", "propose", "reject"]
+__all__ = ["STATUSES", "accept", "current", "list_proposals", "proposal", "propose", "reject",
+           "upload"]
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
@@ -154,6 +164,13 @@ def accept(source: CaseSource, who: Principal | None, proposal_id: int, status: 
     with ws.writing(f"proposal {proposal_id} accepted") as conn:
         found = _open_proposal(conn, proposal_id, reviewer)
         resource, record_id = found["resource"], found["record_id"]
+        if found["action"] == "import":  # a batch of files: validated again, all or nothing
+            _accept_upload(conn, found)
+            proposals.decide(conn, proposal_id, state="accepted", reviewer=reviewer.name,
+                             reviewed_at=history.now(), status_given=status)
+            decided = proposals.get(conn, proposal_id)
+            assert decided is not None
+            return decided
         proposals.lock_record(conn, resource, record_id)
         now_row = history.record_row(conn, resource, record_id)
         tag = None if now_row is None else history.etag(now_row)
@@ -227,3 +244,86 @@ def proposal(source: CaseSource, proposal_id: int) -> dict[str, Any]:
         raise UnknownReferenceError("unknown proposal", field="proposal_id",
                                     value=str(proposal_id), expected="a proposal id")
     return found
+
+
+@contextmanager
+def _as_uploaded(folder: str) -> Iterator[None]:
+    """Name files in errors as they were uploaded, never by the server's temporary path."""
+    prefix = str(Path(folder)) + "/"
+
+    def strip(error: RegionetError) -> RegionetError:
+        error.file = error.file.replace(prefix, "") if error.file else error.file
+        error.message = error.message.replace(prefix, "")
+        return error
+
+    try:
+        yield
+    except ValidationError as exc:
+        raise ValidationError.from_errors([strip(e) for e in exc.errors]) from None
+    except RegionetError as exc:
+        raise strip(exc) from None
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    paths = []
+    for name, content in files.items():
+        safe = Path(name).name
+        if not safe or safe != name or safe.startswith("."):
+            raise InvalidValueError("invalid file name", field="files", value=name,
+                                    expected="a plain file name such as ties.csv")
+        path = folder / safe
+        path.write_bytes(content)
+        try:
+            infer_table(path)  # the name must say which table the file feeds
+        except DataFileError as err:  # the upload's fault, not an unavailable file (503)
+            raise InvalidValueError(err.message, file=name, field="files", value=name,
+                                    expected=err.expected, hint=err.hint) from None
+        paths.append(path)
+    return paths
+
+
+def upload(source: CaseSource, who: Principal | None, files: dict[str, bytes]
+           ) -> tuple[str, dict[str, Any]]:
+    """Import uploaded files: an admin's at once, an editor's as one batch proposal.
+
+    The files are validated exactly as ``regionet data import`` validates them, against the
+    workspace, and nothing is written if any row is refused.
+
+    Returns:
+        ``("imported", rows per table)`` for an admin, ``("proposed", the proposal)`` for an
+        editor or reviewer.
+
+    Raises:
+        ValidationError: listing every problem (file, row, field, value, expected).
+    """
+    author = require(who, "editor", "uploading files")
+    if not files:
+        raise InvalidValueError("no files", field="files", expected="one or more CSV or "
+                                "JSON files named after their table (ties.csv…)")
+    ws = workspace_of(source)
+    with tempfile.TemporaryDirectory(prefix="regionet-upload-") as folder, \
+            _as_uploaded(folder):
+        paths = _write_files(Path(folder), files)
+        if author.role == "admin":
+            with ws.writing("upload " + ",".join(sorted(files))) as conn:
+                return "imported", import_batch(conn, paths, author.name)
+        ws.upgrade()
+        with ws.database.writing() as conn:
+            trial = conn.begin_nested()
+            try:
+                counts = import_batch(conn, paths, author.name)
+            finally:
+                trial.rollback()
+            texts = {name: content.decode("utf-8") for name, content in files.items()}
+            digest = hashlib.sha256(repr(sorted(texts.items())).encode()).hexdigest()[:12]
+            return "proposed", proposals.insert(
+                conn, resource="imports", record_id=f"upload-{digest}", action="import",
+                payload={"files": texts, "rows": counts}, base_etag=None,
+                author=author.name, created_at=history.now(), state="proposed")
+
+
+def _accept_upload(conn: Any, found: dict[str, Any]) -> None:
+    files = {name: text.encode("utf-8") for name, text in found["payload"]["files"].items()}
+    with tempfile.TemporaryDirectory(prefix="regionet-upload-") as folder:
+        import_batch(conn, _write_files(Path(folder), files), found["author"],
+                     proposal_id=found["id"])

@@ -29,16 +29,16 @@ from regionet.core.errors import (
     UnknownReferenceError,
     ValidationError,
 )
-from regionet.io.records import TABLES
+from regionet.io.records import LIST_COLUMNS, TABLES
 from regionet.model.actors import Actor
 from regionet.storage import queries
 from regionet.storage.catalog import ActorLookup, classify_stored, federation
-from regionet.storage.history import RESOURCES, record_row
+from regionet.storage.history import RESOURCES, record_import, record_row
 from regionet.storage.imports import missing_documents, plan_import, write_plan
 from regionet.storage.mapping import RowSet
 from regionet.storage.schema import METADATA
 
-__all__ = ["ACTIONS", "apply_change", "check_payload"]
+__all__ = ["ACTIONS", "apply_change", "check_payload", "import_batch"]
 
 ACTIONS: tuple[str, ...] = ("create", "update", "delete")
 _T = METADATA.tables
@@ -69,14 +69,18 @@ def check_payload(resource: str, record_id: str, payload: dict[str, Any]) -> dic
         if name not in columns:
             raise InvalidValueError("unknown column", file=file, row=1, field=name,
                                     expected="one of " + ", ".join(sorted(columns)))
+        if isinstance(value, list) and name in LIST_COLUMNS \
+                and all(isinstance(v, str) for v in value):
+            continue
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise InvalidValueError("not text or a number", file=file, row=1, field=name,
-                                    value=value, expected="text (lists as a;b)")
+                                    value=value, expected="text (lists as a;b or a JSON "
+                                    "array of texts)")
     given = str(payload.get("id", ""))
     if given != record_id:
         raise InvalidValueError("the record's id does not match", file=file, row=1,
                                 field="id", value=given, expected=record_id)
-    return {k: str(v) for k, v in payload.items()}
+    return {k: ";".join(v) if isinstance(v, list) else str(v) for k, v in payload.items()}
 
 
 def _import_row(conn: sa.Connection, resource: str, row: dict[str, str]) -> None:
@@ -92,6 +96,29 @@ def _import_row(conn: sa.Connection, resource: str, row: dict[str, str]) -> None
     if plan.borders_changed or plan.memberships_changed:
         classify_stored(conn, federation(conn, ActorLookup(conn)),
                         associations_only=not plan.borders_changed)
+
+
+def import_batch(conn: sa.Connection, paths: list[Path], who: str, *,
+                 proposal_id: int | None = None) -> dict[str, int]:
+    """Import files in the caller's write transaction, as ``regionet data import`` does.
+
+    Validated against the workspace as it is under the lock; history entries are written
+    set-wise for ``who``. Returns rows imported per table.
+
+    Raises:
+        ValidationError: every problem of every file (file, row, field, value, expected).
+    """
+    plan = plan_import(conn, paths)
+    try:
+        counts = write_plan(conn, plan) if any(plan.counts.values()) else {}
+        record_import(conn, plan, who, proposal_id=proposal_id)
+    finally:
+        for stage in plan.staged:
+            stage.drop()
+    if plan.borders_changed or plan.memberships_changed:
+        classify_stored(conn, federation(conn, ActorLookup(conn)),
+                        associations_only=not plan.borders_changed)
+    return dict(plan.counts) if counts else {}
 
 
 def _referrers(conn: sa.Connection, resource: str, record_id: str) -> list[str]:

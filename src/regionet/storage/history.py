@@ -90,7 +90,7 @@ def append(conn: sa.Connection, resource: str, record_id: str, action: str, who:
 
 
 def append_set(conn: sa.Connection, resource: str, ids: sa.Select[Any], action: str,
-               who: str, *, at: str | None = None) -> int:
+               who: str, *, at: str | None = None, proposal_id: int | None = None) -> int:
     """Add one entry per id that ``ids`` selects, in one ``INSERT … SELECT``.
 
     Returns:
@@ -99,9 +99,10 @@ def append_set(conn: sa.Connection, resource: str, ids: sa.Select[Any], action: 
     chosen = ids.subquery("chosen")
     key = next(iter(chosen.c))
     rows = sa.select(sa.literal(resource), key, _next_version(resource, key),
-                     sa.literal(action), sa.literal(who), sa.literal(at or now()))
+                     sa.literal(action), sa.literal(who), sa.literal(at or now()),
+                     sa.literal(proposal_id, sa.Integer)).order_by(key)  # seq in key order
     result = conn.execute(sa.insert(_HISTORY).from_select(
-        ["resource", "record_id", "version", "action", "who", "at"], rows))
+        ["resource", "record_id", "version", "action", "who", "at", "proposal_id"], rows))
     return int(result.rowcount or 0)
 
 
@@ -148,7 +149,8 @@ def state_at(conn: sa.Connection, resource: str, record_id: str, version: int,
     return True, record_row(conn, resource, record_id)
 
 
-def record_import(conn: sa.Connection, plan: ImportPlan, who: str | None = None) -> int:
+def record_import(conn: sa.Connection, plan: ImportPlan, who: str | None = None, *,
+                  proposal_id: int | None = None) -> int:
     """Write the history entries of an import's new records, set-wise; return how many.
 
     ``who`` defaults to ``cli:<the operating-system user>``.
@@ -164,7 +166,7 @@ def record_import(conn: sa.Connection, plan: ImportPlan, who: str | None = None)
         if stage.table in RESOURCES:
             staged = stage.tables[stage.table]
             written += append_set(conn, stage.table, sa.select(staged.c.id), "import", who,
-                                  at=at)
+                                  at=at, proposal_id=proposal_id)
     small = plan.small
     if small is not None:
         for resource, ids in (("actors", [a.id for a in small.new_actors]),
@@ -173,7 +175,7 @@ def record_import(conn: sa.Connection, plan: ImportPlan, who: str | None = None)
                 table = METADATA.tables[resource]
                 written += append_set(conn, resource, sa.select(table.c.id).where(
                     table.c.id.in_(sa.bindparam("ids", expanding=True))).params(ids=ids),
-                    "import", who, at=at)
+                    "import", who, at=at, proposal_id=proposal_id)
     return written
 
 

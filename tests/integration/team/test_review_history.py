@@ -304,3 +304,47 @@ def test_postgresql_review_history_guards_and_the_app_role(pg_url: str) -> None:
             ).all() == ["ed", "app"]
     finally:
         engine.dispose()
+
+
+def test_postgresql_two_editors_at_once_exactly_one_proposal(pg_url: str) -> None:
+    import threading
+
+    from regionet.core.errors import PreconditionFailedError
+
+    init_workspace(pg_url, "russia-1990s")
+    source = CaseSource.workspace(pg_url)
+    row, etag = current(source, "ties", TIE)
+    outcomes: dict[str, str] = {}
+    barrier = threading.Barrier(4)
+
+    def edit(name: str) -> None:
+        barrier.wait()
+        try:
+            propose(source, Principal(name, "editor"), "ties", "update", TIE,
+                    {**row, "note": name}, if_match=etag)
+            outcomes[name] = "proposed"
+        except PreconditionFailedError:
+            outcomes[name] = "412"
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in ("a", "b", "c", "d")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes.values()) == ["412", "412", "412", "proposed"]
+
+
+def test_list_columns_may_be_json_arrays_like_in_a_json_import(
+        api: Callable[..., Any]) -> None:
+    created = api("POST", "/api/ties", as_="ed", json={
+        "id": "t-arrays", "kind": "pledge", "actors": ["NO", "RU-MUR"],
+        "sources": ["sergounin-1999:para 14"], "amount_year": 1998})
+    assert created.status_code == 202, created.json()
+    assert created.json()["payload"] == {"id": "t-arrays", "kind": "pledge",
+                                         "actors": "NO;RU-MUR",
+                                         "sources": "sergounin-1999:para 14",
+                                         "amount_year": "1998"}
+    nested = api("POST", "/api/ties", as_="ed", json={"id": "t-n", "kind": "pledge",
+                                                      "description": ["a", "b"]})
+    assert nested.status_code == 422
+    assert nested.json()["detail"].startswith("ties.json, row 1, field 'description'")

@@ -94,6 +94,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
         actors,
         fiscal,
         geo,
+        imports,
         meta,
         network,
         observations,
@@ -112,7 +113,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
     api = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query),
                                                  Depends(read_access)])
     for module in (meta, actors, ties, observations, sources, geo, network, fiscal,
-                   simulations, writes, reviews, account):
+                   simulations, writes, reviews, imports, account):
         api.include_router(module.router)
     app.include_router(api)
 

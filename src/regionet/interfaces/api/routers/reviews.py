@@ -28,14 +28,14 @@ def read_proposals(
 
 
 @router.get("/{proposal_id}", response_model=ProposalPublic,
-            responses=problem_responses(401, 403, 404))
+            responses=problem_responses(401, 403, 404, 422))
 def read_proposal(source: SourceDep, proposal_id: ProposalId) -> dict[str, Any]:
     """One proposal."""
     return reviews.proposal(source, proposal_id)
 
 
 @router.post("/{proposal_id}/accept", response_model=ProposalPublic,
-             responses=problem_responses(401, 403, 404, 409, 422))
+             responses=problem_responses(400, 401, 403, 404, 409, 422))
 def accept_proposal(
     source: SourceDep, who: PrincipalDep, proposal_id: ProposalId,
     status: Annotated[Literal["verified", "partial", "assumed"], Body(
@@ -46,7 +46,7 @@ def accept_proposal(
 
 
 @router.post("/{proposal_id}/reject", response_model=ProposalPublic,
-             responses=problem_responses(401, 403, 404, 409, 422))
+             responses=problem_responses(400, 401, 403, 404, 409, 422))
 def reject_proposal(
     source: SourceDep, who: PrincipalDep, proposal_id: ProposalId,
     reason: Annotated[str, Body(embed=True, min_length=1, max_length=2000,

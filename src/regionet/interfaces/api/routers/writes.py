@@ -26,15 +26,15 @@ router = APIRouter(tags=["writes"])
 #: URL segment → resource (the workspace table).
 ROUTES: dict[str, str] = {"actors": "actors", "ties": "ties", "observations": "observations",
                           "sources": "documents"}
-RowBody = Annotated[dict[str, str | int | float], Body(
+RowBody = Annotated[dict[str, str | int | float | list[str]], Body(
     description="the record as a row of its case file, e.g. for a tie: id, kind, actors "
-                "(a;b), sources (document:locator), …",
+                "(a;b, or a JSON array), sources (document:locator), …",
     examples=[{"id": "t-new", "kind": "agreement", "actors": "RU-KR;FI",
                "sources": "sergounin-1999:para 16"}])]
 IdPath = Annotated[str, Path(description="the record's id")]
 IfMatch = Annotated[str | None, Header(alias="If-Match",
                                        description="the record's ETag (from GET …/row)")]
-_WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 422, 428, 503)
+_WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428, 503)
 
 
 def _proposed(response: Response, proposal: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def _add_routes(segment: str, resource: str) -> None:
     singular = resource[:-1]
 
     @router.get(f"/{segment}/{{record_id}}/row", response_model=RecordRowPublic,
-                responses=problem_responses(401, 403, 404, 503),
+                responses=problem_responses(401, 403, 404, 422, 503),
                 name=f"read_{singular}_row", summary=f"One {singular} as its row, with ETag")
     def read_row(source: SourceDep, record_id: IdPath, response: Response) -> dict[str, Any]:
         row, tag = reviews.current(source, resource, record_id)
@@ -54,7 +54,7 @@ def _add_routes(segment: str, resource: str) -> None:
         return {"resource": resource, "id": record_id, "etag": tag, "row": row}
 
     @router.get(f"/{segment}/{{record_id}}/history", response_model=HistoryPublic,
-                responses=problem_responses(401, 403, 404, 503),
+                responses=problem_responses(401, 403, 404, 422, 503),
                 name=f"read_{singular}_history", summary=f"Every change of one {singular}")
     def read_history(source: SourceDep, record_id: IdPath) -> dict[str, Any]:
         return history.record_history(source, record_id, resource)
