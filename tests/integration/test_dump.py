@@ -56,7 +56,7 @@ def test_sqlite_to_postgresql_and_back_is_exact(tmp_path: Path, postgres_url: st
     again = dump(postgres_url, tmp_path / "b.zip")
     a, b = manifest(tmp_path / "a.zip"), manifest(tmp_path / "b.zip")
     assert a["tables"] == b["tables"]  # same rows, same order, same checksums
-    assert (b["revision"], b["version"], b["migration"]) == (2, made.version, "0004")
+    assert (b["revision"], b["version"], b["migration"]) == (2, made.version, "0005")
     assert again.counts == made.counts and made.counts["ties"] > 100
     restore(str(tmp_path / "c.db"), tmp_path / "b.zip")
     assert dump_tables(str(tmp_path / "c.db")) == dump_tables(first)
@@ -102,10 +102,10 @@ def rewrite(src: Path, out: Path, change: Callable[[str, bytes], bytes | None],
     return out
 
 
-def _schema_5(name: str, data: bytes) -> bytes:
+def _schema_6(name: str, data: bytes) -> bytes:
     if name != "manifest.json":
         return data
-    return json.dumps({**json.loads(data), "schema_version": 5}).encode()
+    return json.dumps({**json.loads(data), "schema_version": 6}).encode()
 
 
 BROKEN: list[tuple[str, Callable[[str, bytes], bytes | None], bool, str, str]] = [
@@ -118,8 +118,8 @@ BROKEN: list[tuple[str, Callable[[str, bytes], bytes | None], bool, str, str]] =
      "no manifest.json in the zip file"),
     ("manifest not JSON", lambda n, d: b"{oops" if n == "manifest.json" else d, False,
      ":manifest.json", "manifest.json is not valid JSON"),
-    ("other schema", _schema_5, False, ":manifest.json",
-     "the dump holds schema 5; this regionet restores schema 4"),
+    ("other schema", _schema_6, False, ":manifest.json",
+     "the dump holds schema 6; this regionet restores schema 5"),
     ("bad value, re-signed", lambda n, d: d.replace(b'"t-dump-2","loan"', b'"t-dump-2",7')
      if n == "tables/ties.jsonl" else d, True, ":tables/ties.jsonl, row 8",
      "not a ties row (expected text, got 7)"),
@@ -198,3 +198,43 @@ def test_a_dump_that_cannot_be_written_or_has_no_workspace_says_so(tmp_path: Pat
     assert str(info.value).startswith(f"{tmp_path / 'file' / 'd.zip'}: the dump could not be "
                                       "written (")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "ws.db"]
+
+
+def test_a_team_workspace_keeps_accounts_proposals_and_history_across_backends(
+        tmp_path: Path, postgres_url: str, dump_tables: Dump) -> None:
+    """Accounts (hashed tokens), the review queue and the history survive SQLite → PostgreSQL
+    → SQLite; on the restored server the old tokens work, new proposals are numbered after
+    the restored ones, and the history is still append-only."""
+    import sqlalchemy as sa
+
+    from regionet.services import reviews
+    from regionet.services.accounts import add_user, authenticate
+
+    first = str(tmp_path / "team.db")
+    init_workspace(first)
+    ed, rev = (add_user(first, name, role)[1] for name, role in
+               (("ed", "editor"), ("rev", "reviewer")))
+    source = CaseSource.workspace(first)
+    row = {"id": "t-team-1", "kind": "agreement", "actors": "RU-KR;FI",
+           "sources": "sergounin-1999:para 16"}
+    made = reviews.propose(source, authenticate(source, ed), "ties", "create", "t-team-1", row)
+    reviews.accept(source, authenticate(source, rev), made["id"], "partial")
+    waiting = reviews.propose(source, authenticate(source, ed), "ties", "create", "t-team-2",
+                              {**row, "id": "t-team-2"})
+    dump(first, tmp_path / "team.zip")
+    restore(postgres_url, tmp_path / "team.zip")
+    rows = dump_tables(postgres_url)
+    assert rows == dump_tables(first)
+    assert len(rows["users"]) == 2 and len(rows["proposals"]) == 2 and rows["history"]
+    pg = CaseSource.workspace(postgres_url)
+    third = reviews.propose(pg, authenticate(pg, ed), "ties", "create", "t-team-3",
+                            {**row, "id": "t-team-3"})
+    assert third["id"] == waiting["id"] + 1
+    engine = sa.create_engine(postgres_url)
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM history")
+    engine.dispose()
+    dump(postgres_url, tmp_path / "back.zip")
+    back = str(tmp_path / "back.db")
+    restore(back, tmp_path / "back.zip")
+    assert dump_tables(back) == dump_tables(postgres_url)

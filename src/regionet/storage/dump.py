@@ -54,6 +54,7 @@ from regionet.storage.schema import (
     TABLE_ORDER,
     create_schema,
 )
+from regionet.storage.team_schema import TEAM_TABLES
 from regionet.storage.workspace import (
     Workspace,
     WorkspaceExistsError,
@@ -67,7 +68,11 @@ FORMAT: Final = "regionet-dump"
 #: Bumped when the layout of a dump changes.
 FORMAT_VERSION: Final = 1
 #: Every table a dump holds, in an order that satisfies the foreign keys when inserting.
-DUMP_TABLES: Final = (*TABLE_ORDER, *INPUT_TABLES)
+#: The team tables (accounts, proposals, history) travel too: a restored team workspace keeps
+#: its accounts' hashed tokens, its review queue and its whole history.
+DUMP_TABLES: Final = (*TABLE_ORDER, *INPUT_TABLES, *TEAM_TABLES)
+#: Columns numbered by the database (PostgreSQL sequences), set after a restore.
+_SERIALS: Final = (("proposals", "id"), ("history", "seq"))
 _MANIFEST: Final = "manifest.json"
 _CHUNK: Final = 5000
 _EXPECTED: Final = "a regionet dump (made by `regionet data dump --out FILE`)"
@@ -368,3 +373,8 @@ def _write(ws: Workspace, file: Path, tables: dict[str, Any], data: dict[str, by
                     chunk = []
             if chunk:
                 conn.execute(METADATA.tables[name].insert(), chunk)
+        if conn.dialect.name == "postgresql":   # ids were inserted: move the sequences on
+            for table, column in _SERIALS:
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                    f"COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {table}")
