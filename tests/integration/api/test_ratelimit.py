@@ -119,3 +119,18 @@ def test_parse_rate(text: str, rate: float) -> None:
 def test_parse_rate_refuses_other_forms(text: str) -> None:
     with pytest.raises(ValueError, match=r"expected N/s \(requests a second per client"):
         parse_rate(text)
+
+
+def test_inventing_a_token_per_request_does_not_escape_the_limit() -> None:
+    api, clock = limited(1, burst=1)   # per client 1/s; per address 4/s, 4 at once
+    made_up = [{"authorization": f"Bearer made-up-{i}"} for i in range(6)]
+    assert [api.get("/api/measures", headers=h).status_code for h in made_up] == [
+        401, 401, 401, 401, 429, 429]
+    r = api.get("/api/measures", headers={"authorization": "Bearer another"})
+    assert r.status_code == 429 and r.headers["retry-after"] == "1"
+    assert r.json()["detail"] == (
+        "too many requests from this client (address testclient, whatever its tokens): the "
+        "limit is 4 a second, 4 at once; retry after 1 second(s)")
+    assert statuses(api, 1) == [200]   # without a token: the address's own bucket
+    clock.now += 1.0
+    assert api.get("/api/measures", headers=made_up[0]).status_code == 401

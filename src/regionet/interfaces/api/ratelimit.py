@@ -6,6 +6,10 @@ make ``rate`` requests a second on average and up to ``burst`` (default ``2 × r
 a request beyond gets **429** ``application/problem+json`` with ``Retry-After``: the whole
 seconds until the client's next request will be accepted.
 
+A client cannot escape its limit by inventing a new token per request: requests with a token
+also spend from a bucket of their network address, :data:`ADDRESS_FACTOR` times larger (so
+several accounts behind one address still get their own limits, up to that cap).
+
 The buckets live in this process only (several server processes limit separately) and at
 most ``max_clients`` are kept: the least recently seen client's bucket is dropped first (it
 starts full when that client comes back).
@@ -36,10 +40,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from regionet.interfaces.api.problems import send_problem
 
-__all__ = ["DEFAULT_RATE", "RateLimit", "TokenBuckets", "client_key", "parse_rate"]
+__all__ = ["ADDRESS_FACTOR", "DEFAULT_RATE", "RateLimit", "TokenBuckets", "client_key", "parse_rate"]
 
 #: The default limit of ``regionet serve``: requests a second per client (bursts of twice).
 DEFAULT_RATE: Final = 50.0
+#: How many times the per-client limit one address may use, whatever tokens it sends.
+ADDRESS_FACTOR: Final = 4
 #: The most clients whose buckets are kept.
 MAX_CLIENTS: Final = 10_000
 
@@ -119,6 +125,8 @@ class RateLimit:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.app = app
         self.buckets = TokenBuckets(rate, burst, clock)
+        self.addresses = TokenBuckets(rate * ADDRESS_FACTOR, self.buckets.burst * ADDRESS_FACTOR,
+                                      clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI event."""
@@ -127,11 +135,18 @@ class RateLimit:
             return
         key, who = client_key(scope)
         wait = self.buckets.take(key)
+        if wait <= 0 and key.startswith("token:"):   # and the address's cap on all its tokens
+            client = scope.get("client")
+            address = str(client[0]) if client else "unknown"
+            wait = self.addresses.take(address)
+            if wait > 0:
+                who = f"address {address}, whatever its tokens"
         if wait <= 0:
             await self.app(scope, receive, send)
             return
         retry = max(1, math.ceil(wait))
-        rate, burst = self.buckets.rate, self.buckets.burst
+        limits = self.addresses if who.endswith("whatever its tokens") else self.buckets
+        rate, burst = limits.rate, limits.burst
         await send_problem(send, {
             "type": "urn:regionet:problem:rate-limited", "title": "Too Many Requests",
             "status": 429, "instance": scope.get("path", ""),
