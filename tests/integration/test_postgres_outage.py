@@ -51,7 +51,8 @@ def test_requests_during_an_outage_get_503_quickly_and_the_server_recovers(
     import_files(postgres_url, [tmp_path / "ties.csv"])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*EXE, "serve", "--db", postgres_url, "--port", str(port)],
+    server = subprocess.Popen([*EXE, "serve", "--db", postgres_url, "--port", str(port),
+                               "--public-read"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for_health(base, process=server)

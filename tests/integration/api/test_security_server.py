@@ -33,11 +33,19 @@ SLACK = 3.0
 def server(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int],
            wait_for_health: Callable[..., httpx.Response]) -> Iterator[tuple[str, int]]:
     """``regionet serve`` in a subprocess; yield its base URL and port."""
+    from regionet.services.accounts import add_user
+    from regionet.services.workspace import init_workspace
+
     tmp = tmp_path_factory.mktemp("hardened")
     port = free_port()
-    env = {**os.environ, "REGIONET_DB": str(tmp / "absent.db")}
-    log = tmp / "server.log"  # a file, not a pipe: the access log of a 50 kB URL would fill a
-    with log.open("w", encoding="utf-8") as out:  # pipe nobody reads and block the server
+    db = tmp / "team.db"   # a team workspace: every test client has an account of its own
+    init_workspace(db)
+    TOKENS.update({name: add_user(db, name, "reader")[1] for name in CLIENTS})
+    env = {**os.environ, "REGIONET_DB": str(db)}
+    # a file, not a pipe: the access log of a 50 kB URL would fill a pipe nobody reads and
+    # block the server
+    log = LOG[0] = tmp / "server.log"
+    with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--port", str(port),
              "--body-timeout", str(BODY_TIMEOUT), "--rate-limit", "5/s",
@@ -53,13 +61,33 @@ def server(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int
     output = log.read_text(encoding="utf-8")
     assert process.returncode == 0, output[-3000:]
     assert "answering requests to 127.0.0.1, [::1], localhost, team.lan" in output
-    # the access log wrote the 50 kB and 10 kB URLs of the tests below bounded
-    assert "… (50016 characters)" in output and "… (10016 characters)" in output
+    # the access log wrote every URL bounded (the 50 kB and 10 kB ones: see their tests)
     assert max(len(line) for line in output.splitlines()) < 1_000
 
 
+#: The clients of the tests below: one account (and so one rate-limit bucket) each.
+CLIENTS = ("headers", "hosts", "cors", "rate", "slowbody", "unread", "huge", "long")
+TOKENS: dict[str, str] = {}
+#: The server's log file (the module's server runs in the worker that runs these tests).
+LOG: list[Path] = [Path()]
+
+
+def logged(text: str, seconds: float = 10.0) -> bool:
+    """Whether ``text`` reaches the server's access log within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in LOG[0].read_text(encoding="utf-8"):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def token(name: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {name}"}
+    return {"authorization": f"Bearer {TOKENS[name]}"}
+
+
+def raw_token(name: str) -> bytes:
+    return f"Authorization: Bearer {TOKENS[name]}\r\n".encode()
 
 
 def held(port: int, head: bytes, drip: bytes = b"", limit: float = 30.0) -> tuple[float, bytes]:
@@ -96,7 +124,7 @@ def test_security_headers_and_no_server_header(server: tuple[str, int]) -> None:
                                                            "'self';")
     api = httpx.get(f"{base}/api/health", headers=token("headers"))
     assert api.headers["content-security-policy"].startswith("default-src 'none'")
-    assert api.json()["db"] is None and str(Path.cwd()) not in api.text
+    assert api.json()["db"] == "team.db" and str(Path.cwd()) not in api.text
 
 
 def test_the_host_allow_list_over_http(server: tuple[str, int]) -> None:
@@ -134,7 +162,7 @@ def test_the_rate_limit_over_http(server: tuple[str, int]) -> None:
 def test_a_slow_body_is_cut_off_with_408(server: tuple[str, int]) -> None:
     _, port = server
     head = (b"POST /api/fiscal/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Authorization: Bearer slowbody\r\nContent-Type: application/json\r\n"
+            + raw_token("slowbody") + b"Content-Type: application/json\r\n"
             b"Content-Length: 40\r\n\r\n{")
     seconds, answer = held(port, head, drip=b'"year": 1999' + b" " * 27)
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
@@ -159,7 +187,7 @@ def test_a_silent_connection_is_closed(server: tuple[str, int]) -> None:
 def test_a_body_the_application_does_not_read_is_not_held(server: tuple[str, int]) -> None:
     _, port = server
     head = (b"GET /api/measures HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Authorization: Bearer unread\r\nContent-Length: 100\r\n\r\n")
+            + raw_token("unread") + b"Content-Length: 100\r\n\r\n")
     seconds, answer = held(port, head, drip=b"x" * 60)
     assert answer.startswith(b"HTTP/1.1 200 ")  # answered at once, then closed at the limit
     assert CONNECTION_TIMEOUT - 0.1 <= seconds < CONNECTION_TIMEOUT + SLACK, seconds
@@ -169,7 +197,7 @@ def test_a_body_the_application_does_not_read_is_not_held(server: tuple[str, int
 def test_a_huge_query_gets_a_small_answer(server: tuple[str, int], size: int) -> None:
     _, port = server
     head = (b"GET /api/ties?actor=" + b"x" * size + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Authorization: Bearer huge\r\n\r\n")
+            + raw_token("huge") + b"\r\n")
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         # the server may stop reading at its 16 KiB limit and close
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -185,6 +213,7 @@ def test_a_huge_query_gets_a_small_answer(server: tuple[str, int], size: int) ->
     assert len(answer) < 3_000, answer[:300]
     assert answer == b"" or answer.startswith((b"HTTP/1.1 400 ", b"HTTP/1.1 422 ")), answer[:300]
     if answer.startswith(b"HTTP/1.1 422 "):
+        assert logged(f"… ({size + 16} characters)")   # the access log: the URL bounded
         assert f"… ({size} characters)".encode() in answer
 
 
@@ -194,3 +223,4 @@ def test_a_long_but_allowed_query_value_comes_back_bounded(server: tuple[str, in
                   timeout=60.0)  # the first /api/ties builds the bundled case's database
     assert r.status_code == 422 and len(r.content) < 3_000
     assert r.json()["value"] == "x" * 200 + "… (10000 characters)"
+    assert logged("… (10016 characters)")   # the access log wrote the URL bounded

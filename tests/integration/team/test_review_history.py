@@ -262,6 +262,7 @@ def test_a_schema_4_workspace_gets_the_team_tables_and_guards(tmp_path: Path) ->
         for table in ("history", "proposals", "users"):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE case_info SET schema_version = 4")
+        conn.execute("UPDATE alembic_version SET version_num = '0004'")  # migrated to 4 only
     assert record_history(CaseSource.workspace(db), TIE)["versions"] == []
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT schema_version FROM case_info").fetchone() == (5,)
@@ -270,6 +271,7 @@ def test_a_schema_4_workspace_gets_the_team_tables_and_guards(tmp_path: Path) ->
                                                              ("history_no_update",)]
         assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
                                            "'table'")} >= {"users", "proposals", "history"}
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
 
 
 def test_postgresql_review_history_guards_and_the_app_role(pg_url: str) -> None:
