@@ -1,0 +1,283 @@
+"""Mutation testing of the modules that guard the move (issue 7): ``make mutation``.
+
+Runs mutmut 3 once per *target* (a module or a small package), each in a scratch copy of the
+project under ``build/mutation/<target>/`` so that each target has its own mutmut configuration:
+which files are mutated and which tests run against them. Running the whole suite against
+every mutant would take days on this machine; each target lists the tests that exercise it
+(mutmut then runs, per mutant, only those of them that call the mutated function).
+
+Usage::
+
+    python scripts/mutation.py                 # every target, in the order of TARGETS
+    python scripts/mutation.py levels exports  # some targets
+    python scripts/mutation.py --list          # the targets and their tests
+    python scripts/mutation.py --children 2 levels
+
+The script lowers its own priority (``nice`` 15) and runs one mutmut child by default. For each
+target it prints and writes ``build/mutation/<target>/summary.json`` (mutants, killed,
+survived, no tests, timeouts, score, wall time) and ``survivors.txt`` (the diff of each mutant
+that was not killed). The score is killed / (mutants - skipped): timeouts count as killed
+(the mutant made the tests hang), "no tests" and "suspicious" count against the score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build" / "mutation"
+BIN = Path(sys.executable).parent
+MUTMUT = str(BIN / "mutmut")
+
+#: pytest options for every mutant run: no doctests (the mutated copy of a module carries
+#: mutmut's trampolines), no slow tests, stop at the first failure.
+PYTEST_ADDOPTS = "--strict-markers --import-mode=importlib -p no:cacheprovider -x -q"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A module (or package) to mutate and the tests that guard it."""
+
+    name: str
+    mutate: tuple[str, ...]
+    tests: tuple[str, ...]
+    #: extra pytest arguments (e.g. ``-k``) for this target
+    select: tuple[str, ...] = ()
+    #: mutant-name globs: only these functions' mutants are run and counted (default all),
+    #: e.g. ``regionet.storage.queries.x__tie_conditions__mutmut_*``
+    functions: tuple[str, ...] = ()
+
+
+#: what the tests read besides src/ and tests/ (copied into the scratch copy and mutants/)
+EXTRA_FILES = ("conftest.py", "docs", "README.md", "CHANGELOG.md", "Makefile")
+
+FISCAL = "src/regionet/engines/fiscal"
+FISCAL_TESTS = (
+    "tests/unit/fiscal",
+    "tests/cases",
+    "tests/unit/test_fiscal_guards.py",
+)
+
+TARGETS: tuple[Target, ...] = (
+    Target(
+        "levels",
+        ("src/regionet/model/levels.py",),
+        ("tests/unit/model/test_levels.py", "tests/unit/test_levels_guards.py"),
+    ),
+    Target(
+        "exports",
+        ("src/regionet/io/exports.py",),
+        (
+            "tests/integration/test_exports.py",
+            "tests/integration/test_export_columns.py",
+            "tests/unit/test_exports_guards.py",
+        ),
+    ),
+    Target(
+        "imports",
+        ("src/regionet/storage/imports.py",),
+        (
+            "tests/integration/test_import_files.py",
+            "tests/integration/test_import_screens.py",
+            "tests/unit/test_import_properties.py",
+            "tests/unit/test_imports_guards.py",
+        ),
+    ),
+    Target(
+        "api-filters",
+        (
+            "src/regionet/interfaces/api/routers/ties.py",
+            "src/regionet/storage/queries.py",
+            "src/regionet/services/records.py",
+        ),
+        (
+            "tests/integration/test_ties_filters.py",
+            "tests/integration/test_workspace_queries.py",
+            "tests/integration/api/test_api.py",
+            "tests/unit/test_filters_guards.py",
+        ),
+        functions=(
+            "regionet.interfaces.api.routers.ties.*",
+            *(f"regionet.storage.queries.x_{f}__mutmut_*"
+              for f in ("_tie_conditions", "_overlaps", "tie_counts", "tie_page", "_page",
+                        "ties")),
+            *(f"regionet.services.records.x_{f}__mutmut_*"
+              for f in ("list_ties", "_limits", "_require_actor", "check_actor_exists",
+                        "tie_detail", "_unknown_tie")),
+        ),
+    ),
+    Target("fiscal-law", (f"{FISCAL}/law/*",), FISCAL_TESTS),
+    Target("fiscal-rules", (f"{FISCAL}/rules/*",), FISCAL_TESTS),
+    Target("fiscal-run", (f"{FISCAL}/run/*",), FISCAL_TESTS),
+    Target("fiscal-inputs", (f"{FISCAL}/inputs/*",), FISCAL_TESTS),
+)
+
+
+def _mutmut_section(target: Target) -> str:
+    """The ``[tool.mutmut]`` section of the scratch copy's pyproject.toml for *target*."""
+    tests = [t for t in target.tests if (ROOT / t).exists()]
+    return "\n".join(
+        [
+            "[tool.mutmut]",
+            'source_paths = ["src"]',
+            f"only_mutate = {json.dumps(list(target.mutate))}",
+            f"also_copy = {json.dumps(list(EXTRA_FILES))}",
+            f"pytest_add_cli_args = {json.dumps(['-m', 'not slow', *target.select])}",
+            f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+            "use_git_change_detection = false",
+            "",
+        ]
+    )
+
+
+def _scratch_pyproject(target: Target) -> str:
+    """The project's pyproject.toml with this target's mutmut section and no doctests."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[)", "", text)
+    text = re.sub(r'(?m)^addopts = ".*"$', f'addopts = "{PYTEST_ADDOPTS}"', text)
+    text = re.sub(r"(?m)^testpaths = .*$", 'testpaths = ["tests"]', text)
+    return text + "\n" + _mutmut_section(target)
+
+
+def _prepare(target: Target) -> Path:
+    """A fresh scratch copy of the project for *target*; returns its folder."""
+    work = BUILD / target.name
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    shutil.copytree(ROOT / "src", work / "src", ignore=ignore)
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    for extra in EXTRA_FILES:
+        if (ROOT / extra).is_dir():
+            shutil.copytree(ROOT / extra, work / extra, ignore=ignore)
+        elif (ROOT / extra).exists():
+            shutil.copy2(ROOT / extra, work / extra)
+    (work / "pyproject.toml").write_text(_scratch_pyproject(target), encoding="utf-8")
+    return work
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    # mutmut puts mutants/src first on sys.path; a PYTHONPATH to a checkout would shadow it.
+    env.pop("PYTHONPATH", None)
+    env["PY_COLORS"] = "0"
+    return env
+
+
+def _exit_codes(work: Path, functions: tuple[str, ...] = ()) -> dict[str, int | None]:
+    """Every mutant's exit code, read from mutmut's ``.meta`` files (only *functions*'s)."""
+    codes: dict[str, int | None] = {}
+    for meta in sorted((work / "mutants").rglob("*.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes.update(data.get("exit_code_by_key", {}))
+    if functions:
+        codes = {k: c for k, c in codes.items() if any(fnmatch(k, f) for f in functions)}
+    return codes
+
+
+KILLED = {1, 3, 36, 24, -24, 152, 255, 37}
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+SKIPPED = {34}
+
+
+def summarise(work: Path, seconds: float, functions: tuple[str, ...] = ()) -> dict[str, object]:
+    """Count the mutants of a finished (or interrupted) run."""
+    codes = _exit_codes(work, functions)
+    killed = sorted(k for k, c in codes.items() if c in KILLED)
+    survived = sorted(k for k, c in codes.items() if c in SURVIVED)
+    no_tests = sorted(k for k, c in codes.items() if c in NO_TESTS)
+    unchecked = sorted(k for k, c in codes.items() if c is None)
+    skipped = sorted(k for k, c in codes.items() if c in SKIPPED)
+    other = sorted(
+        k
+        for k, c in codes.items()
+        if c is not None and c not in KILLED | SURVIVED | NO_TESTS | SKIPPED
+    )
+    counted = len(codes) - len(skipped) - len(unchecked)
+    score = 100.0 * len(killed) / counted if counted else 0.0
+    return {
+        "mutants": len(codes),
+        "killed": len(killed),
+        "survived": len(survived),
+        "no_tests": len(no_tests),
+        "other": len(other),
+        "unchecked": len(unchecked),
+        "score": round(score, 1),
+        "seconds": round(seconds),
+        "not_killed": survived + no_tests + other,
+    }
+
+
+def _survivor_diffs(work: Path, names: list[str]) -> str:
+    out = []
+    for name in names:
+        shown = subprocess.run(
+            [MUTMUT, "show", name], cwd=work, env=_env(), capture_output=True, text=True
+        )
+        out.append(shown.stdout.strip())
+    return "\n\n".join(out) + "\n"
+
+
+def run(target: Target, children: int) -> dict[str, object]:
+    """Run mutmut on *target*; write and return its summary."""
+    work = _prepare(target)
+    start = time.monotonic()
+    log = (work / "mutmut.log").open("w", encoding="utf-8")
+    proc = subprocess.run(
+        [MUTMUT, "run", "--max-children", str(children), *target.functions],
+        cwd=work,
+        env=_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    seconds = time.monotonic() - start
+    summary = summarise(work, seconds, target.functions)
+    summary["target"] = target.name
+    summary["exit_code"] = proc.returncode
+    names = summary["not_killed"]
+    assert isinstance(names, list)
+    (work / "survivors.txt").write_text(_survivor_diffs(work, names), encoding="utf-8")
+    (work / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="*", help="target names (default: all)")
+    parser.add_argument("--children", type=int, default=1, help="mutmut children (default 1)")
+    parser.add_argument("--list", action="store_true", help="list the targets and stop")
+    args = parser.parse_args(argv)
+    by_name = {t.name: t for t in TARGETS}
+    if args.list:
+        for t in TARGETS:
+            print(f"{t.name}: mutate {', '.join(t.mutate)}; tests {', '.join(t.tests)}")
+        return 0
+    unknown = [n for n in args.targets if n not in by_name]
+    if unknown:
+        parser.error(f"unknown target(s) {', '.join(unknown)}; "
+                     f"expected one of {', '.join(by_name)}")
+    os.nice(15)
+    chosen = [by_name[n] for n in args.targets] if args.targets else list(TARGETS)
+    print(f"{'target':<14} {'mutants':>7} {'killed':>6} {'surv.':>5} {'no t.':>5} "
+          f"{'score':>6} {'time':>6}")
+    for target in chosen:
+        s = run(target, args.children)
+        print(f"{target.name:<14} {s['mutants']:>7} {s['killed']:>6} {s['survived']:>5} "
+              f"{s['no_tests']:>5} {s['score']:>5}% {s['seconds']:>5}s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
