@@ -89,6 +89,7 @@ TARGETS: tuple[Target, ...] = (
         (
             "tests/integration/test_import_files.py",
             "tests/integration/test_import_screens.py",
+            "tests/integration/test_workspace.py",
             "tests/unit/test_import_properties.py",
             "tests/unit/test_imports_guards.py",
         ),

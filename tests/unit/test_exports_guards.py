@@ -1,0 +1,98 @@
+"""Guards for ``io/exports.py`` written from the mutants mutmut found alive (docs/testing.md).
+
+The bundled case is the only one with capitals; its CSV export must give back the bundled
+``geo/capitals_1999.csv`` row for row. A graph format that is not GraphML or GEXF is refused
+with an error naming the field, the value and the formats accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from regionet.core.errors import InvalidValueError
+from regionet.io.casefiles import case_directory, load_case
+from regionet.io.exports import export_case, write_graph
+from regionet.io.records import TABLES
+
+
+def _rows(path: Path) -> list[dict[str, object]]:
+    """The rows with coordinates as numbers (``127.54050`` is written back ``127.5405``)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{**r, "lat": float(r["lat"]), "lon": float(r["lon"])} for r in csv.DictReader(fh)]
+
+
+@pytest.fixture(scope="module")
+def bundled_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundled-csv")
+    export_case(load_case("russia-1990s"), "csv", out)
+    return out
+
+
+def test_capitals_are_written_back_row_for_row(bundled_csv: Path) -> None:
+    original = _rows(case_directory("russia-1990s") / "geo" / "capitals_1999.csv")
+    exported = _rows(bundled_csv / "geo" / "capitals_1999.csv")
+    assert len(exported) == len(original) == 89
+    assert exported == original
+    assert exported[0] == {
+        "id": "RU-AD", "capital_en": "Maykop", "lat": 44.60778, "lon": 40.10583,
+        "geonameid": "528293", "sources": "geonames:geonameid 528293", "status": "verified",
+        "note": "via ru_admin1_crosswalk.csv"}
+
+
+def test_an_unknown_graph_format_is_refused_with_the_formats(tmp_path: Path) -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        write_graph(nx.MultiGraph(), "dot", tmp_path / "ties.dot")
+    err = caught.value
+    assert (err.message, err.field, err.value, err.expected) == (
+        "unknown graph format", "format", "dot", "one of graphml, gexf")
+    assert not (tmp_path / "ties.dot").exists()
+
+
+# -- JSON: each table's objects carry the CSV columns (docs/data.md), with the documented
+#    differences: money as one object, ties with their classification, actors with attributes.
+
+JSON_DIFFERENCES = {
+    "actors": ({"attributes"}, set()),
+    "rates": (set(), {"note"}),
+    "ties": ({"level", "sublevel", "reason", "neighbours"}, {"currency", "amount_year"}),
+}
+
+
+@pytest.fixture(scope="module")
+def bundled_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundled-json")
+    export_case(load_case("russia-1990s"), "json", out)
+    return out
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_json_objects_have_the_csv_columns(bundled_json: Path, table: str) -> None:
+    rows = json.loads((bundled_json / f"{table}.json").read_text(encoding="utf-8"))
+    added, dropped = JSON_DIFFERENCES.get(table, (set(), set()))
+    expected = (set(TABLES[table].required + TABLES[table].optional) | added) - dropped
+    assert rows
+    assert all(set(row) == expected for row in rows), table
+
+
+def test_json_case_and_first_rows(bundled_json: Path) -> None:
+    case = load_case("russia-1990s")
+    meta = json.loads((bundled_json / "case.json").read_text(encoding="utf-8"))
+    assert meta == {"id": "russia-1990s", "title": case.title, "federation": "RU",
+                    "description": case.description, "credits": list(case.credits)}
+    rates = json.loads((bundled_json / "rates.json").read_text(encoding="utf-8"))
+    assert rates == [{"base": "ECU", "quote": "NOK", "year": 1998, "rate": 8.108108108108109,
+                      "sources": [{"document": "sergounin-1999", "locator": "para 14"}],
+                      "status": "partial"}]
+    subject = json.loads((bundled_json / "subjects.json").read_text(encoding="utf-8"))[0]
+    assert {k: subject[k] for k in ("id", "population_1999", "status")} == {
+        "id": "RU-AD", "population_1999": 450358, "status": "verified"}
+    assert subject["sources"][0] == {"document": "src-c65", "locator": "art. 65"}
+    assert subject["note"].startswith("population_1999 = Rosstat resident population")
+    domains = json.loads((bundled_json / "domains.json").read_text(encoding="utf-8"))
+    assert domains[0] == {"domain": next(iter(case.vocab.domains)),
+                          "definition": next(iter(case.vocab.domains.values())).definition}
