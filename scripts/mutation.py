@@ -65,6 +65,9 @@ FISCAL = "src/regionet/engines/fiscal"
 FISCAL_TESTS = (
     "tests/unit/fiscal",
     "tests/cases",
+    "tests/integration/test_explain_under_collection.py",
+    "tests/integration/test_fiscal_trace.py",
+    "tests/integration/test_bad_scenarios.py",
     "tests/unit/test_fiscal_guards.py",
 )
 
@@ -90,6 +93,7 @@ TARGETS: tuple[Target, ...] = (
             "tests/integration/test_import_files.py",
             "tests/integration/test_import_screens.py",
             "tests/integration/test_workspace.py",
+            "tests/integration/test_workspace_queries.py",
             "tests/unit/test_import_properties.py",
             "tests/unit/test_imports_guards.py",
         ),
