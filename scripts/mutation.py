@@ -154,9 +154,15 @@ def _scratch_pyproject(target: Target) -> str:
     return text + "\n" + _mutmut_section(target)
 
 
-def _prepare(target: Target) -> Path:
-    """A fresh scratch copy of the project for *target*; returns its folder."""
+def _prepare(target: Target, resume: bool = False) -> Path:
+    """A fresh scratch copy of the project for *target*; returns its folder.
+
+    With *resume*, an existing copy is kept: mutmut then checks only the mutants it has no
+    result for (an interrupted run goes on where it stopped).
+    """
     work = BUILD / target.name
+    if resume and (work / "mutants").is_dir():
+        return work
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -235,11 +241,11 @@ def _survivor_diffs(work: Path, names: list[str]) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def run(target: Target, children: int) -> dict[str, object]:
+def run(target: Target, children: int, resume: bool = False) -> dict[str, object]:
     """Run mutmut on *target*; write and return its summary."""
-    work = _prepare(target)
+    work = _prepare(target, resume)
     start = time.monotonic()
-    log = (work / "mutmut.log").open("w", encoding="utf-8")
+    log = (work / "mutmut.log").open("a" if resume else "w", encoding="utf-8")
     proc = subprocess.run(
         [MUTMUT, "run", "--max-children", str(children), *target.functions],
         cwd=work,
@@ -263,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("targets", nargs="*", help="target names (default: all)")
     parser.add_argument("--children", type=int, default=1, help="mutmut children (default 1)")
     parser.add_argument("--list", action="store_true", help="list the targets and stop")
+    parser.add_argument("--resume", action="store_true",
+                        help="go on with an interrupted run (keep build/mutation/<target>)")
+    parser.add_argument("--summary", action="store_true",
+                        help="only summarise what build/mutation/<target> holds (no run)")
     args = parser.parse_args(argv)
     by_name = {t.name: t for t in TARGETS}
     if args.list:
@@ -278,7 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'target':<14} {'mutants':>7} {'killed':>6} {'surv.':>5} {'no t.':>5} "
           f"{'score':>6} {'time':>6}")
     for target in chosen:
-        s = run(target, args.children)
+        if args.summary:
+            s = summarise(BUILD / target.name, 0.0, target.functions)
+        else:
+            s = run(target, args.children, args.resume)
         print(f"{target.name:<14} {s['mutants']:>7} {s['killed']:>6} {s['survived']:>5} "
               f"{s['no_tests']:>5} {s['score']:>5}% {s['seconds']:>5}s", flush=True)
     return 0
