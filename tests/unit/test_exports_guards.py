@@ -16,7 +16,7 @@ import pytest
 
 from regionet.core.errors import InvalidValueError
 from regionet.io.casefiles import case_directory, load_case
-from regionet.io.exports import export_case, write_graph
+from regionet.io.exports import _num, _value, export_case, write_graph
 from regionet.io.records import TABLES
 
 
@@ -96,3 +96,30 @@ def test_json_case_and_first_rows(tmp_path: Path) -> None:
     domains = json.loads((bundled_json / "domains.json").read_text(encoding="utf-8"))
     assert domains[0] == {"domain": next(iter(case.vocab.domains)),
                           "definition": next(iter(case.vocab.domains.values())).definition}
+
+
+# -- how numbers and attribute values are written --------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (None, ""), (3.0, "3"), (-2.0, "-2"), (0.0, "0"), (2.5, "2.5"), (-0.125, "-0.125"),
+    (1e15, "1000000000000000.0"), (999999999999999.0, "999999999999999"),
+])
+def test_numbers_are_written_exactly(value: float | None, text: str) -> None:
+    assert _num(value) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (None, ""), (True, "true"), (False, "false"), (2.0, "2.0"), (7, "7"), ("RU-KR", "RU-KR"),
+])
+def test_attribute_values_are_written_to_read_back_the_same_type(value: object,
+                                                                  text: str) -> None:
+    assert _value(value) == text  # type: ignore[arg-type]
+
+
+def test_a_graph_is_written_into_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    G = nx.MultiGraph()
+    G.add_node("RU-KR", name_en="Karelia")
+    path = write_graph(G, "graphml", tmp_path / "a" / "b" / "ties.graphml")
+    assert path == tmp_path / "a" / "b" / "ties.graphml"
+    assert nx.read_graphml(path).nodes["RU-KR"] == {"name_en": "Karelia", "label": "Karelia"}
