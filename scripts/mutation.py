@@ -264,6 +264,50 @@ def run(target: Target, children: int, resume: bool = False) -> dict[str, object
     return summary
 
 
+def recheck(target: Target) -> dict[str, object]:
+    """Run the target's *current* tests against each mutant a finished run left alive.
+
+    For the score after new guards, without a second full run: tests were only added, so a
+    mutant killed before stays killed. Each survivor is applied to the scratch copy's
+    ``src/`` (``mutmut apply``), the target's tests (from the checkout, copied afresh) run
+    on it with ``pytest -x``, and the file is restored. Writes ``recheck.json`` and returns
+    the summary with the rechecked survivors counted.
+    """
+    work = BUILD / target.name
+    before = json.loads((work / "summary.json").read_text(encoding="utf-8"))
+    shutil.rmtree(work / "tests")
+    shutil.copytree(ROOT / "tests", work / "tests",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    tests = [t for t in target.tests if (ROOT / t).exists()]
+    env = {**_env(), "PYTHONPATH": str(work / "src")}
+    verdicts: dict[str, str] = {}
+    start = time.monotonic()
+    for name in before["not_killed"]:
+        saved = {p: p.read_bytes() for pattern in target.mutate for p in work.glob(pattern)
+                 if p.suffix == ".py"}
+        try:
+            subprocess.run([MUTMUT, "apply", name], cwd=work, env=_env(), check=True,
+                           capture_output=True)
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", "-m", "not slow", *target.select, *tests],
+                cwd=work, env=env, capture_output=True, text=True)
+            verdicts[name] = "killed" if proc.returncode == 1 else (
+                "survived" if proc.returncode == 0 else f"error {proc.returncode}")
+        finally:
+            for path, data in saved.items():
+                path.write_bytes(data)
+    alive = sorted(n for n, v in verdicts.items() if v != "killed")
+    after = {**before, "killed": before["killed"] + len(verdicts) - len(alive),
+             "not_killed": alive, "recheck_seconds": round(time.monotonic() - start)}
+    counted = before["mutants"] - before.get("unchecked", 0)
+    after["score"] = round(100.0 * after["killed"] / counted, 1) if counted else 0.0
+    after["survived"] = len(alive)
+    (work / "recheck.json").write_text(json.dumps({"verdicts": verdicts, "after": after},
+                                                  indent=2) + "\n", encoding="utf-8")
+    (work / "survivors-after.txt").write_text(_survivor_diffs(work, alive), encoding="utf-8")
+    return after
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", help="target names (default: all)")
@@ -271,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the targets and stop")
     parser.add_argument("--resume", action="store_true",
                         help="go on with an interrupted run (keep build/mutation/<target>)")
+    parser.add_argument("--recheck", action="store_true",
+                        help="run the current tests on the survivors of a finished run")
     parser.add_argument("--summary", action="store_true",
                         help="only summarise what build/mutation/<target> holds (no run)")
     args = parser.parse_args(argv)
@@ -290,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     for target in chosen:
         if args.summary:
             s = summarise(BUILD / target.name, 0.0, target.functions)
+        elif args.recheck:
+            s = recheck(target)
         else:
             s = run(target, args.children, args.resume)
         print(f"{target.name:<14} {s['mutants']:>7} {s['killed']:>6} {s['survived']:>5} "
