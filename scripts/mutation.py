@@ -274,11 +274,15 @@ def recheck(target: Target) -> dict[str, object]:
     the summary with the rechecked survivors counted.
     """
     work = BUILD / target.name
-    before = json.loads((work / "summary.json").read_text(encoding="utf-8"))
+    done = work / "summary.json"
+    before = (json.loads(done.read_text(encoding="utf-8")) if done.exists()
+              else summarise(work, 0.0, target.functions))  # an interrupted run
     shutil.rmtree(work / "tests")
     shutil.copytree(ROOT / "tests", work / "tests",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    tests = [t for t in target.tests if (ROOT / t).exists()]
+    # the guards first: with -x a mutant they kill stops the run early
+    tests = sorted((t for t in target.tests if (ROOT / t).exists()),
+                   key=lambda t: "_guards" not in t)
     env = {**_env(), "PYTHONPATH": str(work / "src")}
     verdicts: dict[str, str] = {}
     start = time.monotonic()
@@ -331,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                      f"expected one of {', '.join(by_name)}")
     os.nice(15)
     chosen = [by_name[n] for n in args.targets] if args.targets else list(TARGETS)
-    print(f"{'target':<14} {'mutants':>7} {'killed':>6} {'surv.':>5} {'no t.':>5} "
-          f"{'score':>6} {'time':>6}")
+    print(f"{'target':<14} {'mutants':>7} {'checked':>7} {'killed':>6} {'surv.':>5} "
+          f"{'no t.':>5} {'score':>6} {'time':>6}")
     for target in chosen:
         if args.summary:
             s = summarise(BUILD / target.name, 0.0, target.functions)
@@ -340,8 +344,10 @@ def main(argv: list[str] | None = None) -> int:
             s = recheck(target)
         else:
             s = run(target, args.children, args.resume)
-        print(f"{target.name:<14} {s['mutants']:>7} {s['killed']:>6} {s['survived']:>5} "
-              f"{s['no_tests']:>5} {s['score']:>5}% {s['seconds']:>5}s", flush=True)
+        checked = int(str(s["mutants"])) - int(str(s.get("unchecked", 0)))
+        print(f"{target.name:<14} {s['mutants']:>7} {checked:>7} {s['killed']:>6} "
+              f"{s['survived']:>5} {s['no_tests']:>5} {s['score']:>5}% {s['seconds']:>5}s",
+              flush=True)
     return 0
 
 
