@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from regionet.core.errors import InvalidValueError
+from regionet.core.errors import DataFileError, InvalidValueError
 from regionet.io.casefiles import case_directory, load_case
-from regionet.io.exports import _num, _value, export_case, write_graph
+from regionet.io.exports import _num, _value, _write_csv, export_case, write_graph
 from regionet.io.records import TABLES
 
 
@@ -123,3 +124,83 @@ def test_a_graph_is_written_into_a_folder_that_does_not_exist_yet(tmp_path: Path
     path = write_graph(G, "graphml", tmp_path / "a" / "b" / "ties.graphml")
     assert path == tmp_path / "a" / "b" / "ties.graphml"
     assert nx.read_graphml(path).nodes["RU-KR"] == {"name_en": "Karelia", "label": "Karelia"}
+
+
+# -- the bundled case as CSV: loads back record for record -----------------------------------
+
+
+def test_the_bundled_case_exported_as_csv_loads_back_equal(tmp_path: Path) -> None:
+    case = load_case("russia-1990s")
+    export_case(case, "csv", tmp_path)
+    again = load_case(tmp_path)
+    assert again.documents == case.documents
+    assert again.vocab == case.vocab
+    assert again.actors == case.actors
+    assert again.ties == case.ties
+    assert again.observations == case.observations
+    assert sorted(again.attributes, key=repr) == sorted(case.attributes, key=repr)
+    assert sorted(again.rates, key=repr) == sorted(case.rates, key=repr)
+    assert (again.adjacency, again.approximate_adjacency) == (
+        case.adjacency, case.approximate_adjacency)
+    # the case.yaml keys in the case's order, non-ASCII text written as itself
+    text = (tmp_path / "case.yaml").read_text(encoding="utf-8")
+    assert [line.split(":")[0] for line in text.splitlines() if not line.startswith(" ")
+            and ":" in line][:4] == ["id", "title", "federation", "description"]
+    assert "\\u" not in text
+    rates = _plain(tmp_path / "rates.csv")
+    assert [r["note"] for r in rates] == [""] * len(case.rates)
+    approximate = {frozenset((r["a"], r["b"])) for r in _plain(tmp_path / "geo" /
+                                                              "adjacency_1999.csv")
+                   if r["basis"] == "successor-approximate"}
+    assert approximate == set(case.approximate_adjacency)
+
+
+def test_ties_classified_of_the_bundled_case(tmp_path: Path) -> None:
+    case = load_case("russia-1990s")
+    export_case(case, "csv", tmp_path)
+    rows = {r["id"]: r for r in _plain(tmp_path / "ties_classified.csv")}
+    assert set(rows) == set(case.ties)
+    for tie in case.ties.values():
+        c = case.classify(tie)
+        assert rows[tie.id] == {
+            "id": tie.id, "kind": tie.kind, "actors": ";".join(tie.actors),
+            "start": tie.validity.start_text or "", "end": tie.validity.end_text or "",
+            "level": c.level.value, "sublevel": c.sublevel.value if c.sublevel else "",
+            "reason": c.reason,
+            "neighbours": {None: "", True: "true", False: "false"}[c.neighbours]}, tie.id
+    assert any(r["start"] == "" for r in rows.values())
+    assert any(r["neighbours"] == "" for r in rows.values())
+
+
+def _plain(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_a_row_with_a_column_the_table_lacks_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"^t\.csv: no column for \['b', 'c'\]$"):
+        _write_csv(tmp_path / "t.csv", ("a",), [{"a": "1", "c": "2", "b": "3"}])
+
+
+def test_a_missing_cell_is_written_empty_into_a_new_folder(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "x" / "y" / "t.csv", ("a", "b"), [{"a": "1"}])
+    assert path.read_bytes() == b"a,b\n1,\n"
+
+
+def test_geojson_without_a_geography_names_what_to_pass(tmp_path: Path) -> None:
+    case = load_case("russia-1990s")
+    with pytest.raises(DataFileError) as caught:
+        export_case(case, "geojson", tmp_path / "out", geo_dir=tmp_path / "nowhere")
+    err = caught.value
+    assert (err.message, err.file, err.expected) == (
+        "subject polygons not found", str(tmp_path / "nowhere" / "subjects_1999.geojson"),
+        "a GeoJSON FeatureCollection of the subjects")
+    assert err.hint == "Build it with `python scripts/build_geodata.py`, or pass geo_dir"
+    export_case(case, "csv", tmp_path / "copy")
+    copy = load_case(tmp_path / "copy")
+    with pytest.raises(DataFileError) as caught:
+        export_case(replace(copy, id="not-bundled"), "geojson", tmp_path / "out")
+    err = caught.value
+    assert (err.message, err.file, err.expected, err.hint) == (
+        "no bundled case folder to take the geography from", "not-bundled",
+        "a bundled case id", "Pass geo_dir (the folder of subjects_1999.geojson)")
