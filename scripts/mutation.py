@@ -264,7 +264,7 @@ def run(target: Target, children: int, resume: bool = False) -> dict[str, object
     return summary
 
 
-def recheck(target: Target) -> dict[str, object]:
+def recheck(target: Target, guards_only: bool = False) -> dict[str, object]:
     """Run the target's *current* tests against each mutant a finished run left alive.
 
     For the score after new guards, without a second full run: tests were only added, so a
@@ -281,7 +281,8 @@ def recheck(target: Target) -> dict[str, object]:
     shutil.copytree(ROOT / "tests", work / "tests",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     # the guards first: with -x a mutant they kill stops the run early
-    tests = sorted((t for t in target.tests if (ROOT / t).exists()),
+    tests = sorted((t for t in target.tests if (ROOT / t).exists()
+                    and (not guards_only or "_guards" in t)),
                    key=lambda t: "_guards" not in t)
     env = {**_env(), "PYTHONPATH": str(work / "src")}
     verdicts: dict[str, str] = {}
@@ -302,6 +303,7 @@ def recheck(target: Target) -> dict[str, object]:
                 path.write_bytes(data)
     alive = sorted(n for n, v in verdicts.items() if v != "killed")
     after = {**before, "killed": before["killed"] + len(verdicts) - len(alive),
+             "recheck_tests": tests,
              "not_killed": alive, "recheck_seconds": round(time.monotonic() - start)}
     counted = before["mutants"] - before.get("unchecked", 0)
     after["score"] = round(100.0 * after["killed"] / counted, 1) if counted else 0.0
@@ -321,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="go on with an interrupted run (keep build/mutation/<target>)")
     parser.add_argument("--recheck", action="store_true",
                         help="run the current tests on the survivors of a finished run")
+    parser.add_argument("--guards-only", action="store_true",
+                        help="with --recheck, run only the target's *_guards.py tests (a "
+                        "lower bound of the score, much faster)")
     parser.add_argument("--summary", action="store_true",
                         help="only summarise what build/mutation/<target> holds (no run)")
     args = parser.parse_args(argv)
@@ -341,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.summary:
             s = summarise(BUILD / target.name, 0.0, target.functions)
         elif args.recheck:
-            s = recheck(target)
+            s = recheck(target, args.guards_only)
         else:
             s = run(target, args.children, args.resume)
         checked = int(str(s["mutants"])) - int(str(s.get("unchecked", 0)))
