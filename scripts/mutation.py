@@ -231,14 +231,24 @@ def summarise(work: Path, seconds: float, functions: tuple[str, ...] = ()) -> di
     }
 
 
+#: one process prints the diff of every mutant named on stdin (``mutmut show`` per mutant
+#: would start mutmut once per mutant)
+_SHOW = """
+import sys
+from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
+for name in sys.stdin.read().split():
+    print(f"# {name}")
+    print(get_diff_for_mutant(name, path=find_mutant(name).path))
+    print()
+"""
+
+
 def _survivor_diffs(work: Path, names: list[str]) -> str:
-    out = []
-    for name in names:
-        shown = subprocess.run(
-            [MUTMUT, "show", name], cwd=work, env=_env(), capture_output=True, text=True
-        )
-        out.append(shown.stdout.strip())
-    return "\n\n".join(out) + "\n"
+    if not names:
+        return ""
+    shown = subprocess.run([sys.executable, "-c", _SHOW], cwd=work, env=_env(),
+                           input="\n".join(names), capture_output=True, text=True)
+    return shown.stdout if shown.returncode == 0 else shown.stdout + shown.stderr
 
 
 def run(target: Target, children: int, resume: bool = False) -> dict[str, object]:
@@ -345,6 +355,10 @@ def main(argv: list[str] | None = None) -> int:
     for target in chosen:
         if args.summary:
             s = summarise(BUILD / target.name, 0.0, target.functions)
+            names = s["not_killed"]
+            assert isinstance(names, list)
+            (BUILD / target.name / "survivors.txt").write_text(
+                _survivor_diffs(BUILD / target.name, names), encoding="utf-8")
         elif args.recheck:
             s = recheck(target, args.guards_only)
         else:
