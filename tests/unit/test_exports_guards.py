@@ -204,3 +204,69 @@ def test_geojson_without_a_geography_names_what_to_pass(tmp_path: Path) -> None:
     assert (err.message, err.file, err.expected, err.hint) == (
         "no bundled case folder to take the geography from", "not-bundled",
         "a bundled case id", "Pass geo_dir (the folder of subjects_1999.geojson)")
+
+
+# -- GeoJSON of the subjects: properties, polygons and tie counts -----------------------------
+
+
+def _geo_dir(tmp_path: Path) -> Path:
+    square = {"type": "Polygon", "coordinates": [[[30, 61], [34, 61], [34, 65], [30, 61]]]}
+    geo = {"type": "FeatureCollection", "attribution": "hand-made for the test", "features": [
+        {"type": "Feature", "geometry": square,
+         "properties": {"id": "RU-KR", "geometry_basis": "1999 border",
+                        "shares_geometry_with": "RU-MUR", "geometry_note": "a square"}},
+        {"type": "Feature", "geometry": None, "properties": {"id": "RU-MUR"}}]}
+    folder = tmp_path / "geo"
+    folder.mkdir()
+    (folder / "subjects_1999.geojson").write_text(json.dumps(geo), encoding="utf-8")
+    return folder
+
+
+def test_geojson_properties_polygons_and_tie_counts(tmp_path: Path) -> None:
+    case = load_case("russia-1990s")
+    export_case(case, "geojson", tmp_path / "out", geo_dir=_geo_dir(tmp_path))
+    out = json.loads((tmp_path / "out" / "subjects.geojson").read_text(encoding="utf-8"))
+    assert [k for k in out] == ["type", "attribution", "features"]
+    assert (out["type"], out["attribution"]) == ("FeatureCollection", "hand-made for the test")
+    features = {f["properties"]["id"]: f for f in out["features"]}
+    assert sorted(features) == sorted(a.id for a in case.members())
+    assert all(set(f) == {"type", "properties", "geometry"} for f in out["features"])
+    kr = features["RU-KR"]
+    assert kr["geometry"]["coordinates"][0][1] == [34, 61]
+    assert {k: kr["properties"][k] for k in ("name_en", "geometry_basis",
+                                             "shares_geometry_with", "geometry_note")} == {
+        "name_en": "Karelia", "geometry_basis": "1999 border",
+        "shares_geometry_with": "RU-MUR", "geometry_note": "a square"}
+    assert kr["properties"]["name_local"] == case.actors["RU-KR"].name_local
+    for missing, basis in (("RU-MUR", "missing"), ("RU-MOW", "missing")):
+        props = features[missing]["properties"]
+        assert (props["geometry_basis"], props["shares_geometry_with"],
+                props["geometry_note"]) == (basis, "", "")
+    assert features["RU-MOW"]["geometry"] is None
+    # tie counts: every tie the subject is a party to or hosts, by its level and sublevel
+    for subject in ("RU-KR", "RU-MUR", "RU-MOW"):
+        expected = dict.fromkeys(("ties_bilateral", "ties_subnational", "ties_international",
+                                  "ties_cross_border", "ties_trans_regional",
+                                  "ties_non_adjacent", "ties_vertical"), 0)
+        for t in case.ties.values():
+            if subject in t.actors or t.location == subject:
+                c = case.classify(t)
+                for name in expected:
+                    value = name.removeprefix("ties_").replace("_", "-")
+                    expected[name] += int(value in (c.level.value,
+                                                    c.sublevel.value if c.sublevel else None))
+        assert {k: features[subject]["properties"][k] for k in expected} == expected, subject
+    assert any(t.location == "RU-MUR" and "RU-MUR" not in t.actors for t in case.ties.values())
+
+
+def test_geojson_that_is_not_a_feature_collection_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "geo"
+    folder.mkdir()
+    (folder / "subjects_1999.geojson").write_text('{"features": [{"id": 1}]}', encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        export_case(load_case("russia-1990s"), "geojson", tmp_path / "out", geo_dir=folder)
+    err = caught.value
+    assert (err.message, err.file, err.expected, err.hint) == (
+        "not a FeatureCollection with an id per feature ('properties')",
+        str(folder / "subjects_1999.geojson"), "features with properties.id",
+        "Build it with `python scripts/build_geodata.py`, or pass geo_dir")
