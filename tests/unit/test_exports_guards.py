@@ -270,3 +270,17 @@ def test_geojson_that_is_not_a_feature_collection_is_refused(tmp_path: Path) -> 
         "not a FeatureCollection with an id per feature ('properties')",
         str(folder / "subjects_1999.geojson"), "features with properties.id",
         "Build it with `python scripts/build_geodata.py`, or pass geo_dir")
+
+
+def test_json_adjacency_and_attribute_records(tmp_path: Path) -> None:
+    case = load_case("russia-1990s")
+    out = tmp_path / "a" / "b"  # folders that do not exist yet
+    export_case(case, "json", out)
+    adjacency = json.loads((out / "adjacency.json").read_text(encoding="utf-8"))
+    assert adjacency == sorted(sorted(p) for p in case.adjacency)
+    approximate = json.loads((out / "approximate_adjacency.json").read_text(encoding="utf-8"))
+    assert approximate == sorted(sorted(p) for p in case.approximate_adjacency)
+    assert 0 < len(approximate) < len(adjacency)
+    records = json.loads((out / "actor_attributes.json").read_text(encoding="utf-8"))
+    assert len(records) == sum(r.attribute != "subject_row" for r in case.attributes) == 232
+    assert all(r["attribute"] != "subject_row" for r in records)
