@@ -12,6 +12,7 @@ import numpy as np
 from regionet.engines.fiscal.inputs.establishments import Establishments
 from regionet.engines.fiscal.rules import shares as shares_module
 from regionet.engines.fiscal.rules.attribution import first_positive
+from regionet.engines.fiscal.rules.equalization import EqualizationInputs, no_equalization
 
 
 def test_shares_over_more_than_one_chunk() -> None:
@@ -28,3 +29,12 @@ def test_shares_over_more_than_one_chunk() -> None:
     scaled = first_positive(est, ["headcount"]).per_establishment(np.array([2.0, 3.0, 5.0]))
     np.testing.assert_allclose(scaled, headcount / totals[firm] * np.array([2.0, 3.0, 5.0])[firm],
                                rtol=1e-12)
+
+
+def test_no_equalization_says_the_centre_keeps_a_fund_only_when_there_is_one() -> None:
+    data = EqualizationInputs([1.0, 2.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0])
+    kept = no_equalization(10.0, data)
+    assert (kept.transfers.tolist(), kept.undistributed, kept.note) == (
+        [0.0, 0.0], 10.0, "method 'none': the centre keeps the fund")
+    empty = no_equalization(0.0, data)
+    assert (empty.transfers.tolist(), empty.undistributed, empty.note) == ([0.0, 0.0], 0.0, None)
