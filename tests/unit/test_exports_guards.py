@@ -284,3 +284,20 @@ def test_json_adjacency_and_attribute_records(tmp_path: Path) -> None:
     records = json.loads((out / "actor_attributes.json").read_text(encoding="utf-8"))
     assert len(records) == sum(r.attribute != "subject_row" for r in case.attributes) == 232
     assert all(r["attribute"] != "subject_row" for r in records)
+
+
+def test_an_unknown_export_format_is_refused_with_the_formats(tmp_path: Path) -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        export_case(load_case("russia-1990s"), "xlsx", tmp_path)
+    err = caught.value
+    assert (err.message, err.field, err.value, err.expected) == (
+        "unknown export format", "format", "xlsx", "one of csv, json, geojson, graphml, gexf")
+
+
+def test_an_equals_comparator_is_written_as_the_empty_cell(tmp_path: Path) -> None:
+    case = load_case("russia-1990s")
+    export_case(case, "csv", tmp_path)
+    written = {r["id"]: r["comparator"] for r in _plain(tmp_path / "observations.csv")}
+    assert written == {o.id: "" if o.comparator == "=" else o.comparator
+                       for o in case.observations.values()}
+    assert "=" not in written.values() and "" in written.values()
