@@ -6,6 +6,8 @@
 #   make test-fast  - the tests not marked slow, on two worker processes (pytest-xdist; no
 #                     `regionet` subprocess, server, browser or
 #                     run of more than about 2 s): about a minute
+#   make mutation   - mutmut on the modules that guard the move (docs/testing.md; long, not in CI;
+#                     TARGETS="levels exports" for some of them)
 #   make help       - this text
 PYTHON ?= python3
 # Python caches compiled modules (__pycache__/, ignored by git) unless the environment says
@@ -17,7 +19,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out
 
 .PHONY: help demo test test-fast lint typecheck layers pytest bench bench-whole bench-api \
-	bench-dynamics clean
+	bench-dynamics clean mutation
 
 help:
 	@sed -n '1,/^[^#]/{/^#/p}' Makefile
@@ -78,3 +80,6 @@ bench-dynamics: .venv-bench/.installed
 clean:
 	rm -rf $(VENV) .venv-bench .bench-venv $(OUT) .mypy_cache .ruff_cache .pytest_cache \
 		.hypothesis
+
+mutation: $(VENV)/.dev-installed
+	nice -n 15 $(BIN)/python scripts/mutation.py $(TARGETS)
