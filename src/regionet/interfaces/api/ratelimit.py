@@ -40,7 +40,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from regionet.interfaces.api.problems import send_problem
 
-__all__ = ["ADDRESS_FACTOR", "DEFAULT_RATE", "RateLimit", "TokenBuckets", "client_key", "parse_rate"]
+__all__ = ["ADDRESS_FACTOR", "DEFAULT_RATE", "RateLimit", "TokenBuckets", "client_key",
+           "parse_rate"]
 
 #: The default limit of ``regionet serve``: requests a second per client (bursts of twice).
 DEFAULT_RATE: Final = 50.0
