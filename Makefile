@@ -3,8 +3,9 @@
 #   make test       - install the dev extras, run ruff, mypy (strict), the import-layer contracts
 #                     and every test (pytest, slow ones included)
 # While you work:
-#   make test-fast  - the tests not marked slow, on two worker processes (pytest-xdist; no
-#                     `regionet` subprocess, server, browser or
+#   make test-fast  - the tests not marked slow, on SQLite only, on up to four worker
+#                     processes (pytest-xdist; no PostgreSQL run, `regionet` subprocess,
+#                     server, browser or
 #                     run of more than about 2 s): about a minute
 #   make mutation   - mutmut on the modules that guard the move (docs/testing.md; long, not in CI;
 #                     TARGETS="levels exports" for some of them)
@@ -55,7 +56,7 @@ pytest: $(VENV)/.dev-installed
 test: lint typecheck layers pytest
 
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q -m "not slow" -n auto --maxprocesses=4
+	$(BIN)/python -m pytest -q -m "not slow and not postgres" -n auto --maxprocesses=4
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_attribution.py

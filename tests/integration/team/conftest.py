@@ -28,11 +28,26 @@ def make_team(db: str | Path) -> dict[str, str]:
     return tokens
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A fresh SQLite workspace and the tokens of its accounts."""
-    db = tmp_path / "team.db"
+@pytest.fixture(scope="session")
+def team_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """One team workspace per test session (the case and six argon2 hashes: about 1.5 s)."""
+    db = tmp_path_factory.mktemp("team-template") / "team.db"
     return db, make_team(db)
+
+
+@pytest.fixture
+def team(tmp_path: Path, team_template: tuple[Path, dict[str, str]]
+         ) -> tuple[Path, dict[str, str]]:
+    """A fresh SQLite workspace and the tokens of its accounts: a copy of the template."""
+    import sqlite3
+
+    template, tokens = team_template
+    db = tmp_path / "team.db"
+    with sqlite3.connect(template) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)   # the whole database, its WAL included
+    copy.close()
+    source.close()
+    return db, dict(tokens)
 
 
 @pytest.fixture
