@@ -11,10 +11,7 @@ Without /usr/bin/chromium the tests are skipped, except in CI (``CI`` set), wher
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,44 +21,12 @@ import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # a browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 20_000
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the browser test must run)")
-    pytest.skip(reason)
-
-
-def _serve(db: Path | None, *, public_read: bool = False) -> Iterator[str]:
-    import uvicorn
-
-    from regionet.interfaces.api import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(db=db, public_read=public_read)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the dashboard server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    yield from _serve(None)
+def base_url(serve_app: Callable[..., Iterator[str]]) -> Iterator[str]:
+    yield from serve_app(None)
 
 
 @pytest.fixture(scope="module")
@@ -74,24 +39,11 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def workspace_url(workspace: Path) -> Iterator[str]:
+def workspace_url(workspace: Path,
+                  serve_app: Callable[..., Iterator[str]]) -> Iterator[str]:
     # A workspace without accounts, served as `regionet serve --public-read` would; signing
     # in to a team workspace is tested in test_team_dashboard.py.
-    yield from _serve(workspace, public_read=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    yield from serve_app(workspace, public_read=True)
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,7 @@ in, 403 for the self-review, 422 for the bad proposal).
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +20,9 @@ import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # a browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 20_000
 TIE = "t-e2e-kr-fi-1999"
 EXPECTED_REFUSALS = ("status of 401", "status of 403", "status of 422")
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the browser test must run)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -50,40 +37,9 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]
 
 
 @pytest.fixture(scope="module")
-def base_url(team: tuple[Path, dict[str, str]]) -> Iterator[str]:
-    import uvicorn
-
-    from regionet.interfaces.api import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(team[0]), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the dashboard server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+def base_url(team: tuple[Path, dict[str, str]],
+             serve_app: Callable[..., Iterator[str]]) -> Iterator[str]:
+    yield from serve_app(team[0])   # anonymous reads off: the default
 
 
 def _sign_in(page: Any, base_url: str, token: str, who: str) -> None:
