@@ -151,10 +151,11 @@ def test_the_rate_limit_over_http(server: tuple[str, int]) -> None:
     with httpx.Client(base_url=base, headers=token("rate")) as http:
         codes = [http.get("/api/measures").status_code for _ in range(10)]
         assert codes == [200] * 10  # the burst
-        more = [http.get("/api/measures").status_code for _ in range(60)]
-        assert 429 in more  # 60 requests take far less than the 12 s they would need
-        limited = http.get("/api/measures")
-        assert limited.status_code == 429 and limited.headers["retry-after"] == "1"
+        more = [http.get("/api/measures") for _ in range(60)]
+        # 60 requests take far less than the 12 s they would need; which of them are refused
+        # depends on how fast the machine answers (a token comes back every 0.2 s)
+        limited = next(r for r in more if r.status_code == 429)
+        assert limited.headers["retry-after"] == "1"
         time.sleep(1.0)
         assert http.get("/api/measures").status_code == 200
 
