@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -29,7 +30,21 @@ def _cell(value: Any) -> str:
 
 
 def print_table(rows: Sequence[Mapping[Any, Any]], columns: Sequence[str], title: str) -> None:
-    """Print ``rows`` as a Rich table with the given ``columns``."""
+    """Print ``rows`` as a Rich table with the given ``columns``.
+
+    On a terminal the table fits the window (long cells fold). Into a pipe or a file, where
+    Rich would assume 80 columns and fold every long source into a column of word pieces,
+    the table keeps its natural width (one line per row) unless ``COLUMNS`` says otherwise.
+
+    Examples:
+        >>> print_table([{"id": "RU-KR", "name": "Karelia"}], ["id", "name"], "Actors")
+                    Actors (1)
+        ┏━━━━━━━┳━━━━━━━━━┓
+        ┃ id    ┃ name    ┃
+        ┡━━━━━━━╇━━━━━━━━━┩
+        │ RU-KR │ Karelia │
+        └───────┴─────────┘
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -38,4 +53,8 @@ def print_table(rows: Sequence[Mapping[Any, Any]], columns: Sequence[str], title
         table.add_column(c, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        wide = console.measure(table, options=console.options.update_width(1_000_000))
+        console.width = max(console.width, wide.maximum)
+    console.print(table)
