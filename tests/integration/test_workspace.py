@@ -588,3 +588,15 @@ def test_snapshot_and_state_see_each_write(ws: Workspace, tmp_path: Path) -> Non
     assert after[0] == before[0] + 1 and after[1] != before[1]
     with ws.snapshot() as (_conn, revision, version):
         assert (revision, version) == after
+
+
+def test_every_read_on_postgresql_has_its_statement_timeout(ws: Workspace) -> None:
+    """The timeout is set by the header query of a known-current workspace (no SET LOCAL)."""
+    if not ws.database.is_postgresql:
+        pytest.skip("a PostgreSQL setting")
+    for _ in range(2):   # the careful first read, then the one-query header
+        with ws.reading() as (conn, _revision):
+            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "30s"
+    assert ws._schema_current
+    with ws.database.connect() as conn:   # outside a read: the server's default
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "0"

@@ -242,7 +242,7 @@ class Workspace:
         self._require_file()
         if self._schema_current:
             try:
-                with self.database.reading() as conn:
+                with self.database.reading(timeout_set=True) as conn:
                     schema, revision, version = self._quick_header(conn)
                     if schema >= SCHEMA_VERSION:
                         yield conn, revision, version
@@ -263,6 +263,9 @@ class Workspace:
     def _quick_header(self, conn: sa.Connection) -> tuple[int, int, str]:
         """(schema version, revision, version) in one query, unguarded.
 
+        The query also sets the read's statement timeout (see
+        :meth:`~regionet.storage.database.Database.read_timeout`).
+
         Raises:
             _HeaderFailed: the query failed (the transaction is then unusable on PostgreSQL).
             WorkspaceNotFoundError: no case stored.
@@ -270,7 +273,8 @@ class Workspace:
         info = METADATA.tables["case_info"]
         try:
             row = conn.execute(sa.select(info.c.schema_version, info.c.revision,
-                                         info.c.version)).first()
+                                         info.c.version, *self.database.read_timeout())
+                               ).first()
         except SQLAlchemyError as exc:
             raise _HeaderFailed from exc
         if row is None:
@@ -333,7 +337,7 @@ class Workspace:
         self._require_file()
         if self._schema_current:
             try:
-                with self.database.reading() as conn:
+                with self.database.reading(timeout_set=True) as conn:
                     return self._quick_header(conn)[1:]
             except _HeaderFailed:
                 self._schema_current = False
