@@ -552,3 +552,51 @@ def test_a_failure_while_copying_staged_rows_rolls_everything_back(
         Workspace(db).import_files([tmp_path / "documents.csv", tmp_path / "ties.csv"])
     assert copied[:2] == ["ties", "tie_actors"]  # the ties were copied, then it failed
     assert dump(db) == before
+
+
+# --- the header of a read: one query once the schema is known (load12) ---------------------
+
+
+def test_a_read_after_the_case_table_went_away_says_so_then_recovers(ws: Workspace) -> None:
+    """The unguarded header query of a known-current workspace fails (on PostgreSQL the
+    transaction is then unusable): the read starts again the careful way, which names the
+    missing workspace; once the table is back, reads work again."""
+    with ws.snapshot() as (_conn, revision, version):
+        assert (revision, version) == ws.state()
+    assert ws._schema_current
+    with ws.database.writing() as conn:
+        conn.exec_driver_sql("ALTER TABLE case_info RENAME TO case_info_away")
+    with pytest.raises(WorkspaceNotFoundError, match="no regionet workspace"), ws.snapshot():
+        pass
+    assert not ws._schema_current
+    with pytest.raises(WorkspaceNotFoundError):
+        ws.state()
+    with ws.database.writing() as conn:
+        conn.exec_driver_sql("ALTER TABLE case_info_away RENAME TO case_info")
+    with ws.reading() as (conn, seen):
+        assert seen == revision
+        assert conn.execute(sa.text("SELECT count(*) FROM ties")).scalar_one() > 0
+    assert ws._schema_current and ws.state() == (revision, version)
+
+
+def test_snapshot_and_state_see_each_write(ws: Workspace, tmp_path: Path) -> None:
+    before = ws.state()
+    with ws.snapshot() as (_conn, revision, version):
+        assert (revision, version) == before
+    assert ws.import_files([_good(tmp_path)]) == {"ties": 2}
+    after = ws.state()
+    assert after[0] == before[0] + 1 and after[1] != before[1]
+    with ws.snapshot() as (_conn, revision, version):
+        assert (revision, version) == after
+
+
+def test_every_read_on_postgresql_has_its_statement_timeout(ws: Workspace) -> None:
+    """The timeout is set by the header query of a known-current workspace (no SET LOCAL)."""
+    if not ws.database.is_postgresql:
+        pytest.skip("a PostgreSQL setting")
+    for _ in range(2):   # the careful first read, then the one-query header
+        with ws.reading() as (conn, _revision):
+            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "30s"
+    assert ws._schema_current
+    with ws.database.connect() as conn:   # outside a read: the server's default
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "0"

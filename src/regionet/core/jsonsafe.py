@@ -28,8 +28,17 @@ def finite(value: SupportsFloat) -> float | None:
     return number if math.isfinite(number) else None
 
 
+#: Types returned as they are, checked by exact type before the slower ``isinstance`` tests.
+_PLAIN: frozenset[type] = frozenset({str, int, bool, type(None)})
+
+
 def json_safe(data: Any) -> Any:
     """Return ``data`` with every non-finite float replaced by None, recursively."""
+    kind = type(data)
+    if kind in _PLAIN:
+        return data
+    if kind is dict:
+        return {str(k): json_safe(v) for k, v in data.items()}
     if isinstance(data, float):
         return finite(data)
     if isinstance(data, Mapping):

@@ -37,6 +37,7 @@ from regionet.core.errors import (
     UnknownReferenceError,
     did_you_mean,
 )
+from regionet.services.cache import note_state
 from regionet.services.case_source import CaseSource, workspace_of
 from regionet.storage import accounts
 from regionet.storage.accounts import ROLES, Account
@@ -181,7 +182,8 @@ def authenticate(source: CaseSource, token: str) -> Principal:
                                   hint="Ask an admin for a new token")
     if source.kind != "workspace":
         raise refused
-    with workspace_of(source).reading() as (conn, _revision):
+    with workspace_of(source).snapshot() as (conn, revision, version):
+        note_state(source.key, (revision, version))
         account = accounts.by_token_id(conn, token_id)
     if account is None or account.revoked_at is not None:
         raise refused

@@ -52,8 +52,8 @@ from enum import Enum
 from typing import Any, Final, TypeVar, cast
 
 __all__ = ["MAX_BYTES", "STALE_WAIT_SECONDS", "allow_stale", "clear", "estimate_size",
-           "handle", "key_digest", "latest", "memo", "note_revision", "revision_scope",
-           "stats"]
+           "handle", "key_digest", "latest", "memo", "note_revision", "note_state",
+           "revision_scope", "scoped_state", "state_scope", "stats"]
 
 T = TypeVar("T")
 
@@ -89,6 +89,8 @@ _worker: ThreadPoolExecutor | None = None
 _in_worker = threading.local()
 _stale_ok: ContextVar[bool] = ContextVar("regionet_stale_ok", default=False)
 _reflects: ContextVar[list[int] | None] = ContextVar("regionet_reflects", default=None)
+_states: ContextVar[dict[Hashable, tuple[int, str]] | None] = ContextVar("regionet_states",
+                                                                         default=None)
 
 
 def _canonical(value: object) -> str:
@@ -346,6 +348,43 @@ def note_revision(revision: int) -> None:
     seen = _reflects.get()
     if seen is not None:
         seen.append(revision)
+
+
+@contextmanager
+def state_scope() -> Iterator[None]:
+    """Within this block, a source's state is read once (:func:`scoped_state`).
+
+    For one read-only request (the REST API's GET and HEAD): the ``(revision, version)`` a
+    request saw first (checking its token, or reading records) is the one its cached
+    results are looked up with, instead of one more query each time. Never for a block that
+    writes: the state it noted would be out of date after the write.
+
+    Examples:
+        >>> with state_scope():
+        ...     note_state(("workspace", "x.db"), (3, "v3"))
+        ...     scoped_state(("workspace", "x.db"))
+        (3, 'v3')
+        >>> scoped_state(("workspace", "x.db")) is None   # outside the block: not kept
+        True
+    """
+    token = _states.set({})
+    try:
+        yield
+    finally:
+        _states.reset(token)
+
+
+def scoped_state(key: Hashable) -> tuple[int, str] | None:
+    """The state noted for the source ``key`` in this :func:`state_scope`, else None."""
+    states = _states.get()
+    return None if states is None else states.get(key)
+
+
+def note_state(key: Hashable, state: tuple[int, str]) -> None:
+    """Note the state a read of the source ``key`` saw, if no state was noted in this scope."""
+    states = _states.get()
+    if states is not None:
+        states.setdefault(key, state)
 
 
 _handles: dict[bytes, Any] = {}

@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from regionet.cases import DEFAULT_CASE
 from regionet.io.casefiles import case_directory, load_case
 from regionet.model.case import Case
-from regionet.services.cache import handle, latest, memo, note_revision
+from regionet.services.cache import (
+    handle,
+    latest,
+    memo,
+    note_revision,
+    note_state,
+    scoped_state,
+)
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is used
     import sqlalchemy as sa
@@ -106,14 +113,20 @@ class CaseSource:
         """``(revision, version)``: the workspace's write counter and content version.
 
         A bundled case never changes: ``(0, "bundled")``. The version is what caches key
-        on (see :meth:`regionet.storage.workspace.Workspace.state`).
+        on (see :meth:`regionet.storage.workspace.Workspace.state`). Within a
+        :func:`~regionet.services.cache.state_scope` (one API read request) the state the
+        request saw first is kept, without another query.
 
         Raises:
             WorkspaceNotFoundError: a workspace that has not been initialised.
         """
         if self.kind == "bundled":
             return 0, "bundled"
-        return workspace_of(self).state()
+        known = scoped_state(self.key)
+        if known is None:
+            known = workspace_of(self).state()
+            note_state(self.key, known)
+        return known
 
     def revision(self) -> int:
         """The source's revision: the workspace's write counter, 0 for a bundled case."""
@@ -166,8 +179,14 @@ def reading(source: CaseSource) -> Iterator[sa.Connection]:
         WorkspaceNotFoundError: a workspace that has not been initialised.
         ValidationError: a bundled case folder with invalid files.
     """
-    with database_of(source).reading() as (conn, revision):
-        note_revision(revision if source.kind == "workspace" else 0)
+    if source.kind != "workspace":
+        with database_of(source).reading() as (conn, _revision):
+            note_revision(0)
+            yield conn
+        return
+    with workspace_of(source).snapshot() as (conn, revision, version):
+        note_revision(revision)
+        note_state(source.key, (revision, version))
         yield conn
 
 
@@ -202,7 +221,8 @@ def case_folder(source: CaseSource) -> Path:
     """
     if source.kind == "bundled":
         return case_directory(source.location)
-    return case_directory(workspace_of(source).case_id())
+    case_id = memo("case.id", (source.key, source.state()[1]), workspace_of(source).case_id)
+    return case_directory(case_id)
 
 
 def per_revision(source: CaseSource, namespace: str, args: Hashable,

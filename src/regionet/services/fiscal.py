@@ -120,8 +120,10 @@ def check_scenario_name(source: CaseSource, name: str | None, field: str = "scen
     Raises:
         UnknownReferenceError: any other name, or a path, with the nearest names as a hint.
     """
+    if name is None:
+        return None
     names = scenario_names(source)
-    if name is None or name in names:
+    if name in names:
         return name
     raise UnknownReferenceError("unknown scenario", field=field, value=name,
                                 expected="one of " + ", ".join(names),

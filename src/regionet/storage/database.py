@@ -179,16 +179,32 @@ class Database:
             self._engine = None
 
     @contextmanager
-    def reading(self) -> Iterator[sa.Connection]:
-        """A connection in one read transaction: one consistent snapshot, never blocked."""
+    def reading(self, *, timeout_set: bool = False) -> Iterator[sa.Connection]:
+        """A connection in one read transaction: one consistent snapshot, never blocked.
+
+        Args:
+            timeout_set: the caller's first statement sets the transaction's statement
+                timeout itself (:meth:`read_timeout`), saving PostgreSQL a round trip.
+        """
         with self._errors(write=False), self.engine().connect() as conn:
             if self.is_postgresql:
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                if self.is_postgresql:
+                if self.is_postgresql and not timeout_set:
                     conn.exec_driver_sql(
                         f"SET LOCAL statement_timeout = {int(READ_WAIT_SECONDS * 1000)}")
                 yield conn
+
+    def read_timeout(self) -> list[sa.ColumnElement[Any]]:
+        """Columns that set a read's statement timeout (``SET LOCAL``) within a query.
+
+        For the first query of a :meth:`reading` with ``timeout_set=True``: on PostgreSQL
+        ``set_config('statement_timeout', …, true)``; nothing on SQLite.
+        """
+        if not self.is_postgresql:
+            return []
+        return [sa.func.set_config("statement_timeout", str(int(READ_WAIT_SECONDS * 1000)),
+                                   sa.true())]
 
     @contextmanager
     def writing(self) -> Iterator[sa.Connection]:

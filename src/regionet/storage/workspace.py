@@ -72,6 +72,10 @@ class WorkspaceExistsError(RegionetError, FileExistsError):
     """The workspace already holds a case and overwriting was not asked for."""
 
 
+class _HeaderFailed(Exception):
+    """The unguarded header query failed: read again the careful way."""
+
+
 class WorkspaceNotFoundError(RegionetError, FileNotFoundError):
     """The workspace does not exist or holds no case yet."""
 
@@ -109,6 +113,8 @@ class Workspace:
     def __init__(self, path: str | Path, *, write_wait: float = WRITE_WAIT_SECONDS,
                  keep_open: bool = False) -> None:
         self.database = Database(path, write_wait=write_wait, keep_open=keep_open)
+        #: A read found the current schema: later reads skip the guard (see :meth:`snapshot`).
+        self._schema_current = False
 
     @property
     def url(self) -> str:
@@ -219,15 +225,61 @@ class Workspace:
         Raises:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
+        with self.snapshot() as (conn, revision, _version):
+            yield conn, revision
+
+    @contextmanager
+    def snapshot(self) -> Iterator[tuple[sa.Connection, int, str]]:
+        """Like :meth:`reading`, with the version the snapshot shows as well.
+
+        Once a read has found the current schema, later reads ask for the header in one
+        query (on PostgreSQL without the savepoint that guards it against an older schema);
+        if that query fails, the read starts again the careful way.
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
         self._require_file()
+        if self._schema_current:
+            try:
+                with self.database.reading(timeout_set=True) as conn:
+                    schema, revision, version = self._quick_header(conn)
+                    if schema >= SCHEMA_VERSION:
+                        yield conn, revision, version
+                        return
+            except _HeaderFailed:
+                pass
+            self._schema_current = False
         with self.database.reading() as conn:
-            schema, revision, _version = self._header(conn)
+            schema, revision, version = self._header(conn)
             if schema >= SCHEMA_VERSION:
-                yield conn, revision
+                self._schema_current = True
+                yield conn, revision, version
                 return
         self.upgrade()
         with self.database.reading() as conn:
-            yield conn, self._header(conn)[1]
+            yield conn, *self._header(conn)[1:]
+
+    def _quick_header(self, conn: sa.Connection) -> tuple[int, int, str]:
+        """(schema version, revision, version) in one query, unguarded.
+
+        The query also sets the read's statement timeout (see
+        :meth:`~regionet.storage.database.Database.read_timeout`).
+
+        Raises:
+            _HeaderFailed: the query failed (the transaction is then unusable on PostgreSQL).
+            WorkspaceNotFoundError: no case stored.
+        """
+        info = METADATA.tables["case_info"]
+        try:
+            row = conn.execute(sa.select(info.c.schema_version, info.c.revision,
+                                         info.c.version, *self.database.read_timeout())
+                               ).first()
+        except SQLAlchemyError as exc:
+            raise _HeaderFailed from exc
+        if row is None:
+            raise self._not_found()
+        return int(row[0]), int(row[1]), str(row[2])
 
     def _header(self, conn: sa.Connection) -> tuple[int, int, str]:
         """(schema version, revision, version) in one query; older schemas the long way."""
@@ -283,6 +335,12 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
+        if self._schema_current:
+            try:
+                with self.database.reading(timeout_set=True) as conn:
+                    return self._quick_header(conn)[1:]
+            except _HeaderFailed:
+                self._schema_current = False
         with self.database.reading() as conn:
             return self._header(conn)[1:]
 

@@ -10,11 +10,14 @@
   None without one; :func:`read_access` refuses anonymous reads of a workspace unless the
   app was made with ``public_read=True`` (``/api/health`` and the bundled case stay open).
 
-Dependencies are plain functions: FastAPI runs them in its thread pool, so nothing here ever
-blocks the event loop.
+Dependencies that may wait for the database (:func:`principal`) are plain functions: FastAPI
+runs them in its thread pool, so they never block the event loop. The others do no I/O
+(at most a ``stat`` of the workspace file) and are ``async``: they run on the event loop,
+without a hop to a worker thread and back for each (about a tenth of a millisecond each).
 
 Examples:
-    >>> page(limit=2, offset=1)
+    >>> import asyncio
+    >>> asyncio.run(page(limit=2, offset=1))
     Page(limit=2, offset=1)
 """
 
@@ -34,7 +37,7 @@ __all__ = ["PageDep", "PrincipalDep", "SourceDep", "case_source", "page", "princ
            "read_access", "reject_unknown_query"]
 
 
-def case_source(request: Request) -> CaseSource:
+async def case_source(request: Request) -> CaseSource:
     """Return the case source configured on the application (``app.state.db``)."""
     db = getattr(request.app.state, "db", None)
     return CaseSource.open(db)
@@ -66,7 +69,7 @@ def principal(request: Request, source: SourceDep) -> Principal | None:
 PrincipalDep = Annotated[Principal | None, Depends(principal)]
 
 
-def read_access(request: Request, source: SourceDep, who: PrincipalDep) -> None:
+async def read_access(request: Request, source: SourceDep, who: PrincipalDep) -> None:
     """Refuse an anonymous read of a workspace unless the app serves it publicly."""
     if request.url.path in PUBLIC_PATHS or source.kind != "workspace":
         return
@@ -75,7 +78,7 @@ def read_access(request: Request, source: SourceDep, who: PrincipalDep) -> None:
     require(who, "reader", "reading this workspace")
 
 
-def page(
+async def page(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size (1–1000)")] = 100,
     offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
 ) -> Page:
@@ -93,7 +96,7 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def reject_unknown_query(request: Request) -> None:
+async def reject_unknown_query(request: Request) -> None:
     """Refuse a query parameter the endpoint does not declare (``?actors=`` for ``actor``).
 
     A typo would otherwise be ignored silently and return every record.

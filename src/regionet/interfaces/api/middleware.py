@@ -8,7 +8,8 @@
   the workspace revision the data reflects (0 for the bundled case). Whole-graph results
   (network measures, blocs, the map's values) may reflect the previous revision for a moment
   after a write, while a background worker computes the new one: requests are never held up
-  by that work (see :func:`regionet.services.cache.latest`).
+  by that work (see :func:`regionet.services.cache.latest`). A GET or HEAD request reads the
+  workspace's revision once (:func:`regionet.services.cache.state_scope`).
 
 Examples:
     >>> from fastapi import FastAPI
@@ -28,13 +29,14 @@ Examples:
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from typing import Final
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from regionet.services.cache import allow_stale, revision_scope
+from regionet.services.cache import allow_stale, revision_scope, state_scope
 
 __all__ = ["MAX_BODY_BYTES", "REVISION_HEADER", "BodyLimit", "BodyTooLarge", "RevisionHeader",
            "too_large_problem"]
@@ -120,7 +122,9 @@ class RevisionHeader:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with allow_stale(), revision_scope() as seen:
+        reads_only = scope.get("method") in ("GET", "HEAD")
+        with allow_stale(), revision_scope() as seen, \
+                state_scope() if reads_only else nullcontext():
 
             async def send_with_revision(message: Message) -> None:
                 if message["type"] == "http.response.start" and seen:
