@@ -171,6 +171,7 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
                                          stage=not failed() and not result.failed):
                         check_chunk(table, index, path.name, columns.rows_of(first, end),
                                     catalog, fed, screens, staging, digest, failed, result)
+                columns.close()
                 continue
         try:
             stream = iter_rows(path, schema.required, schema.optional, lists=LIST_COLUMNS)

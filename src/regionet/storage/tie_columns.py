@@ -79,7 +79,7 @@ _CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
 #: An id cell the lookalike screen passes without a look (printable ASCII).
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
 #: The most classifications kept at once (the cache is cleared past it).
-_CACHE = 200_000
+_CACHE = 50_000
 _TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
                 "currency", "amount_year", "quantity", "unit", "location", "description",
                 "status", "note", "level", "sublevel", "level_reason", "neighbours")
@@ -93,15 +93,16 @@ def plain_file(raw: bytes, required: Sequence[str], optional: Sequence[str]
     Plain means: no double quote, no blank line, carriage returns only before line feeds,
     at least one data row, and a header of distinct known columns with every required one.
     """
-    body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
-    if (b'"' in body or b"\n\n" in body or b"\n\r\n" in body or body[:1] in (b"", b"\n", b"\r")
-            or body.count(b"\r") != body.count(b"\r\n")):
+    at = len(_BOM) if raw.startswith(_BOM) else 0  # offsets, not a copy of a large file
+    if (raw.find(b'"', at) >= 0 or raw.find(b"\n\n", at) >= 0 or raw.find(b"\n\r\n", at) >= 0
+            or raw[at:at + 1] in (b"", b"\n", b"\r")
+            or raw.count(b"\r", at) != raw.count(b"\r\n", at)):
         return None
-    end = body.find(b"\n")
-    if end < 0 or end + 1 >= len(body):
+    end = raw.find(b"\n", at)
+    if end < 0 or end + 1 >= len(raw):
         return None
     try:
-        names = body[:end].rstrip(b"\r").decode("ascii").split(",")
+        names = raw[at:end].rstrip(b"\r").decode("ascii").split(",")
     except UnicodeDecodeError:
         return None
     known = {*required, *optional}
@@ -119,14 +120,14 @@ def _codes(column: pa.ChunkedArray) -> tuple[list[str], np.ndarray[Any, Any]]:
     """The distinct values of a column and, per row, the index of its value."""
     encoded = pc.dictionary_encode(column).combine_chunks()
     return (encoded.dictionary.to_pylist(),
-            np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64))
+            np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32))
 
 
 class TieColumns:
     """A plain CSV file of ties, read as columns and screened in bulk (see the module).
 
     Made by :meth:`open`; :meth:`spans` gives the chunks, :meth:`stage` stages a clean one
-    and :meth:`rows_of` gives any chunk as the row reader's rows.
+    and :meth:`rows_of` gives any chunk as the row reader's rows; :meth:`close` frees it.
     """
 
     def __init__(self, table: pa.Table, names: list[str], schema: TableSchema,
@@ -142,7 +143,7 @@ class TieColumns:
             c: (table.column(c) if c in names else pa.chunked_array([empty]))
             for c in (*schema.required, *schema.optional)}
         self.doubt = np.zeros(n, dtype=bool)
-        self._within: dict[tuple[str, int], bool] = {}
+        self._within: dict[tuple[int, int], bool] = {}
         self._classes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._screen()
 
@@ -161,12 +162,11 @@ class TieColumns:
         names = plain_file(raw, schema.required, schema.optional)
         if names is None:
             return None
-        body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
-        del raw
+        body = memoryview(raw)[len(_BOM) if raw.startswith(_BOM) else 0:]
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(body),
-                read_options=pacsv.ReadOptions(block_size=1 << 22),
+                read_options=pacsv.ReadOptions(block_size=1 << 22, use_threads=False),
                 parse_options=pacsv.ParseOptions(quote_char=False, double_quote=False,
                                                  newlines_in_values=False,
                                                  ignore_empty_lines=False),
@@ -207,7 +207,11 @@ class TieColumns:
         if load is not None:
             load({i for i in parties | places if i and _known_actor(i) == i})
         known = {i for i in parties | places if i and _known_actor(i) == i and i in lookup}
-        self.actors = {i: lookup[i] for i in known}
+        # each party's validity as the index of a distinct validity (a few hundred at most)
+        spans: dict[Any, int] = {}
+        self.validities = {i: spans.setdefault(lookup[i].validity, len(spans))
+                           for i in known}
+        self.validity_list = list(spans)
         self._flag_list(cols["actors"], known, allow_empty=False)
         doubt |= ~(_flags(pc.is_in(cols["location"], value_set=pa.array(
             sorted(known), pa.string()))) | _flags(pc.equal(cols["location"], "")))
@@ -334,15 +338,21 @@ class TieColumns:
             staging.add_tuples("sources", _SOURCE_COLUMNS, cites)
         return True
 
+    def close(self) -> None:
+        """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
+        self.columns = {}
+        pa.default_memory_pool().release_unused()
+
     def _inside(self, parties: list[str], when: int) -> bool:
         """Whether the dates ``when`` lie within every party's validity (memoized)."""
         memo = self._within
         for party in parties:
-            ok = memo.get((party, when))
+            key = (self.validities[party], when)
+            ok = memo.get(key)
             if ok is None:
                 interval = self.intervals[when]
                 assert interval is not None
-                ok = memo[(party, when)] = interval.within(self.actors[party].validity)
+                ok = memo[key] = interval.within(self.validity_list[key[0]])
             if not ok:
                 return False
         return True
