@@ -47,6 +47,7 @@ __all__ = [
     "parse_actor",
     "parse_attribute",
     "parse_document",
+    "parse_money",
     "parse_observation",
     "parse_rate",
     "parse_tie",
@@ -232,8 +233,16 @@ def parse_attribute(row: Row, *, file: str | None = None, row_number: int | None
                                         row=row_number), row.get("note", ""))
 
 
-def parse_tie(row: Row, *, file: str | None = None, row_number: int | None = None) -> Tie:
-    """Parse a ``ties`` row: actors and domains are ``;`` lists; money needs a currency."""
+def parse_money(row: Row, *, file: str | None = None, row_number: int | None = None
+                ) -> Money | None:
+    """Parse the money of a ``ties`` row (``amount``, ``currency``, ``amount_year``, ``start``).
+
+    Examples:
+        >>> parse_money({"amount": "5", "currency": "ECU", "start": "1998"})
+        Money(amount=5.0, currency='ECU', year=1998)
+        >>> parse_money({"amount": ""}) is None
+        True
+    """
     amount_value = _number(row, "amount", file, row_number, minimum=0)
     amount = None
     if amount_value is not None:
@@ -253,6 +262,12 @@ def parse_tie(row: Row, *, file: str | None = None, row_number: int | None = Non
         check_currency_year(currency, year, file=file, row=row_number,
                             field="amount_year" if row.get("amount_year") else "start")
         amount = Money(amount_value, currency, year)
+    return amount
+
+
+def parse_tie(row: Row, *, file: str | None = None, row_number: int | None = None) -> Tie:
+    """Parse a ``ties`` row: actors and domains are ``;`` lists; money needs a currency."""
+    amount = parse_money(row, file=file, row_number=row_number)
     actors = tuple(_actor_id(a, file, row_number) for a in _split(row.get("actors", "")))
     location = row.get("location") or None
     return Tie(

@@ -107,6 +107,10 @@ class Side(StrEnum):
     NONE = "none"
 
 
+#: The sides in order (iterating an Enum class is slow, and ``_parties`` runs once per tie).
+_SIDES: tuple[Side, ...] = tuple(Side)
+
+
 @dataclass(frozen=True)
 class Classification:
     """The level of a tie, its sublevel (international only), and why.
@@ -129,7 +133,7 @@ class Classification:
     members: tuple[ActorId, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Parties:
     """The parties of one tie, by side."""
 
@@ -284,11 +288,18 @@ class Federation:
         return self._bilateral(p)
 
     def _parties(self, ids: list[str], location: str | None, period: Interval) -> _Parties:
-        sides = {i: self.side(i) for i in ids}
-        members = list(dict.fromkeys(m for _, m in sides.values() if m is not None))
-        via = {m: f" (region of {i})" for i, (_, m) in sides.items()
-               if m is not None and m not in ids}
-        by = {s: [i for i in ids if sides[i][0] is s] for s in Side}
+        side_of = self.side
+        by: dict[Side, list[str]] = {s: [] for s in _SIDES}
+        members: list[ActorId] = []
+        via: dict[ActorId, str] = {}
+        for i in ids:  # one pass (a million-tie import classifies every tie)
+            side_i, m = side_of(i)
+            by[side_i].append(i)
+            if m is not None:
+                if m not in members:
+                    members.append(m)
+                if m not in ids:
+                    via[m] = f" (region of {i})"
         who = (" and ".join(ids) if len(ids) <= 4
                else f"{', '.join(ids[:4])} and {len(ids) - 4} more")
         if not members and not by[Side.ASSOCIATION] and location:

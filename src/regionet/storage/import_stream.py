@@ -29,11 +29,13 @@ from regionet.io.tables import Row, iter_rows
 from regionet.model.case import MEMBERSHIP, association_membership
 from regionet.model.levels import Federation
 from regionet.model.validation import Catalog, check_observation, check_tie
+from regionet.storage import tie_columns
 from regionet.storage.catalog import chunked
 from regionet.storage.mapping import RowSet
 from regionet.storage.staging import Staging
 
-__all__ = ["CHUNK", "STREAMED_TABLES", "RowDigest", "StreamResult", "stream_table"]
+__all__ = ["CHUNK", "STREAMED_TABLES", "RowDigest", "StreamResult", "check_chunk",
+           "stream_table"]
 
 #: Rows checked and staged together.
 CHUNK = 2000
@@ -70,6 +72,28 @@ class RowDigest:
         self.total += int.from_bytes(
             blake2b(text.encode("utf-8"), digest_size=16).digest(), "big")
         self.rows += 1
+
+    def add_columns(self, table: str, columns: Mapping[str, list[str]]) -> None:
+        """Add the rows of ``table`` given as columns (equal-length lists of cells).
+
+        Examples:
+            >>> a, b = RowDigest(), RowDigest()
+            >>> a.add("ties", {"id": "t-1", "kind": "loan"})
+            >>> b.add_columns("ties", {"kind": ["loan"], "id": ["t-1"]})
+            >>> a.hexdigest() == b.hexdigest()
+            True
+        """
+        names = sorted(columns)
+        prefix = "\x1f".join([table, *names]) + "\x1f"
+        total = self.total
+        count = 0
+        for values in zip(*(columns[c] for c in names), strict=True):
+            text = prefix + "\x1f".join(values)
+            total += int.from_bytes(blake2b(text.encode("utf-8"), digest_size=16).digest(),
+                                    "big")
+            count += 1
+        self.total = total
+        self.rows += count
 
     def hexdigest(self) -> str:
         """Return the digest as hex text."""
@@ -120,6 +144,11 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
                  digest: RowDigest, failed: Callable[[], bool], result: StreamResult) -> None:
     """Screen, parse, check, classify and stage every row of ``files`` (all feeding ``table``).
 
+    A clean CSV file of ties takes the columnar path (:mod:`regionet.storage.tie_columns`):
+    its chunks that pass the bulk screen are staged without the row-by-row checks; any
+    other chunk, and every other file, goes row by row (:func:`check_chunk`), which alone
+    words the problems.
+
     Args:
         table: ``ties`` or ``observations``.
         files: (file index, path) pairs.
@@ -132,10 +161,18 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
         result: collects problems and row counts.
     """
     schema = TABLES[table]
-    lookup = catalog.actors
-    load = getattr(lookup, "load", None)
     for index, path in files:
-        name = path.name
+        if table == "ties" and tie_columns.FAST:
+            columns = tie_columns.TieColumns.open(path, schema, catalog, fed, screens)
+            if columns is not None:
+                result.rows_per_file[index] = columns.rows
+                for first, end in columns.spans(CHUNK):
+                    if not columns.stage(first, end, index, staging, digest,
+                                         stage=not failed() and not result.failed):
+                        check_chunk(table, index, path.name, columns.rows_of(first, end),
+                                    catalog, fed, screens, staging, digest, failed, result)
+                columns.close()
+                continue
         try:
             stream = iter_rows(path, schema.required, schema.optional, lists=LIST_COLUMNS)
         except RegionetError as err:
@@ -143,49 +180,63 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
             continue
         count = 0
         try:
-            for chunk in chunked(stream, CHUNK):
-                count += len(chunk)
-                parsed: list[tuple[int, Any]] = []
-                keys: list[tuple[str, int, int]] = []
-                for number, row in chunk:
-                    digest.add(table, row)
-                    screened = screen_row(screens, table, row, file=name, row_number=number)
-                    if screened:  # the parser would only add a vaguer error about the same id
-                        for problem in screened:
-                            result.add_error(index, problem)
-                        continue
-                    try:
-                        record = schema.parse(row, file=name, row_number=number)
-                    except RegionetError as err:
-                        result.add_error(index, err)
-                        continue
-                    parsed.append((number, record))
-                    keys.append((str(record.id), index, number))
-                staging.keys(keys)
-                if load is not None:
-                    load(_actor_ids(table, [r for _, r in parsed]))
-                rows = RowSet()
-                for number, record in parsed:
-                    problems = (check_tie(record, catalog, file=name, row=number)
-                                if table == "ties" else
-                                check_observation(record, catalog, file=name, row=number))
-                    if problems:
-                        result.add_row_errors((index, number), problems)
-                    elif not failed() and not result.failed:
-                        if table == "ties":
-                            rows.add_tie(record, fed.classify(
-                                record.actors, location=record.location,
-                                period=record.validity))
-                            if record.kind == MEMBERSHIP and association_membership(
-                                    record.kind, record.actors, lookup):
-                                result.memberships = True
-                        else:
-                            rows.add_observation(record)
-                if not failed() and not result.failed:
-                    staging.add(rows.rows)
+            for chunk_rows in chunked(stream, CHUNK):
+                count += len(chunk_rows)
+                check_chunk(table, index, path.name, chunk_rows, catalog, fed, screens,
+                            staging, digest, failed, result)
         except RegionetError as err:
             result.add_error(index, err)
         result.rows_per_file[index] = count
+
+
+def check_chunk(table: str, index: int, name: str, chunk: list[tuple[int, Row]],
+                catalog: Catalog, fed: Federation, screens: Mapping[str, IdScreen],
+                staging: Staging, digest: RowDigest, failed: Callable[[], bool],
+                result: StreamResult) -> None:
+    """Screen, parse, check, classify and stage the rows of one chunk, row by row.
+
+    The one place the problems of a streamed row are found and worded.
+    """
+    schema = TABLES[table]
+    lookup = catalog.actors
+    load = getattr(lookup, "load", None)
+    parsed: list[tuple[int, Any]] = []
+    keys: list[tuple[str, int, int]] = []
+    for number, row in chunk:
+        digest.add(table, row)
+        screened = screen_row(screens, table, row, file=name, row_number=number)
+        if screened:  # the parser would only add a vaguer error about the same id
+            for problem in screened:
+                result.add_error(index, problem)
+            continue
+        try:
+            record = schema.parse(row, file=name, row_number=number)
+        except RegionetError as err:
+            result.add_error(index, err)
+            continue
+        parsed.append((number, record))
+        keys.append((str(record.id), index, number))
+    staging.keys(keys)
+    if load is not None:
+        load(_actor_ids(table, [r for _, r in parsed]))
+    rows = RowSet()
+    for number, record in parsed:
+        problems = (check_tie(record, catalog, file=name, row=number)
+                    if table == "ties" else
+                    check_observation(record, catalog, file=name, row=number))
+        if problems:
+            result.add_row_errors((index, number), problems)
+        elif not failed() and not result.failed:
+            if table == "ties":
+                rows.add_tie(record, fed.classify(
+                    record.actors, location=record.location, period=record.validity))
+                if record.kind == MEMBERSHIP and association_membership(
+                        record.kind, record.actors, lookup):
+                    result.memberships = True
+            else:
+                rows.add_observation(record)
+    if not failed() and not result.failed:
+        staging.add(rows.rows)
 
 
 def _actor_ids(table: str, records: list[Any]) -> set[str]:

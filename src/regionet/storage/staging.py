@@ -117,6 +117,17 @@ class Staging:
                 if name == self.table:
                     self.rows += len(items)
 
+    def add_tuples(self, name: str, columns: Sequence[str],
+                   rows: Sequence[Sequence[Any]]) -> None:
+        """Stage rows of the workspace table ``name`` given as tuples in ``columns`` order.
+
+        Dates must already be ISO text (how the workspace stores them).
+        """
+        if rows:
+            self._executemany(self.tables[name], list(columns), rows)
+            if name == self.table:
+                self.rows += len(rows)
+
     def _executemany(self, table: sa.Table, columns: list[str],
                      params: Sequence[Sequence[Any]]) -> None:
         """Insert tuples (values in ``columns`` order) with the driver's executemany."""

@@ -1,0 +1,396 @@
+r"""The fast path of a ties import: a clean CSV file read as columns and staged in bulk.
+
+A million-row ties file spends most of its time in Python, row by row. When the file is
+*plain* CSV — no quote, no blank line, CR only in CRLF, a header of known, distinct columns
+— it is read at once with ``pyarrow.csv`` (every cell a string; a file with a control
+character or an overlong cell, which the strict reader refuses, goes row by row whole), and
+each chunk of :data:`~regionet.storage.import_stream.CHUNK` rows is **screened in bulk**:
+every cell against what the row reader would change (surrounding spaces, a formula
+apostrophe), id cells for printable ASCII, references
+by set membership (kinds, domains, actors, locations, documents), and each *distinct* date
+pair, amount, quantity, status and source list through the row parser's own functions. In
+Python, per row, only what ties several cells together: two distinct known parties, dates
+within each party's validity (memoized per party and date pair), and the level
+classification (cached per parties, location and — when an association is a party — dates).
+
+The screen only answers "clean or not". A clean chunk is staged as tuples straight from
+the columns; a chunk with any doubt goes, whole, through the row-by-row checker
+(:func:`regionet.storage.import_stream.check_chunk`), which alone finds and words problems,
+so every message is the same as without this path. Membership ties (whose parties the
+classifier reads back) always go row by row.
+
+Examples:
+    >>> plain_file(b"id,kind\nt-1,loan\n", ("id", "kind"), ())
+    ['id', 'kind']
+    >>> plain_file(b'id,kind\nt-1,"loan"\n', ("id", "kind"), ()) is None   # a quote
+    True
+    >>> plain_file(b"id,kind\n\nt-1,loan\n", ("id", "kind"), ()) is None  # a blank line
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from regionet.core.errors import RegionetError
+from regionet.io.csv_format import FIELD_LIMIT, restore_formula
+from regionet.io.lookalikes import IdScreen
+from regionet.io.records import (
+    ID_COLUMNS,
+    TableSchema,
+    _known_actor,
+    _known_interval,
+    _known_sources,
+    _number,
+    parse_money,
+)
+from regionet.model.case import MEMBERSHIP
+from regionet.model.levels import Federation, Side
+from regionet.model.sources import parse_status
+from regionet.model.validation import Catalog
+from regionet.storage.mapping import classification_row
+from regionet.storage.staging import Staging
+
+
+class RowDigest(Protocol):
+    """What the fast path needs of :class:`regionet.storage.import_stream.RowDigest`."""
+
+    def add_columns(self, table: str, columns: Mapping[str, list[str]]) -> None:
+        """Add the rows of ``table`` given as columns."""
+
+__all__ = ["FAST", "TieColumns", "plain_file"]
+
+#: Switch for the columnar path (tests turn it off to compare with the row-by-row path).
+FAST = True
+
+_BOM = b"\xef\xbb\xbf"
+#: A cell the row reader changes: surrounding white space (what ``str.strip`` removes) or a
+#: spreadsheet-formula apostrophe.
+_DOUBTFUL = r"^[\s\pZ]|[\s\pZ]$|^'+[=+\-@\t\r]"
+#: A character the CSV reader refuses in a file (:data:`regionet.io.csv_format.CONTROL`).
+_CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
+#: An id cell the lookalike screen passes without a look (printable ASCII).
+_PLAIN = r"^[\x{20}-\x{7e}]*$"
+#: The most classifications kept at once (the cache is cleared past it).
+_CACHE = 50_000
+_TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
+                "currency", "amount_year", "quantity", "unit", "location", "description",
+                "status", "note", "level", "sublevel", "level_reason", "neighbours")
+_SOURCE_COLUMNS = ("record_table", "record_id", "position", "document_id", "locator")
+
+
+def plain_file(raw: bytes, required: Sequence[str], optional: Sequence[str]
+               ) -> list[str] | None:
+    """Return the header of a CSV file the columnar path may read, or None.
+
+    Plain means: no double quote, no blank line, carriage returns only before line feeds,
+    at least one data row, and a header of distinct known columns with every required one.
+    """
+    at = len(_BOM) if raw.startswith(_BOM) else 0  # offsets, not a copy of a large file
+    if (raw.find(b'"', at) >= 0 or raw.find(b"\n\n", at) >= 0 or raw.find(b"\n\r\n", at) >= 0
+            or raw[at:at + 1] in (b"", b"\n", b"\r")
+            or raw.count(b"\r", at) != raw.count(b"\r\n", at)):
+        return None
+    end = raw.find(b"\n", at)
+    if end < 0 or end + 1 >= len(raw):
+        return None
+    try:
+        names = raw[at:end].rstrip(b"\r").decode("ascii").split(",")
+    except UnicodeDecodeError:
+        return None
+    known = {*required, *optional}
+    if len(set(names)) != len(names) or not set(names) <= known or not set(required) <= set(
+            names):
+        return None
+    return names
+
+
+def _flags(mask: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
+    return np.asarray(pc.fill_null(mask, True).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[list[str], np.ndarray[Any, Any]]:
+    """The distinct values of a column and, per row, the index of its value."""
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    return (encoded.dictionary.to_pylist(),
+            np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32))
+
+
+class TieColumns:
+    """A plain CSV file of ties, read as columns and screened in bulk (see the module).
+
+    Made by :meth:`open`; :meth:`spans` gives the chunks, :meth:`stage` stages a clean one
+    and :meth:`rows_of` gives any chunk as the row reader's rows; :meth:`close` frees it.
+    """
+
+    def __init__(self, table: pa.Table, names: list[str], schema: TableSchema,
+                 catalog: Catalog, fed: Federation) -> None:
+        self.rows = table.num_rows
+        self.names = names
+        self.optional = [c for c in schema.optional if c not in names]
+        self.catalog = catalog
+        self.fed = fed
+        n = table.num_rows
+        empty = pa.array([""] * n, pa.string())
+        self.columns: dict[str, pa.ChunkedArray] = {
+            c: (table.column(c) if c in names else pa.chunked_array([empty]))
+            for c in (*schema.required, *schema.optional)}
+        self.doubt = np.zeros(n, dtype=bool)
+        self._within: dict[tuple[int, int], bool] = {}
+        self._classes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._screen()
+
+    @classmethod
+    def open(cls, path: Path, schema: TableSchema, catalog: Catalog, fed: Federation,
+             screens: Mapping[str, IdScreen]) -> TieColumns | None:
+        """Read ``path`` as columns if it is a plain CSV file (else None: read it row by row)."""
+        kinds = set(ID_COLUMNS["ties"].values())
+        if path.suffix.lower() != ".csv" or not all(
+                screens[k].plain_only for k in kinds if k in screens):
+            return None
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        names = plain_file(raw, schema.required, schema.optional)
+        if names is None:
+            return None
+        body = memoryview(raw)[len(_BOM) if raw.startswith(_BOM) else 0:]
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(body),
+                read_options=pacsv.ReadOptions(block_size=1 << 22, use_threads=False),
+                parse_options=pacsv.ParseOptions(quote_char=False, double_quote=False,
+                                                 newlines_in_values=False,
+                                                 ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in names}, null_values=[],
+                    strings_can_be_null=False, quoted_strings_can_be_null=False))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None  # ragged rows, bad UTF-8…: the row reader names the fault
+        if table.num_rows == 0 or table.column_names != names:
+            return None
+        for name in names:  # faults of the file: the row reader names the first one
+            col = table.column(name)
+            if (_flags(pc.match_substring_regex(col, _CONTROL)).any()
+                    or _flags(pc.greater(pc.utf8_length(col), FIELD_LIMIT)).any()):
+                return None
+        return cls(table, names, schema, catalog, fed)
+
+    # -- the bulk screen ---------------------------------------------------------------
+
+    def _screen(self) -> None:
+        cols = self.columns
+        doubt = self.doubt
+        for name in self.names:
+            col = cols[name]
+            doubt |= _flags(pc.match_substring_regex(col, _DOUBTFUL))
+        for name in ID_COLUMNS["ties"]:
+            doubt |= ~_flags(pc.match_substring_regex(cols[name], _PLAIN))
+        doubt |= _flags(pc.equal(cols["id"], ""))
+        vocab = self.catalog.vocab
+        kinds = sorted(k for k in vocab.tie_kinds if k != MEMBERSHIP)
+        doubt |= ~_flags(pc.is_in(cols["kind"], value_set=pa.array(kinds, pa.string())))
+        # actors and locations: known to the catalog, in the form of an actor id
+        parties = set(pc.unique(pc.list_flatten(pc.split_pattern(cols["actors"], ";")))
+                      .to_pylist())
+        places = set(pc.unique(cols["location"]).to_pylist()) - {""}
+        lookup = self.catalog.actors
+        load = getattr(lookup, "load", None)
+        if load is not None:
+            load({i for i in parties | places if i and _known_actor(i) == i})
+        known = {i for i in parties | places if i and _known_actor(i) == i and i in lookup}
+        # each party's validity as the index of a distinct validity (a few hundred at most)
+        spans: dict[Any, int] = {}
+        self.validities = {i: spans.setdefault(lookup[i].validity, len(spans))
+                           for i in known}
+        self.validity_list = list(spans)
+        self._flag_list(cols["actors"], known, allow_empty=False)
+        doubt |= ~(_flags(pc.is_in(cols["location"], value_set=pa.array(
+            sorted(known), pa.string()))) | _flags(pc.equal(cols["location"], "")))
+        self._flag_list(cols["domains"], set(vocab.domains), allow_empty=True)
+        # distinct values through the row parser's own functions
+        self.sources, codes = _codes(cols["sources"])
+        self.source_refs: list[list[tuple[str, str]] | None] = []
+        for text in self.sources:
+            refs = _known_sources(text)
+            ok = bool(refs) and all(r.document in self.catalog.documents for r in refs or ())
+            self.source_refs.append([(r.document, r.locator) for r in refs or ()] if ok
+                                    else None)
+        self.source_code = codes
+        self._flag_codes(codes, [r is None for r in self.source_refs])
+        statuses, codes = _codes(cols["status"])
+        self.statuses = [_status(s) for s in statuses]
+        self.status_code = codes
+        self._flag_codes(codes, [s is None for s in self.statuses])
+        quantities, codes = _codes(cols["quantity"])
+        self.quantities = [_quantity(q) for q in quantities]
+        self.quantity_code = codes
+        self._flag_codes(codes, [q is False for q in self.quantities])
+        pairs, codes = _codes(pc.binary_join_element_wise(cols["start"], cols["end"], "\x1f"))
+        self.intervals = [_known_interval(*p.split("\x1f")) for p in pairs]
+        self.interval_code = codes
+        self._flag_codes(codes, [i is None for i in self.intervals])
+        self.dates = [None if i is None else (
+            i.start.isoformat() if i.start else None, i.start_text,
+            i.end.isoformat() if i.end else None, i.end_text) for i in self.intervals]
+        money, codes = _codes(pc.binary_join_element_wise(
+            cols["amount"], cols["currency"], cols["amount_year"], cols["start"], cols["end"],
+            "\x1f"))
+        self.money = [_money(m) for m in money]
+        self.money_code = codes
+        self._flag_codes(codes, [m is False for m in self.money])
+
+    def _flag_list(self, col: pa.ChunkedArray, good: set[str], *, allow_empty: bool) -> None:
+        lists = pc.split_pattern(col, ";")
+        flat = pc.list_flatten(lists)
+        parents = np.asarray(pc.list_parent_indices(lists).to_numpy(zero_copy_only=False))
+        bad = ~_flags(pc.is_in(flat, value_set=pa.array(sorted(good), pa.string())))
+        rows = np.zeros(len(self.doubt), dtype=bool)
+        rows[parents[bad]] = True
+        if allow_empty:
+            rows &= ~_flags(pc.equal(col, ""))
+        self.doubt |= rows
+
+    def _flag_codes(self, codes: np.ndarray[Any, Any], bad: list[bool]) -> None:
+        if any(bad):
+            self.doubt |= np.asarray(bad, dtype=bool)[codes]
+
+    # -- chunks --------------------------------------------------------------------------
+
+    def spans(self, size: int) -> Iterator[tuple[int, int]]:
+        """Yield ``(first, end)`` row offsets of chunks of ``size`` rows."""
+        for first in range(0, self.rows, size):
+            yield first, min(first + size, self.rows)
+
+    def _cells(self, first: int, end: int, names: Sequence[str]) -> list[list[str]]:
+        return [self.columns[c].slice(first, end - first).to_pylist() for c in names]
+
+    def rows_of(self, first: int, end: int) -> list[tuple[int, dict[str, str]]]:
+        """The chunk as the row reader reads it: ``(row_number, row)`` pairs."""
+        cells = self._cells(first, end, self.names)
+        out = []
+        for offset, values in enumerate(zip(*cells, strict=True)):
+            row = {c: restore_formula(v.strip()) for c, v in zip(self.names, values,
+                                                                 strict=True)}
+            for c in self.optional:
+                row[c] = ""
+            out.append((first + offset + 1, row))
+        return out
+
+    def stage(self, first: int, end: int, index: int, staging: Staging, digest: RowDigest,
+              *, stage: bool) -> bool:
+        """Stage a chunk (its keys, digest and, with ``stage``, its rows) if it is clean.
+
+        Returns:
+            False (and nothing done) when the chunk needs the row-by-row checker.
+        """
+        if self.doubt[first:end].any():
+            return False
+        names = ("id", "kind", "actors", "domains", "location", "unit", "description", "note")
+        ids, kinds, actors, domains, places, units, texts, notes = self._cells(first, end,
+                                                                               names)
+        dates, money, quantity = self.interval_code, self.money_code, self.quantity_code
+        status, sources = self.status_code, self.source_code
+        ties: list[tuple[Any, ...]] = []
+        links: list[tuple[Any, ...]] = []
+        topics: list[tuple[Any, ...]] = []
+        cites: list[tuple[Any, ...]] = []
+        for offset in range(end - first):
+            row = first + offset
+            tie_id = ids[offset]
+            parties = actors[offset].split(";")
+            if len(parties) < 2 or len(set(parties)) != len(parties):
+                return False
+            when = int(dates[row])
+            if not self._inside(parties, when):
+                return False
+            if not stage:
+                continue
+            place = places[offset] or None
+            level = self._classify(parties, place, when)
+            span = self.dates[when]
+            amount = self.money[money[row]]
+            assert span is not None and amount is not False
+            ties.append((tie_id, kinds[offset], *span, *(amount or (None, None, None)),
+                         self.quantities[quantity[row]], units[offset], place, texts[offset],
+                         self.statuses[status[row]], notes[offset], *level))
+            links.extend((tie_id, i, a) for i, a in enumerate(parties))
+            if domains[offset]:
+                topics.extend((tie_id, i, d) for i, d in enumerate(domains[offset].split(";")))
+            refs = self.source_refs[sources[row]]
+            assert refs is not None
+            cites.extend(("ties", tie_id, i, doc, where) for i, (doc, where) in enumerate(refs))
+        staging.keys([(tie_id, index, first + offset + 1) for offset, tie_id in enumerate(ids)])
+        digest.add_columns("ties", {c: self.columns[c].slice(first, end - first).to_pylist()
+                                    for c in self.columns})
+        if stage:
+            staging.add_tuples("ties", _TIE_COLUMNS, ties)
+            staging.add_tuples("tie_actors", ("tie_id", "position", "actor_id"), links)
+            staging.add_tuples("tie_domains", ("tie_id", "position", "domain"), topics)
+            staging.add_tuples("sources", _SOURCE_COLUMNS, cites)
+        return True
+
+    def close(self) -> None:
+        """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
+        self.columns = {}
+        pa.default_memory_pool().release_unused()
+
+    def _inside(self, parties: list[str], when: int) -> bool:
+        """Whether the dates ``when`` lie within every party's validity (memoized)."""
+        memo = self._within
+        for party in parties:
+            key = (self.validities[party], when)
+            ok = memo.get(key)
+            if ok is None:
+                interval = self.intervals[when]
+                assert interval is not None
+                ok = memo[key] = interval.within(self.validity_list[key[0]])
+            if not ok:
+                return False
+        return True
+
+    def _classify(self, parties: list[str], place: str | None, when: int) -> tuple[Any, ...]:
+        """The classification columns of a tie (cached: dates matter only with associations)."""
+        fed = self.fed
+        dated = any(fed.side(p)[0] is Side.ASSOCIATION for p in parties)
+        key = (tuple(parties), place, when if dated else -1)
+        found = self._classes.get(key)
+        if found is None:
+            if len(self._classes) >= _CACHE:
+                self._classes.clear()
+            c = fed.classify(parties, location=place, period=self.intervals[when])
+            found = self._classes[key] = tuple(classification_row(c).values())
+        return found
+
+
+def _status(text: str) -> str | None:
+    try:
+        return parse_status(text or "verified").value
+    except RegionetError:
+        return None
+
+
+def _quantity(text: str) -> float | bool | None:
+    try:
+        return _number({"quantity": text}, "quantity", None, None)
+    except RegionetError:
+        return False
+
+
+def _money(key: str) -> tuple[float, str, int] | bool | None:
+    amount, currency, year, start, end = key.split("\x1f")
+    try:
+        money = parse_money({"amount": amount, "currency": currency, "amount_year": year,
+                             "start": start, "end": end})
+    except RegionetError:
+        return False
+    return None if money is None else (money.amount, money.currency, money.year)
+

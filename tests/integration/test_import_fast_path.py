@@ -1,0 +1,185 @@
+"""The columnar path of a ties import (issue 8) against the row-by-row path it stands in for.
+
+Each file is imported twice into copies of one workspace: with the columnar path
+(:mod:`regionet.storage.tie_columns`) and with it switched off. Both must write the same
+rows and report the same problems word for word; the columnar path must really be taken for
+clean chunks (the row-by-row checker is spied on), and only there.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from regionet.core.errors import ValidationError
+from regionet.io.casefiles import load_case
+from regionet.storage import Workspace, import_stream, tie_columns
+
+PARTIES = ["RU-KR", "RU-SPE", "RU-MUR", "RU-ARK", "RU-AD", "RU-IN", "FI", "NO", "SE", "US",
+           "DE", "gazprom", "nefco", "eu", "assoc-northwest", "cbss"]
+KINDS = ["cooperation", "agreement", "loan", "grant", "joint_project", "trade"]
+DOMAINS = ["environment", "trade", "transport", "culture", "economy"]
+COLUMNS = ["id", "kind", "actors", "start", "end", "domains", "amount", "currency",
+           "amount_year", "quantity", "unit", "location", "description", "sources", "status"]
+TABLES = ("ties", "tie_actors", "tie_domains", "sources")
+
+
+def tie_rows(n: int, seed: int = 8) -> list[dict[str, str]]:
+    """``n`` valid ties of the bundled case's actors (seeded), in mixed shapes."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        kind = rng.choice(KINDS)
+        start = rng.randint(1994, 2000)
+        money = kind in ("loan", "grant") and rng.random() < 0.8
+        rows.append({
+            "id": f"t-fast-{i:05d}", "kind": kind,
+            "actors": ";".join(rng.sample(PARTIES, rng.choice((2, 2, 3)))),
+            "start": rng.choice((str(start), f"{start}-0{rng.randint(1, 9)}", "")),
+            "end": rng.choice(("", str(start + 1), f"{start + 2}-12-31")),
+            "domains": ";".join(rng.sample(DOMAINS, rng.randint(0, 2))),
+            "amount": str(rng.randint(1, 900) * 1000) if money else "",
+            "currency": "USD" if money else "",
+            "amount_year": rng.choice(("", "1998")) if money else "",
+            "quantity": rng.choice(("", "", "12.5")),
+            "unit": "", "location": rng.choice(("", "", "", "RU-KR")),
+            "description": f"Tie number {i} (plain)",
+            "sources": rng.choice(("sergounin-1999:para 14", "sergounin-1999:para 2;"
+                                   "law-4-fz-1999:art. 3")),
+            "status": rng.choice(("", "verified", "assumed"))})
+        if rows[-1]["start"] == "" and money and not rows[-1]["amount_year"]:
+            rows[-1]["amount_year"] = "1997"
+        rows[-1]["unit"] = "km" if rows[-1]["quantity"] else ""
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], *, bom: bool = False,
+              newline: str = "\n") -> Path:
+    lines = [",".join(COLUMNS)] + [",".join(r[c] for c in COLUMNS) for r in rows]
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"")
+                     + (newline.join(lines) + newline).encode("utf-8"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("fast") / "regionet.db")
+    with Workspace(db) as ws:
+        ws.init(load_case("russia-1990s"))
+    return db
+
+
+def import_both(pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch,
+                path: Path) -> dict[bool, dict[str, Any]]:
+    """Import ``path`` with the columnar path on and off; what each wrote or refused."""
+    out: dict[bool, dict[str, Any]] = {}
+    for fast in (True, False):
+        monkeypatch.setattr(tie_columns, "FAST", fast)
+        calls: list[int] = []
+        original = import_stream.check_chunk
+
+        def spy(*args: Any, _calls: list[int] = calls, _original: Any = original) -> None:
+            _calls.append(len(args[3]))
+            _original(*args)
+
+        monkeypatch.setattr(import_stream, "check_chunk", spy)
+        db = clone_workspace(pristine)
+        with Workspace(db) as ws:
+            try:
+                digest = ws.validate_files([path]).digest
+                counts = ws.import_files([path])
+                problems = None
+            except ValidationError as err:
+                digest, counts, problems = None, None, [str(e) for e in err.errors]
+        with sa.create_engine(f"sqlite:///{db}").connect() as conn:
+            tables = {t: conn.execute(sa.text(f"SELECT * FROM {t} ORDER BY 1, 2, 3")).all()
+                      for t in TABLES}
+        out[fast] = {"digest": digest, "counts": counts, "problems": problems,
+                     "tables": tables, "row_chunks": calls}
+        monkeypatch.setattr(import_stream, "check_chunk", original)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("bom", "newline"), [(False, "\n"), (True, "\r\n")])
+def test_a_clean_file_is_written_as_the_row_path_writes_it(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        bom: bool, newline: str) -> None:
+    rows = tie_rows(5000)
+    rows[2500]["description"] = "  spaced out  "        # chunk 2: the row reader strips it
+    rows[2600]["description"] = "'=SUM(A1)"             # and drops the formula apostrophe
+    rows[4500].update(kind="membership", actors="RU-KR;assoc-northwest", location="",
+                      amount="", currency="", amount_year="")  # chunk 3: row by row
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "many_ties.csv", rows, bom=bom, newline=newline))
+    fast, slow = got[True], got[False]
+    assert slow["problems"] is None and fast["problems"] is None
+    assert fast["counts"] == slow["counts"]
+    assert fast["counts"]["ties"] == 5000
+    new_links = [r for r in fast["tables"]["tie_actors"] if r[0].startswith("t-fast-")]
+    assert len(new_links) == sum(len(r["actors"].split(";")) for r in rows)
+    assert fast["digest"] == slow["digest"]
+    for table in TABLES:
+        assert fast["tables"][table] == slow["tables"][table], table
+    by_id = {r[0]: r for r in fast["tables"]["ties"]}
+    assert by_id["t-fast-02500"][12] == "spaced out"
+    assert by_id["t-fast-02600"][12] == "=SUM(A1)"
+    # validate + import: the row path checks every chunk; the columnar path only 2 and 3
+    assert slow["row_chunks"] == [2000, 2000, 1000] * 2
+    assert fast["row_chunks"] == [2000, 1000] * 2
+
+
+#: The row path's messages for the bad rows below, word for word (pinned before the
+#: columnar path existed).
+BAD_MESSAGES = [
+    "bad_ties.csv, row 10, field 'actors', value 'xx-nope': unknown actor (expected an actor "
+    "id defined in actors.csv or the workspace)",
+    "bad_ties.csv, row 20, field 'start', value '1999-13-01': not a real date (month must be "
+    "in 1..12) (expected a date as YYYY, YYYY-MM or YYYY-MM-DD)",
+    "bad_ties.csv, row 30, field 'id', value 't-fast-00004': duplicate in the batch (first in "
+    "bad_ties.csv, row 5) (expected a id not yet used (import only adds records))",
+    "bad_ties.csv, row 40, field 'start', value '2003–2004': assoc-central-russia is used "
+    "outside its validity dates (1990-12-15–2001-06-08) (expected dates within "
+    "1990-12-15–2001-06-08)",
+    "bad_ties.csv, row 50, field 'kind', value 'cooperatoin': unknown tie kind (expected a "
+    "kind from vocab/tie_kinds.csv). Did you mean cooperation?",
+]
+BROKEN_QUOTE = (
+    "bad_ties.csv, row 3001, field 'description': unbalanced quote at line 3002, column 57: "
+    "it is never closed, so everything after it would be read into this one cell (expected "
+    "RFC 4180 CSV: cells separated by commas; a cell holding a comma, a quote or a line break "
+    "wrapped in double quotes, each quote inside it doubled (\"\")). Close the quote opened "
+    "there, or double it (\"\") if it belongs to the text")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quote", [False, True], ids=["plain", "broken-quote"])
+def test_bad_rows_are_reported_as_the_row_path_reports_them(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        quote: bool) -> None:
+    rows = tie_rows(4200, seed=9)
+    rows[9]["actors"] = "RU-KR;xx-nope"
+    rows[19].update(start="1999-13-01", end="", amount_year="1998" if rows[19]["amount"] else "")
+    rows[29]["id"] = rows[4]["id"]
+    rows[39].update(actors="RU-KR;assoc-central-russia", start="2003", end="2004")
+    rows[49]["kind"] = "cooperatoin"
+    if quote:
+        rows[3000]["description"] = '"never closed'
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "bad_ties.csv", rows, bom=True))
+    fast, slow = got[True], got[False]
+    assert fast["problems"] == slow["problems"]
+    assert fast["tables"] == slow["tables"]
+    assert not [r for r in fast["tables"]["ties"] if r[0].startswith("t-fast-")]
+    problems = fast["problems"]
+    if quote:  # not a plain file: row by row, whole (the file is named with its folder)
+        assert [p.removeprefix(str(tmp_path) + "/") for p in problems] == [BROKEN_QUOTE]
+        assert fast["row_chunks"] == slow["row_chunks"] == []  # refused before any row
+    else:  # only the first chunk, which holds every bad row, goes row by row
+        assert problems == BAD_MESSAGES
+        assert fast["row_chunks"] == [2000]
+        assert slow["row_chunks"] == [2000, 2000, 200]
