@@ -72,6 +72,7 @@ FISCAL_TESTS = (
     "tests/integration/test_fiscal_trace.py",
     "tests/integration/test_bad_scenarios.py",
     "tests/unit/test_fiscal_guards.py",
+    "tests/unit/test_fiscal_law_guards.py",
 )
 
 #: the slowest fiscal tests (2 to 10 s each, hypothesis runs and the okrug's explain on the
