@@ -13,8 +13,14 @@ from pathlib import Path
 import pytest
 
 import regionet.cases
-from regionet.core.errors import UnknownReferenceError
-from regionet.engines.fiscal.law import ParameterTree, YearParameters, load_parameters
+from regionet.core.errors import InvalidValueError, UnknownReferenceError
+from regionet.engines.fiscal.law import (
+    ParameterTree,
+    YearParameters,
+    load_parameters,
+    markdown_table,
+)
+from regionet.engines.fiscal.law.values import format_value
 
 PARAMETERS = Path(regionet.cases.__file__).parent / "russia_1990s" / "parameters"
 
@@ -111,3 +117,33 @@ def test_year_parameters_optional_is_none_in_a_year_with_a_gap() -> None:
         null.optional("y")
     changed = YearParameters(tree, 2002)  # 0.5 all year, exactly
     assert changed.optional("x") == 0.5
+
+
+def test_a_view_refuses_a_number_as_a_name_and_an_unknown_group_exactly() -> None:
+    view = load_parameters(PARAMETERS).at("1999-06-01").node("profit_tax")
+    with pytest.raises(InvalidValueError) as info:
+        view.text("rate.federal")
+    err = info.value
+    assert (err.message, err.field, err.value, err.expected) == (
+        "parameter holds a number", "profit_tax.rate.federal", 0.11, "a name parameter")
+    with pytest.raises(UnknownReferenceError) as unknown:
+        view.node("rat")
+    assert (unknown.value.message, unknown.value.value) == ("unknown parameter",
+                                                            "profit_tax.rat")
+
+
+def test_a_view_s_private_names_are_not_parameters() -> None:
+    view = load_parameters(PARAMETERS).at("1999-06-01")
+    with pytest.raises(AttributeError) as info:
+        _ = view._rate
+    assert info.value.args == ("_rate",)
+
+
+def test_the_markdown_table_keeps_each_value_on_one_row() -> None:
+    tree = ParameterTree.from_mapping({"r": {"description": "A rate\nin two lines", "unit": "/1",
+        "values": {"2002-01-01": {"value": 1e-20, "reference": "L | M", "status": "assumed",
+                                  "note": "first\nsecond"}}}})
+    assert markdown_table(tree).splitlines()[2] == (
+        "| `r` | A rate in two lines | /1 | [0, 1] | 2002-01-01 | 1e-20 | assumed | L \\| M "
+        "| first second |")
+    assert format_value(1e16) == "1e+16"
