@@ -119,17 +119,26 @@ def test_year_parameters_optional_is_none_in_a_year_with_a_gap() -> None:
     assert changed.optional("x") == 0.5
 
 
-def test_a_view_refuses_a_number_as_a_name_and_an_unknown_group_exactly() -> None:
+def test_a_view_refuses_a_wrong_type_and_an_unknown_group_exactly() -> None:
     view = load_parameters(PARAMETERS).at("1999-06-01").node("profit_tax")
     with pytest.raises(InvalidValueError) as info:
         view.text("rate.federal")
     err = info.value
     assert (err.message, err.field, err.value, err.expected) == (
         "parameter holds a number", "profit_tax.rate.federal", 0.11, "a name parameter")
+    root = load_parameters(PARAMETERS).at("1999-06-01")
+    with pytest.raises(InvalidValueError) as name:
+        root.node("equalization").number("method")
+    assert (name.value.message, name.value.field, name.value.value, name.value.expected) == (
+        "parameter holds a name", "equalization.method", "two_stage", "a numeric parameter")
     with pytest.raises(UnknownReferenceError) as unknown:
         view.node("rat")
     assert (unknown.value.message, unknown.value.value) == ("unknown parameter",
                                                             "profit_tax.rat")
+    values = view.to_dict()
+    assert values["profit_tax.rate.federal"] == 0.11
+    assert sorted(values) == load_parameters(PARAMETERS).paths("profit_tax")
+    assert all(p.startswith("profit_tax.") for p in values)
 
 
 def test_a_view_s_private_names_are_not_parameters() -> None:
