@@ -246,3 +246,24 @@ def test_case_sources_of_attributes_and_rates_must_cite_known_documents() -> Non
     expected = "the id of a document in documents.csv or the workspace"
     assert got == [("attribute motto of FI", "sources", "nobody-2001", expected),
                    ("rate USD/XYZ 1995", "sources", "nobody-1998", expected)]
+
+
+def test_a_missing_file_s_problem_keeps_its_place_and_rows_are_in_order(
+        ws: Workspace, tmp_path: Path) -> None:
+    # actors.csv's row 1 (an unknown document) is found after row 2 (an unknown kind), when
+    # the batch is checked against the workspace: the list is sorted by row all the same
+    folder = tmp_path / "b"
+    actors = _file(folder, "actors.csv", "id,kind,name_en,sources\n"
+                   f"ES,state,Spain,nobody-2001:p 1\nAD,planet,Andorra,{SRC}\n"
+                   f"FI,state,Finland,{SRC}\n")
+    ties = _file(folder, "ties.csv", "id,kind,actors,start,sources\n"
+                 f"t-2,nonsense,RU-KR;FI,1997,{SRC}\n")
+    gone = folder / "gone_ties.csv"
+    with pytest.raises(ValidationError) as info:
+        ws.validate_files([actors, gone, ties])
+    assert [(e.file, e.row, e.field, e.value, e.message) for e in info.value.errors] == [
+        ("actors.csv", 1, "sources", "nobody-2001", "source document does not exist"),
+        ("actors.csv", 2, "kind", "planet", "unknown actor kind"),
+        ("actors.csv", 3, "id", "FI", "already in the workspace"),
+        (str(gone), None, None, None, "file not found"),
+        ("ties.csv", 1, "kind", "nonsense", "unknown tie kind")]
