@@ -8,6 +8,7 @@ ties, of new actors, or of an attribute that is not a border, changes no border;
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -53,10 +54,22 @@ def _file(folder: Path, name: str, text: str) -> Path:
     return folder / name
 
 
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    db = tmp_path / "ws.db"
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled case in a workspace, made once: each test gets a copy (mutmut runs these
+    tests for every mutant of the planner)."""
+    db = tmp_path_factory.mktemp("template") / "ws.db"
     init_workspace(db)
+    return db
+
+
+@pytest.fixture
+def ws(tmp_path: Path, template: Path) -> Workspace:
+    db = tmp_path / "ws.db"
+    with sqlite3.connect(template) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    copy.close()
+    source.close()
     return Workspace(db)
 
 
