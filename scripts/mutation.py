@@ -148,7 +148,8 @@ TARGETS: tuple[Target, ...] = (
     Target("fiscal-law", (f"{FISCAL}/law/*",), FISCAL_TESTS, FISCAL_SELECT),
     Target("fiscal-rules", (f"{FISCAL}/rules/*",), FISCAL_TESTS, FISCAL_SELECT),
     Target("fiscal-run", (f"{FISCAL}/run/*",), FISCAL_TESTS, FISCAL_SELECT),
-    Target("fiscal-inputs", (f"{FISCAL}/inputs/*",), FISCAL_TESTS, FISCAL_SELECT),
+    Target("fiscal-inputs", (f"{FISCAL}/inputs/*",),
+           (*FISCAL_TESTS, "tests/integration/test_input_files.py"), FISCAL_SELECT),
 )
 
 

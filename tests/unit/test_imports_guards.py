@@ -280,3 +280,30 @@ def test_a_missing_file_s_problem_keeps_its_place_and_rows_are_in_order(
         ("actors.csv", 3, "id", "FI", "already in the workspace"),
         (str(gone), None, None, None, "file not found"),
         ("ties.csv", 1, "kind", "nonsense", "unknown tie kind")]
+
+
+def test_a_changed_attribute_replaces_the_stored_value_and_touches_no_other_actor(
+        ws: Workspace, tmp_path: Path) -> None:
+    before = ws.load()[0]
+    ws.import_files([_file(tmp_path / "b", "actor_attributes.csv",
+                           "actor,attribute,value,sources\n"
+                           f"interreg,matching_share_required,0.6,{SRC}\n"
+                           f"interreg,motto,together,{SRC}\n")])
+    after = ws.load()[0]
+    assert _attributes(ws, "interreg") == {
+        "matching_share_required": 0.6, "matching_applies_to": "NO;RU",
+        "involving_states": "FI;SE", "funding_source_non_eu_partners": "Tacis",
+        "motto": "together"}
+    assert {a: dict(x.attributes) for a, x in after.actors.items() if a != "interreg"} == {
+        a: dict(x.attributes) for a, x in before.actors.items() if a != "interreg"}
+
+
+def test_the_first_attribute_record_of_a_workspace_is_number_1(
+        ws: Workspace, tmp_path: Path) -> None:
+    with sqlite3.connect(ws.database.url.database) as conn:
+        conn.execute("DELETE FROM sources WHERE record_table = 'attribute_records'")
+        conn.execute("DELETE FROM attribute_records")
+    conn.close()
+    ws.import_files([_file(tmp_path / "b", "actor_attributes.csv",
+                           f"actor,attribute,value,sources\nFI,motto,sisu,{SRC}\n")])
+    assert _last_record(ws) == 1
