@@ -36,6 +36,10 @@ PROBLEMS: list[tuple[str | None, int | None, str | None, object]] = [
 #: 3 bad actors and 4 bad ties with a limit of 2: the ties stream stops listing after 2
 #: (2 unlisted), the 5 listed are cut to 2: 5 more
 LIMIT = "5 more problem(s) not listed (an import lists the first 2)"
+#: the rows ``write_plan`` writes for ``_batch``: sources of 3 actors and 1 attribute record
+#: (written with the small tables) plus those of 2 ties (copied from staging) add up
+WRITTEN = {"actors": 3, "attribute_records": 1, "actor_attribute_values": 1, "sources": 6,
+           "ties": 2, "tie_actors": 4}
 
 
 def _attributes(ws: Workspace, actor: str) -> dict[str, object]:
@@ -307,3 +311,21 @@ def test_the_first_attribute_record_of_a_workspace_is_number_1(
     ws.import_files([_file(tmp_path / "b", "actor_attributes.csv",
                            f"actor,attribute,value,sources\nFI,motto,sisu,{SRC}\n")])
     assert _last_record(ws) == 1
+
+
+def test_another_attribute_of_a_structure_changes_no_border(ws: Workspace,
+                                                             tmp_path: Path) -> None:
+    # euregio-karelia's stored cross_border_states (FI) is read back and compared: unchanged
+    plan = ws.validate_files([_file(tmp_path / "b", "actor_attributes.csv",
+                                    "actor,attribute,value,sources\n"
+                                    f"euregio-karelia,motto,together,{SRC}\n")])
+    assert plan.borders_changed is False
+
+
+def test_write_plan_returns_the_rows_written_per_workspace_table(
+        ws: Workspace, tmp_path: Path) -> None:
+    paths = _batch(tmp_path / "b")
+    with ws.database.connect() as conn, conn.begin():
+        plan = imports.plan_import(conn, paths)
+        counts = imports.write_plan(conn, plan)
+    assert counts == WRITTEN
