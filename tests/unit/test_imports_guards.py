@@ -329,3 +329,15 @@ def test_write_plan_returns_the_rows_written_per_workspace_table(
         plan = imports.plan_import(conn, paths)
         counts = imports.write_plan(conn, plan)
     assert counts == WRITTEN
+
+
+def test_a_batch_of_ties_and_rates_reads_the_rates_after_the_ties(ws: Workspace,
+                                                                   tmp_path: Path) -> None:
+    # rates come after ties and observations in the import order; ties stream, rates do not
+    folder = tmp_path / "b"
+    paths = [_file(folder, "ties.csv", "id,kind,actors,start,sources\n"
+                   f"t-kr-fi,cooperation,RU-KR;FI,1997,{SRC}\n"),
+             _file(folder, "rates.csv", f"base,quote,year,rate,sources\nECU,NOK,1997,8.3,{SRC}\n")]
+    plan = ws.validate_files(paths)
+    assert list(plan.counts.items()) == [("ties", 1), ("rates", 1)]
+    assert plan.files == (PlannedFile(paths[0], "ties", 1), PlannedFile(paths[1], "rates", 1))
