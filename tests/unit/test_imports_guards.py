@@ -341,3 +341,14 @@ def test_a_batch_of_ties_and_rates_reads_the_rates_after_the_ties(ws: Workspace,
     plan = ws.validate_files(paths)
     assert list(plan.counts.items()) == [("ties", 1), ("rates", 1)]
     assert plan.files == (PlannedFile(paths[0], "ties", 1), PlannedFile(paths[1], "rates", 1))
+
+
+def test_an_unreadable_file_does_not_stop_the_reading_of_the_next(ws: Workspace,
+                                                                   tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    documents = _file(folder, "documents.csv", "id\nnobody-2001\n")  # no title column
+    actors = _file(folder, "actors.csv", f"id,kind,name_en,sources\nAD,planet,Andorra,{SRC}\n")
+    with pytest.raises(ValidationError) as info:
+        ws.validate_files([documents, actors])
+    assert [(e.file, e.row, e.field, e.value) for e in info.value.errors] == [
+        (str(documents), None, None, None), ("actors.csv", 1, "kind", "planet")]
