@@ -352,3 +352,15 @@ def test_an_unreadable_file_does_not_stop_the_reading_of_the_next(ws: Workspace,
         ws.validate_files([documents, actors])
     assert [(e.file, e.row, e.field, e.value) for e in info.value.errors] == [
         (str(documents), None, None, None), ("actors.csv", 1, "kind", "planet")]
+
+
+def test_a_lookalike_of_a_new_id_of_the_batch_is_refused_with_that_id_as_hint(
+        ws: Workspace, tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    documents = _file(folder, "documents.csv", "id,title\nnew-doc,A new source\n")
+    actors = _file(folder, "actors.csv", "id,kind,name_en,sources\n"
+                   "AD,state,Andorra,new-d\u043ec:p 1\n")  # a Cyrillic o
+    with pytest.raises(ValidationError) as info:
+        ws.validate_files([documents, actors])
+    assert [(e.file, e.row, e.field, e.value, e.hint) for e in info.value.errors] == [
+        ("actors.csv", 1, "sources", "new-d\\u043ec", "Did you mean new-doc?")]
