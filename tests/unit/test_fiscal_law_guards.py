@@ -1,0 +1,158 @@
+"""Guards for ``engines/fiscal/law`` written from the mutants mutmut found alive (docs/testing.md).
+
+The messages of a parameter without a value (before its first date, or null since a date,
+with or without a note) were only matched in part; ``YearParameters`` (the per-year resolver
+of the public ``regionet.engines.fiscal.law`` API) had no test besides its doctest.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import regionet.cases
+from regionet.core.errors import InvalidValueError, UnknownReferenceError
+from regionet.engines.fiscal.law import (
+    ParameterTree,
+    YearParameters,
+    load_parameters,
+    markdown_table,
+)
+from regionet.engines.fiscal.law.values import format_value
+
+PARAMETERS = Path(regionet.cases.__file__).parent / "russia_1990s" / "parameters"
+
+
+def _tree() -> ParameterTree:
+    """One parameter from 1999-04-01, null from 2001 (no note) and again from 2003 (a note)."""
+    return ParameterTree.from_mapping({"x": {"description": "x", "unit": "/1", "values": {
+        "1999-04-01": {"value": 0.2, "reference": "L1", "status": "verified"},
+        "2000-01-01": {"value": 0.4, "reference": "L2", "status": "assumed", "note": "n2"},
+        "2001-01-01": {"value": None, "reference": "L3", "status": "verified"},
+        "2002-01-01": {"value": 0.5, "reference": "L4", "status": "verified"},
+        "2003-01-01": {"value": None, "reference": "L5", "status": "verified",
+                       "note": "repealed"}}}})
+
+
+def test_no_value_before_the_first_date_names_the_first_date() -> None:
+    with pytest.raises(UnknownReferenceError) as info:
+        load_parameters(PARAMETERS).get("mineral_extraction_tax.hydrocarbons.split.federal",
+                                        "2001-12-31")
+    err = info.value
+    assert (err.message, err.field, err.expected, err.hint) == (
+        "parameter has no value on 2001-12-31",
+        "mineral_extraction_tax.hydrocarbons.split.federal", "a date on or after 2002-01-01",
+        None)
+    assert err.file == str(PARAMETERS.resolve() / "mineral_extraction_tax.yaml")
+    with pytest.raises(UnknownReferenceError) as traced:
+        _tree().trace("x", "1999-03-31")
+    assert (traced.value.message, traced.value.field, traced.value.expected) == (
+        "parameter has no value on 1999-03-31", "x", "a date on or after 1999-04-01")
+
+
+def test_a_null_value_says_since_when_and_its_note_if_any() -> None:
+    tree = _tree()
+    with pytest.raises(UnknownReferenceError) as plain:
+        tree.get("x", "2001-06-30")
+    assert (plain.value.message, plain.value.field, plain.value.expected, plain.value.hint) == (
+        "parameter has no value on 2001-06-30: null since 2001-01-01", "x", None,
+        "Pass default= to get() for a fallback.")
+    with pytest.raises(UnknownReferenceError) as noted:
+        tree.get("x", "2004-01-01")
+    assert noted.value.message == ("parameter has no value on 2004-01-01: null since "
+                                   "2003-01-01 (repealed)")
+    assert tree.get("x", "2004-01-01", 0.9) == 0.9
+
+
+def test_views_show_their_group_and_date() -> None:
+    view = _tree().at("2000-02-01")
+    assert repr(view) == "ParameterView('<root>' on 2000-02-01)"
+    tree = load_parameters(PARAMETERS)
+    assert repr(tree.at(date(1999, 6, 1)).node("profit_tax")) == (
+        "ParameterView('profit_tax' on 1999-06-01)")
+
+
+def test_year_parameters_average_over_the_year_and_record_what_was_used() -> None:
+    p = YearParameters(_tree(), 1999)
+    # 0 from the default for 90 days, then 0.2 for 275 days
+    assert p.number("x", default=0.0) == pytest.approx(0.2 * 275 / 365, rel=1e-15)
+    assert [(pc.since, pc.until, pc.value, pc.reference, pc.status)
+            for pc in p.used["x"].pieces] == [
+        (date(1999, 1, 1), date(1999, 3, 31), 0.0, "engine default, documented in docs/fiscal.md",
+         "assumed"),
+        (date(1999, 4, 1), date(1999, 12, 31), 0.2, "L1", "verified")]
+    with pytest.raises(UnknownReferenceError, match="no value on 1999-01-01, needed for 1999"):
+        YearParameters(_tree(), 1999).number("x")
+
+
+def test_year_parameters_name_is_the_value_in_force_on_1_july() -> None:
+    tree = load_parameters(PARAMETERS)
+    p = YearParameters(tree, 1999)
+    assert p.name("equalization.method") == "two_stage"
+    assert YearParameters(tree, 1998).name("equalization.method") == "gap_filling"
+    assert p.used["equalization.method"].value == "two_stage"
+    assert p.name("profit_tax.special_sectors.rate.total", default="none") == "0.38"
+    assert YearParameters(tree, 2005).name("profit_tax.special_sectors.rate.total",
+                                           default="none") == "none"
+    assert sorted(p.used) == ["equalization.method", "profit_tax.special_sectors.rate.total"]
+
+
+def test_year_parameters_optional_is_none_in_a_year_with_a_gap() -> None:
+    tree = _tree()
+    full = YearParameters(tree, 2000)
+    assert full.optional("x") == 0.4
+    assert full.optional("x", average=False) == 0.4
+    assert full.used["x"].pieces[0].note == "n2"
+    assert full.used["x"].convention == "in force on 1 July"  # the last call's
+    gap = YearParameters(tree, 1999)  # no value before 1 April
+    assert gap.optional("x") is None
+    assert gap.optional("x", average=False) == 0.2  # in force on 1 July
+    assert list(gap.used) == ["x"]
+    null = YearParameters(tree, 2001)  # null all year
+    assert null.optional("x") is None and null.optional("x", average=False) is None
+    assert null.used == {}
+    with pytest.raises(UnknownReferenceError, match="unknown parameter"):
+        null.optional("y")
+    changed = YearParameters(tree, 2002)  # 0.5 all year, exactly
+    assert changed.optional("x") == 0.5
+
+
+def test_a_view_refuses_a_wrong_type_and_an_unknown_group_exactly() -> None:
+    view = load_parameters(PARAMETERS).at("1999-06-01").node("profit_tax")
+    with pytest.raises(InvalidValueError) as info:
+        view.text("rate.federal")
+    err = info.value
+    assert (err.message, err.field, err.value, err.expected) == (
+        "parameter holds a number", "profit_tax.rate.federal", 0.11, "a name parameter")
+    root = load_parameters(PARAMETERS).at("1999-06-01")
+    with pytest.raises(InvalidValueError) as name:
+        root.node("equalization").number("method")
+    assert (name.value.message, name.value.field, name.value.value, name.value.expected) == (
+        "parameter holds a name", "equalization.method", "two_stage", "a numeric parameter")
+    with pytest.raises(UnknownReferenceError) as unknown:
+        view.node("rat")
+    assert (unknown.value.message, unknown.value.value) == ("unknown parameter",
+                                                            "profit_tax.rat")
+    values = view.to_dict()
+    assert values["profit_tax.rate.federal"] == 0.11
+    assert sorted(values) == load_parameters(PARAMETERS).paths("profit_tax")
+    assert all(p.startswith("profit_tax.") for p in values)
+
+
+def test_a_view_s_private_names_are_not_parameters() -> None:
+    view = load_parameters(PARAMETERS).at("1999-06-01")
+    with pytest.raises(AttributeError) as info:
+        _ = view._rate
+    assert info.value.args == ("_rate",)
+
+
+def test_the_markdown_table_keeps_each_value_on_one_row() -> None:
+    tree = ParameterTree.from_mapping({"r": {"description": "A rate\nin two lines", "unit": "/1",
+        "values": {"2002-01-01": {"value": 1e-20, "reference": "L | M", "status": "assumed",
+                                  "note": "first\nsecond"}}}})
+    assert markdown_table(tree).splitlines()[2] == (
+        "| `r` | A rate in two lines | /1 | [0, 1] | 2002-01-01 | 1e-20 | assumed | L \\| M "
+        "| first second |")
+    assert format_value(1e16) == "1e+16"
