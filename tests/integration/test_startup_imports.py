@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("pandas", "matplotlib", "sqlalchemy", "fastapi", "networkx", "pyarrow", "numpy",
-         "yaml", "igraph")
+         "yaml", "igraph", "pydantic")  # pydantic: Typer's option adapters (cli/coercion.py)
 
 PROBE = """
 import sys
@@ -51,5 +51,6 @@ def test_a_fiscal_run_on_files_imports_no_database_plotting_or_server_code(tmp_p
     used = imported("fiscal", "run", "--year", "2003", "--establishments", "est.csv",
                     "--firms", "firms.csv", "--format", "json", "--db", "absent.db",
                     cwd=tmp_path)
-    assert used & {"matplotlib", "sqlalchemy", "fastapi", "networkx", "igraph"} == set()
+    assert used & {"matplotlib", "sqlalchemy", "fastapi", "networkx", "igraph",
+                   "pydantic"} == set()
     assert {"numpy", "pyarrow"} <= used  # what the run needs (pandas: the results table)
