@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from regionet.core import tables
 from regionet.core.errors import (
     DataFileError,
     InvalidValueError,
@@ -166,6 +167,13 @@ def test_missing_column_and_file(fmt: str, tmp_path: Path) -> None:
         read_firms(tmp_path / "absent.csv", paths[1], None, REGIONS)
 
 
+@pytest.fixture(params=[True, False], ids=["two-threads", "one-thread"])
+def spare_core(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether the establishments' firm ids are looked up in two threads (a spare core)."""
+    monkeypatch.setattr(tables, "spare_core", lambda: bool(request.param))
+    return bool(request.param)
+
+
 def big_files(folder: Path, *, unknown_rows: tuple[int, ...] = (), text_row: int | None = None,
               repeat: bool = False) -> tuple[Path, Path]:
     """140,000 establishments of 1,000 firms (registry numbers), Parquet row groups of 30,000:
@@ -196,7 +204,7 @@ def big_files(folder: Path, *, unknown_rows: tuple[int, ...] = (), text_row: int
 @pytest.mark.parametrize(("unknown", "first"), [((100_001,), 100_001), ((130_000, 9), 9),
                                                ((70_001, 139_999), 70_001)])
 def test_two_thread_lookup_names_the_first_unknown_firm(tmp_path: Path, unknown: tuple[int, ...],
-                                                        first: int) -> None:
+                                                        first: int, spare_core: bool) -> None:
     paths = big_files(tmp_path, unknown_rows=unknown)
     with pytest.raises(UnknownReferenceError) as info:
         read_firms(*paths, None, REGIONS, sort=False)
@@ -205,7 +213,7 @@ def test_two_thread_lookup_names_the_first_unknown_firm(tmp_path: Path, unknown:
         "unknown firm_id", first, "firm_id", "5555555555", str(paths[0]))
 
 
-def test_two_thread_lookup_codes_as_the_frames_do(tmp_path: Path) -> None:
+def test_two_thread_lookup_codes_as_the_frames_do(tmp_path: Path, spare_core: bool) -> None:
     paths = big_files(tmp_path)
     est, firms = read_firms(*paths, None, REGIONS, sort=False)
     reference, ref_firms = from_frames(pd.read_parquet(paths[0]), pd.read_parquet(paths[1]),
@@ -216,14 +224,15 @@ def test_two_thread_lookup_codes_as_the_frames_do(tmp_path: Path) -> None:
                                attribute(reference, ref_firms, "art288"), rtol=1e-12)
 
 
-def test_a_text_id_late_in_the_file_falls_back_to_text_codes(tmp_path: Path) -> None:
+def test_a_text_id_late_in_the_file_falls_back_to_text_codes(tmp_path: Path, spare_core: bool
+                                                             ) -> None:
     paths = big_files(tmp_path, text_row=125_000)  # after the first half was handed over
     with pytest.raises(UnknownReferenceError) as info:
         read_firms(*paths, None, REGIONS, sort=False)
     assert (info.value.row, info.value.value) == (125_000, "not-a-number")
 
 
-def test_two_thread_lookup_reports_a_repeated_firm_id(tmp_path: Path) -> None:
+def test_two_thread_lookup_reports_a_repeated_firm_id(tmp_path: Path, spare_core: bool) -> None:
     paths = big_files(tmp_path, repeat=True)
     with pytest.raises(InvalidValueError) as info:
         read_firms(*paths, None, REGIONS, sort=False)

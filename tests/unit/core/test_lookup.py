@@ -24,6 +24,7 @@ def chunks_of(values: list[int], sizes: list[int]) -> list[pa.Array]:
 def test_two_threads_give_each_id_its_position_or_minus_one(
         sizes: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tables, "PARALLEL_LOOKUP_MIN", 2)  # split even these few ids
+    monkeypatch.setattr(tables, "spare_core", lambda: True)
     keys = pa.array([40, 10, 30, 20], pa.int64())
     ids = [30, 99, 10, 10, 20, 40, -5]
     got = lookup(iter(chunks_of(ids, sizes)), keys, len(ids))
@@ -32,9 +33,11 @@ def test_two_threads_give_each_id_its_position_or_minus_one(
     assert got.dtype == np.intp and got.flags.writeable
 
 
-def test_the_first_half_is_looked_up_in_another_thread(monkeypatch: pytest.MonkeyPatch
-                                                       ) -> None:
+@pytest.mark.parametrize("spare", [True, False])
+def test_the_first_half_is_looked_up_in_another_thread_on_a_spare_core(
+        spare: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tables, "PARALLEL_LOOKUP_MIN", 2)
+    monkeypatch.setattr(tables, "spare_core", lambda: spare)
     seen: list[tuple[str, int]] = []
     real = tables.pc.index_in
 
@@ -47,8 +50,22 @@ def test_the_first_half_is_looked_up_in_another_thread(monkeypatch: pytest.Monke
     got = lookup(iter(chunks_of(list(range(99, -1, -1)), [25, 25, 25, 25])), keys, 100)
     assert got is not None and got.tolist() == list(range(99, -1, -1))
     main = threading.main_thread().name
-    assert sorted(n for _, n in seen) == [50, 50]
-    assert {name == main for name, _ in seen} == {True, False}
+    if spare:
+        assert sorted(n for _, n in seen) == [50, 50]
+        assert {name == main for name, _ in seen} == {True, False}
+    else:
+        assert seen == [(main, 100)]
+
+
+@pytest.mark.parametrize(("cores", "load", "spare"), [(2, 0.3, True), (2, 1.0, True),
+                                                      (2, 1.2, False), (1, 0.0, False),
+                                                      (4, 2.9, True), (4, 8.0, False)])
+def test_a_spare_core_is_one_the_load_leaves_idle(cores: int, load: float, spare: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables.os, "sched_getaffinity", lambda _: set(range(cores)),
+                        raising=False)
+    monkeypatch.setattr(tables.os, "getloadavg", lambda: (load, load, load))
+    assert tables.spare_core() is spare
 
 
 def test_few_ids_are_looked_up_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,6 +83,7 @@ def test_few_ids_are_looked_up_in_one_call(monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_chunk_of_another_kind_stops_the_lookup(at: int, monkeypatch: pytest.MonkeyPatch
                                                   ) -> None:
     monkeypatch.setattr(tables, "PARALLEL_LOOKUP_MIN", 2)
+    monkeypatch.setattr(tables, "spare_core", lambda: True)
     parts: list[pa.Array | None] = list(chunks_of([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2, 2]))
     parts[at] = None  # at 3: after the first half went to the other thread
     assert lookup(iter(parts), pa.array([1, 2], pa.int64()), 8) is None
