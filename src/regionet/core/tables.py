@@ -290,16 +290,26 @@ PARALLEL_LOOKUP_MIN: Final = 1 << 17
 
 
 def spare_core() -> bool:
-    """True when a second thread would get a core of its own (two cores, load below one).
+    """True when a core is idle now (Linux's ``/proc/loadavg``; elsewhere False).
 
-    Two or more cores are ours and, over the last minute, at least one of them was idle on
-    average (the load average at most cores - 1). A second thread costs CPU (:func:`lookup`
-    builds a second hash table): it pays only on an idle core. On the development VM with
-    other sessions keeping both cores busy (load 8-12), looking up 5e6 ids in two threads
-    took 6 % more CPU and wall time than in one.
+    Two or more cores are ours, and fewer threads are runnable in the whole system than we
+    have cores (this one counted). A second thread costs CPU (:func:`lookup` builds a
+    second hash table): it pays only on an idle core. On the development VM with other
+    sessions keeping both cores busy (load 8-12), looking up 5e6 ids in two threads took
+    more CPU and wall time than in one; and during a fiscal run the other core is often
+    busy importing pandas for the pipeline.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) >= 2 and os.getloadavg()[0] <= (cores or 1) - 1
+    return (cores or 1) >= 2 and _runnable() < (cores or 1)
+
+
+def _runnable() -> int:
+    """Threads runnable now in the whole system (``/proc/loadavg``); a large number if unknown."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return int(handle.read().split()[3].split("/")[0])
+    except (OSError, IndexError, ValueError):
+        return 1 << 30
 
 
 def lookup(chunks: Iterable[pa.Array | None], keys: pa.Array, n: int) -> IntArray | None:
@@ -309,8 +319,8 @@ def lookup(chunks: Iterable[pa.Array | None], keys: pa.Array, n: int) -> IntArra
     them are read, a second thread looks them up while this one reads and looks up the rest:
     Arrow's ``index_in`` releases the GIL, and each thread builds its own hash table of
     ``keys`` (on the development machine 0.19 s of CPU for 1.7e6 keys, against 0.41 s to
-    probe 5e6 ids). Below :data:`PARALLEL_LOOKUP_MIN` ids, or without a spare core
-    (:func:`spare_core`), one thread. Returns None as soon
+    probe 5e6 ids). Below :data:`PARALLEL_LOOKUP_MIN` ids, or when no core is idle once half
+    the ids are read (:func:`spare_core`), one thread. Returns None as soon
     as ``chunks`` yields None (ids of another kind: the caller falls back).
 
     Examples:
@@ -320,7 +330,7 @@ def lookup(chunks: Iterable[pa.Array | None], keys: pa.Array, n: int) -> IntArra
         True
     """
     out = empty(n, np.intp)
-    split = n // 2 if n >= PARALLEL_LOOKUP_MIN and spare_core() else n
+    split = n // 2 if n >= PARALLEL_LOOKUP_MIN else n
 
     def code(part: list[pa.Array], start: int) -> None:
         found = pc.index_in(pa.chunked_array(part, type=keys.type), value_set=keys)
@@ -337,6 +347,9 @@ def lookup(chunks: Iterable[pa.Array | None], keys: pa.Array, n: int) -> IntArra
             part.append(chunk)
             done += len(chunk)
             if pending is None and split <= done < n:
+                if not spare_core():  # asked when the half is read: is a core idle now?
+                    split = n
+                    continue
                 pending = pool.submit(code, part, start)
                 part, start = [], done
         code(part, start)

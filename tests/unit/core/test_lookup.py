@@ -57,15 +57,19 @@ def test_the_first_half_is_looked_up_in_another_thread_on_a_spare_core(
         assert seen == [(main, 100)]
 
 
-@pytest.mark.parametrize(("cores", "load", "spare"), [(2, 0.3, True), (2, 1.0, True),
-                                                      (2, 1.2, False), (1, 0.0, False),
-                                                      (4, 2.9, True), (4, 8.0, False)])
-def test_a_spare_core_is_one_the_load_leaves_idle(cores: int, load: float, spare: bool,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("cores", "runnable", "spare"), [(2, 1, True), (2, 2, False),
+                                                          (2, 11, False), (1, 0, False),
+                                                          (4, 3, True), (4, 1 << 30, False)])
+def test_a_spare_core_is_one_idle_now(cores: int, runnable: int, spare: bool,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tables.os, "sched_getaffinity", lambda _: set(range(cores)),
                         raising=False)
-    monkeypatch.setattr(tables.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(tables, "_runnable", lambda: runnable)
     assert tables.spare_core() is spare
+
+
+def test_runnable_threads_are_read_from_the_system() -> None:
+    assert 1 <= tables._runnable() < 1 << 30  # this thread is running
 
 
 def test_few_ids_are_looked_up_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
