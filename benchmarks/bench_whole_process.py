@@ -95,13 +95,34 @@ def command(tool: str, est: str, firms: str, args: argparse.Namespace) -> list[s
 class Runs:
     wall: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     def median(self) -> tuple[float, float]:
         return statistics.median(self.wall), statistics.median(self.peak_mb)
 
+    def add(self, got: tuple[float, float, float]) -> None:
+        self.wall.append(got[0])
+        self.peak_mb.append(got[1])
+        self.cpu.append(got[2])
 
-def run_once(cmd: Sequence[str], out: Path) -> tuple[float, float]:
-    """Run ``cmd`` to completion; return (wall seconds, peak RSS in MB)."""
+    def cpu_median(self) -> float:
+        """Median user + system seconds (nan for runs logged before CPU was recorded)."""
+        return statistics.median(self.cpu) if self.cpu else float("nan")
+
+
+def compiled() -> None:
+    """Write regionet's ``.pyc`` files first, as ``pip install`` does.
+
+    With ``PYTHONDONTWRITEBYTECODE`` set (as on the development VM) no run writes them, so
+    every timed run compiled about 75 modules from source (0.5 s of CPU) without this.
+    """
+    subprocess.run([sys.executable, "-c", "import compileall, os, regionet; "
+                    "compileall.compile_dir(os.path.dirname(regionet.__file__), quiet=1)"],
+                   check=True, capture_output=True)
+
+
+def run_once(cmd: Sequence[str], out: Path) -> tuple[float, float, float]:
+    """Run ``cmd`` to completion; return (wall seconds, peak RSS in MB, user + system s)."""
     with out.open("wb") as stdout:
         start = time.perf_counter()
         process = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
@@ -112,7 +133,7 @@ def run_once(cmd: Sequence[str], out: Path) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{cmd[0]} failed ({process.returncode}): {errors.decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def sums(tool: str, path: Path) -> dict[str, float]:
@@ -141,13 +162,12 @@ def bench(rows: int, fmt: str, args: argparse.Namespace) -> dict[str, Runs]:
     for round_ in range(args.repeat):
         order = tools[round_ % len(tools):] + tools[:round_ % len(tools)]
         for tool in order:
-            wall, peak = run_once(command(tool, est, firms, args), outputs[tool])
-            results[tool].wall.append(wall)
-            results[tool].peak_mb.append(peak)
+            results[tool].add(run_once(command(tool, est, firms, args), outputs[tool]))
     reference = sums("regionet", outputs["regionet"]) if "regionet" in tools else None
-    print(f"\n### {rows:,} establishments, {fmt} (median of {args.repeat}, alternating)\n")
-    print("| tool | wall | min–max | peak RSS | tool / regionet | same sums |")
-    print("|---|---:|---:|---:|---:|:---:|")
+    print(f"\n### {rows:,} establishments, {fmt} (median of {args.repeat}, alternating; "
+          f"load average at the end {os.getloadavg()[0]:.1f})\n")
+    print("| tool | wall | min–max | CPU (user+sys) | peak RSS | tool / regionet | same sums |")
+    print("|---|---:|---:|---:|---:|---:|:---:|")
     base = results["regionet"].median()[0] if "regionet" in results else None
     for tool, runs in results.items():
         wall, peak = runs.median()
@@ -159,12 +179,13 @@ def bench(rows: int, fmt: str, args: argparse.Namespace) -> dict[str, Runs]:
             if diff > 1e-9:
                 print(f"<!-- {tool} differs from regionet by {diff:.2e} -->")
         print(f"| {tool} | {wall:.2f} s | {min(runs.wall):.2f}–{max(runs.wall):.2f} s | "
-              f"{peak:,.0f} MB | {ratio} | {same} |")
+              f"{runs.cpu_median():.2f} s | {peak:,.0f} MB | {ratio} | {same} |")
     with (args.data / "results.jsonl").open("a", encoding="utf-8") as log:
         for tool, runs in results.items():
             log.write(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M"), "rows": rows,
                                   "format": fmt, "tool": tool, "wall": runs.wall,
-                                  "peak_mb": runs.peak_mb}) + "\n")
+                                  "peak_mb": runs.peak_mb, "cpu": runs.cpu,
+                                  "load": os.getloadavg()[0]}) + "\n")
     if base and "duckdb" in results:
         duck = results["duckdb"].median()[0]
         print(f"\nregionet / DuckDB = {base / duck:.2f} (target ≤ "
@@ -176,18 +197,18 @@ def bench(rows: int, fmt: str, args: argparse.Namespace) -> dict[str, Runs]:
 
 def startup(args: argparse.Namespace) -> None:
     print("\n### Start-up (median of "
-          f"{args.repeat * 3})\n\n| command | wall | peak RSS |\n|---|---:|---:|")
+          f"{args.repeat * 3})\n\n| command | wall | CPU (user+sys) | peak RSS |\n"
+          "|---|---:|---:|---:|")
     null = args.data / "out-startup.txt"
     args.data.mkdir(parents=True, exist_ok=True)
     for cmd in (["--version"], ["fiscal", "run", "--help"], ["--help"]):
         runs = Runs()
         run_once([regionet_exe(), *cmd], null)
         for _ in range(args.repeat * 3):
-            wall, peak = run_once([regionet_exe(), *cmd], null)
-            runs.wall.append(wall)
-            runs.peak_mb.append(peak)
+            runs.add(run_once([regionet_exe(), *cmd], null))
         wall, peak = runs.median()
-        print(f"| `regionet {' '.join(cmd)}` | {wall:.3f} s | {peak:.0f} MB |")
+        print(f"| `regionet {' '.join(cmd)}` | {wall:.3f} s | {runs.cpu_median():.3f} s | "
+              f"{peak:.0f} MB |")
 
 
 def rest(args: argparse.Namespace) -> None:
@@ -242,9 +263,7 @@ def network(args: argparse.Namespace) -> None:
             run_once(cmd, outputs[tool])
         for round_ in range(args.repeat):
             for tool in (("regionet", "igraph") if round_ % 2 == 0 else ("igraph", "regionet")):
-                wall, peak = run_once(commands[tool], outputs[tool])
-                runs[tool].wall.append(wall)
-                runs[tool].peak_mb.append(peak)
+                runs[tool].add(run_once(commands[tool], outputs[tool]))
         a = {r["id"]: r for r in json.loads(outputs["regionet"].read_text())}
         b = {r["id"]: r for r in json.loads(outputs["igraph"].read_text())}
         same = (a.keys() == b.keys()
@@ -267,8 +286,8 @@ def logged(data: Path) -> dict[int, dict[str, Runs]]:
     for line in log.read_text(encoding="utf-8").splitlines() if log.is_file() else []:
         entry = json.loads(line)
         if entry["format"] == "parquet":
-            results.setdefault(entry["rows"], {})[entry["tool"]] = Runs(entry["wall"],
-                                                                        entry["peak_mb"])
+            results.setdefault(entry["rows"], {})[entry["tool"]] = Runs(
+                entry["wall"], entry["peak_mb"], entry.get("cpu", []))
     return results
 
 
@@ -335,6 +354,7 @@ def main() -> None:
         return
     print(f"{time.strftime('%Y-%m-%d %H:%M')}, {platform.platform()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    compiled()
     if args.startup:
         startup(args)
         return

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from regionet.core import tables
 from regionet.core.errors import (
     DataFileError,
     InvalidValueError,
@@ -164,3 +165,76 @@ def test_missing_column_and_file(fmt: str, tmp_path: Path) -> None:
     assert (info.value.file, info.value.field) == (str(paths[0]), "sales")
     with pytest.raises(DataFileError, match="file not found"):
         read_firms(tmp_path / "absent.csv", paths[1], None, REGIONS)
+
+
+@pytest.fixture(params=[True, False], ids=["two-threads", "one-thread"])
+def spare_core(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether the establishments' firm ids are looked up in two threads (a spare core)."""
+    monkeypatch.setattr(tables, "spare_core", lambda: bool(request.param))
+    return bool(request.param)
+
+
+def big_files(folder: Path, *, unknown_rows: tuple[int, ...] = (), text_row: int | None = None,
+              repeat: bool = False) -> tuple[Path, Path]:
+    """140,000 establishments of 1,000 firms (registry numbers), Parquet row groups of 30,000:
+    enough for the firm ids to be looked up in two threads (``core.tables.lookup``)."""
+    rng = np.random.default_rng(7)
+    n, f = 140_000, 1_000
+    firm_ids = [f"{7_700_000_000 + 13 * i:010d}" for i in range(f)]
+    if repeat:
+        firm_ids[600] = firm_ids[200]
+    firm = rng.integers(0, f, n)
+    est_ids = [firm_ids[i] for i in firm]
+    for row in unknown_rows:
+        est_ids[row - 1] = "5555555555"
+    if text_row is not None:
+        est_ids[text_row - 1] = "not-a-number"
+    est = pd.DataFrame({"firm_id": est_ids, "region": rng.choice(REGIONS, n),
+                        "headcount": rng.integers(0, 50, n).astype(float),
+                        "payroll": rng.random(n), "assets": rng.random(n) * 10,
+                        "sales": rng.random(n)})
+    firms = pd.DataFrame({"firm_id": firm_ids, "registered_region": rng.choice(REGIONS, f),
+                          "profit": rng.normal(100, 50, f)})
+    paths = folder / "est.parquet", folder / "firms.parquet"
+    est.to_parquet(paths[0], index=False, row_group_size=30_000)
+    firms.to_parquet(paths[1], index=False)
+    return paths
+
+
+@pytest.mark.parametrize(("unknown", "first"), [((100_001,), 100_001), ((130_000, 9), 9),
+                                               ((70_001, 139_999), 70_001)])
+def test_two_thread_lookup_names_the_first_unknown_firm(tmp_path: Path, unknown: tuple[int, ...],
+                                                        first: int, spare_core: bool) -> None:
+    paths = big_files(tmp_path, unknown_rows=unknown)
+    with pytest.raises(UnknownReferenceError) as info:
+        read_firms(*paths, None, REGIONS, sort=False)
+    err = info.value
+    assert (err.message, err.row, err.field, err.value, err.file) == (
+        "unknown firm_id", first, "firm_id", "5555555555", str(paths[0]))
+
+
+def test_two_thread_lookup_codes_as_the_frames_do(tmp_path: Path, spare_core: bool) -> None:
+    paths = big_files(tmp_path)
+    est, firms = read_firms(*paths, None, REGIONS, sort=False)
+    reference, ref_firms = from_frames(pd.read_parquet(paths[0]), pd.read_parquet(paths[1]),
+                                       REGIONS)
+    assert est.order is None and len(est) == 140_000
+    np.testing.assert_array_equal(np.sort(est.firm), np.sort(reference.firm))
+    np.testing.assert_allclose(attribute(est, firms, "art288"),
+                               attribute(reference, ref_firms, "art288"), rtol=1e-12)
+
+
+def test_a_text_id_late_in_the_file_falls_back_to_text_codes(tmp_path: Path, spare_core: bool
+                                                             ) -> None:
+    paths = big_files(tmp_path, text_row=125_000)  # after the first half was handed over
+    with pytest.raises(UnknownReferenceError) as info:
+        read_firms(*paths, None, REGIONS, sort=False)
+    assert (info.value.row, info.value.value) == (125_000, "not-a-number")
+
+
+def test_two_thread_lookup_reports_a_repeated_firm_id(tmp_path: Path, spare_core: bool) -> None:
+    paths = big_files(tmp_path, repeat=True)
+    with pytest.raises(InvalidValueError) as info:
+        read_firms(*paths, None, REGIONS, sort=False)
+    assert (info.value.message, info.value.row, info.value.file) == (
+        "duplicate firm_id", 601, str(paths[1]))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("pandas", "matplotlib", "sqlalchemy", "fastapi", "networkx", "pyarrow", "numpy",
-         "yaml", "igraph")
+         "yaml", "igraph", "pydantic")  # pydantic: Typer's option adapters (cli/coercion.py)
 
 PROBE = """
 import sys
@@ -23,7 +23,8 @@ try:
     main()
 except SystemExit as exit:
     assert not exit.code, exit.code
-print("IMPORTED", ",".join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
+print("IMPORTED", ",".join(m for m in (*{heavy!r}, "rich") if m in sys.modules),
+      file=sys.stderr)
 """
 
 
@@ -38,7 +39,7 @@ def imported(*args: str, cwd: Path) -> set[str]:
 @pytest.mark.parametrize("args", [("--version",), ("--help",), ("fiscal", "run", "--help"),
                                   ("fiscal", "inputs", "--help")])
 def test_help_and_version_import_nothing_heavy(args: tuple[str, ...], tmp_path: Path) -> None:
-    assert imported(*args, cwd=tmp_path) == set()
+    assert imported(*args, cwd=tmp_path) - {"rich"} == set()  # rich: Typer draws the help
 
 
 def test_a_fiscal_run_on_files_imports_no_database_plotting_or_server_code(tmp_path: Path
@@ -51,5 +52,6 @@ def test_a_fiscal_run_on_files_imports_no_database_plotting_or_server_code(tmp_p
     used = imported("fiscal", "run", "--year", "2003", "--establishments", "est.csv",
                     "--firms", "firms.csv", "--format", "json", "--db", "absent.db",
                     cwd=tmp_path)
-    assert used & {"matplotlib", "sqlalchemy", "fastapi", "networkx", "igraph"} == set()
+    assert used & {"matplotlib", "sqlalchemy", "fastapi", "networkx", "igraph",
+                   "pydantic", "rich"} == set()  # rich: no terminal, no progress display
     assert {"numpy", "pyarrow"} <= used  # what the run needs (pandas: the results table)

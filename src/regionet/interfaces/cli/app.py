@@ -18,10 +18,13 @@ import typer
 
 from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import RegionetError
+from regionet.interfaces.cli.coercion import install
 from regionet.interfaces.cli.progress import QuietOption
 from regionet.interfaces.cli.sources import DEFAULT_DB, DbOption, workspace_source
 
 __all__ = ["app", "main"]
+
+install()  # options coerced without pydantic where it adds nothing (coercion.py)
 
 app = typer.Typer(
     name="regionet",

@@ -48,15 +48,17 @@ def _uncounted(_done: int, _total: int) -> None:
 
 
 def _interactive() -> bool:
-    """True when standard error is a terminal that can redraw a line."""
-    from rich.console import Console
-
+    """True when standard error is a terminal that can redraw a line (Rich asked only then)."""
     stream = sys.stderr
     try:
         tty = bool(stream.isatty())
     except (AttributeError, ValueError):  # a closed or foreign stream
         return False
-    return tty and Console(file=stream).is_interactive
+    if not tty:
+        return False  # without importing Rich (0.05-0.1 s of a command's start)
+    from rich.console import Console
+
+    return bool(Console(file=stream).is_interactive)
 
 
 @contextmanager
