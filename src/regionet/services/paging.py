@@ -15,11 +15,16 @@ from typing import Generic, TypeVar
 
 from regionet.core.errors import InvalidValueError
 
-__all__ = ["MAX_LIMIT", "Listing", "Page"]
+__all__ = ["MAX_ID", "MAX_LIMIT", "MAX_OFFSET", "Listing", "Page"]
 
 T = TypeVar("T")
 #: The largest page a caller may ask for (the REST API's ``limit`` bound).
 MAX_LIMIT = 1000
+#: The largest integer a workspace stores (SQLite's INTEGER, PostgreSQL's BIGINT): the bound
+#: of an offset and of a numeric id a caller may send (beyond it the database refuses the
+#: number instead of answering "nothing there").
+MAX_ID = 2**63 - 1
+MAX_OFFSET = MAX_ID
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,8 @@ class Page:
     """At most ``limit`` items after skipping ``offset`` (``limit=None``: every item).
 
     Raises:
-        InvalidValueError: a negative offset or a limit outside 1–:data:`MAX_LIMIT`.
+        InvalidValueError: an offset outside 0–:data:`MAX_OFFSET` or a limit outside
+            1–:data:`MAX_LIMIT`.
     """
 
     limit: int | None = 100
@@ -45,9 +51,9 @@ class Page:
         if self.limit is not None and not 1 <= self.limit <= MAX_LIMIT:
             raise InvalidValueError("page size out of range", field="limit", value=self.limit,
                                     expected=f"1–{MAX_LIMIT}")
-        if self.offset < 0:
-            raise InvalidValueError("negative offset", field="offset", value=self.offset,
-                                    expected=">= 0")
+        if not 0 <= self.offset <= MAX_OFFSET:
+            raise InvalidValueError("offset out of range", field="offset", value=self.offset,
+                                    expected=f"0–{MAX_OFFSET}")
 
     @classmethod
     def all(cls) -> Page:

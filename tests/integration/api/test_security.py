@@ -175,7 +175,7 @@ def test_health_detail_hides_directories_and_credentials() -> None:
     url = "postgresql+psycopg://regionet:s3cret@db.internal:5432/team"
     shown = health_detail(CaseSource.workspace(url), url)
     assert shown == {"db": "postgresql database team",
-                     "detail": "serving the workspace postgresql database team"}
+                     "detail": "serving the workspace postgresql database team", "admin": None}
     assert public_location("/srv/regionet/team.db") == "team.db"
     assert public_location("sqlite:////srv/regionet/team.db") == "sqlite database team.db"
     missing = CaseSource.open("/srv/regionet/absent.db")

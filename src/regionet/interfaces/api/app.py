@@ -29,6 +29,7 @@ import regionet
 from regionet.interfaces.api.db_errors import install_db_error_handler
 from regionet.interfaces.api.deps import read_access, reject_unknown_query
 from regionet.interfaces.api.head import HeadAsGet
+from regionet.interfaces.api.links import add_links
 from regionet.interfaces.api.middleware import MAX_BODY_BYTES, BodyLimit, RevisionHeader
 from regionet.interfaces.api.problems import install_problem_handlers
 from regionet.interfaces.api.ratelimit import RateLimit
@@ -124,7 +125,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["Problem"] = Problem.model_json_schema(
                 ref_template="#/components/schemas/{model}")
-            app.openapi_schema = schema
+            app.openapi_schema = add_links(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -31,7 +31,7 @@ from fastapi.dependencies.models import Dependant
 from regionet.core.errors import AuthenticationError, InvalidValueError, did_you_mean
 from regionet.services.accounts import Principal, authenticate, require
 from regionet.services.case_source import CaseSource
-from regionet.services.paging import MAX_LIMIT, Page
+from regionet.services.paging import MAX_LIMIT, MAX_OFFSET, Page
 
 __all__ = ["PageDep", "PrincipalDep", "SourceDep", "case_source", "page", "principal",
            "read_access", "reject_unknown_query"]
@@ -80,7 +80,7 @@ async def read_access(request: Request, source: SourceDep, who: PrincipalDep) ->
 
 async def page(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size (1–1000)")] = 100,
-    offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")] = 0,
 ) -> Page:
     """Read the pagination parameters of a list endpoint."""
     return Page(limit, offset)

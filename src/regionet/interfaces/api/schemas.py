@@ -25,7 +25,8 @@ from regionet.services.paging import Listing
 __all__ = [
     "ActorDetailPublic", "ActorPublic", "ActorsPublic", "AmountPublic", "AttributeSourcePublic",
     "CitedByPublic", "ComparisonPublic", "ComparisonRowPublic", "ExplanationPublic",
-    "FiscalRowPublic", "FiscalRunCreate", "FiscalRunPublic", "HealthPublic", "MeasurePublic",
+    "FiscalRowPublic", "FiscalRunCreate", "FiscalRunPublic", "HealthAdmin", "HealthPublic",
+    "MeasurePublic",
     "MeasuresPublic", "MetricsPublic", "ObservationPublic", "ObservationsPublic", "Problem",
     "RegionSeriesPublic", "RegionYearPublic", "ScenarioPublic", "ScenariosPublic", "SourcePublic",
     "SourceRefPublic", "SourcesPublic", "StepPublic", "TiePublic", "TiesPublic", "listing",
@@ -228,6 +229,16 @@ class ScenariosPublic(BaseModel):
     count: int
 
 
+class HealthAdmin(BaseModel):
+    """What only an admin sees of the workspace: where it is and which schema it has."""
+
+    location: str = Field(description="file path or database URL (password as ***)")
+    backend: str = Field(description="sqlite or postgresql")
+    schema_version: int | None = Field(description="the case's schema (None: no case)")
+    migration: str | None = Field(description="the Alembic revision (None: unstamped)")
+    migration_head: str = Field(description="the newest revision this server knows")
+
+
 class HealthPublic(BaseModel):
     """What the server serves: a workspace file, or the bundled case read-only."""
 
@@ -240,6 +251,8 @@ class HealthPublic(BaseModel):
     revision: int = Field(description="the workspace's write counter (0: bundled case)")
     detail: str
     counts: dict[str, int]
+    admin: HealthAdmin | None = Field(
+        default=None, description="only for an admin's token; None for everyone else")
 
 
 Rate = Annotated[float, Field(ge=0, allow_inf_nan=False)]

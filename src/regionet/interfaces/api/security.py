@@ -14,9 +14,10 @@
   address the server is bound to; ``regionet serve --allowed-host`` adds names.
 - :func:`cors_origin`: checks a ``--cors-origin`` value (CORS is closed unless configured).
 - :func:`health_detail`: what ``GET /api/health`` shows of the workspace's location to a
-  principal. Accounts do not exist yet, so everyone is a non-admin: only the file name (or,
-  for a database URL, its scheme and database name, never the credentials); see
-  :mod:`regionet.interfaces.api.redaction`.
+  principal: to everyone but an admin only the file name (or, for a database URL, its
+  scheme and database name, never the credentials; see
+  :mod:`regionet.interfaces.api.redaction`); to an admin the full location (passwords
+  redacted), the backend, the schema version and the migration revision.
 
 Examples:
     >>> sorted(default_hosts("0.0.0.0"))
@@ -36,7 +37,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from regionet.interfaces.api.problems import MAX_ECHO, bounded, send_problem
 from regionet.interfaces.api.redaction import public_location, redact
+from regionet.services.accounts import Principal, allows
 from regionet.services.case_source import CaseSource
+from regionet.services.database import database_status
 
 __all__ = ["API_CSP", "DASHBOARD_CSP", "DOCS_CSP", "DOCS_PATHS", "LOOPBACK_HOSTS",
            "HostAllowList", "SecurityHeaders", "cors_origin", "default_hosts",
@@ -187,25 +190,40 @@ def cors_origin(text: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-def health_detail(source: CaseSource, configured: str | None = None,
-                  principal: object | None = None) -> dict[str, str | None]:
-    """Return ``db`` and ``detail`` of ``GET /api/health`` as ``principal`` may see them.
+def _backend(location: str) -> str:
+    return urlsplit(location).scheme.split("+")[0] if "://" in location else "sqlite"
 
-    The one place that decides how much of the server's configuration a caller sees. There
-    are no accounts yet: every caller (``principal`` None) is a non-admin and sees the
-    workspace's file name only, never its directory or a database URL's credentials, also
-    when the configured workspace (``configured``) does not exist. When accounts arrive, an
-    admin principal will see the full location.
+
+def health_detail(source: CaseSource, configured: str | None = None,
+                  principal: Principal | None = None) -> dict[str, Any]:
+    """Return ``db``, ``detail`` and ``admin`` of ``GET /api/health`` as ``principal`` sees them.
+
+    The one place that decides how much of the server's configuration a caller sees. A
+    non-admin (or an anonymous caller) sees the workspace's file name only (for a database
+    URL, its kind and database name), never its directory or credentials, also when the
+    configured workspace (``configured``) does not exist; ``admin`` is None. An admin sees
+    the full location with any password replaced by ``***``, and ``admin``: that location,
+    the backend (``sqlite``, ``postgresql``), the schema version of the case and the
+    migration revision (and the newest one).
 
     Examples:
         >>> shown = health_detail(CaseSource.open("/srv/x/absent.db"), "/srv/x/absent.db")
-        >>> shown["db"], shown["detail"][:39], "/srv" in shown["detail"]
-        (None, 'the workspace absent.db does not exist;', False)
+        >>> shown["db"], shown["detail"][:39], "/srv" in shown["detail"], shown["admin"]
+        (None, 'the workspace absent.db does not exist;', False, None)
+        >>> admin = health_detail(CaseSource.open("/srv/x/absent.db"), "/srv/x/absent.db",
+        ...                       Principal("ada", "admin"))
+        >>> admin["detail"][:45], admin["admin"]
+        ('the workspace /srv/x/absent.db does not exist', None)
     """
-    is_admin = False  # no accounts yet; see the docstring
     location = source.location if source.kind == "workspace" else None
     detail = source.describe()
-    if is_admin:
-        return {"db": location, "detail": detail}
-    return {"db": None if location is None else public_location(location),
-            "detail": redact(detail, (location, configured))}
+    if principal is None or not allows(principal, "admin"):
+        return {"db": None if location is None else public_location(location),
+                "detail": redact(detail, (location, configured)), "admin": None}
+    if location is None:
+        return {"db": None, "detail": redact(detail, ()), "admin": None}
+    status = database_status(location)
+    shown = redact(location, ())
+    return {"db": shown, "detail": redact(detail, ()), "admin": {
+        "location": shown, "backend": _backend(location), "schema_version": status.schema,
+        "migration": status.revision, "migration_head": status.head}}

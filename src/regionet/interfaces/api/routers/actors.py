@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from regionet.interfaces.api.deps import PageDep, SourceDep
+from regionet.interfaces.api.etags import NOT_MODIFIED, record_tag, tagged
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import ActorDetailPublic, ActorsPublic, listing
 from regionet.model.actors import ActorKind
@@ -27,10 +28,15 @@ def read_actors(
 
 
 @router.get("/{actor_id}", response_model=ActorDetailPublic,
-            responses=problem_responses(404, 503))
+            responses={**problem_responses(404, 503), **NOT_MODIFIED})
 def read_actor(
-    source: SourceDep,
+    source: SourceDep, request: Request, response: Response,
     actor_id: Annotated[str, Path(description="actor id, e.g. RU-KR or FI")],
-) -> dict[str, Any]:
-    """One actor with the sources of its attribute values and the ties it takes part in."""
-    return records.actor_detail(source, actor_id)
+) -> Any:
+    """One actor with the sources of its attribute values and the ties it takes part in.
+
+    ``ETag`` is the actor's version, as ``PUT``/``DELETE`` expect in ``If-Match``;
+    ``If-None-Match`` with it gives 304.
+    """
+    tag = record_tag(source, "actors", actor_id)
+    return tagged(request, response, tag) or records.actor_detail(source, actor_id)

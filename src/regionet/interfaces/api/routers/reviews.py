@@ -10,11 +10,12 @@ from regionet.interfaces.api.deps import PageDep, PrincipalDep, SourceDep
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import ProposalPublic, ProposalsPublic, listing
 from regionet.services import reviews
+from regionet.services.paging import MAX_ID
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/proposals", tags=["review"])
-ProposalId = Annotated[int, Path(ge=1, description="the proposal's id")]
+ProposalId = Annotated[int, Path(ge=1, le=MAX_ID, description="the proposal's id")]
 
 
 @router.get("", response_model=ProposalsPublic, responses=problem_responses(401, 403, 422))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request, Response
 
 from regionet.interfaces.api.deps import PageDep, SourceDep
+from regionet.interfaces.api.etags import NOT_MODIFIED, record_tag, tagged
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import SourcePublic, SourcesPublic, listing
 from regionet.services import records
@@ -22,10 +23,16 @@ def read_sources(source: SourceDep, page: PageDep) -> dict[str, Any]:
     return listing(records.list_documents(source, page=page))
 
 
-@router.get("/{source_id}", response_model=SourcePublic, responses=problem_responses(404, 503))
+@router.get("/{source_id}", response_model=SourcePublic,
+            responses={**problem_responses(404, 503), **NOT_MODIFIED})
 def read_source(
-    source: SourceDep,
+    source: SourceDep, request: Request, response: Response,
     source_id: Annotated[str, Path(description="document id, e.g. sergounin-1999")],
-) -> dict[str, Any]:
-    """One source document with the ids of the records citing it."""
-    return records.document_detail(source, source_id)
+) -> Any:
+    """One source document with the ids of the records citing it.
+
+    ``ETag`` is the document's version, as ``PUT``/``DELETE`` expect in ``If-Match``;
+    ``If-None-Match`` with it gives 304.
+    """
+    tag = record_tag(source, "documents", source_id)
+    return tagged(request, response, tag) or records.document_detail(source, source_id)

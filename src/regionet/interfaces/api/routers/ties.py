@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from regionet.interfaces.api.deps import PageDep, SourceDep
+from regionet.interfaces.api.etags import NOT_MODIFIED, record_tag, tagged
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import TiePublic, TiesPublic, listing
 from regionet.model.case import TieFilter
@@ -41,10 +42,16 @@ def read_ties(
     return listing(records.list_ties(source, criteria, page=page))
 
 
-@router.get("/{tie_id}", response_model=TiePublic, responses=problem_responses(404, 503))
+@router.get("/{tie_id}", response_model=TiePublic,
+            responses={**problem_responses(404, 503), **NOT_MODIFIED})
 def read_tie(
-    source: SourceDep,
+    source: SourceDep, request: Request, response: Response,
     tie_id: Annotated[str, Path(description="tie id, e.g. t-no-pechenganikel-pledge")],
-) -> dict[str, Any]:
-    """One tie with its level classification."""
-    return records.tie_detail(source, tie_id)
+) -> Any:
+    """One tie with its level classification.
+
+    ``ETag`` is the tie's version, as ``PUT``/``DELETE`` expect in ``If-Match``;
+    ``If-None-Match`` with it gives 304.
+    """
+    tag = record_tag(source, "ties", tie_id)
+    return tagged(request, response, tag) or records.tie_detail(source, tie_id)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Response
+from fastapi import APIRouter, Body, Header, Path, Request, Response
 
 from regionet.interfaces.api.deps import PrincipalDep, SourceDep
+from regionet.interfaces.api.etags import NOT_MODIFIED, tagged
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import HistoryPublic, ProposalPublic, RecordRowPublic
 from regionet.services import history, reviews
@@ -46,12 +47,13 @@ def _add_routes(segment: str, resource: str) -> None:
     singular = resource[:-1]
 
     @router.get(f"/{segment}/{{record_id}}/row", response_model=RecordRowPublic,
-                responses=problem_responses(401, 403, 404, 422, 503),
+                responses={**problem_responses(401, 403, 404, 422, 503), **NOT_MODIFIED},
                 name=f"read_{singular}_row", summary=f"One {singular} as its row, with ETag")
-    def read_row(source: SourceDep, record_id: IdPath, response: Response) -> dict[str, Any]:
+    def read_row(source: SourceDep, record_id: IdPath, request: Request,
+                 response: Response) -> Any:
         row, tag = reviews.current(source, resource, record_id)
-        response.headers["ETag"] = tag
-        return {"resource": resource, "id": record_id, "etag": tag, "row": row}
+        return tagged(request, response, tag) or {
+            "resource": resource, "id": record_id, "etag": tag, "row": row}
 
     @router.get(f"/{segment}/{{record_id}}/history", response_model=HistoryPublic,
                 responses=problem_responses(401, 403, 404, 422, 503),
