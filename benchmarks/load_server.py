@@ -13,11 +13,13 @@ reviewer), starts ``regionet serve`` on a free loopback port and, for ``--second
   ever lost); the reviewer accepts every waiting proposal in turn.
 
 Then it stops the server and drops the database it made; requests still unanswered 30 s
-after the last one was due are cancelled and counted as errors (``unfinished``), so the run
-always ends. It prints, per endpoint, requests,
-statuses, p50 / p95 / p99 / max latency (ms), and the server's resident memory before and
-after; ``--out FILE`` writes the same as JSON. Errors are any answer but 2xx, except the
-editors' 412s. Only loopback addresses are used, and the run always ends by itself.
+after the last one was due are cancelled and counted as errors (``unfinished``), and the
+editors and the reviewer stop at the end of ``--seconds``, so the run always ends. It prints,
+per endpoint, requests, statuses, p50 / p95 / p99 / max latency (ms), the server's resident
+memory before and after, and the CPU time the server and the load generator spent (the
+server's per answered request); ``--out FILE`` writes the same as JSON. The CPU time per
+request of each endpoint alone: ``benchmarks/server_cpu.py``. Errors are any answer but 2xx,
+except the editors' 412s. Only loopback addresses are used, and the run always ends by itself.
 
     .venv/bin/python benchmarks/load_server.py                    # 30 s, 200 reads/s, 5 editors
     .venv/bin/python benchmarks/load_server.py --seconds 5 --reads 50 --editors 2
@@ -132,11 +134,14 @@ async def readers(clients: list[httpx.AsyncClient], token: str, rate: float, sec
                   stats: dict[str, Stats]) -> None:
     """GETs on an open-loop schedule, round robin over :data:`READS` and ``clients``.
 
-    Several small connection pools, not one large one: httpx's pool looks through every
-    waiting request for each connection that frees up, so one pool of 512 connections
-    with thousands of requests waiting spent the load generator's CPU (not the server's).
+    Several small connection pools, and no more requests handed to a pool than it has
+    connections (the others wait their turn on a semaphore, their latency still counted from
+    the time they were due): httpx's pool looks through every waiting request each time a
+    connection frees up, so one pool of 512 connections with thousands of requests waiting
+    spent the load generator's CPU, not the server's.
     """
     start = time.perf_counter() + 0.05
+    turns = [asyncio.Semaphore(READER_CONNECTIONS) for _ in clients]
 
     async def one(i: int) -> None:
         due = start + i / rate
@@ -145,8 +150,9 @@ async def readers(clients: list[httpx.AsyncClient], token: str, rate: float, sec
             await asyncio.sleep(delay)
         template = READS[i % len(READS)]
         path = template.format(tie=TIES[i % len(TIES)])
-        await _timed(clients[i % len(clients)], stats["GET " + template], "GET", path, due,
-                     headers=_auth(token))
+        async with turns[i % len(clients)]:
+            await _timed(clients[i % len(clients)], stats["GET " + template], "GET", path,
+                         due, headers=_auth(token))
 
     tasks = [asyncio.create_task(one(i)) for i in range(int(rate * seconds))]
     _done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE)
@@ -189,6 +195,8 @@ async def reviewer(client: httpx.AsyncClient, token: str, until: float,
         waiting = queue.json()["data"] if queue is not None and queue.status_code == 200 else []
         for proposal in waiting:
             now = time.perf_counter()
+            if now >= until:
+                break
             await _timed(client, stats["POST /api/proposals/{id}/accept"], "POST",
                          f"/api/proposals/{proposal['id']}/accept", now,
                          json={"status": "partial"}, headers=_auth(token))
@@ -248,7 +256,9 @@ def main() -> None:
         made, db = make_database()
     server = None
     try:
+        began = time.perf_counter()
         tokens = prepare(db, args.editors)
+        print(f"prepared in {time.perf_counter() - began:.1f} s", flush=True)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         cmd = [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--db", db,
