@@ -13,11 +13,13 @@ reviewer), starts ``regionet serve`` on a free loopback port and, for ``--second
   ever lost); the reviewer accepts every waiting proposal in turn.
 
 Then it stops the server and drops the database it made; requests still unanswered 30 s
-after the last one was due are cancelled and counted as errors (``unfinished``), so the run
-always ends. It prints, per endpoint, requests,
-statuses, p50 / p95 / p99 / max latency (ms), and the server's resident memory before and
-after; ``--out FILE`` writes the same as JSON. Errors are any answer but 2xx, except the
-editors' 412s. Only loopback addresses are used, and the run always ends by itself.
+after the last one was due are cancelled and counted as errors (``unfinished``), and the
+editors and the reviewer stop at the end of ``--seconds``, so the run always ends. It prints,
+per endpoint, requests, statuses, p50 / p95 / p99 / max latency (ms), the server's resident
+memory before and after, and the CPU time the server and the load generator spent (the
+server's per answered request); ``--out FILE`` writes the same as JSON. The CPU time per
+request of each endpoint alone: ``benchmarks/server_cpu.py``. Errors are any answer but 2xx,
+except the editors' 412s. Only loopback addresses are used, and the run always ends by itself.
 
     .venv/bin/python benchmarks/load_server.py                    # 30 s, 200 reads/s, 5 editors
     .venv/bin/python benchmarks/load_server.py --seconds 5 --reads 50 --editors 2
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -40,13 +43,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from load_api import free_port, machine, wait_ready
+from load_api import cpu_seconds, free_port, machine, wait_ready
 
 #: Seconds after the last due request before the readers stop waiting for answers.
 GRACE = 30.0
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 #: Ties every editor works on (bundled ids): contention makes the deliberate 412s.
 TIES = ("t-kr-mur-bilateral", "t-fi-kr-cooperation")
+#: The readers' connection pools, and connections in each (16 × 16 = 256 at most).
+READER_POOLS, READER_CONNECTIONS = 16, 16
 READS = ("/api/ties?actor=RU-KR&limit=100", "/api/ties/{tie}", "/api/actors/RU-MUR",
          "/api/network/metrics?limit=20", "/api/geo/subjects?measure=ties_total")
 
@@ -125,10 +130,18 @@ async def _timed(client: httpx.AsyncClient, stats: Stats, method: str, path: str
     return response
 
 
-async def readers(client: httpx.AsyncClient, token: str, rate: float, seconds: float,
+async def readers(clients: list[httpx.AsyncClient], token: str, rate: float, seconds: float,
                   stats: dict[str, Stats]) -> None:
-    """GETs on an open-loop schedule, round robin over :data:`READS`."""
+    """GETs on an open-loop schedule, round robin over :data:`READS` and ``clients``.
+
+    Several small connection pools, and no more requests handed to a pool than it has
+    connections (the others wait their turn on a semaphore, their latency still counted from
+    the time they were due): httpx's pool looks through every waiting request each time a
+    connection frees up, so one pool of 512 connections with thousands of requests waiting
+    spent the load generator's CPU, not the server's.
+    """
     start = time.perf_counter() + 0.05
+    turns = [asyncio.Semaphore(READER_CONNECTIONS) for _ in clients]
 
     async def one(i: int) -> None:
         due = start + i / rate
@@ -137,8 +150,9 @@ async def readers(client: httpx.AsyncClient, token: str, rate: float, seconds: f
             await asyncio.sleep(delay)
         template = READS[i % len(READS)]
         path = template.format(tie=TIES[i % len(TIES)])
-        await _timed(client, stats["GET " + template], "GET", path, due,
-                     headers=_auth(token))
+        async with turns[i % len(clients)]:
+            await _timed(clients[i % len(clients)], stats["GET " + template], "GET", path,
+                         due, headers=_auth(token))
 
     tasks = [asyncio.create_task(one(i)) for i in range(int(rate * seconds))]
     _done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE)
@@ -181,6 +195,8 @@ async def reviewer(client: httpx.AsyncClient, token: str, until: float,
         waiting = queue.json()["data"] if queue is not None and queue.status_code == 200 else []
         for proposal in waiting:
             now = time.perf_counter()
+            if now >= until:
+                break
             await _timed(client, stats["POST /api/proposals/{id}/accept"], "POST",
                          f"/api/proposals/{proposal['id']}/accept", now,
                          json={"status": "partial"}, headers=_auth(token))
@@ -190,12 +206,17 @@ async def reviewer(client: httpx.AsyncClient, token: str, until: float,
 async def run_load(base: str, tokens: dict[str, str], seconds: float, rate: float
                    ) -> dict[str, Stats]:
     stats: dict[str, Stats] = defaultdict(Stats)
-    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
-    async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as client:
+    limits = httpx.Limits(max_connections=READER_CONNECTIONS,
+                          max_keepalive_connections=READER_CONNECTIONS)
+    async with contextlib.AsyncExitStack() as stack:
+        pools = [await stack.enter_async_context(
+                 httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits))
+                 for _ in range(READER_POOLS)]
+        client = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=30.0))
         until = time.perf_counter() + seconds
         editors = [editor(client, name, token, until, stats)
                    for name, token in tokens.items() if name.startswith("editor")]
-        await asyncio.gather(readers(client, tokens["reader"], rate, seconds, stats),
+        await asyncio.gather(readers(pools, tokens["reader"], rate, seconds, stats),
                              reviewer(client, tokens["reviewer"], until, stats), *editors)
     return stats
 
@@ -235,7 +256,9 @@ def main() -> None:
         made, db = make_database()
     server = None
     try:
+        began = time.perf_counter()
         tokens = prepare(db, args.editors)
+        print(f"prepared in {time.perf_counter() - began:.1f} s", flush=True)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         cmd = [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--db", db,
@@ -244,7 +267,12 @@ def main() -> None:
                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
         wait_ready(base, server)
         rss_before = rss_mib(server.pid)
+        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
         stats = asyncio.run(run_load(base, tokens, args.seconds, args.reads))
+        after_cpu = cpu_seconds(server.pid)
+        client_cpu = time.process_time() - client_cpu
+        server_cpu = (after_cpu - server_cpu
+                      if server_cpu is not None and after_cpu is not None else None)
         rss_after = rss_mib(server.pid)
     finally:
         if server is not None:
@@ -258,10 +286,18 @@ def main() -> None:
               "reads_per_second": args.reads, "editors": args.editors,
               "backend": db.split("://", 1)[0] if "://" in db else "sqlite",
               "errors": errors, "deliberate_412": deliberate,
-              "server_rss_mib": {"before": rss_before, "after": rss_after}, "endpoints": rows}
+              "server_rss_mib": {"before": rss_before, "after": rss_after},
+              "cpu_seconds": {"server": server_cpu, "load_generator": client_cpu},
+              "endpoints": rows}
+    answered = sum(n for r in rows for status, n in r["statuses"].items()
+                   if status.isdigit())
     print(f"{args.seconds:g} s, {args.reads:g} reads/s, {args.editors} editors on "
           f"{result['backend']}; errors {errors}, deliberate 412s {deliberate}; server RSS "
-          f"{rss_before or 0:.0f} → {rss_after or 0:.0f} MiB")
+          f"{rss_before or 0:.0f} → {rss_after or 0:.0f} MiB; load average "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    if server_cpu is not None:
+        print(f"CPU: server {server_cpu:.1f} s ({server_cpu / max(answered, 1) * 1e3:.1f} ms "
+              f"per answered request, {answered}), load generator {client_cpu:.1f} s")
     print(f"{'endpoint':44} {'n':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}  statuses")
     for r in rows:
         print(f"{r['endpoint']:44} {r['requests']:>6} {r['p50_ms']:>7} {r['p95_ms']:>7} "

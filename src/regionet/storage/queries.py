@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from regionet.core.periods import year_bounds
 from regionet.model.actors import Actor, AttributeValue
@@ -54,6 +55,18 @@ __all__ = ["RECORD_TABLES", "actor_page", "actors", "attribute_records", "case_t
            "tie_page", "ties", "vocabulary"]
 
 _T = METADATA.tables
+
+
+def _among(conn: sa.Connection, column: sa.ColumnElement[Any], values: Sequence[str]
+           ) -> sa.ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(:values)``, one text array.
+
+    The same statement for any number of values: PostgreSQL's driver prepares it once,
+    where an ``IN`` list is a new statement for each length (and SQLAlchemy renders each).
+    """
+    if conn.dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(sa.String)))
+    return column.in_(values)
 #: The tables ``show`` looks in, in order, with the record type each holds.
 RECORD_TABLES: tuple[tuple[str, str], ...] = (
     ("actors", "actor"), ("ties", "tie"), ("observations", "observation"),
@@ -126,7 +139,7 @@ def _sources(conn: sa.Connection, table: str, ids: Sequence[str]
     grouped: dict[str, list[SourceRef]] = defaultdict(list)
     for part in chunked(ids):
         rows = conn.execute(sa.select(s.c.record_id, s.c.document_id, s.c.locator)
-                            .where(s.c.record_table == table, s.c.record_id.in_(part))
+                            .where(s.c.record_table == table, _among(conn, s.c.record_id, part))
                             .order_by(s.c.record_id, s.c.position))
         for record_id, document, locator in rows:
             grouped[record_id].append(SourceRef(document, locator))
@@ -138,7 +151,7 @@ def _links(conn: sa.Connection, table: str, value: str, ids: Sequence[str]
     t = _T[table]
     grouped: dict[str, list[str]] = defaultdict(list)
     for part in chunked(ids):
-        rows = conn.execute(sa.select(t.c.tie_id, t.c[value]).where(t.c.tie_id.in_(part))
+        rows = conn.execute(sa.select(t.c.tie_id, t.c[value]).where(_among(conn, t.c.tie_id, part))
                             .order_by(t.c.tie_id, t.c.position))
         for tie_id, item in rows:
             grouped[tie_id].append(item)
@@ -151,8 +164,8 @@ def _rows(conn: sa.Connection, table: str, ids: Sequence[str]
     t = _T[table]
     rows: dict[str, Mapping[Any, Any]] = {}
     for part in chunked(ids):
-        rows.update((r["id"], r) for r in conn.execute(sa.select(t).where(t.c.id.in_(part)))
-                    .mappings())
+        query = sa.select(t).where(_among(conn, t.c.id, part))
+        rows.update((r["id"], r) for r in conn.execute(query).mappings())
     return rows, [i for i in ids if i in rows]
 
 
@@ -266,7 +279,7 @@ def actors(conn: sa.Connection, ids: Sequence[str]) -> list[Actor]:
     rows, found = _rows(conn, "actors", ids)
     values: dict[str, dict[str, AttributeValue]] = defaultdict(dict)
     for part in chunked(found):
-        for r in conn.execute(sa.select(v).where(v.c.actor_id.in_(part))
+        for r in conn.execute(sa.select(v).where(_among(conn, v.c.actor_id, part))
                               .order_by(v.c.actor_id, v.c.position)).mappings():
             values[r["actor_id"]][r["attribute"]] = decode_value(r["value_type"],
                                                                  r["value_text"])
