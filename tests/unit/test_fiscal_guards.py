@@ -8,7 +8,12 @@ chunk are checked against the formula by hand: an establishment's headcount over
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pytest
 
+from regionet.core.errors import InvalidValueError
+from regionet.core.tables import InputTable
+from regionet.engines.fiscal.inputs.coding import flags_of
 from regionet.engines.fiscal.inputs.establishments import Establishments
 from regionet.engines.fiscal.rules import shares as shares_module
 from regionet.engines.fiscal.rules.attribution import first_positive
@@ -38,3 +43,19 @@ def test_no_equalization_says_the_centre_keeps_a_fund_only_when_there_is_one() -
         [0.0, 0.0], 10.0, "method 'none': the centre keeps the fund")
     empty = no_equalization(0.0, data)
     assert (empty.transfers.tolist(), empty.undistributed, empty.note) == ([0.0, 0.0], 0.0, None)
+
+
+def test_flags_of_every_column_type() -> None:
+    def flags(values: pa.Array) -> list[bool]:
+        return flags_of(InputTable.from_arrow("est.csv", pa.table({"f": values})), "f").tolist()
+
+    assert flags(pa.array([True, None, False])) == [True, False, False]
+    assert flags(pa.array(["yes", "NO", None, "yes"]).dictionary_encode()) == [
+        True, False, False, True]
+    assert flags(pa.array([1, 0, None], pa.int64())) == [True, False, False]
+    assert flags(pa.array([1.0, 0.0, None, -0.0])) == [True, False, False, False]
+    with pytest.raises(InvalidValueError) as info:
+        flags(pa.array([1.0, 2.5]))
+    err = info.value
+    assert (err.message, err.file, err.row, err.field) == ("f is not true or false", "est.csv",
+                                                           2, "f")

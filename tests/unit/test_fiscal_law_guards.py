@@ -59,6 +59,7 @@ def test_a_null_value_says_since_when_and_its_note_if_any() -> None:
     assert (plain.value.message, plain.value.field, plain.value.expected, plain.value.hint) == (
         "parameter has no value on 2001-06-30: null since 2001-01-01", "x", None,
         "Pass default= to get() for a fallback.")
+    assert plain.value.file == "<mapping>"
     with pytest.raises(UnknownReferenceError) as noted:
         tree.get("x", "2004-01-01")
     assert noted.value.message == ("parameter has no value on 2004-01-01: null since "

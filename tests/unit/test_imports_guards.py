@@ -364,3 +364,11 @@ def test_a_lookalike_of_a_new_id_of_the_batch_is_refused_with_that_id_as_hint(
         ws.validate_files([documents, actors])
     assert [(e.file, e.row, e.field, e.value, e.hint) for e in info.value.errors] == [
         ("actors.csv", 1, "sources", "new-d\\u043ec", "Did you mean new-doc?")]
+
+
+def test_a_batch_of_observations_without_ties_is_read(ws: Workspace, tmp_path: Path) -> None:
+    path = _file(tmp_path / "b", "observations.csv", "id,indicator,subject,value_text,sources\n"
+                 f"o-new,assessment,RU-KR,a new assessment,{SRC}\n")
+    plan = ws.validate_files([path])
+    assert dict(plan.counts) == {"observations": 1}
+    assert plan.files == (PlannedFile(path, "observations", 1),)
