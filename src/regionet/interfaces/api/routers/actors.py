@@ -32,7 +32,7 @@ def read_actors(
 
 
 @router.get("/{actor_id}", response_model=ActorDetailPublic,
-            responses={**problem_responses(400, 404, 503), **NOT_MODIFIED})
+            responses={**problem_responses(400, 404, 422, 503), **NOT_MODIFIED})
 def read_actor(
     source: SourceDep, request: Request, response: Response, include: IncludeDep,
     actor_id: Annotated[str, Path(description="actor id, e.g. RU-KR or FI")],

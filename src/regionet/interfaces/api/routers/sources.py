@@ -28,7 +28,7 @@ def read_sources(source: SourceDep, page: PageDep, include: IncludeDep) -> dict[
 
 
 @router.get("/{source_id}", response_model=SourceDetailPublic,
-            responses={**problem_responses(400, 404, 503), **NOT_MODIFIED})
+            responses={**problem_responses(400, 404, 422, 503), **NOT_MODIFIED})
 def read_source(
     source: SourceDep, request: Request, response: Response, include: IncludeDep,
     source_id: Annotated[str, Path(description="document id, e.g. sergounin-1999")],

@@ -48,7 +48,7 @@ def read_ties(
 
 
 @router.get("/{tie_id}", response_model=TieDetailPublic,
-            responses={**problem_responses(400, 404, 503), **NOT_MODIFIED})
+            responses={**problem_responses(400, 404, 422, 503), **NOT_MODIFIED})
 def read_tie(
     source: SourceDep, request: Request, response: Response, include: IncludeDep,
     tie_id: Annotated[str, Path(description="tie id, e.g. t-no-pechenganikel-pledge")],
