@@ -44,8 +44,8 @@ from regionet.storage import history, proposals
 from regionet.storage.changes import ACTIONS, apply_change, check_payload, import_batch
 from regionet.storage.imports import infer_table
 
-__all__ = ["STATUSES", "accept", "current", "list_proposals", "proposal", "propose", "reject",
-           "upload"]
+__all__ = ["STATUSES", "accept", "current", "list_proposals", "pending", "proposal", "propose",
+           "reject", "upload"]
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
@@ -226,6 +226,24 @@ def list_proposals(source: CaseSource, *, state: str | None = None, page: Page |
     with ws.database.reading() as conn:
         rows, total = proposals.listing(conn, state=state, limit=p.limit, offset=p.offset)
     return Listing(rows, total)
+
+
+def pending(source: CaseSource, resource: str, record_id: str | None = None
+            ) -> list[dict[str, Any]]:
+    """The proposed records of ``resource`` (of one record, if given), for readers.
+
+    Each is ``{proposal_id, state, action, record_id, author, created_at, row}``: ``row`` is
+    the proposed row (None for a delete). A bundled case has none.
+    """
+    if source.kind != "workspace":
+        return []
+    ws = workspace_of(source)
+    ws.upgrade()
+    with ws.database.reading() as conn:
+        found = proposals.pending(conn, resource, record_id)
+    return [{"proposal_id": p["id"], "state": p["state"], "action": p["action"],
+             "record_id": p["record_id"], "author": p["author"],
+             "created_at": p["created_at"], "row": p["payload"]} for p in found]
 
 
 def proposal(source: CaseSource, proposal_id: int) -> dict[str, Any]:

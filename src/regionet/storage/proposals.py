@@ -51,6 +51,16 @@ def pending_for(conn: sa.Connection, resource: str, record_id: str) -> dict[str,
     return None if row is None else _public(row)
 
 
+def pending(conn: sa.Connection, resource: str, record_id: str | None = None
+            ) -> list[dict[str, Any]]:
+    """The proposals under review of ``resource`` (of one record, if given), by id."""
+    where = [_P.c.resource == resource, _P.c.state == "proposed"]
+    if record_id is not None:
+        where.append(_P.c.record_id == record_id)
+    rows = conn.execute(sa.select(_P).where(*where).order_by(_P.c.id)).mappings().all()
+    return [_public(r) for r in rows]
+
+
 def listing(conn: sa.Connection, *, state: str | None = None, limit: int | None = 100,
             offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Proposals (of one state, if given) by id, one page, and how many there are."""

@@ -4,6 +4,7 @@
   the workspace set on ``app.state.db``, or the bundled case (read-only) when that file does
   not exist. Resolved on every request; the services read the case at the workspace's
   current revision, so a write made while the server runs is seen by the next request.
+- :data:`IncludeDep`: ``?include=proposals`` (anything else: 400).
 - :data:`PageDep`: ``limit`` (1–1000, default 100) and ``offset`` (≥ 0) of list endpoints.
 - :func:`reject_unknown_query`: refuses query parameters an endpoint does not declare.
 - :data:`PrincipalDep`: the account of the request's ``Authorization: Bearer`` token, or
@@ -28,13 +29,18 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 
-from regionet.core.errors import AuthenticationError, InvalidValueError, did_you_mean
+from regionet.core.errors import (
+    AuthenticationError,
+    InvalidValueError,
+    RegionetError,
+    did_you_mean,
+)
 from regionet.services.accounts import Principal, authenticate, require
 from regionet.services.case_source import CaseSource
 from regionet.services.paging import MAX_LIMIT, MAX_OFFSET, Page
 
-__all__ = ["PageDep", "PrincipalDep", "SourceDep", "case_source", "page", "principal",
-           "read_access", "reject_unknown_query"]
+__all__ = ["INCLUDES", "IncludeDep", "PageDep", "PrincipalDep", "SourceDep", "case_source",
+           "include_proposals", "page", "principal", "read_access", "reject_unknown_query"]
 
 
 async def case_source(request: Request) -> CaseSource:
@@ -87,6 +93,31 @@ async def page(
 
 
 PageDep = Annotated[Page, Depends(page)]
+
+#: The values ``?include=`` takes.
+INCLUDES = ("proposals",)
+
+
+def include_proposals(
+    include: Annotated[str | None, Query(
+        description="`proposals`: also the records proposed and under review, each with "
+                    "its proposal id and state (see docs/api.md)")] = None,
+) -> bool:
+    """Whether the request asks for the proposed records too (``?include=proposals``).
+
+    Raises:
+        RegionetError: another value (400, naming the parameter).
+    """
+    if include is None:
+        return False
+    if include not in INCLUDES:
+        raise RegionetError("unknown include", field="include", value=include,
+                            expected="one of " + ", ".join(INCLUDES),
+                            hint=did_you_mean(include, list(INCLUDES)))
+    return True
+
+
+IncludeDep = Annotated[bool, Depends(include_proposals)]
 
 
 def _query_names(dependant: Dependant) -> set[str]:

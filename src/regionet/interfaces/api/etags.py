@@ -49,11 +49,16 @@ def record_tag(source: CaseSource, resource: str, record_id: str) -> str | None:
         return None
 
 
-def tagged(request: Request, response: Response, tag: str | None) -> Response | None:
-    """Set ``ETag`` on ``response``; return a 304 answer when the client has that version."""
+def tagged(request: Request, response: Response, tag: str | None, *,
+           may_skip: bool = True) -> Response | None:
+    """Set ``ETag`` on ``response``; return a 304 answer when the client has that version.
+
+    ``may_skip=False`` (an answer that also lists proposals, which the tag does not cover)
+    never gives 304.
+    """
     if tag is None:
         return None
-    if matches(request.headers.get("if-none-match"), tag):
+    if may_skip and matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers={"ETag": tag})
     response.headers["ETag"] = tag
     return None

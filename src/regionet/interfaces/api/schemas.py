@@ -26,10 +26,10 @@ __all__ = [
     "ActorDetailPublic", "ActorPublic", "ActorsPublic", "AmountPublic", "AttributeSourcePublic",
     "CitedByPublic", "ComparisonPublic", "ComparisonRowPublic", "ExplanationPublic",
     "FiscalRowPublic", "FiscalRunCreate", "FiscalRunPublic", "HealthAdmin", "HealthPublic",
-    "MeasurePublic",
-    "MeasuresPublic", "MetricsPublic", "ObservationPublic", "ObservationsPublic", "Problem",
-    "RegionSeriesPublic", "RegionYearPublic", "ScenarioPublic", "ScenariosPublic", "SourcePublic",
-    "SourceRefPublic", "SourcesPublic", "StepPublic", "TiePublic", "TiesPublic", "listing",
+    "MeasurePublic", "MeasuresPublic", "MetricsPublic", "ObservationPublic", "ObservationsPublic",
+    "PendingPublic", "Problem", "RegionSeriesPublic", "RegionYearPublic", "ScenarioPublic",
+    "ScenariosPublic", "SourceDetailPublic", "SourcePublic", "SourceRefPublic", "SourcesPublic",
+    "StepPublic", "TieDetailPublic", "TiePublic", "TiesPublic", "listing",
 ]
 
 #: A number the API may return as null: NaN and infinities are not JSON (RFC 8259).
@@ -78,11 +78,30 @@ class ActorPublic(BaseModel):
     note: str
 
 
+class PendingPublic(BaseModel):
+    """A record proposed and under review (``?include=proposals``)."""
+
+    proposal_id: int
+    state: Literal["proposed"]
+    action: Literal["create", "update", "delete"]
+    record_id: str
+    author: str
+    created_at: str
+    row: dict[str, Any] | None = Field(description="the proposed row; null for a delete")
+
+
+def _proposals_field() -> Any:
+    return Field(default=None, exclude_if=lambda v: v is None,
+                 description="only with ?include=proposals: the records proposed and under "
+                             "review")
+
+
 class ActorsPublic(BaseModel):
     """A page of actors; ``count`` is the number of matches before pagination."""
 
     data: list[ActorPublic]
     count: int
+    proposals: list[PendingPublic] | None = _proposals_field()
 
 
 class TiePublic(BaseModel):
@@ -108,11 +127,18 @@ class TiePublic(BaseModel):
     note: str
 
 
+class TieDetailPublic(TiePublic):
+    """One tie (``?include=proposals``: with the proposed changes of it)."""
+
+    proposals: list[PendingPublic] | None = _proposals_field()
+
+
 class TiesPublic(BaseModel):
     """A page of ties; ``count`` is the number of matches before pagination."""
 
     data: list[TiePublic]
     count: int
+    proposals: list[PendingPublic] | None = _proposals_field()
 
 
 class AttributeSourcePublic(BaseModel):
@@ -132,6 +158,7 @@ class ActorDetailPublic(ActorPublic):
 
     attribute_sources: list[AttributeSourcePublic]
     ties: list[TiePublic]
+    proposals: list[PendingPublic] | None = _proposals_field()
 
 
 class ObservationPublic(BaseModel):
@@ -156,6 +183,7 @@ class ObservationsPublic(BaseModel):
 
     data: list[ObservationPublic]
     count: int
+    proposals: list[PendingPublic] | None = _proposals_field()
 
 
 class CitedByPublic(BaseModel):
@@ -180,11 +208,18 @@ class SourcePublic(BaseModel):
     cited_by: CitedByPublic
 
 
+class SourceDetailPublic(SourcePublic):
+    """One source document (``?include=proposals``: with the proposed changes of it)."""
+
+    proposals: list[PendingPublic] | None = _proposals_field()
+
+
 class SourcesPublic(BaseModel):
     """A page of source documents."""
 
     data: list[SourcePublic]
     count: int
+    proposals: list[PendingPublic] | None = _proposals_field()
 
 
 class MetricsPublic(BaseModel):

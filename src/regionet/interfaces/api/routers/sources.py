@@ -6,33 +6,43 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from regionet.interfaces.api.deps import PageDep, SourceDep
+from regionet.interfaces.api.deps import IncludeDep, PageDep, SourceDep
 from regionet.interfaces.api.etags import NOT_MODIFIED, record_tag, tagged
 from regionet.interfaces.api.problems import problem_responses
-from regionet.interfaces.api.schemas import SourcePublic, SourcesPublic, listing
-from regionet.services import records
+from regionet.interfaces.api.schemas import SourceDetailPublic, SourcesPublic, listing
+from regionet.services import records, reviews
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
 
-@router.get("", response_model=SourcesPublic, responses=problem_responses(422, 503))
-def read_sources(source: SourceDep, page: PageDep) -> dict[str, Any]:
-    """List source documents sorted by id, each with the ids of the records citing it."""
-    return listing(records.list_documents(source, page=page))
+@router.get("", response_model=SourcesPublic, responses=problem_responses(400, 422, 503))
+def read_sources(source: SourceDep, page: PageDep, include: IncludeDep) -> dict[str, Any]:
+    """List source documents sorted by id, each with the ids of the records citing it.
+
+    ``?include=proposals`` adds ``proposals``: the documents proposed and under review.
+    """
+    body = listing(records.list_documents(source, page=page))
+    return {**body, "proposals": reviews.pending(source, "documents")} if include else body
 
 
-@router.get("/{source_id}", response_model=SourcePublic,
-            responses={**problem_responses(404, 503), **NOT_MODIFIED})
+@router.get("/{source_id}", response_model=SourceDetailPublic,
+            responses={**problem_responses(400, 404, 422, 503), **NOT_MODIFIED})
 def read_source(
-    source: SourceDep, request: Request, response: Response,
+    source: SourceDep, request: Request, response: Response, include: IncludeDep,
     source_id: Annotated[str, Path(description="document id, e.g. sergounin-1999")],
 ) -> Any:
     """One source document with the ids of the records citing it.
 
     ``ETag`` is the document's version, as ``PUT``/``DELETE`` expect in ``If-Match``;
-    ``If-None-Match`` with it gives 304.
+    ``If-None-Match`` with it gives 304. ``?include=proposals`` adds ``proposals``: the
+    changes of this document under review (and never gives 304).
     """
     tag = record_tag(source, "documents", source_id)
-    return tagged(request, response, tag) or records.document_detail(source, source_id)
+    skip = tagged(request, response, tag, may_skip=not include)
+    if skip is not None:
+        return skip
+    body = records.document_detail(source, source_id)
+    return {**body, "proposals": reviews.pending(source, "documents", source_id)} \
+        if include else body
