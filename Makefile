@@ -56,7 +56,8 @@ pytest: $(VENV)/.dev-installed
 test: lint typecheck layers pytest
 
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q -m "not slow and not postgres" -n auto --maxprocesses=4
+	$(BIN)/python -m pytest -q -m "not slow and not postgres" -n auto --maxprocesses=4 \
+		-p no:schemathesis
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_attribution.py

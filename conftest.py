@@ -42,22 +42,25 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """Mark the PostgreSQL runs ``postgres``: `make test-fast` leaves them to `make test`."""
+    """Mark the slow doctests ``slow`` and the PostgreSQL runs ``postgres``.
+
+    Marked as each item is collected, before ``-m`` selects: `make test-fast` leaves both to
+    `make test` (a marker added in ``pytest_collection_modifyitems`` after ``-m`` has
+    deselected would not take the item out of the run).
+    """
+    if isinstance(item, DoctestItem) and item.name in SLOW_DOCTESTS:
+        item.add_marker(pytest.mark.slow)
     if uses_postgres(item):
         item.add_marker(pytest.mark.postgres)
 
 
 @pytest.hookimpl(trylast=True)  # after -k and -m deselected theirs
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the slow doctests ``slow``; set the PostgreSQL tests aside without PostgreSQL.
+    """Set the PostgreSQL tests aside when PostgreSQL does not answer.
 
-    The slow doctests are marked as the slow tests are (``make test-fast`` skips them). The
-    PostgreSQL tests (see :func:`uses_postgres`) are deselected when PostgreSQL does not
+    The PostgreSQL tests (see :func:`uses_postgres`) are deselected when PostgreSQL does not
     answer, unless ``REGIONET_REQUIRE_POSTGRES=1``: then they run, and fail.
     """
-    for item in items:
-        if isinstance(item, DoctestItem) and item.name in SLOW_DOCTESTS:
-            item.add_marker(pytest.mark.slow)
     postgres = [item for item in items if uses_postgres(item)]
     if (not postgres or os.environ.get(_REQUIRE_POSTGRES) == "1"
             or _postgres_problem() is None):
@@ -76,6 +79,52 @@ def _doctest_tmp_path(request: pytest.FixtureRequest, doctest_namespace: dict[st
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Build each command line once per process; keep Hypothesis's files out of the repository.
+
+    See :func:`_build_commands_once` and :func:`_configure_hypothesis`.
+    """
+    _build_commands_once()
+    _configure_hypothesis(config)
+
+
+def _build_commands_once() -> None:
+    """Make Typer build the click command of an app once per process, not once per call.
+
+    ``app()`` and ``CliRunner().invoke(app, ...)`` turn the whole Typer app into click
+    commands on every call (about 0.1 s of CPU for ``regionet``'s, reading every command's
+    signature and type hints), and the tests run the CLI in-process a few hundred times. A
+    click command holds no state between invocations (click's own commands are module-level
+    objects), so the one built for an app is kept and used again until commands or groups
+    are registered on the app (:func:`_registrations` is part of the key).
+    """
+    try:
+        import typer.main
+        import typer.testing
+    except ImportError:  # pragma: no cover - regionet depends on Typer
+        return
+    build = typer.main.get_command
+    if getattr(build, "regionet_cached", False):
+        return
+    built: dict[tuple[object, ...], tuple[Any, Any]] = {}
+
+    def get_command(typer_instance: Any) -> Any:
+        key = _registrations(typer_instance)
+        if key not in built:  # the app itself is kept too, so its id is not reused
+            built[key] = (typer_instance, build(typer_instance))
+        return built[key][1]
+
+    get_command.regionet_cached = True  # type: ignore[attr-defined]
+    typer.main.get_command = get_command  # what ``app()`` calls
+    typer.testing._get_command = get_command  # what ``CliRunner.invoke`` calls
+
+
+def _registrations(app: Any) -> tuple[object, ...]:
+    """The identity of a Typer app, its callback, commands and groups (recursively)."""
+    return (id(app), id(app.registered_callback), *map(id, app.registered_commands),
+            *((id(g), _registrations(g.typer_instance)) for g in app.registered_groups))
+
+
+def _configure_hypothesis(config: pytest.Config) -> None:
     """Keep what Hypothesis stores out of the repository, and its examples in memory.
 
     Hypothesis writes a ``.hypothesis/`` folder (an example database and a cache of the

@@ -1,14 +1,19 @@
-"""Helpers for the tests that run a real server: a free port, waiting for ``/api/health``."""
+"""Helpers of the integration tests: cheap token hashes, a free port, waiting for the server."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
+
+#: argon2id at its lowest cost (8 KiB, one pass): 0.1 ms a hash instead of 0.25 s.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 WaitForHealth = Callable[..., httpx.Response]
 
@@ -47,3 +52,32 @@ def free_port() -> Callable[[], int]:
 def wait_for_health() -> WaitForHealth:
     """A function waiting until ``base/api/health`` answers 200 (or the process exits)."""
     return _wait_for_health
+
+
+@contextlib.contextmanager
+def _cheap_token_hashes() -> Iterator[None]:
+    from regionet.services import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_HASHER", CHEAP_HASHER)
+        yield
+
+
+@pytest.fixture(scope="session")
+def cheap_token_hashes() -> Callable[[], contextlib.AbstractContextManager[None]]:
+    """A context in which new account tokens are hashed with :data:`CHEAP_HASHER`.
+
+    For fixtures wider than a test (each integration test is in that context already). An
+    account's token is checked against its argon2 hash once per process and workspace, and
+    the hash carries its own cost: hashed cheaply, it is checked cheaply. The tests run the
+    same code (argon2id hashes, the same checks); the production cost is pinned by
+    ``tests/unit/test_token_hashes.py``.
+    """
+    return _cheap_token_hashes
+
+
+@pytest.fixture(autouse=True)
+def _cheap_token_hashes_in_each_test() -> Iterator[None]:
+    """Every integration test hashes new tokens cheaply (see :func:`cheap_token_hashes`)."""
+    with _cheap_token_hashes():
+        yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,13 @@ def make_team(db: str | Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def team_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """One team workspace per test session (the case and six argon2 hashes: about 1.5 s)."""
+def team_template(tmp_path_factory: pytest.TempPathFactory,
+                  cheap_token_hashes: Callable[[], AbstractContextManager[None]]
+                  ) -> tuple[Path, dict[str, str]]:
+    """One team workspace per test session (the case and six cheap argon2 hashes)."""
     db = tmp_path_factory.mktemp("team-template") / "team.db"
-    return db, make_team(db)
+    with cheap_token_hashes():
+        return db, make_team(db)
 
 
 @pytest.fixture
