@@ -184,7 +184,9 @@ def test_two_stage_transfers(arrays: tuple[list[float], ...], fund: float) -> No
             result.details["sufficiency_after_stage_1"])
         stage_2 = np.asarray(result.details["stage_2"])
         if np.isfinite(level):  # a capacity ~1e-300 makes B* overflow; the money never does
-            assert (stage_2[after >= level] == 0).all()
+            # A region already at the level gets nothing more, up to rounding: hypothesis found
+            # 7.4e-18 for one whose sufficiency after stage 1 equalled the level to the last bit.
+            assert (stage_2[after >= level] <= 1e-12 * max(fund, 1.0)).all()
 
 
 def test_two_stage_with_a_vanishing_capacity_stays_finite() -> None:
