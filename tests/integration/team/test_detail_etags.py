@@ -1,4 +1,4 @@
-"""``ETag`` on the detail endpoints (``GET /api/actors|ties|sources/{id}``), ``If-None-Match``."""
+"""``ETag`` on the detail endpoints (``GET /api/actors|ties|sources/{id}``); 304 on ``…/row``."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_an_edit_made_with_the_details_etag_is_accepted_and_changes_it(
     assert after.json()["description"] == "Norwegian pledge (edited)"
     assert after.headers["etag"] != tag
     # the old tag is stale now: no 304, and an edit made with it is refused
-    assert api("GET", f"/api/ties/{TIE}", as_="rita",
+    assert api("GET", f"/api/ties/{TIE}/row", as_="rita",
                headers={"If-None-Match": tag}).status_code == 200
     stale = api("PUT", f"/api/ties/{TIE}", as_="ed", json=changed, headers={"If-Match": tag})
     assert stale.status_code == 412 and stale.json()["expected"] == after.headers["etag"]
@@ -50,17 +50,38 @@ def test_an_edit_made_with_the_details_etag_is_accepted_and_changes_it(
 @pytest.mark.parametrize(("if_none_match", "status"), [
     ("{tag}", 304), ("W/{tag}", 304), ('"0123", {tag}', 304), ("*", 304),
     ('"0123"', 200), ("garbage", 200), ("", 200)])
-def test_if_none_match_gives_304_only_for_the_current_version(
+def test_if_none_match_gives_304_only_for_the_current_row(
         api: Callable[..., Any], if_none_match: str, status: int) -> None:
     for detail, row_path in DETAILS.items():
         tag = api("GET", detail, as_="rita").headers["etag"]
-        for path in (detail, row_path):
-            got = api("GET", path, as_="rita",
-                      headers={"If-None-Match": if_none_match.format(tag=tag)})
-            assert got.status_code == status, (path, if_none_match)
-            assert got.headers["etag"] == tag
-            if status == 304:
-                assert got.content == b""
+        sent = {"If-None-Match": if_none_match.format(tag=tag)}
+        got = api("GET", row_path, as_="rita", headers=sent)
+        assert got.status_code == status, (row_path, if_none_match)
+        assert got.headers["etag"] == tag
+        if status == 304:
+            assert got.content == b""
+        # the detail holds more than the record (ties, level, …): it is always sent whole
+        whole = api("GET", detail, as_="rita", headers=sent)
+        assert whole.status_code == 200 and whole.headers["etag"] == tag, detail
+        assert whole.json()["id"] == detail.rsplit("/", 1)[1]
+
+
+def test_a_new_tie_shows_in_the_actors_detail_although_the_actors_tag_is_the_same(
+        api: Callable[..., Any]) -> None:
+    # The bug this prevents: the dashboard's browser revalidated /api/actors/RU-PSK with its
+    # tag after an import, got 304 (the actor itself had not changed) and showed no new tie.
+    before = api("GET", "/api/actors/RU-KR", as_="rita")
+    tag = before.headers["etag"]
+    assert "t-etag-new" not in [t["id"] for t in before.json()["ties"]]
+    created = api("POST", "/api/ties", as_="ed", json={
+        "id": "t-etag-new", "kind": "agreement", "actors": "RU-KR;FI",
+        "sources": "sergounin-1999:para 16"})
+    assert created.status_code == 202
+    assert api("POST", f"/api/proposals/{created.json()['id']}/accept", as_="rev",
+               json={"status": "verified"}).status_code == 200
+    after = api("GET", "/api/actors/RU-KR", as_="rita", headers={"If-None-Match": tag})
+    assert after.status_code == 200 and after.headers["etag"] == tag
+    assert "t-etag-new" in [t["id"] for t in after.json()["ties"]]
 
 
 def test_an_unknown_record_is_still_a_404_naming_it(api: Callable[..., Any]) -> None:
@@ -73,5 +94,6 @@ def test_the_bundled_case_has_etags_too() -> None:
     client = TestClient(create_app(None, dashboard=False))
     got = client.get(f"/api/ties/{TIE}")
     assert got.status_code == 200 and got.headers["etag"].startswith('"')
-    assert client.get(f"/api/ties/{TIE}",
-                      headers={"If-None-Match": got.headers["etag"]}).status_code == 304
+    same = {"If-None-Match": got.headers["etag"]}
+    assert client.get(f"/api/ties/{TIE}", headers=same).status_code == 200
+    assert client.get(f"/api/ties/{TIE}/row", headers=same).status_code == 304

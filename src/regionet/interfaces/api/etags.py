@@ -5,6 +5,12 @@ A record's ETag is the one ``PUT``/``DELETE`` expect in ``If-Match``
 tag is read *before* the body: when the record changes in between, the tag is the older one
 and an edit made with it is refused (412), never applied over the newer version.
 
+Only ``…/{id}/row``, whose body is the record itself, answers 304. The details
+(``/api/actors|ties|sources/{id}``) carry the tag but never answer 304: their bodies also hold
+what other records decide (an actor's ties, a tie's level from its parties' borders), which
+the record's version does not cover; a browser revalidating an actor's page after an import
+was told "not modified" and kept showing it without the new ties.
+
 Examples:
     >>> matches('"a", W/"b"', '"b"'), matches("*", '"c"'), matches('"a"', '"b"')
     (True, True, False)
@@ -53,8 +59,8 @@ def tagged(request: Request, response: Response, tag: str | None, *,
            may_skip: bool = True) -> Response | None:
     """Set ``ETag`` on ``response``; return a 304 answer when the client has that version.
 
-    ``may_skip=False`` (an answer that also lists proposals, which the tag does not cover)
-    never gives 304.
+    ``may_skip=False`` (an answer that holds more than the record, which the tag does not
+    cover) never gives 304.
     """
     if tag is None:
         return None

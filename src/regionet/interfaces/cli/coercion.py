@@ -24,7 +24,7 @@ Examples:
     ...     print(year + 1, name)
     >>> CliRunner().invoke(demo, ["2004", "--name", "y"]).output
     '2005 y\n'
-    >>> "not a valid integer" in CliRunner().invoke(demo, ["20o4"]).output
+    >>> "valid integer" in CliRunner().invoke(demo, ["20o4"]).output
     True
 """
 

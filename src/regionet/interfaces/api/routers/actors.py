@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from regionet.interfaces.api.deps import IncludeDep, PageDep, SourceDep
-from regionet.interfaces.api.etags import NOT_MODIFIED, record_tag, tagged
+from regionet.interfaces.api.etags import record_tag, tagged
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import ActorDetailPublic, ActorsPublic, listing
 from regionet.model.actors import ActorKind
@@ -32,7 +32,7 @@ def read_actors(
 
 
 @router.get("/{actor_id}", response_model=ActorDetailPublic,
-            responses={**problem_responses(400, 404, 422, 503), **NOT_MODIFIED})
+            responses=problem_responses(400, 404, 422, 503))
 def read_actor(
     source: SourceDep, request: Request, response: Response, include: IncludeDep,
     actor_id: Annotated[str, Path(description="actor id, e.g. RU-KR or FI")],
@@ -40,13 +40,12 @@ def read_actor(
     """One actor with the sources of its attribute values and the ties it takes part in.
 
     ``ETag`` is the actor's version, as ``PUT``/``DELETE`` expect in ``If-Match``;
-    ``If-None-Match`` with it gives 304. ``?include=proposals`` adds ``proposals``: the
-    changes of this actor under review (and never gives 304).
+    never 304: the body also holds what other records decide (its level, its ties, …),
+    which the actor's own version does not cover (``…/row`` answers 304).
+    ``?include=proposals`` adds ``proposals``: the changes of this actor under review.
     """
     tag = record_tag(source, "actors", actor_id)
-    skip = tagged(request, response, tag, may_skip=not include)
-    if skip is not None:
-        return skip
+    tagged(request, response, tag, may_skip=False)
     body = records.actor_detail(source, actor_id)
     return {**body, "proposals": reviews.pending(source, "actors", actor_id)} if include \
         else body

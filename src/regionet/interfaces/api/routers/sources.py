@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from regionet.interfaces.api.deps import IncludeDep, PageDep, SourceDep
-from regionet.interfaces.api.etags import NOT_MODIFIED, record_tag, tagged
+from regionet.interfaces.api.etags import record_tag, tagged
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import SourceDetailPublic, SourcesPublic, listing
 from regionet.services import records, reviews
@@ -28,7 +28,7 @@ def read_sources(source: SourceDep, page: PageDep, include: IncludeDep) -> dict[
 
 
 @router.get("/{source_id}", response_model=SourceDetailPublic,
-            responses={**problem_responses(400, 404, 422, 503), **NOT_MODIFIED})
+            responses=problem_responses(400, 404, 422, 503))
 def read_source(
     source: SourceDep, request: Request, response: Response, include: IncludeDep,
     source_id: Annotated[str, Path(description="document id, e.g. sergounin-1999")],
@@ -36,13 +36,12 @@ def read_source(
     """One source document with the ids of the records citing it.
 
     ``ETag`` is the document's version, as ``PUT``/``DELETE`` expect in ``If-Match``;
-    ``If-None-Match`` with it gives 304. ``?include=proposals`` adds ``proposals``: the
-    changes of this document under review (and never gives 304).
+    never 304: the body also holds what other records decide (its level, its ties, …),
+    which the document's own version does not cover (``…/row`` answers 304).
+    ``?include=proposals`` adds ``proposals``: the changes of this document under review.
     """
     tag = record_tag(source, "documents", source_id)
-    skip = tagged(request, response, tag, may_skip=not include)
-    if skip is not None:
-        return skip
+    tagged(request, response, tag, may_skip=False)
     body = records.document_detail(source, source_id)
     return {**body, "proposals": reviews.pending(source, "documents", source_id)} \
         if include else body

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from regionet.interfaces.api.deps import IncludeDep, PageDep, SourceDep
-from regionet.interfaces.api.etags import NOT_MODIFIED, record_tag, tagged
+from regionet.interfaces.api.etags import record_tag, tagged
 from regionet.interfaces.api.problems import problem_responses
 from regionet.interfaces.api.schemas import TieDetailPublic, TiesPublic, listing
 from regionet.model.case import TieFilter
@@ -48,7 +48,7 @@ def read_ties(
 
 
 @router.get("/{tie_id}", response_model=TieDetailPublic,
-            responses={**problem_responses(400, 404, 422, 503), **NOT_MODIFIED})
+            responses=problem_responses(400, 404, 422, 503))
 def read_tie(
     source: SourceDep, request: Request, response: Response, include: IncludeDep,
     tie_id: Annotated[str, Path(description="tie id, e.g. t-no-pechenganikel-pledge")],
@@ -56,12 +56,11 @@ def read_tie(
     """One tie with its level classification.
 
     ``ETag`` is the tie's version, as ``PUT``/``DELETE`` expect in ``If-Match``;
-    ``If-None-Match`` with it gives 304. ``?include=proposals`` adds ``proposals``: the
-    changes of this tie under review (and never gives 304).
+    never 304: the body also holds what other records decide (its level, its ties, …),
+    which the tie's own version does not cover (``…/row`` answers 304).
+    ``?include=proposals`` adds ``proposals``: the changes of this tie under review.
     """
     tag = record_tag(source, "ties", tie_id)
-    skip = tagged(request, response, tag, may_skip=not include)
-    if skip is not None:
-        return skip
+    tagged(request, response, tag, may_skip=False)
     body = records.tie_detail(source, tie_id)
     return {**body, "proposals": reviews.pending(source, "ties", tie_id)} if include else body
