@@ -114,6 +114,18 @@ def prepare(db: str, editors: int) -> dict[str, str]:
     return {name: add_user(db, name, role)[1] for name, role in roles.items()}
 
 
+def start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``regionet serve`` on ``db`` (no rate limit) on a free loopback port; wait for it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--db", db,
+           "--port", str(port), "--rate-limit", "0"]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    wait_ready(base, server)
+    return server, base
+
+
 def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -259,13 +271,7 @@ def main() -> None:
         began = time.perf_counter()
         tokens = prepare(db, args.editors)
         print(f"prepared in {time.perf_counter() - began:.1f} s", flush=True)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        cmd = [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--db", db,
-               "--port", str(port), "--rate-limit", "0"]
-        server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        wait_ready(base, server)
+        server, base = start_server(db)
         rss_before = rss_mib(server.pid)
         server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
         stats = asyncio.run(run_load(base, tokens, args.seconds, args.reads))

@@ -18,19 +18,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-from load_api import cpu_seconds, free_port, machine, wait_ready
-from load_server import READS, TIES, drop_database, make_database, prepare, rss_mib
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from load_api import cpu_seconds, machine
+from load_server import (
+    READS,
+    TIES,
+    _auth,
+    drop_database,
+    make_database,
+    prepare,
+    rss_mib,
+    start_server,
+)
 
 
 def measure(client: httpx.Client, pid: int, send: Any, requests: int, warmup: int
@@ -104,13 +107,7 @@ def main() -> None:
     server = None
     try:
         tokens = prepare(db, 1)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        cmd = [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--db", db,
-               "--port", str(port), "--rate-limit", "0"]
-        server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        wait_ready(base, server)
+        server, base = start_server(db)
         rows = run(base, server.pid, tokens, args.requests, args.warmup)
         rss = rss_mib(server.pid)
     finally:
