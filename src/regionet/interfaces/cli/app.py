@@ -20,11 +20,13 @@ from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import RegionetError
 from regionet.interfaces.cli.coercion import install
 from regionet.interfaces.cli.progress import QuietOption
+from regionet.interfaces.cli.rich_help import install as light_rich_help
 from regionet.interfaces.cli.sources import DEFAULT_DB, DbOption, workspace_source
 
 __all__ = ["app", "command_app", "main"]
 
 install()  # options coerced without pydantic where it adds nothing (coercion.py)
+light_rich_help()  # Typer's help drawn without importing Markdown and tracebacks (rich_help.py)
 
 
 def _root() -> typer.Typer:
