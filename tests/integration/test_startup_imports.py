@@ -55,3 +55,37 @@ def test_a_fiscal_run_on_files_imports_no_database_plotting_or_server_code(tmp_p
     assert used & {"matplotlib", "sqlalchemy", "fastapi", "networkx", "igraph",
                    "pydantic", "rich"} == set()  # rich: no terminal, no progress display
     assert {"numpy", "pyarrow"} <= used  # what the run needs (pandas: the results table)
+
+
+FIRST_IMPORT = """
+import sys, threading
+class Spy:
+    def find_spec(self, name, path, target=None):
+        if name == "pandas":
+            print("PANDAS", threading.current_thread() is threading.main_thread(),
+                  file=sys.stderr)
+            sys.meta_path.remove(self)
+        return None
+sys.meta_path.insert(0, Spy())
+sys.argv = ["regionet", *{args!r}]
+from regionet.interfaces.cli.app import main
+try:
+    main()
+except SystemExit as exit:
+    assert not exit.code, exit.code
+"""
+
+
+def test_a_fiscal_run_on_files_imports_pandas_in_the_second_thread(tmp_path: Path) -> None:
+    """pandas (for the results table) loads while the main thread reads and codes the files."""
+    (tmp_path / "est.csv").write_text("firm_id,region,headcount,payroll,assets,sales\n"
+                                      "oil,RU-KHM,9,1,8,0\n", encoding="utf-8")
+    (tmp_path / "firms.csv").write_text("firm_id,registered_region,profit\noil,RU-MOW,10\n",
+                                        encoding="utf-8")
+    args = ["fiscal", "run", "--year", "2003", "--establishments", "est.csv", "--firms",
+            "firms.csv", "--format", "json", "--db", "absent.db"]
+    done = subprocess.run([sys.executable, "-c", FIRST_IMPORT.format(args=args)],
+                          capture_output=True, text=True, timeout=180, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "PANDAS False" in done.stderr.splitlines(), done.stderr  # not the main thread
+    assert '"region": "RU-KHM"' in done.stdout or '"region":"RU-KHM"' in done.stdout

@@ -261,12 +261,15 @@ def run_fiscal_year(source: CaseSource, year: int, *, scenario: str | Path | Non
     registered = inputs is not None and inputs != ILLUSTRATIVE
 
     def compute() -> YearResult:
-        from regionet.engines.fiscal.run.pipeline import run_year
-
         chosen = resolve_scenario(source, scenario, rule=rule, equalization=equalization,
                                   overrides=canonical, origin=origin)
         given = fiscal_inputs(source, year, regions=regions, establishments=establishments,
                               firms=firms, seed=seed, inputs=inputs)
+        # Imported once the inputs are read: for users' files, a second thread imports the
+        # pipeline and pandas while the firm ids are coded (services/inputs.py, _files);
+        # importing it first would put pandas back on the main thread's path.
+        from regionet.engines.fiscal.run.pipeline import run_year
+
         return run_year(given, parameters(source), scenario=chosen)
 
     files = (regions, establishments, firms)
