@@ -30,6 +30,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Final
 
@@ -162,17 +163,20 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
     numbers (digits of one length) are checked for repeats by a sort and looked up with
     ``index_in``: one hash table of the F firm ids probed by the establishments, in two
     threads (:func:`~regionet.core.tables.lookup`), each half as soon as it is read (about a
-    third faster than encoding both together). Other ids are encoded together in one pass.
+    third faster than encoding both together), while another thread sorts the firm ids to
+    find repeats. Other ids are encoded together in one pass.
     """
     digits = digit_keys(firms, "firm_id")
     if digits is not None:
         keys = pa.chunked_array(digits[0], type=pa.int64()).combine_chunks()
         length = digits[1]
-        est_codes = lookup((None if (d := digit_chunk(chunk, length)) is None else d[0]
-                            for chunk in establishments.chunks("firm_id")),
-                           keys, establishments.n_rows)
-        if est_codes is not None:
-            return _repeats(keys), est_codes
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
+            repeats = pool.submit(_repeats, keys)
+            est_codes = lookup((None if (d := digit_chunk(chunk, length)) is None else d[0]
+                                for chunk in establishments.chunks("firm_id")),
+                               keys, establishments.n_rows)
+            if est_codes is not None:
+                return repeats.result(), est_codes
     _, (firm_codes, est_codes) = joint_codes((firms, "firm_id"), (establishments, "firm_id"))
     return firm_codes, est_codes
 
