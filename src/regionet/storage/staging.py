@@ -30,10 +30,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from regionet.storage import mapping
 from regionet.storage.schema import METADATA
 
-__all__ = ["STAGED_TABLES", "Duplicate", "Staging"]
+__all__ = ["PACKED_PARTIES", "STAGED_TABLES", "Duplicate", "Staging"]
 
 #: The workspace tables each streamed import table writes, in insert order.
 STAGED_TABLES: Mapping[str, tuple[str, ...]] = {
@@ -41,6 +40,11 @@ STAGED_TABLES: Mapping[str, tuple[str, ...]] = {
     "observations": ("observations", "sources"),
 }
 _KEY_COLUMN = {"ties": "id", "observations": "id"}
+#: Parties a staged tie may carry in its own row (``party_0`` …): the columnar path stages a
+#: tie's parties, domains and sources in the tie's row and the copy expands them with SQL.
+PACKED_PARTIES = 4
+#: The tables whose rows a staged tie may pack (expanded by :meth:`Staging.copy`).
+_PACKED = ("tie_actors", "tie_domains", "sources")
 _counter = itertools.count()
 
 
@@ -89,6 +93,19 @@ class Staging:
                 f"stage_{name}_{suffix}", meta,
                 *(sa.Column(c.name, c.type, nullable=True) for c in source.columns),
                 prefixes=["TEMPORARY"])
+        self.lists: dict[tuple[tuple[str, str], ...], int] = {}
+        if table == "ties":  # a tie's links packed in its row (see :meth:`add_lists`)
+            self.tables["ties"].append_column(sa.Column("domain_list", sa.Integer))
+            self.tables["ties"].append_column(sa.Column("source_list", sa.Integer))
+            for i in range(PACKED_PARTIES):
+                self.tables["ties"].append_column(sa.Column(f"party_{i}", sa.Text))
+            self.list_table = sa.Table(
+                f"stage_lists_{suffix}", meta,
+                sa.Column("list", sa.Integer, nullable=False),
+                sa.Column("position", sa.Integer, nullable=False),
+                sa.Column("item", sa.Text, nullable=False),
+                sa.Column("locator", sa.Text, nullable=False),
+                prefixes=["TEMPORARY"])
         self.rows = 0
         meta.create_all(conn)
 
@@ -111,7 +128,7 @@ class Staging:
                         value = r[c]
                         if value is not None:
                             r[c] = value.isoformat()
-                columns = [c.name for c in table.columns]
+                columns = [c.name for c in METADATA.tables[name].columns]  # not the packed
                 values = itemgetter(*columns)
                 self._executemany(table, columns, [values(r) for r in items])
                 if name == self.table:
@@ -127,6 +144,29 @@ class Staging:
             self._executemany(self.tables[name], list(columns), rows)
             if name == self.table:
                 self.rows += len(rows)
+
+    def add_lists(self, lists: Sequence[Sequence[tuple[str, str]]]) -> list[int]:
+        """Return the number of each list of ``(item, locator)`` pairs, staging new ones.
+
+        A tie staged by the columnar path names its domains and its sources by such numbers
+        (``domain_list``, ``source_list``; a domain's locator is ``""``) and its first
+        :data:`PACKED_PARTIES` parties in ``party_0`` …; :meth:`copy` expands them into
+        ``tie_domains``, ``sources`` and ``tie_actors`` with SQL. A batch has few distinct
+        lists of domains or sources, so this stages a few rows instead of millions.
+        """
+        out: list[int] = []
+        new: list[tuple[int, int, str, str]] = []
+        known = self.lists
+        for items in lists:
+            key = tuple(items)
+            number = known.get(key)
+            if number is None:
+                number = known[key] = len(known)
+                new.extend((number, i, item, where) for i, (item, where) in enumerate(key))
+            out.append(number)
+        if new:
+            self._executemany(self.list_table, ["list", "position", "item", "locator"], new)
+        return out
 
     def _executemany(self, table: sa.Table, columns: list[str],
                      params: Sequence[Sequence[Any]]) -> None:
@@ -185,24 +225,58 @@ class Staging:
         counts: dict[str, int] = {}
         for name, staged in self.tables.items():
             target = METADATA.tables[name]
-            n = int(self.conn.execute(sa.select(sa.func.count()).select_from(staged))
-                    .scalar_one())
-            if not n:
+            if self.conn.execute(sa.select(sa.literal(1)).select_from(
+                    self.tables[self.table] if name in _PACKED else staged).limit(1)).first(
+                    ) is None:
                 continue
             indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes \
                 else []
             for index in indexes:
                 self.conn.execute(sa.schema.DropIndex(index))
-            order = [staged.c[c.name] for c in target.primary_key.columns]
-            rows = sa.select(*(staged.c[c.name] for c in target.columns)).order_by(*order)
-            mapping.insert_rows(self.conn, name, rows)
+            source = self._expanded(name)
+            order = [source.c[c.name] for c in target.primary_key.columns]
+            rows = sa.select(*(source.c[c.name] for c in target.columns)).order_by(*order)
+            n = self.conn.execute(target.insert().from_select(
+                [c.name for c in target.columns], rows)).rowcount
             for index in indexes:
                 self.conn.execute(sa.schema.CreateIndex(index))
-            counts[name] = n
+            if n:
+                counts[name] = n
         return counts
+
+    def _expanded(self, name: str) -> sa.Table | sa.Subquery:
+        """The staged rows of ``name`` with the links packed in staged ties expanded.
+
+        ``tie_actors`` adds a row per non-null ``party_<i>`` of a staged tie; ``tie_domains``
+        and ``sources`` a row per item of its ``domain_list`` / ``source_list``.
+        """
+        staged = self.tables[name]
+        if self.table != "ties" or name not in _PACKED:
+            return staged
+        tie, lists = self.tables["ties"], self.list_table
+        parts: list[sa.Select[Any]]
+        if name == "tie_actors":
+            parts = [sa.select(tie.c.id.label("tie_id"),
+                               sa.literal_column(str(i), sa.Integer).label("position"),
+                               tie.c[f"party_{i}"].label("actor_id"))
+                     .where(tie.c[f"party_{i}"].is_not(None)) for i in range(PACKED_PARTIES)]
+        elif name == "tie_domains":
+            parts = [sa.select(tie.c.id.label("tie_id"), lists.c.position,
+                               lists.c.item.label("domain"))
+                     .join_from(tie, lists, lists.c.list == tie.c.domain_list)]
+        else:
+            parts = [sa.select(sa.literal_column("'ties'", sa.Text).label("record_table"),
+                               tie.c.id.label("record_id"), lists.c.position,
+                               lists.c.item.label("document_id"), lists.c.locator)
+                     .join_from(tie, lists, lists.c.list == tie.c.source_list)]
+        columns = [c.name for c in staged.columns]
+        return sa.union_all(sa.select(*(staged.c[c] for c in columns)), *parts).subquery(
+            f"expanded_{name}")
 
     def drop(self) -> None:
         """Drop the temporary tables (they also go when the connection closes)."""
+        if self.table == "ties":
+            self.conn.execute(sa.schema.DropTable(self.list_table, if_exists=True))
         for table in (self.key_table, *self.tables.values()):
             self.conn.execute(sa.schema.DropTable(table, if_exists=True))
 
