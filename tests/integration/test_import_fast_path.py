@@ -1,9 +1,9 @@
 """The columnar path of a ties import (issue 8) against the row-by-row path it stands in for.
 
 Each file is imported twice into copies of one workspace (SQLite and PostgreSQL): with the
-columnar path (:mod:`regionet.storage.tie_columns`) and with it switched off. Both must write the same
-rows and report the same problems word for word; the columnar path must really be taken for
-clean chunks (the row-by-row checker is spied on), and only there.
+columnar path (:mod:`regionet.storage.tie_columns`) and with it switched off. Both must write
+the same rows and report the same problems word for word; the columnar path must really be
+taken for clean chunks (the row-by-row checker is spied on), and only there.
 """
 
 from __future__ import annotations

@@ -94,11 +94,12 @@ class Staging:
                 *(sa.Column(c.name, c.type, nullable=True) for c in source.columns),
                 prefixes=["TEMPORARY"])
         self.lists: dict[tuple[tuple[str, str], ...], int] = {}
-        if table == "ties":  # a tie's links packed in its row (see :meth:`add_lists`)
-            self.tables["ties"].append_column(sa.Column("domain_list", sa.Integer))
-            self.tables["ties"].append_column(sa.Column("source_list", sa.Integer))
-            for i in range(PACKED_PARTIES):
-                self.tables["ties"].append_column(sa.Column(f"party_{i}", sa.Text))
+        if table == "ties":  # a tie's links packed in one narrow row (see :meth:`add_lists`)
+            self.packed = sa.Table(
+                f"stage_packed_{suffix}", meta, sa.Column("id", sa.Text),
+                sa.Column("domain_list", sa.Integer), sa.Column("source_list", sa.Integer),
+                *(sa.Column(f"party_{i}", sa.Text) for i in range(PACKED_PARTIES)),
+                prefixes=["TEMPORARY"])
             self.list_table = sa.Table(
                 f"stage_lists_{suffix}", meta,
                 sa.Column("list", sa.Integer, nullable=False),
@@ -145,12 +146,18 @@ class Staging:
             if name == self.table:
                 self.rows += len(rows)
 
+    def add_packed(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Stage ties' packed links: ``(id, domain_list, source_list, party_0, …)`` tuples."""
+        if rows:
+            self._executemany(self.packed, [c.name for c in self.packed.columns], rows)
+
     def add_lists(self, lists: Sequence[Sequence[tuple[str, str]]]) -> list[int]:
         """Return the number of each list of ``(item, locator)`` pairs, staging new ones.
 
         A tie staged by the columnar path names its domains and its sources by such numbers
         (``domain_list``, ``source_list``; a domain's locator is ``""``) and its first
-        :data:`PACKED_PARTIES` parties in ``party_0`` …; :meth:`copy` expands them into
+        :data:`PACKED_PARTIES` parties in ``party_0`` … (:meth:`add_packed`: one narrow row
+        per tie instead of a row per link); :meth:`copy` expands them into
         ``tie_domains``, ``sources`` and ``tie_actors`` with SQL. A batch has few distinct
         lists of domains or sources, so this stages a few rows instead of millions.
         """
@@ -225,9 +232,8 @@ class Staging:
         counts: dict[str, int] = {}
         for name, staged in self.tables.items():
             target = METADATA.tables[name]
-            if self.conn.execute(sa.select(sa.literal(1)).select_from(
-                    self.tables[self.table] if name in _PACKED else staged).limit(1)).first(
-                    ) is None:
+            if not any(self.conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1))
+                       .first() for t in (staged, *self._packed_for(name))):
                 continue
             indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes \
                 else []
@@ -244,16 +250,19 @@ class Staging:
                 counts[name] = n
         return counts
 
-    def _expanded(self, name: str) -> sa.Table | sa.Subquery:
-        """The staged rows of ``name`` with the links packed in staged ties expanded.
+    def _packed_for(self, name: str) -> tuple[sa.Table, ...]:
+        return (self.packed,) if self.table == "ties" and name in _PACKED else ()
 
-        ``tie_actors`` adds a row per non-null ``party_<i>`` of a staged tie; ``tie_domains``
+    def _expanded(self, name: str) -> sa.Table | sa.Subquery:
+        """The staged rows of ``name`` with the packed links expanded.
+
+        ``tie_actors`` adds a row per non-null ``party_<i>`` of a packed tie; ``tie_domains``
         and ``sources`` a row per item of its ``domain_list`` / ``source_list``.
         """
         staged = self.tables[name]
         if self.table != "ties" or name not in _PACKED:
             return staged
-        tie, lists = self.tables["ties"], self.list_table
+        tie, lists = self.packed, self.list_table
         parts: list[sa.Select[Any]]
         if name == "tie_actors":
             parts = [sa.select(tie.c.id.label("tie_id"),
@@ -276,7 +285,8 @@ class Staging:
     def drop(self) -> None:
         """Drop the temporary tables (they also go when the connection closes)."""
         if self.table == "ties":
-            self.conn.execute(sa.schema.DropTable(self.list_table, if_exists=True))
+            for extra in (self.list_table, self.packed):
+                self.conn.execute(sa.schema.DropTable(extra, if_exists=True))
         for table in (self.key_table, *self.tables.values()):
             self.conn.execute(sa.schema.DropTable(table, if_exists=True))
 

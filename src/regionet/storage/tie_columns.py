@@ -85,10 +85,6 @@ _CACHE = 50_000
 _TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
                 "currency", "amount_year", "quantity", "unit", "location", "description",
                 "status", "note", "level", "sublevel", "level_reason", "neighbours")
-#: A staged tie's columns: the workspace's and its packed links (:meth:`Staging.add_lists`).
-_STAGED_TIE_COLUMNS = (*_TIE_COLUMNS, "domain_list", "source_list",
-                       *(f"party_{i}" for i in range(PACKED_PARTIES)))
-
 
 def plain_file(raw: bytes, required: Sequence[str], optional: Sequence[str]
                ) -> list[str] | None:
@@ -332,8 +328,8 @@ class TieColumns:
         """Stage a clean chunk's ties as tuples built column by column.
 
         A tie's parties (up to :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and
-        sources go in its own row (see :meth:`Staging.add_lists`); a tie with more parties
-        stages them in ``tie_actors``.
+        sources go in one narrow packed row (see :meth:`Staging.add_lists`); a tie with more
+        parties stages them in ``tie_actors``.
         """
         rows = slice(first, end)
         kinds, units, texts, notes = self._cells(first, end, ("kind", "unit", "description",
@@ -359,10 +355,12 @@ class TieColumns:
             ids, kinds, *dates, *money,
             self._quantity_column[self.quantity_code[rows]].tolist(), units,
             [p or None for p in places], texts,
-            self._status_column[self.status_code[rows]].tolist(), notes, *zip(*levels, strict=True),
-            domain_numbers[self.domain_code[rows]].tolist(),
-            source_numbers[self.source_code[rows]].tolist(), *parties, strict=True))
-        staging.add_tuples("ties", _STAGED_TIE_COLUMNS, ties)
+            self._status_column[self.status_code[rows]].tolist(), notes,
+            *zip(*levels, strict=True), strict=True))
+        staging.add_tuples("ties", _TIE_COLUMNS, ties)
+        staging.add_packed(list(zip(
+            ids, domain_numbers[self.domain_code[rows]].tolist(),
+            source_numbers[self.source_code[rows]].tolist(), *parties, strict=True)))
         staging.add_tuples("tie_actors", ("tie_id", "position", "actor_id"), links)
 
     def close(self) -> None:
