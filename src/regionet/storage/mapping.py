@@ -228,13 +228,19 @@ def classification_from_row(row: Mapping[Any, Any]) -> Classification:
 
 
 def insert_rows(conn: sa.Connection, table: str, rows: Sequence[Row] | sa.Select[Any]
-                ) -> None:
-    """Insert ``rows`` into ``table``: dicts (one executemany) or the rows of a SELECT."""
+                ) -> int:
+    """Insert ``rows`` into ``table``: dicts (one executemany) or the rows of a SELECT.
+
+    Returns:
+        The number of rows inserted.
+    """
     target = METADATA.tables[table]
     if isinstance(rows, sa.Select):
-        conn.execute(target.insert().from_select(list(rows.selected_columns.keys()), rows))
-    elif rows:
+        return int(conn.execute(target.insert().from_select(
+            list(rows.selected_columns.keys()), rows)).rowcount or 0)
+    if rows:
         conn.execute(target.insert(), list(rows))
+    return len(rows)
 
 
 def write_rows(conn: sa.Connection, rows: RowSet) -> dict[str, int]:

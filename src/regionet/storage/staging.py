@@ -30,6 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from regionet.storage import mapping
 from regionet.storage.schema import METADATA
 
 __all__ = ["PACKED_PARTIES", "STAGED_TABLES", "Duplicate", "Staging"]
@@ -242,8 +243,7 @@ class Staging:
             source = self._expanded(name)
             order = [source.c[c.name] for c in target.primary_key.columns]
             rows = sa.select(*(source.c[c.name] for c in target.columns)).order_by(*order)
-            n = self.conn.execute(target.insert().from_select(
-                [c.name for c in target.columns], rows)).rowcount
+            n = mapping.insert_rows(self.conn, name, rows)
             for index in indexes:
                 self.conn.execute(sa.schema.CreateIndex(index))
             if n:

@@ -14,8 +14,11 @@ within each party's validity (memoized per party and date pair), and the level
 classification (cached per ``actors`` cell, location and — when an association is a party —
 dates).
 
-The screen only answers "clean or not". A clean chunk is staged as tuples straight from
-the columns; a chunk with any doubt goes, whole, through the row-by-row checker
+The screen only answers "clean or not". A clean chunk is staged as tuples built column by
+column (values taken by their code with NumPy), each tie's parties, domains and sources
+packed in one narrow row that the write expands with SQL
+(:meth:`~regionet.storage.staging.Staging.add_lists`); a chunk with any doubt goes, whole,
+through the row-by-row checker
 (:func:`regionet.storage.import_stream.check_chunk`), which alone finds and words problems,
 so every message is the same as without this path. Membership ties (whose parties the
 classifier reads back) always go row by row.
