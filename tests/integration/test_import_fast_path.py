@@ -1,9 +1,9 @@
 """The columnar path of a ties import (issue 8) against the row-by-row path it stands in for.
 
-Each file is imported twice into copies of one workspace: with the columnar path
-(:mod:`regionet.storage.tie_columns`) and with it switched off. Both must write the same
-rows and report the same problems word for word; the columnar path must really be taken for
-clean chunks (the row-by-row checker is spied on), and only there.
+Each file is imported twice into copies of one workspace (SQLite and PostgreSQL): with the
+columnar path (:mod:`regionet.storage.tie_columns`) and with it switched off. Both must write
+the same rows and report the same problems word for word; the columnar path must really be
+taken for clean chunks (the row-by-row checker is spied on), and only there.
 """
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ def write_csv(path: Path, rows: list[dict[str, str]], *, bom: bool = False,
     return path
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = str(tmp_path_factory.mktemp("fast") / "regionet.db")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def pristine(request: pytest.FixtureRequest, new_workspace_url: Any) -> str:
+    db = str(new_workspace_url(request, request.param))
     with Workspace(db) as ws:
         ws.init(load_case("russia-1990s"))
     return db
@@ -95,9 +95,11 @@ def import_both(pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyP
                 problems = None
             except ValidationError as err:
                 digest, counts, problems = None, None, [str(e) for e in err.errors]
-        with sa.create_engine(f"sqlite:///{db}").connect() as conn:
+        engine = sa.create_engine(db if "://" in db else f"sqlite:///{db}")
+        with engine.connect() as conn:
             tables = {t: conn.execute(sa.text(f"SELECT * FROM {t} ORDER BY 1, 2, 3")).all()
                       for t in TABLES}
+        engine.dispose()
         out[fast] = {"digest": digest, "counts": counts, "problems": problems,
                      "tables": tables, "row_chunks": calls}
         monkeypatch.setattr(import_stream, "check_chunk", original)
@@ -183,3 +185,76 @@ def test_bad_rows_are_reported_as_the_row_path_reports_them(
         assert problems == BAD_MESSAGES
         assert fast["row_chunks"] == [2000]
         assert slow["row_chunks"] == [2000, 2000, 200]
+
+
+@pytest.mark.slow
+def test_many_parties_and_dated_associations_are_written_as_the_row_path_writes_them(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """Ties beyond the parties a staged tie packs, and one party set at many dates."""
+    rng = random.Random(88)
+    rows = tie_rows(4500, seed=88)
+    for i in range(0, 4500, 7):  # 4 to 7 parties: packed (4) or staged as links (5+)
+        rows[i]["actors"] = ";".join(rng.sample(PARTIES, rng.choice((4, 5, 6, 7))))
+    for i in range(1, 4500, 11):  # the same actors cell at every date: the classifier's
+        rows[i].update(actors="RU-KR;FI;assoc-northwest", location="",  # cache is dated
+                       start=str(1994 + i % 7), end=str(1994 + i % 7))
+        if rows[i]["amount"] and not rows[i]["amount_year"]:
+            rows[i]["amount_year"] = "1998"
+    rows[5]["domains"] = ";".join(DOMAINS)  # a long list of domains, and none
+    rows[6]["domains"] = ""
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "wide_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert slow["problems"] is None and fast["problems"] is None
+    assert fast["row_chunks"] == []  # every chunk took the columnar path
+    assert fast["counts"] == slow["counts"]
+    for table in TABLES:
+        assert fast["tables"][table] == slow["tables"][table], table
+    links = {(r[0], r[1]): r[2] for r in fast["tables"]["tie_actors"]}
+    for i in (0, 7, 14, 21):
+        assert [links[(rows[i]["id"], k)] for k in range(len(rows[i]["actors"].split(";")))
+                ] == rows[i]["actors"].split(";")
+    topics = [r[2] for r in fast["tables"]["tie_domains"] if r[0] == rows[5]["id"]]
+    assert topics == DOMAINS
+    assert not [r for r in fast["tables"]["tie_domains"] if r[0] == rows[6]["id"]]
+    cites = [r for r in fast["tables"]["sources"] if r[1] == rows[0]["id"]]
+    assert [(r[0], r[2], r[3]) for r in cites] == [
+        ("ties", k, ref.split(":")[0]) for k, ref in enumerate(rows[0]["sources"].split(";"))]
+    levels = {r[0]: (r[15], r[16]) for r in fast["tables"]["ties"]}
+    assert {levels[rows[i]["id"]] for i in range(1, 4500, 11)} <= {
+        ("international", "cross-border"), ("international", "non-adjacent")}
+
+
+@pytest.mark.slow
+def test_bad_rows_inside_later_chunks_are_reported_as_the_row_path_reports_them(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """An unknown actor and a bad date mid-chunk, a repeated party, a duplicate id between
+    two clean chunks: the same problems, word for word; only the doubtful chunks row by row.
+    """
+    rows = tie_rows(6500, seed=10)
+    rows[3100]["actors"] = "RU-KR;xx-nope;FI"
+    rows[3333].update(start="1999-02-30", end="",
+                      amount_year="1998" if rows[3333]["amount"] else "")
+    rows[5199]["id"] = rows[10]["id"]
+    rows[6100]["actors"] = "RU-KR;FI;RU-KR"
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "bad_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert fast["problems"] == slow["problems"]
+    assert fast["tables"] == slow["tables"]
+    assert not [r for r in fast["tables"]["ties"] if r[0].startswith("t-fast-")]
+    problems = fast["problems"]
+    assert len(problems) == 4
+    assert problems[0] == (
+        "bad_ties.csv, row 3101, field 'actors', value 'xx-nope': unknown actor (expected an "
+        "actor id defined in actors.csv or the workspace)")
+    assert problems[1].startswith("bad_ties.csv, row 3334, field 'start', value '1999-02-30'")
+    assert problems[2] == (
+        "bad_ties.csv, row 5200, field 'id', value 't-fast-00010': duplicate in the batch "
+        "(first in bad_ties.csv, row 11) (expected a id not yet used (import only adds "
+        "records))")
+    assert problems[3].startswith("bad_ties.csv, row 6101, field 'actors'")
+    assert fast["row_chunks"] == [2000, 500]  # chunks 2 and 4 (rows 2001–4000, 6001–6500)
+    assert slow["row_chunks"] == [2000, 2000, 2000, 500]

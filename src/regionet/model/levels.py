@@ -107,9 +107,6 @@ class Side(StrEnum):
     NONE = "none"
 
 
-#: The sides in order (iterating an Enum class is slow, and ``_parties`` runs once per tie).
-_SIDES: tuple[Side, ...] = tuple(Side)
-
 
 @dataclass(frozen=True)
 class Classification:
@@ -173,6 +170,11 @@ class Federation:
     # The side of each party seen so far (a federation is built once and never changes).
     _sides: dict[str, tuple[Side, ActorId | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+    # The same for the states a party stands for, and whether the case has border data.
+    _states: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _has_borders: list[bool] = field(default_factory=list, init=False, repr=False,
+                                     compare=False)
 
     def actor(self, actor_id: str) -> Actor:
         """Return an actor by id; raises UnknownActorError with suggestions."""
@@ -228,6 +230,12 @@ class Federation:
         A state stands for itself, a foreign region for its state, a cross-border structure
         for the states in its ``cross_border_states`` attribute; anything else for none.
         """
+        known = self._states.get(actor_id)
+        if known is None:
+            known = self._states[actor_id] = self._states_of(actor_id)
+        return known
+
+    def _states_of(self, actor_id: str) -> frozenset[str]:
         actor = self.actor(actor_id)
         if actor.kind is ActorKind.FOREIGN_REGION and actor.parent:
             return frozenset({actor.parent})
@@ -288,28 +296,41 @@ class Federation:
         return self._bilateral(p)
 
     def _parties(self, ids: list[str], location: str | None, period: Interval) -> _Parties:
+        sides = self._sides
         side_of = self.side
-        by: dict[Side, list[str]] = {s: [] for s in _SIDES}
+        centre: list[str] = []
+        associations: list[str] = []
+        foreign: list[str] = []
+        structures: list[str] = []
+        multilateral: list[str] = []
         members: list[ActorId] = []
         via: dict[ActorId, str] = {}
         for i in ids:  # one pass (a million-tie import classifies every tie)
-            side_i, m = side_of(i)
-            by[side_i].append(i)
+            side_i, m = sides.get(i) or side_of(i)
             if m is not None:
                 if m not in members:
                     members.append(m)
                 if m not in ids:
                     via[m] = f" (region of {i})"
+            elif side_i is Side.CENTRE:
+                centre.append(i)
+            elif side_i is Side.ASSOCIATION:
+                associations.append(i)
+            elif side_i is Side.FOREIGN:
+                foreign.append(i)
+            elif side_i is Side.STRUCTURE:
+                structures.append(i)
+            elif side_i is Side.MULTILATERAL:
+                multilateral.append(i)
         who = (" and ".join(ids) if len(ids) <= 4
                else f"{', '.join(ids[:4])} and {len(ids) - 4} more")
-        if not members and not by[Side.ASSOCIATION] and location:
+        if not members and not associations and location:
             side, member = self.side(location)
             if side is Side.MEMBER and member is not None:
                 members = [member]
                 who += f", located in {member} (classified as if {member} took part)"
-        return _Parties(members, via, by[Side.CENTRE], by[Side.ASSOCIATION],
-                        by[Side.FOREIGN] + by[Side.STRUCTURE], by[Side.MULTILATERAL], who,
-                        period)
+        return _Parties(members, via, centre, associations, foreign + structures, multilateral,
+                        who, period)
 
     def _result(self, p: _Parties, level: Level, sublevel: Sublevel | None, why: str,
                 neighbours: bool | None = None) -> Classification:
@@ -342,7 +363,10 @@ class Federation:
         for assoc in sorted(p.associations):
             for m in self.members_of(assoc, p.period):
                 units.setdefault(ActorId(m), f" (member of {assoc})")
-        has_data = any(self.land_borders.values()) or any(self.sea_borders.values())
+        if not self._has_borders:
+            self._has_borders.append(any(self.land_borders.values())
+                                     or any(self.sea_borders.values()))
+        has_data = self._has_borders[0]
         said: list[str] = []
         every = True
         for f in sorted(p.foreign):

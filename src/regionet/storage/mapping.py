@@ -40,6 +40,7 @@ __all__ = [
     "case_rows",
     "classification_from_row",
     "classification_row",
+    "classification_values",
     "decode_value",
     "document_from_row",
     "encode_value",
@@ -207,10 +208,15 @@ def case_rows(case: Case) -> RowSet:
     return out
 
 
+def classification_values(c: Classification) -> tuple[str, str | None, str, bool | None]:
+    """Return the values of the classification columns of a tie, in column order."""
+    return (c.level.value, c.sublevel.value if c.sublevel else None, c.reason, c.neighbours)
+
+
 def classification_row(c: Classification) -> Row:
     """Return the classification columns of a tie (``level`` … ``neighbours``)."""
-    return {"level": c.level.value, "sublevel": c.sublevel.value if c.sublevel else None,
-            "level_reason": c.reason, "neighbours": c.neighbours}
+    return dict(zip(("level", "sublevel", "level_reason", "neighbours"),
+                    classification_values(c), strict=True))
 
 
 def classification_from_row(row: Mapping[Any, Any]) -> Classification:
@@ -222,13 +228,19 @@ def classification_from_row(row: Mapping[Any, Any]) -> Classification:
 
 
 def insert_rows(conn: sa.Connection, table: str, rows: Sequence[Row] | sa.Select[Any]
-                ) -> None:
-    """Insert ``rows`` into ``table``: dicts (one executemany) or the rows of a SELECT."""
+                ) -> int:
+    """Insert ``rows`` into ``table``: dicts (one executemany) or the rows of a SELECT.
+
+    Returns:
+        The number of rows inserted.
+    """
     target = METADATA.tables[table]
     if isinstance(rows, sa.Select):
-        conn.execute(target.insert().from_select(list(rows.selected_columns.keys()), rows))
-    elif rows:
+        return int(conn.execute(target.insert().from_select(
+            list(rows.selected_columns.keys()), rows)).rowcount or 0)
+    if rows:
         conn.execute(target.insert(), list(rows))
+    return len(rows)
 
 
 def write_rows(conn: sa.Connection, rows: RowSet) -> dict[str, int]:

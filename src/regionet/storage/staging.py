@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from regionet.storage import mapping
 from regionet.storage.schema import METADATA
 
-__all__ = ["STAGED_TABLES", "Duplicate", "Staging"]
+__all__ = ["PACKED_PARTIES", "STAGED_TABLES", "Duplicate", "Staging"]
 
 #: The workspace tables each streamed import table writes, in insert order.
 STAGED_TABLES: Mapping[str, tuple[str, ...]] = {
@@ -41,6 +41,11 @@ STAGED_TABLES: Mapping[str, tuple[str, ...]] = {
     "observations": ("observations", "sources"),
 }
 _KEY_COLUMN = {"ties": "id", "observations": "id"}
+#: Parties a staged tie may carry in its own row (``party_0`` …): the columnar path stages a
+#: tie's parties, domains and sources in the tie's row and the copy expands them with SQL.
+PACKED_PARTIES = 4
+#: The tables whose rows a staged tie may pack (expanded by :meth:`Staging.copy`).
+_PACKED = ("tie_actors", "tie_domains", "sources")
 _counter = itertools.count()
 
 
@@ -89,6 +94,20 @@ class Staging:
                 f"stage_{name}_{suffix}", meta,
                 *(sa.Column(c.name, c.type, nullable=True) for c in source.columns),
                 prefixes=["TEMPORARY"])
+        self.lists: dict[tuple[tuple[str, str], ...], int] = {}
+        if table == "ties":  # a tie's links packed in one narrow row (see :meth:`add_lists`)
+            self.packed = sa.Table(
+                f"stage_packed_{suffix}", meta, sa.Column("id", sa.Text),
+                sa.Column("domain_list", sa.Integer), sa.Column("source_list", sa.Integer),
+                *(sa.Column(f"party_{i}", sa.Text) for i in range(PACKED_PARTIES)),
+                prefixes=["TEMPORARY"])
+            self.list_table = sa.Table(
+                f"stage_lists_{suffix}", meta,
+                sa.Column("list", sa.Integer, nullable=False),
+                sa.Column("position", sa.Integer, nullable=False),
+                sa.Column("item", sa.Text, nullable=False),
+                sa.Column("locator", sa.Text, nullable=False),
+                prefixes=["TEMPORARY"])
         self.rows = 0
         meta.create_all(conn)
 
@@ -111,7 +130,7 @@ class Staging:
                         value = r[c]
                         if value is not None:
                             r[c] = value.isoformat()
-                columns = [c.name for c in table.columns]
+                columns = [c.name for c in METADATA.tables[name].columns]  # not the packed
                 values = itemgetter(*columns)
                 self._executemany(table, columns, [values(r) for r in items])
                 if name == self.table:
@@ -127,6 +146,35 @@ class Staging:
             self._executemany(self.tables[name], list(columns), rows)
             if name == self.table:
                 self.rows += len(rows)
+
+    def add_packed(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Stage ties' packed links: ``(id, domain_list, source_list, party_0, …)`` tuples."""
+        if rows:
+            self._executemany(self.packed, [c.name for c in self.packed.columns], rows)
+
+    def add_lists(self, lists: Sequence[Sequence[tuple[str, str]]]) -> list[int]:
+        """Return the number of each list of ``(item, locator)`` pairs, staging new ones.
+
+        A tie staged by the columnar path names its domains and its sources by such numbers
+        (``domain_list``, ``source_list``; a domain's locator is ``""``) and its first
+        :data:`PACKED_PARTIES` parties in ``party_0`` … (:meth:`add_packed`: one narrow row
+        per tie instead of a row per link); :meth:`copy` expands them into
+        ``tie_domains``, ``sources`` and ``tie_actors`` with SQL. A batch has few distinct
+        lists of domains or sources, so this stages a few rows instead of millions.
+        """
+        out: list[int] = []
+        new: list[tuple[int, int, str, str]] = []
+        known = self.lists
+        for items in lists:
+            key = tuple(items)
+            number = known.get(key)
+            if number is None:
+                number = known[key] = len(known)
+                new.extend((number, i, item, where) for i, (item, where) in enumerate(key))
+            out.append(number)
+        if new:
+            self._executemany(self.list_table, ["list", "position", "item", "locator"], new)
+        return out
 
     def _executemany(self, table: sa.Table, columns: list[str],
                      params: Sequence[Sequence[Any]]) -> None:
@@ -185,24 +233,60 @@ class Staging:
         counts: dict[str, int] = {}
         for name, staged in self.tables.items():
             target = METADATA.tables[name]
-            n = int(self.conn.execute(sa.select(sa.func.count()).select_from(staged))
-                    .scalar_one())
-            if not n:
+            if not any(self.conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1))
+                       .first() for t in (staged, *self._packed_for(name))):
                 continue
             indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes \
                 else []
             for index in indexes:
                 self.conn.execute(sa.schema.DropIndex(index))
-            order = [staged.c[c.name] for c in target.primary_key.columns]
-            rows = sa.select(*(staged.c[c.name] for c in target.columns)).order_by(*order)
-            mapping.insert_rows(self.conn, name, rows)
+            source = self._expanded(name)
+            order = [source.c[c.name] for c in target.primary_key.columns]
+            rows = sa.select(*(source.c[c.name] for c in target.columns)).order_by(*order)
+            n = mapping.insert_rows(self.conn, name, rows)
             for index in indexes:
                 self.conn.execute(sa.schema.CreateIndex(index))
-            counts[name] = n
+            if n:
+                counts[name] = n
         return counts
+
+    def _packed_for(self, name: str) -> tuple[sa.Table, ...]:
+        return (self.packed,) if self.table == "ties" and name in _PACKED else ()
+
+    def _expanded(self, name: str) -> sa.Table | sa.Subquery:
+        """The staged rows of ``name`` with the packed links expanded.
+
+        ``tie_actors`` adds a row per non-null ``party_<i>`` of a packed tie; ``tie_domains``
+        and ``sources`` a row per item of its ``domain_list`` / ``source_list``.
+        """
+        staged = self.tables[name]
+        if self.table != "ties" or name not in _PACKED:
+            return staged
+        tie, lists = self.packed, self.list_table
+        parts: list[sa.Select[Any]]
+        if name == "tie_actors":
+            parts = [sa.select(tie.c.id.label("tie_id"),
+                               sa.literal_column(str(i), sa.Integer).label("position"),
+                               tie.c[f"party_{i}"].label("actor_id"))
+                     .where(tie.c[f"party_{i}"].is_not(None)) for i in range(PACKED_PARTIES)]
+        elif name == "tie_domains":
+            parts = [sa.select(tie.c.id.label("tie_id"), lists.c.position,
+                               lists.c.item.label("domain"))
+                     .join_from(tie, lists, lists.c.list == tie.c.domain_list)]
+        else:
+            parts = [sa.select(sa.literal_column("'ties'", sa.Text).label("record_table"),
+                               tie.c.id.label("record_id"), lists.c.position,
+                               lists.c.item.label("document_id"), lists.c.locator)
+                     .join_from(tie, lists, lists.c.list == tie.c.source_list)]
+        columns = [c.name for c in staged.columns]
+        return sa.union_all(sa.select(*(staged.c[c] for c in columns)), *parts).subquery(
+            f"expanded_{name}")
 
     def drop(self) -> None:
         """Drop the temporary tables (they also go when the connection closes)."""
+        if self.table == "ties":
+            for extra in (self.list_table, self.packed):
+                self.conn.execute(sa.schema.DropTable(extra, if_exists=True))
         for table in (self.key_table, *self.tables.values()):
             self.conn.execute(sa.schema.DropTable(table, if_exists=True))
 

@@ -11,10 +11,14 @@ by set membership (kinds, domains, actors, locations, documents), and each *dist
 pair, amount, quantity, status and source list through the row parser's own functions. In
 Python, per row, only what ties several cells together: two distinct known parties, dates
 within each party's validity (memoized per party and date pair), and the level
-classification (cached per parties, location and — when an association is a party — dates).
+classification (cached per ``actors`` cell, location and — when an association is a party —
+dates).
 
-The screen only answers "clean or not". A clean chunk is staged as tuples straight from
-the columns; a chunk with any doubt goes, whole, through the row-by-row checker
+The screen only answers "clean or not". A clean chunk is staged as tuples built column by
+column (values taken by their code with NumPy), each tie's parties, domains and sources
+packed in one narrow row that the write expands with SQL
+(:meth:`~regionet.storage.staging.Staging.add_lists`); a chunk with any doubt goes, whole,
+through the row-by-row checker
 (:func:`regionet.storage.import_stream.check_chunk`), which alone finds and words problems,
 so every message is the same as without this path. Membership ties (whose parties the
 classifier reads back) always go row by row.
@@ -31,8 +35,9 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 import pyarrow as pa
@@ -55,8 +60,8 @@ from regionet.model.case import MEMBERSHIP
 from regionet.model.levels import Federation, Side
 from regionet.model.sources import parse_status
 from regionet.model.validation import Catalog
-from regionet.storage.mapping import classification_row
-from regionet.storage.staging import Staging
+from regionet.storage.mapping import classification_values
+from regionet.storage.staging import PACKED_PARTIES, Staging
 
 
 class RowDigest(Protocol):
@@ -83,8 +88,6 @@ _CACHE = 50_000
 _TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
                 "currency", "amount_year", "quantity", "unit", "location", "description",
                 "status", "note", "level", "sublevel", "level_reason", "neighbours")
-_SOURCE_COLUMNS = ("record_table", "record_id", "position", "document_id", "locator")
-
 
 def plain_file(raw: bytes, required: Sequence[str], optional: Sequence[str]
                ) -> list[str] | None:
@@ -144,7 +147,8 @@ class TieColumns:
             for c in (*schema.required, *schema.optional)}
         self.doubt = np.zeros(n, dtype=bool)
         self._within: dict[tuple[int, int], bool] = {}
-        self._classes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._classes: dict[tuple[str, str | None], Any] = {}
+        self._lists: tuple[Staging, np.ndarray[Any, Any], np.ndarray[Any, Any]] | None = None
         self._screen()
 
     @classmethod
@@ -226,12 +230,15 @@ class TieColumns:
                                     else None)
         self.source_code = codes
         self._flag_codes(codes, [r is None for r in self.source_refs])
+        self.domain_lists, self.domain_code = _codes(cols["domains"])
         statuses, codes = _codes(cols["status"])
         self.statuses = [_status(s) for s in statuses]
+        self._status_column = _objects(self.statuses)
         self.status_code = codes
         self._flag_codes(codes, [s is None for s in self.statuses])
         quantities, codes = _codes(cols["quantity"])
         self.quantities = [_quantity(q) for q in quantities]
+        self._quantity_column = _objects([None if q is False else q for q in self.quantities])
         self.quantity_code = codes
         self._flag_codes(codes, [q is False for q in self.quantities])
         pairs, codes = _codes(pc.binary_join_element_wise(cols["start"], cols["end"], "\x1f"))
@@ -241,10 +248,13 @@ class TieColumns:
         self.dates = [None if i is None else (
             i.start.isoformat() if i.start else None, i.start_text,
             i.end.isoformat() if i.end else None, i.end_text) for i in self.intervals]
+        self._date_columns = [_objects([d and d[k] for d in self.dates]) for k in range(4)]
         money, codes = _codes(pc.binary_join_element_wise(
             cols["amount"], cols["currency"], cols["amount_year"], cols["start"], cols["end"],
             "\x1f"))
         self.money = [_money(m) for m in money]
+        self._money_columns = [_objects([m[k] if isinstance(m, tuple) else None
+                                         for m in self.money]) for k in range(3)]
         self.money_code = codes
         self._flag_codes(codes, [m is False for m in self.money])
 
@@ -294,49 +304,67 @@ class TieColumns:
         """
         if self.doubt[first:end].any():
             return False
-        names = ("id", "kind", "actors", "domains", "location", "unit", "description", "note")
-        ids, kinds, actors, domains, places, units, texts, notes = self._cells(first, end,
-                                                                               names)
-        dates, money, quantity = self.interval_code, self.money_code, self.quantity_code
-        status, sources = self.status_code, self.source_code
-        ties: list[tuple[Any, ...]] = []
-        links: list[tuple[Any, ...]] = []
-        topics: list[tuple[Any, ...]] = []
-        cites: list[tuple[Any, ...]] = []
-        for offset in range(end - first):
-            row = first + offset
-            tie_id = ids[offset]
-            parties = actors[offset].split(";")
+        ids, actors, places = self._cells(first, end, ("id", "actors", "location"))
+        inside, classify = self._inside, self._classify
+        party_lists: list[list[str]] = []
+        levels: list[tuple[Any, ...]] = []
+        for text, place, when in zip(actors, places, self.interval_code[first:end].tolist(),
+                                     strict=True):
+            parties = text.split(";")
             if len(parties) < 2 or len(set(parties)) != len(parties):
                 return False
-            when = int(dates[row])
-            if not self._inside(parties, when):
+            if not inside(parties, when):
                 return False
-            if not stage:
-                continue
-            place = places[offset] or None
-            level = self._classify(parties, place, when)
-            span = self.dates[when]
-            amount = self.money[money[row]]
-            assert span is not None and amount is not False
-            ties.append((tie_id, kinds[offset], *span, *(amount or (None, None, None)),
-                         self.quantities[quantity[row]], units[offset], place, texts[offset],
-                         self.statuses[status[row]], notes[offset], *level))
-            links.extend((tie_id, i, a) for i, a in enumerate(parties))
-            if domains[offset]:
-                topics.extend((tie_id, i, d) for i, d in enumerate(domains[offset].split(";")))
-            refs = self.source_refs[sources[row]]
-            assert refs is not None
-            cites.extend(("ties", tie_id, i, doc, where) for i, (doc, where) in enumerate(refs))
-        staging.keys([(tie_id, index, first + offset + 1) for offset, tie_id in enumerate(ids)])
+            if stage:
+                party_lists.append(parties)
+                levels.append(classify(text, parties, place or None, when))
+        staging.keys(list(zip(ids, repeat(index), range(first + 1, end + 1))))
         digest.add_columns("ties", {c: self.columns[c].slice(first, end - first).to_pylist()
                                     for c in self.columns})
         if stage:
-            staging.add_tuples("ties", _TIE_COLUMNS, ties)
-            staging.add_tuples("tie_actors", ("tie_id", "position", "actor_id"), links)
-            staging.add_tuples("tie_domains", ("tie_id", "position", "domain"), topics)
-            staging.add_tuples("sources", _SOURCE_COLUMNS, cites)
+            self._stage_rows(first, end, staging, ids, places, party_lists, levels)
         return True
+
+    def _stage_rows(self, first: int, end: int, staging: Staging, ids: list[str],
+                    places: list[str], party_lists: list[list[str]],
+                    levels: list[tuple[Any, ...]]) -> None:
+        """Stage a clean chunk's ties as tuples built column by column.
+
+        A tie's parties (up to :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and
+        sources go in one narrow packed row (see :meth:`Staging.add_lists`); a tie with more
+        parties stages them in ``tie_actors``.
+        """
+        rows = slice(first, end)
+        kinds, units, texts, notes = self._cells(first, end, ("kind", "unit", "description",
+                                                              "note"))
+        if self._lists is None or self._lists[0] is not staging:
+            domains = staging.add_lists([[(d, "") for d in text.split(";")] if text else []
+                                         for text in self.domain_lists])
+            sources = staging.add_lists([refs or [] for refs in self.source_refs])
+            self._lists = (staging, np.asarray(domains, dtype=np.int64),
+                           np.asarray(sources, dtype=np.int64))
+        _, domain_numbers, source_numbers = self._lists
+        dates = [c[self.interval_code[rows]].tolist() for c in self._date_columns]
+        money = [c[self.money_code[rows]].tolist() for c in self._money_columns]
+        parties: list[list[str | None]] = [[] for _ in range(PACKED_PARTIES)]
+        links: list[tuple[str, int, str]] = []
+        for tie_id, names in zip(ids, party_lists, strict=True):
+            if len(names) > PACKED_PARTIES:
+                links.extend((tie_id, i, a) for i, a in enumerate(names))
+                names = []
+            for i, column in enumerate(parties):
+                column.append(names[i] if i < len(names) else None)
+        ties = list(zip(
+            ids, kinds, *dates, *money,
+            self._quantity_column[self.quantity_code[rows]].tolist(), units,
+            [p or None for p in places], texts,
+            self._status_column[self.status_code[rows]].tolist(), notes,
+            *zip(*levels, strict=True), strict=True))
+        staging.add_tuples("ties", _TIE_COLUMNS, ties)
+        staging.add_packed(list(zip(
+            ids, domain_numbers[self.domain_code[rows]].tolist(),
+            source_numbers[self.source_code[rows]].tolist(), *parties, strict=True)))
+        staging.add_tuples("tie_actors", ("tie_id", "position", "actor_id"), links)
 
     def close(self) -> None:
         """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
@@ -357,18 +385,37 @@ class TieColumns:
                 return False
         return True
 
-    def _classify(self, parties: list[str], place: str | None, when: int) -> tuple[Any, ...]:
-        """The classification columns of a tie (cached: dates matter only with associations)."""
-        fed = self.fed
-        dated = any(fed.side(p)[0] is Side.ASSOCIATION for p in parties)
-        key = (tuple(parties), place, when if dated else -1)
+    def _classify(self, text: str, parties: list[str], place: str | None, when: int
+                  ) -> tuple[Any, ...]:
+        """The classification columns of a tie, cached by its ``actors`` cell and location.
+
+        The dates matter only with an association among the parties (cached by them too).
+        """
+        key = (text, place)
         found = self._classes.get(key)
         if found is None:
             if len(self._classes) >= _CACHE:
                 self._classes.clear()
-            c = fed.classify(parties, location=place, period=self.intervals[when])
-            found = self._classes[key] = tuple(classification_row(c).values())
-        return found
+            side = self.fed.side
+            if not any(side(p)[0] is Side.ASSOCIATION for p in parties):
+                found = self._classes[key] = classification_values(self.fed.classify(
+                    parties, location=place, period=self.intervals[when]))
+                return found
+            found = self._classes[key] = {}
+        if isinstance(found, dict):
+            dated = found.get(when)
+            if dated is None:
+                dated = found[when] = classification_values(self.fed.classify(
+                    parties, location=place, period=self.intervals[when]))
+            return dated
+        return cast(tuple[Any, ...], found)
+
+
+def _objects(values: list[Any]) -> np.ndarray[Any, Any]:
+    """A NumPy array of Python objects (taken by code, then turned back into a list)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _status(text: str) -> str | None:
