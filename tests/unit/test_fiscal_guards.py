@@ -13,11 +13,12 @@ import pytest
 
 from regionet.core.errors import InvalidValueError
 from regionet.core.tables import InputTable
-from regionet.engines.fiscal.inputs.coding import flags_of
+from regionet.engines.fiscal.inputs.coding import _frame_table, flags_of, in_file
 from regionet.engines.fiscal.inputs.establishments import Establishments
 from regionet.engines.fiscal.rules import shares as shares_module
 from regionet.engines.fiscal.rules.attribution import first_positive
 from regionet.engines.fiscal.rules.equalization import EqualizationInputs, no_equalization
+from regionet.engines.fiscal.rules.shares import MIN_TOTAL, Groups, mean_of_shares
 
 
 def test_shares_over_more_than_one_chunk() -> None:
@@ -59,3 +60,77 @@ def test_flags_of_every_column_type() -> None:
     err = info.value
     assert (err.message, err.file, err.row, err.field) == ("f is not true or false", "est.csv",
                                                            2, "f")
+
+
+def _two_establishments(headcount: float) -> Establishments:
+    """One firm, two regions: *headcount* in region 0 only, a payroll of 3 in region 1 only."""
+    return Establishments(firm=[0, 0], region=[0, 1], headcount=[headcount, 0.0],
+                          payroll=[0.0, 3.0], assets=[0.0, 0.0], sales=[0.0, 0.0],
+                          n_firms=1, n_regions=2)
+
+
+def test_a_factor_total_of_exactly_min_total_counts_as_none() -> None:
+    # MIN_TOTAL is the largest total still taken as "no factor": the rule falls through to
+    # the next factor (payroll, region 1); just above it, headcount (region 0) decides
+    at_bound = first_positive(_two_establishments(MIN_TOTAL), ["headcount", "payroll"])
+    assert at_bound.per_establishment().tolist() == [0.0, 1.0]
+    above = first_positive(_two_establishments(2 * MIN_TOTAL), ["headcount", "payroll"])
+    assert above.per_establishment().tolist() == [1.0, 0.0]
+    # the same bound in the weighted mean: an absent factor's weight goes to the others
+    groups: Groups = [(1.0, [("headcount", 1.0)]), (1.0, [("payroll", 1.0)])]
+    assert mean_of_shares(_two_establishments(MIN_TOTAL), groups).per_establishment(
+        ).tolist() == [0.0, 1.0]
+    assert mean_of_shares(_two_establishments(2 * MIN_TOTAL), groups).per_establishment(
+        ).tolist() == [0.5, 0.5]
+
+
+def _table() -> InputTable:
+    # rows 2 and 5 of the file were kept (the others dropped): the error must name those
+    return InputTable.from_arrow(
+        "establishments.csv", pa.table({"firm_id": ["a", "b"], "headcount": [" 7", "-2"]}),
+        rows=np.array([2, 5]))
+
+
+def test_in_file_restates_an_array_error_in_the_file_s_terms() -> None:
+    err = InvalidValueError("headcount must be >= 0 (array index 1)", row=2, field="headcount",
+                            value=-2.0, expected="a number >= 0", hint="fix the cell")
+    got = in_file(err, _table())
+    assert got.to_dict() == {
+        "type": "InvalidValueError", "message": "headcount must be >= 0",
+        "file": "establishments.csv", "row": 5, "field": "headcount", "value": "-2",
+        "expected": "a number >= 0", "hint": "fix the cell",
+        "detail": "establishments.csv, row 5, field 'headcount', value '-2': headcount must "
+                  "be >= 0 (expected a number >= 0). fix the cell"}
+
+
+@pytest.mark.parametrize(("row", "field"), [(None, "headcount"), (2, None), (2, "payroll")])
+def test_in_file_keeps_the_error_s_own_row_and_value_without_a_cell(
+        row: int | None, field: str | None) -> None:
+    # no row, no field, or a field the file does not have: no cell to read; only the file
+    # is added (the other conditions alone would read a wrong cell or fail)
+    err = InvalidValueError("bad", row=row, field=field, value=1.5, expected="e", hint="h")
+    got = in_file(err, _table())
+    assert (got.message, got.file, got.row, got.field, got.value, got.expected, got.hint) == (
+        "bad", "establishments.csv", row, field, 1.5, "e", "h")
+
+
+def test_a_frame_s_numeric_columns_are_coerced_and_its_ids_kept() -> None:
+    pd = pytest.importorskip("pandas")
+    numeric = ("headcount", "payroll", "assets", "sales", "profit", "population")
+    frame = pd.DataFrame({**{c: ["1", "2.5", "x"] for c in numeric},
+                          "firm_id": [1, 2, 3], "region": ["RU-KR", 7, None]})
+    table = _frame_table(frame, "frame")
+    assert (table.name, table.n_rows, table.names) == ("frame", 3, (*numeric, "firm_id",
+                                                                     "region"))
+    for c in numeric:
+        column = table.column(c)
+        assert column.type == pa.float64(), c
+        assert column.to_pylist()[:2] == [1.0, 2.5], c
+        assert np.isnan(column.to_pylist()[2]), c
+    assert table.column("firm_id").type == pa.int64()
+    assert table.column("firm_id").to_pylist() == [1, 2, 3]
+    # ids of mixed types are read as text, a missing one stays missing
+    assert table.column("region").type == pa.string()
+    assert table.column("region").to_pylist() == ["RU-KR", "7", None]
+    # the cell as written, for error messages (a file row is 1-based)
+    assert (table.value("headcount", 2), table.value("region", 1)) == ("x", 7)
