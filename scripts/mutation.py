@@ -344,8 +344,8 @@ def recheck(target: Target, guards_only: bool = False) -> dict[str, object]:
     shutil.copytree(ROOT / "tests", work / "tests",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     # the guards first: with -x a mutant they kill stops the run early
-    tests = sorted((t for t in (*target.tests, *target.recheck_tests) if (ROOT / t).exists()
-                    and (not guards_only or "_guards" in t)),
+    tests = sorted((t for t in dict.fromkeys((*target.tests, *target.recheck_tests))
+                    if (ROOT / t).exists() and (not guards_only or "_guards" in t)),
                    key=lambda t: "_guards" not in t)
     env = {**_env(), "PYTHONPATH": str(work / "src")}
     verdicts: dict[str, str] = {}
@@ -359,18 +359,25 @@ def recheck(target: Target, guards_only: bool = False) -> dict[str, object]:
             proc = subprocess.run(
                 [sys.executable, "-m", "pytest", "-m", "not slow", *tests],
                 cwd=work, env=env, capture_output=True, text=True)
-            verdicts[name] = "killed" if proc.returncode == 1 else (
+            # 2: the tests could not even be collected with the mutant (it breaks an
+            # import, e.g. in code run when the module is imported, which mutmut's
+            # trampolines never switch to the mutant): killed as well
+            verdicts[name] = {1: "killed", 2: "killed (collection error)"}.get(
+                proc.returncode,
                 "survived" if proc.returncode == 0 else f"error {proc.returncode}")
         finally:
             for path, data in saved.items():
                 path.write_bytes(data)
-    alive = sorted(n for n, v in verdicts.items() if v != "killed")
+    alive = sorted(n for n, v in verdicts.items() if not v.startswith("killed"))
     after = {**before, "killed": before["killed"] + len(verdicts) - len(alive),
              "recheck_tests": tests,
              "not_killed": alive, "recheck_seconds": round(time.monotonic() - start)}
     counted = before["mutants"] - before.get("unchecked", 0)
     after["score"] = round(100.0 * after["killed"] / counted, 1) if counted else 0.0
     after["survived"] = len(alive)
+    if before.get("sample"):  # a sample's interval, of the score after the recheck
+        low, high = wilson(int(after["killed"]), int(counted))
+        after["interval_95"] = [round(100.0 * low, 1), round(100.0 * high, 1)]
     (work / "recheck.json").write_text(json.dumps({"verdicts": verdicts, "after": after},
                                                   indent=2) + "\n", encoding="utf-8")
     (work / "survivors-after.txt").write_text(_survivor_diffs(work, alive), encoding="utf-8")

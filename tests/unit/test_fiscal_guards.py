@@ -35,6 +35,15 @@ def test_shares_over_more_than_one_chunk() -> None:
     scaled = first_positive(est, ["headcount"]).per_establishment(np.array([2.0, 3.0, 5.0]))
     np.testing.assert_allclose(scaled, headcount / totals[firm] * np.array([2.0, 3.0, 5.0])[firm],
                                rtol=1e-12)
+    # two factors: the second term of each chunk goes through the scratch buffer
+    payroll = rng.integers(1, 9, n).astype(float)
+    two = Establishments(firm=firm, region=rng.integers(0, 5, n), headcount=headcount,
+                         payroll=payroll, assets=zeros, sales=zeros, n_firms=3, n_regions=5)
+    payrolls = np.bincount(firm, weights=payroll, minlength=3)
+    groups: Groups = [(1.0, [("headcount", 1.0)]), (1.0, [("payroll", 1.0)])]
+    np.testing.assert_allclose(mean_of_shares(two, groups).per_establishment(),
+                               0.5 * headcount / totals[firm] + 0.5 * payroll / payrolls[firm],
+                               rtol=1e-12)
 
 
 def test_no_equalization_says_the_centre_keeps_a_fund_only_when_there_is_one() -> None:
