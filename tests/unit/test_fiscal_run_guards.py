@@ -33,6 +33,7 @@ from regionet.engines.fiscal.run.inequality import inequality, inequality_before
 from regionet.engines.fiscal.run.legal_cases import parse_case
 from regionet.engines.fiscal.run.outputs import donors_recipients
 from regionet.engines.fiscal.run.pipeline import run_year, run_years
+from regionet.engines.fiscal.run.quantities import QUANTITIES, _registry
 
 TREE = load_parameters(Path(regionet.cases.__file__).parent / "russia_1990s" / "parameters")
 
@@ -197,3 +198,14 @@ def test_a_step_reads_one_line_per_part() -> None:
                          "    vat_share = 0.25; vat_due = 1000\n"
                          "    rule: proportional\n"
                          "    note: assumed")
+
+
+# --- the declarations (built when the module is imported: mutmut never switches them) ------
+
+def test_a_quantity_declared_twice_is_refused() -> None:
+    first = QUANTITIES["population"]
+    with pytest.raises(InvalidValueError) as info:
+        _registry((first,), (first,))
+    assert _error(info.value) == ("InvalidValueError", "quantity declared twice", "name",
+                                  "population", "one declaration per quantity")
+    assert _registry((first,)) == {"population": first}
