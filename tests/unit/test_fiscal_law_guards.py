@@ -192,8 +192,9 @@ def _tree_of(leaf: dict[str, object]) -> Callable[[], object]:
 
 
 def test_a_leaf_s_problems_exactly() -> None:
-    assert _problems(_tree_of(_leaf(bound=[0, 1]))) == [
-        ("unknown key", "g.x", "bound", "one of description, unit, bounds, rule_kind, values",
+    # "bounts" is close to bounds and unit: the hint names the nearest one only
+    assert _problems(_tree_of(_leaf(bounts=[0, 1]))) == [
+        ("unknown key", "g.x", "bounts", "one of description, unit, bounds, rule_kind, values",
          "Did you mean bounds?")]
     assert _problems(_tree_of(_leaf(description=" "))) == [
         ("missing description", "g.x.description", " ", "a non-empty text", None)]
