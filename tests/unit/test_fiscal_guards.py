@@ -11,13 +11,18 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from regionet.core.errors import InvalidValueError
+from regionet.core.errors import InvalidValueError, RegionetError, UnknownReferenceError
 from regionet.core.tables import InputTable
-from regionet.engines.fiscal.inputs.coding import _frame_table, flags_of, in_file
+from regionet.engines.fiscal.inputs.coding import _frame_table, _unique, flags_of, in_file
 from regionet.engines.fiscal.inputs.establishments import Establishments
 from regionet.engines.fiscal.rules import shares as shares_module
-from regionet.engines.fiscal.rules.attribution import first_positive
-from regionet.engines.fiscal.rules.equalization import EqualizationInputs, no_equalization
+from regionet.engines.fiscal.rules.attribution import RULES, attribution_rule, first_positive
+from regionet.engines.fiscal.rules.equalization import (
+    EqualizationInputs,
+    allocate,
+    no_equalization,
+    two_stage,
+)
 from regionet.engines.fiscal.rules.shares import MIN_TOTAL, Groups, mean_of_shares
 
 
@@ -143,3 +148,61 @@ def test_a_frame_s_numeric_columns_are_coerced_and_its_ids_kept() -> None:
     assert table.column("region").to_pylist() == ["RU-KR", "7", None]
     # the cell as written, for error messages (a file row is 1-based)
     assert (table.value("headcount", 2), table.value("region", 1)) == ("x", 7)
+
+
+# --- from the random samples of rules/ and inputs/ (docs/testing.md) -----------------------
+
+def _err(err: RegionetError) -> tuple[object, ...]:
+    return (type(err).__name__, err.message, err.field, err.value, err.expected, err.hint)
+
+
+def test_an_unknown_attribution_rule_or_method_is_named_exactly() -> None:
+    with pytest.raises(UnknownReferenceError) as info:
+        attribution_rule("art289")
+    assert _err(info.value) == ("UnknownReferenceError", "unknown attribution rule",
+                                "attribution.profit_tax.rule", "art289",
+                                "one of " + ", ".join(RULES), "Did you mean art288, art288_1995?")
+    data = EqualizationInputs([1.0, 2.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(UnknownReferenceError) as method:
+        allocate("two_stages", 1.0, data)
+    assert (method.value.field, method.value.value, method.value.hint) == (
+        "equalization.method", "two_stages", "Did you mean two_stage?")
+
+
+def test_art288_weights_other_than_half_and_half_are_used() -> None:
+    # headcount 1:3 and assets 3:1: labour 0.5 and assets 1.5 (normalised to 1/4 and 3/4)
+    est = Establishments(firm=[0, 0], region=[0, 1], headcount=[1, 3], payroll=[0, 0],
+                         assets=[3, 1], sales=[0, 0], n_firms=1, n_regions=2)
+    got = attribution_rule("art288", 0.5, 1.5)(est).per_establishment()
+    np.testing.assert_allclose(got, [0.25 * 0.25 + 0.75 * 0.75, 0.25 * 0.75 + 0.75 * 0.25])
+    assert attribution_rule("art288")(est).per_establishment().tolist() == [0.5, 0.5]
+
+
+def test_equalization_input_errors_exactly() -> None:
+    data = EqualizationInputs([1.0, 2.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(InvalidValueError) as fund:
+        no_equalization(-1.0, data)
+    assert _err(fund.value) == ("InvalidValueError", "bad fund size", "fund", -1.0,
+                                "a finite amount >= 0", None)
+    with pytest.raises(InvalidValueError) as shape:
+        EqualizationInputs([1.0, 2.0], [1.0], [1.0, 1.0], [1.0, 1.0])
+    assert (shape.value.message, shape.value.value, shape.value.expected) == (
+        "wrong shape", (1,), "one value per region (2)")
+
+
+def test_two_stage_with_no_capacity_notes_an_undistributed_fund_only_if_there_is_one() -> None:
+    data = EqualizationInputs([1.0, 2.0], [1.0, 1.0], [0.0, 0.0], [0.0, 0.0])
+    assert two_stage(5.0, data).note == ("no region has tax capacity: the indices are undefined "
+                                         "and the fund is undistributed")
+    assert two_stage(0.0, data).note is None
+
+
+def test_a_duplicate_id_names_its_file_row_and_cell() -> None:
+    # rows 2, 4 and 9 of the file were kept; the third repeats the first (as written " a")
+    table = InputTable.from_arrow("firms.csv", pa.table({"firm_id": ["a", "b", " a"]}),
+                                  rows=np.array([2, 4, 9]))
+    with pytest.raises(InvalidValueError) as info:
+        _unique(pa.array(["a", "b", "a"]), table, "firm_id", "firms.csv")
+    err = info.value
+    assert (err.message, err.file, err.row, err.field, err.value, err.expected) == (
+        "duplicate firm_id", "firms.csv", 9, "firm_id", " a", "each id once")
