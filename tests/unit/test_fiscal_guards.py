@@ -14,9 +14,15 @@ import pytest
 from regionet.core.errors import InvalidValueError, RegionetError, UnknownReferenceError
 from regionet.core.tables import InputTable
 from regionet.engines.fiscal.inputs.coding import _frame_table, _unique, flags_of, in_file
-from regionet.engines.fiscal.inputs.establishments import Establishments
+from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
 from regionet.engines.fiscal.rules import shares as shares_module
-from regionet.engines.fiscal.rules.attribution import RULES, attribution_rule, first_positive
+from regionet.engines.fiscal.rules.attribution import (
+    RULES,
+    art288,
+    attribute,
+    attribution_rule,
+    first_positive,
+)
 from regionet.engines.fiscal.rules.equalization import (
     EqualizationInputs,
     allocate,
@@ -206,3 +212,18 @@ def test_a_duplicate_id_names_its_file_row_and_cell() -> None:
     err = info.value
     assert (err.message, err.file, err.row, err.field, err.value, err.expected) == (
         "duplicate firm_id", "firms.csv", 9, "firm_id", " a", "each id once")
+
+
+def test_attribution_errors_name_the_value() -> None:
+    est = Establishments(firm=[0, 0], region=[0, 1], headcount=[1, 3], payroll=[1, 1],
+                         assets=[0, 0], sales=[0, 0], n_firms=1, n_regions=2)
+    with pytest.raises(InvalidValueError) as labour:
+        art288(est, labour="wages")
+    assert _err(labour.value) == ("InvalidValueError", "unknown labour measure", "labour",
+                                  "wages", "'headcount' or 'payroll'", None)
+    firms = Firms(registered_region=[0, 1], profit=[1.0, 2.0], n_regions=2)
+    with pytest.raises(InvalidValueError) as count:
+        attribute(est, firms, "art288")
+    assert _err(count.value) == ("InvalidValueError", "establishments and firms disagree on "
+                                 "the number of firms", "n_firms", 2,
+                                 "1 firms, as coded in the establishments", None)
