@@ -15,6 +15,7 @@ from regionet.core.errors import InvalidValueError, RegionetError, UnknownRefere
 from regionet.core.tables import InputTable
 from regionet.engines.fiscal.inputs.coding import _frame_table, _unique, flags_of, in_file
 from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
+from regionet.engines.fiscal.inputs.year_inputs import RegionTable
 from regionet.engines.fiscal.rules import shares as shares_module
 from regionet.engines.fiscal.rules.attribution import (
     RULES,
@@ -227,3 +228,40 @@ def test_attribution_errors_name_the_value() -> None:
     assert _err(count.value) == ("InvalidValueError", "establishments and firms disagree on "
                                  "the number of firms", "n_firms", 2,
                                  "1 firms, as coded in the establishments", None)
+
+
+def _establishments(**changes: object) -> Establishments:
+    columns: dict[str, object] = {"firm": [0, 0], "region": [0, 1], "headcount": [1, 3],
+                                  "payroll": [1, 1], "assets": [0, 0], "sales": [0, 0],
+                                  "n_firms": 1, "n_regions": 2}
+    columns.update(changes)
+    return Establishments(**columns)  # type: ignore[arg-type]
+
+
+def test_establishments_errors_exactly() -> None:
+    with pytest.raises(InvalidValueError) as amounts:
+        _establishments(headcount=["x", "y"])
+    assert amounts.value.message.startswith("headcount must hold numbers: ")
+    assert (amounts.value.field, amounts.value.expected) == ("headcount", "float64 amounts")
+    with pytest.raises(InvalidValueError) as codes:
+        _establishments(firm=[0.0, 0.5])
+    assert _err(codes.value) == ("InvalidValueError", "firm must hold integer codes", "firm",
+                                 np.dtype("float64"), "integer firm codes 0..0", None)
+    # (np.dtype(None) is float64, so the tuple above would also accept None)
+    assert str(codes.value.value) == "float64"
+    with pytest.raises(InvalidValueError) as flag:
+        _establishments(own_balance_sheet=[0, 2])
+    assert _err(flag.value) == ("InvalidValueError",
+                                "own_balance_sheet is not a boolean (array index 1)",
+                                "own_balance_sheet", 2, "true or false (1 or 0)", None)
+    assert type(flag.value.value) is int  # the Python value, not a NumPy scalar
+    with pytest.raises(InvalidValueError) as population:
+        RegionTable(("A", "B"), population=np.array([1.0, 0.0]))
+    assert _err(population.value) == ("InvalidValueError", "population must be > 0",
+                                      "population", 0.0, "> 0", None)
+
+
+def test_counts_given_as_numpy_integers_are_kept_as_int() -> None:
+    est = _establishments(n_firms=np.int64(1), n_regions=np.int64(2))
+    assert (type(est.n_firms), type(est.n_regions)) == (int, int)
+    assert (est.n_firms, est.n_regions) == (1, 2)
