@@ -12,6 +12,9 @@ Usage::
     python scripts/mutation.py levels exports  # some targets
     python scripts/mutation.py --list          # the targets and their tests
     python scripts/mutation.py --children 2 levels
+    python scripts/mutation.py --sample 60 --seed 7 fiscal-run   # a random sample
+    python scripts/mutation.py --sample 40 --seed 1 \
+        --within 'regionet.engines.fiscal.law.schema.*' fiscal-law   # among some functions
 
 The script lowers its own priority (``nice`` 15) and runs one mutmut child by default. For each
 target it prints and writes ``build/mutation/<target>/summary.json`` (mutants, killed,
@@ -24,7 +27,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -91,6 +96,28 @@ FISCAL_SLOW = (
 )
 FISCAL_SELECT = tuple(arg for test in FISCAL_SLOW for arg in ("--deselect", test))
 
+#: ``fiscal-run``: nearly every fiscal test calls the runner, so mutmut would run all of them
+#: on each of its mutants. Only the tests of ``run/`` (the runner, pipeline, outputs, explain,
+#: published totals, channels, legal cases, trace) and the run's properties that take well
+#: under a second; the rules' and law's own tests and the slower properties only in
+#: ``--recheck``.
+FISCAL_RUN_TESTS = (
+    *(f"tests/unit/fiscal/test_{name}.py" for name in (
+        "runner", "pipeline", "outputs", "explain", "published", "channels",
+        "legal_case_runner", "fiscal_properties")),
+    "tests/cases",
+    "tests/integration/test_fiscal_trace.py",
+    "tests/integration/test_explain_under_collection.py",
+    "tests/unit/test_fiscal_guards.py",
+    "tests/unit/test_fiscal_run_guards.py",
+)
+FISCAL_RUN_SELECT = FISCAL_SELECT + tuple(
+    arg
+    for name in ("region_order_does_not_matter", "establishment_row_order_does_not_matter",
+                 "more_tax_due_never_lowers_own_revenue")
+    for arg in ("--deselect", f"tests/unit/fiscal/test_fiscal_properties.py::test_{name}")
+)
+
 TARGETS: tuple[Target, ...] = (
     Target(
         "levels",
@@ -147,7 +174,8 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target("fiscal-law", (f"{FISCAL}/law/*",), FISCAL_TESTS, FISCAL_SELECT),
     Target("fiscal-rules", (f"{FISCAL}/rules/*",), FISCAL_TESTS, FISCAL_SELECT),
-    Target("fiscal-run", (f"{FISCAL}/run/*",), FISCAL_TESTS, FISCAL_SELECT),
+    Target("fiscal-run", (f"{FISCAL}/run/*",), FISCAL_RUN_TESTS, FISCAL_RUN_SELECT,
+           recheck_tests=FISCAL_TESTS),
     Target("fiscal-inputs", (f"{FISCAL}/inputs/*",),
            (*FISCAL_TESTS, "tests/integration/test_input_files.py"), FISCAL_SELECT),
 )
@@ -316,8 +344,8 @@ def recheck(target: Target, guards_only: bool = False) -> dict[str, object]:
     shutil.copytree(ROOT / "tests", work / "tests",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     # the guards first: with -x a mutant they kill stops the run early
-    tests = sorted((t for t in (*target.tests, *target.recheck_tests) if (ROOT / t).exists()
-                    and (not guards_only or "_guards" in t)),
+    tests = sorted((t for t in dict.fromkeys((*target.tests, *target.recheck_tests))
+                    if (ROOT / t).exists() and (not guards_only or "_guards" in t)),
                    key=lambda t: "_guards" not in t)
     env = {**_env(), "PYTHONPATH": str(work / "src")}
     verdicts: dict[str, str] = {}
@@ -331,22 +359,165 @@ def recheck(target: Target, guards_only: bool = False) -> dict[str, object]:
             proc = subprocess.run(
                 [sys.executable, "-m", "pytest", "-m", "not slow", *tests],
                 cwd=work, env=env, capture_output=True, text=True)
-            verdicts[name] = "killed" if proc.returncode == 1 else (
+            # 2: the tests could not even be collected with the mutant (it breaks an
+            # import, e.g. in code run when the module is imported, which mutmut's
+            # trampolines never switch to the mutant): killed as well
+            verdicts[name] = {1: "killed", 2: "killed (collection error)"}.get(
+                proc.returncode,
                 "survived" if proc.returncode == 0 else f"error {proc.returncode}")
         finally:
             for path, data in saved.items():
                 path.write_bytes(data)
-    alive = sorted(n for n, v in verdicts.items() if v != "killed")
+    alive = sorted(n for n, v in verdicts.items() if not v.startswith("killed"))
     after = {**before, "killed": before["killed"] + len(verdicts) - len(alive),
              "recheck_tests": tests,
              "not_killed": alive, "recheck_seconds": round(time.monotonic() - start)}
     counted = before["mutants"] - before.get("unchecked", 0)
     after["score"] = round(100.0 * after["killed"] / counted, 1) if counted else 0.0
     after["survived"] = len(alive)
+    if before.get("sample"):  # a sample's interval, of the score after the recheck
+        low, high = wilson(int(after["killed"]), int(counted))
+        after["interval_95"] = [round(100.0 * low, 1), round(100.0 * high, 1)]
     (work / "recheck.json").write_text(json.dumps({"verdicts": verdicts, "after": after},
                                                   indent=2) + "\n", encoding="utf-8")
     (work / "survivors-after.txt").write_text(_survivor_diffs(work, alive), encoding="utf-8")
     return after
+
+
+#: a mutant's key is ``module.x_function__mutmut_N`` or ``module.xǁClassǁmethod__mutmut_N``
+_GENERATE = """
+from mutmut.__main__ import copy_also_copy_files, copy_src_dir, create_mutants, setup_source_paths
+from mutmut.mutation.trampoline import set_mutant_under_test
+set_mutant_under_test("mutant_generation")
+copy_src_dir()
+copy_also_copy_files()
+setup_source_paths()
+create_mutants(1)
+"""
+
+
+def generate(work: Path) -> None:
+    """Write the mutants of *work*'s target (``mutants/`` and its ``.meta`` files), run nothing.
+
+    The ``.meta`` files then list every mutant, each with no result yet; mutants already
+    checked in *work* keep their result (mutmut re-generates only changed functions).
+    """
+    subprocess.run([sys.executable, "-c", _GENERATE], cwd=work, env=_env(), check=True,
+                   capture_output=True)
+
+
+def unchecked(work: Path, functions: tuple[str, ...] = (),
+              within: tuple[str, ...] = ()) -> list[str]:
+    """The mutants of *work* with no result yet, sorted (among *functions*, then *within*)."""
+    codes = _exit_codes(work, functions)
+    return sorted(k for k, c in codes.items()
+                  if c is None and (not within or any(fnmatch(k, w) for w in within)))
+
+
+def draw(population: list[str], size: int, seed: int) -> list[str]:
+    """*size* mutants drawn uniformly without replacement from *population*, sorted.
+
+    The draw depends only on the sorted population and the seed: the same run draws the
+    same mutants again. All of them when *size* is not smaller than the population.
+    """
+    if size < 1:
+        raise ValueError(f"--sample: expected a positive number of mutants, got {size}")
+    ordered = sorted(population)
+    if size >= len(ordered):
+        return ordered
+    return sorted(random.Random(seed).sample(ordered, size))
+
+
+def wilson(killed: int, checked: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson score interval of the proportion killed / checked (95 % by default).
+
+    Unlike the normal approximation it stays inside [0, 1] and is sensible for a score of
+    100 % (all killed) on a small sample. ``(0.0, 1.0)`` when nothing was checked.
+    """
+    if not 0 <= killed <= checked:
+        raise ValueError(f"expected 0 <= killed <= checked, got {killed} of {checked}")
+    if checked == 0:
+        return 0.0, 1.0
+    p = killed / checked
+    z2 = z * z
+    centre = (p + z2 / (2 * checked)) / (1 + z2 / checked)
+    half = z / (1 + z2 / checked) * math.sqrt(p * (1 - p) / checked + z2 / (4 * checked**2))
+    # the bounds are exactly 0 and 1 when none or all were killed (not 1 - 1e-16)
+    low = 0.0 if killed == 0 else max(0.0, centre - half)
+    high = 1.0 if killed == checked else min(1.0, centre + half)
+    return low, high
+
+
+def sample_summary(codes: dict[str, int | None], *, seed: int, population: int,
+                   within: tuple[str, ...], seconds: float) -> dict[str, object]:
+    """Count a sample's mutants (*codes*: each drawn mutant's exit code) with its interval.
+
+    The score and interval are over the drawn mutants that were checked (a ``None`` code:
+    the run was interrupted before it); skipped ones count in neither.
+    """
+    killed = sorted(k for k, c in codes.items() if c in KILLED)
+    survived = sorted(k for k, c in codes.items() if c in SURVIVED)
+    no_tests = sorted(k for k, c in codes.items() if c in NO_TESTS)
+    skipped = sorted(k for k, c in codes.items() if c in SKIPPED)
+    unchecked_ = sorted(k for k, c in codes.items() if c is None)
+    other = sorted(k for k, c in codes.items()
+                   if c is not None and c not in KILLED | SURVIVED | NO_TESTS | SKIPPED)
+    counted = len(codes) - len(skipped) - len(unchecked_)
+    low, high = wilson(len(killed), counted)
+    return {
+        "sample": True,
+        "sample_size": len(codes),
+        "seed": seed,
+        "population": population,
+        "within": list(within),
+        "mutants": len(codes),
+        "killed": len(killed),
+        "survived": len(survived),
+        "no_tests": len(no_tests),
+        "other": len(other),
+        "unchecked": len(unchecked_),
+        "score": round(100.0 * len(killed) / counted, 1) if counted else 0.0,
+        "interval_95": [round(100.0 * low, 1), round(100.0 * high, 1)],
+        "seconds": round(seconds),
+        "drawn": sorted(codes),
+        "not_killed": survived + no_tests + other,
+    }
+
+
+def run_sample(target: Target, size: int, seed: int, children: int,
+               within: tuple[str, ...] = ()) -> dict[str, object]:
+    """Run mutmut on *size* mutants drawn at random from *target*'s unchecked ones.
+
+    The scratch copy is kept between samples (and after a stopped run), so a second sample
+    draws from the mutants no earlier run checked. Writes ``summary.json`` (marked as a
+    sample, with its size, seed, population and 95 % Wilson interval), ``survivors.txt``
+    and a copy of both named after the seed.
+    """
+    work = _prepare(target, resume=True)
+    generate(work)
+    population = unchecked(work, target.functions, within)
+    if not population:
+        raise SystemExit(f"{target.name}: no unchecked mutant"
+                         + (f" within {', '.join(within)}" if within else ""))
+    chosen = draw(population, size, seed)
+    start = time.monotonic()
+    with (work / f"mutmut-sample-{seed}.log").open("w", encoding="utf-8") as log:
+        proc = subprocess.run([MUTMUT, "run", "--max-children", str(children), *chosen],
+                              cwd=work, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+    codes = _exit_codes(work)
+    summary = sample_summary({k: codes.get(k) for k in chosen}, seed=seed,
+                             population=len(population), within=within,
+                             seconds=time.monotonic() - start)
+    summary["target"] = target.name
+    summary["exit_code"] = proc.returncode
+    names = summary["not_killed"]
+    assert isinstance(names, list)
+    diffs = _survivor_diffs(work, names)
+    text = json.dumps(summary, indent=2) + "\n"
+    for suffix in ("", f"-sample-{seed}"):
+        (work / f"survivors{suffix}.txt").write_text(diffs, encoding="utf-8")
+        (work / f"summary{suffix}.json").write_text(text, encoding="utf-8")
+    return summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -363,7 +534,16 @@ def main(argv: list[str] | None = None) -> int:
                         "lower bound of the score, much faster)")
     parser.add_argument("--summary", action="store_true",
                         help="only summarise what build/mutation/<target> holds (no run)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="run N mutants drawn at random from the target's unchecked ones "
+                        "and report the score with its 95 %% Wilson interval")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
+    parser.add_argument("--within", action="append", default=[], metavar="GLOB",
+                        help="with --sample, draw only mutants whose name matches GLOB "
+                        "(repeatable), e.g. 'regionet.engines.fiscal.law.schema.*'")
     args = parser.parse_args(argv)
+    if args.within and args.sample is None:
+        parser.error("--within needs --sample")
     by_name = {t.name: t for t in TARGETS}
     if args.list:
         for t in TARGETS:
@@ -387,12 +567,18 @@ def main(argv: list[str] | None = None) -> int:
                 _survivor_diffs(BUILD / target.name, names), encoding="utf-8")
         elif args.recheck:
             s = recheck(target, args.guards_only)
+        elif args.sample is not None:
+            s = run_sample(target, args.sample, args.seed, args.children, tuple(args.within))
         else:
             s = run(target, args.children, args.resume)
         checked = int(str(s["mutants"])) - int(str(s.get("unchecked", 0)))
         print(f"{target.name:<14} {s['mutants']:>7} {checked:>7} {s['killed']:>6} "
               f"{s['survived']:>5} {s['no_tests']:>5} {s['score']:>5}% {s['seconds']:>5}s",
               flush=True)
+        if "interval_95" in s:
+            low, high = s["interval_95"]  # type: ignore[misc]
+            print(f"{'':<14} sample of {s['sample_size']} from {s['population']} unchecked "
+                  f"(seed {s['seed']}): 95 % interval {low}-{high} %", flush=True)
     return 0
 
 

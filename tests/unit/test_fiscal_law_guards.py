@@ -7,19 +7,29 @@ of the public ``regionet.engines.fiscal.law`` API) had no test besides its docte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 import regionet.cases
-from regionet.core.errors import InvalidValueError, UnknownReferenceError
+from regionet.core.errors import (
+    DataFileError,
+    InvalidValueError,
+    RegionetError,
+    UnknownReferenceError,
+    ValidationError,
+)
 from regionet.engines.fiscal.law import (
     ParameterTree,
     YearParameters,
     load_parameters,
     markdown_table,
 )
+from regionet.engines.fiscal.law.annual import annual_average
+from regionet.engines.fiscal.law.files import parse_parameters, read_yaml
+from regionet.engines.fiscal.law.scenarios import load_scenario, scenario_from_mapping
 from regionet.engines.fiscal.law.values import format_value
 
 PARAMETERS = Path(regionet.cases.__file__).parent / "russia_1990s" / "parameters"
@@ -157,3 +167,132 @@ def test_the_markdown_table_keeps_each_value_on_one_row() -> None:
         "| `r` | A rate in two lines | /1 | [0, 1] | 2002-01-01 | 1e-20 | assumed | L \\| M "
         "| first second |")
     assert format_value(1e16) == "1e+16"
+
+
+# --- from the random sample of schema.py, files.py, scenarios.py and annual.py --------------
+# (``scripts/mutation.py --sample 60 --seed 3 --within …`` in docs/testing.md): every problem
+# of a parameter file or a scenario with its exact message, field, value, expected and hint
+
+def _problems(build: Callable[[], object]) -> list[tuple[object, ...]]:
+    with pytest.raises(RegionetError) as info:
+        build()
+    errors = info.value.errors if isinstance(info.value, ValidationError) else [info.value]
+    return [(e.message, e.field, e.value, e.expected, e.hint) for e in errors]
+
+
+def _leaf(**changes: object) -> dict[str, object]:
+    leaf: dict[str, object] = {"description": "x", "unit": "/1", "values": {
+        "1999-01-01": {"value": 0.2, "reference": "L1", "status": "verified"}}}
+    leaf.update(changes)
+    return leaf
+
+
+def _tree_of(leaf: dict[str, object]) -> Callable[[], object]:
+    return lambda: ParameterTree.from_mapping({"g": {"x": leaf}})
+
+
+def test_a_leaf_s_problems_exactly() -> None:
+    # "bounts" is close to bounds and unit: the hint names the nearest one only
+    assert _problems(_tree_of(_leaf(bounts=[0, 1]))) == [
+        ("unknown key", "g.x", "bounts", "one of description, unit, bounds, rule_kind, values",
+         "Did you mean bounds?")]
+    assert _problems(_tree_of(_leaf(description=" "))) == [
+        ("missing description", "g.x.description", " ", "a non-empty text", None)]
+    assert _problems(_tree_of(_leaf(unit=5, bounds=[0, 1]))) == [
+        ("bad unit", "g.x.unit", 5, "a text", None)]
+    mixed = {"1999-01-01": {"value": 0.2, "reference": "L1", "status": "verified"},
+             "2000-01-01": {"value": "a", "reference": "L2", "status": "verified"}}
+    assert _problems(_tree_of(_leaf(values=mixed, bounds=[0, 1]))) == [
+        ("mixes numbers and names", "g.x.values", None, "all values numbers or all values names",
+         None),
+        ("bounds on a parameter that holds names", "g.x.bounds", [0, 1],
+         "no bounds (names have none)", None)]
+    assert _problems(_tree_of(_leaf(unit=None, bounds=[0, 1]))) == [
+        ("a numeric parameter needs a unit", "g.x.unit", None,
+         "e.g. '/1', 'share' or 'currency-RUB'", None)]
+    assert _problems(_tree_of(_leaf(values={"1999-01-01": 5}))) == [
+        ("bad entry", "g.x.values[1999-01-01]", 5, "a mapping with value, reference, status",
+         None)]
+
+
+def test_a_leaf_s_bounds_problems_exactly() -> None:
+    names = {"1999-01-01": {"value": "a", "reference": "L1", "status": "verified"}}
+    assert _problems(_tree_of(_leaf(unit=None, values=names, bounds=[0, 1]))) == [
+        ("bounds on a parameter that holds names", "g.x.bounds", [0, 1],
+         "no bounds (names have none)", None)]
+    assert _problems(_tree_of(_leaf(bounds=[1]))) == [
+        ("bad bounds", "g.x.bounds", [1],
+         "[low, high]: two finite numbers or null (no limit), e.g. [0, 1]", None)]
+    assert _problems(_tree_of(_leaf(bounds=[2, 1]))) == [
+        ("bounds in the wrong order", "g.x.bounds", [2, 1], "low <= high", None)]
+
+
+def test_a_parameter_directory_s_problems_exactly(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _problems(lambda: parse_parameters(empty)) == [
+        ("no parameter files", None, None, "*.yaml files", None)]
+    # a/b.yaml defines a.b first (paths sort by their parts), then a.yaml's tree reaches it
+    root = tmp_path / "law"
+    (root / "a").mkdir(parents=True)
+    leaf = ("description: x\nunit: /1\nvalues:\n"
+            "  1999-01-01: {value: 0.2, reference: L, status: verified}\n")
+    (root / "a" / "b.yaml").write_text(leaf, encoding="utf-8")
+    (root / "a.yaml").write_text("b:\n" + "".join(f"  {line}\n" for line in leaf.splitlines())
+                                 + "Bad:\n  description: y\n", encoding="utf-8")
+    assert _problems(lambda: parse_parameters(root)) == [
+        ("parameter defined twice", "a.b", None, None, None),
+        ("bad node name", "a", "Bad", "a snake_case name ([a-z][a-z0-9_]*)", None)]
+
+
+def test_a_yaml_file_that_is_not_utf8_is_refused_without_a_line(tmp_path: Path) -> None:
+    # a decoding error (a ValueError) has no problem_mark: the message has no line
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"x: \xff\n")
+    with pytest.raises(DataFileError) as info:
+        read_yaml(path)
+    assert info.value.message.startswith("not valid YAML: 'utf-8' codec can't decode")
+    assert (info.value.file, info.value.expected) == (str(path), "a YAML mapping")
+
+
+def test_a_scenario_s_problems_exactly() -> None:
+    tree = load_parameters(PARAMETERS)
+    rules = {"attribution": ("registration", "art288")}
+
+    def scenario(**data: object) -> Callable[[], object]:
+        return lambda: scenario_from_mapping({"name": "s", "description": "d", **data}, tree,
+                                             rule_names=rules)
+
+    assert _problems(scenario(rules=["attribution"])) == [
+        ("not a mapping", "rules", None, "{kind: name}, e.g. {attribution: operation}", None)]
+    assert _problems(lambda: scenario_from_mapping(
+        {"name": "s", "description": "d", "rules": {"attribution": "art288"}}, tree)) == [
+        ("unknown rule kind", "rules", "attribution",
+         "one of none (the caller accepts no rules)", None)]
+    assert _problems(scenario(overrides={"equalization.method": {}})) == [
+        ("no dated values", "overrides.equalization.method", {}, "a mapping {date: value}",
+         None)]
+    assert _problems(scenario(overrides={"attribution.profit_tax.rule": {
+        "1999-01-01": {"valeu": "art288"}}})) == [
+        ("unknown key", "overrides.attribution.profit_tax.rule[1999-01-01]", "valeu",
+         "one of value, reference, status, note", "Did you mean value?"),
+        ("not a name", "overrides.attribution.profit_tax.rule[1999-01-01].value", None,
+         "a name (text)", None)]
+    assert _problems(scenario(overrides={"attribution.profit_tax.rule": {
+        "1999-01-01": "art289"}})) == [
+        ("unknown attribution rule", "overrides.attribution.profit_tax.rule[1999-01-01].value",
+         "art289", "one of art288, registration", "Did you mean art288?")]
+    with pytest.raises(InvalidValueError) as info:
+        load_scenario("reform", tree)
+    assert (info.value.message, info.value.value, info.value.expected) == (
+        "a scenario name needs the directory to look in", "reform",
+        "a path to a .yaml file, or directory=")
+
+
+def test_an_annual_average_keeps_each_piece_s_note() -> None:
+    tree = ParameterTree.from_mapping({"x": {"description": "x", "unit": "/1", "values": {
+        "1999-01-01": {"value": 0.2, "reference": "L1", "status": "verified", "note": "first"},
+        "1999-07-01": {"value": 0.4, "reference": "L2", "status": "assumed", "note": "second"}}}})
+    got = annual_average(tree, "x", 1999)
+    assert [(p.value, p.reference, p.status, p.note) for p in got.pieces] == [
+        (0.2, "L1", "verified", "first"), (0.4, "L2", "assumed", "second")]

@@ -207,8 +207,10 @@ def _mean_of_shares_block(totals: Mapping[str, FloatArray], groups: Groups,
                 denominator *= group_inner
                 numerator *= member_weight
             # where= leaves 0 for a dropped factor (or a firm whose only factors weigh 0),
-            # without a division warning
-            np.divide(numerator, denominator, out=per_unit[name], where=denominator > 0)
+            # without a division warning; a total in (0, MIN_TOTAL] is dropped too (its
+            # weight went to the others: dividing by it gave a second whole share, or inf)
+            np.divide(numerator, denominator, out=per_unit[name],
+                      where=(denominator > 0) & present[name])
     np.equal(weight_sum, 0.0, out=head_office, casting="unsafe")
 
 
