@@ -33,6 +33,7 @@ from regionet.interfaces.api.links import add_links
 from regionet.interfaces.api.middleware import MAX_BODY_BYTES, BodyLimit, RevisionHeader
 from regionet.interfaces.api.problems import install_problem_handlers
 from regionet.interfaces.api.ratelimit import RateLimit
+from regionet.interfaces.api.response_cache import ResponseCache
 from regionet.interfaces.api.schemas import Problem
 from regionet.interfaces.api.security import HostAllowList, SecurityHeaders
 from regionet.interfaces.api.timeouts import BODY_TIMEOUT, BodyTimeout
@@ -63,7 +64,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
                max_body: int = MAX_BODY_BYTES, body_timeout: float = BODY_TIMEOUT,
                allowed_hosts: Iterable[str] | None = None, cors_origins: Sequence[str] = (),
                rate_limit: float = 0.0, rate_burst: float | None = None,
-               public_read: bool = False,
+               public_read: bool = False, response_cache: bool = True,
                clock: Callable[[], float] = time.monotonic) -> FastAPI:
     """Build the API (and, by default, the dashboard) serving the workspace ``db``.
 
@@ -86,6 +87,8 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
         clock: the monotonic clock of the rate limit and the body timeout (tests).
         public_read: let requests without a token read a workspace (writes always need
             one); off by default. ``/api/health`` and the bundled case are always readable.
+        response_cache: keep the answers of record reads per workspace version
+            (:mod:`regionet.interfaces.api.response_cache`); on by default.
 
     Returns:
         The FastAPI application; run it with uvicorn (``regionet serve``).
@@ -134,6 +137,8 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
     # The last added runs first: headers on every answer, then the Host, CORS, rate, time.
     app.add_middleware(HeadAsGet)
     app.add_middleware(RevisionHeader)
+    if response_cache:  # outside RevisionHeader: it keeps the revision header with the body
+        app.add_middleware(ResponseCache, db=app.state.db, public_read=public_read)
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.add_middleware(BodyTimeout, seconds=body_timeout, clock=clock)
     if rate_limit > 0:
