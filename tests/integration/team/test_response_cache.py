@@ -185,3 +185,15 @@ def test_the_query_order_does_not_matter_but_its_values_do(
     again = api("GET", "/api/ties?actors=RU-KR", as_="rita")
     assert wrong.status_code == again.status_code == 422
     assert again.json()["field"] == "actors" and len(calls) == 2
+
+
+def test_the_first_authorization_header_counts_as_for_the_application(
+        served: tuple[str | Path, dict[str, str]]) -> None:
+    db, tokens = served
+    api = _client(db, tokens)
+    assert api("GET", f"/api/ties/{TIE}", as_="rita").status_code == 200   # cached for readers
+    client = TestClient(create_app(db, dashboard=False))
+    both = client.get(f"/api/ties/{TIE}", headers=[
+        ("Authorization", f"Bearer {tokens['gone']}"),     # revoked, first
+        ("Authorization", f"Bearer {tokens['rita']}")])
+    assert both.status_code == 401

@@ -5,8 +5,8 @@ the cached paths (:data:`CACHED_PREFIXES`: ties, actors, observations, sources, 
 measures, the map's values) in the services' one cache (:mod:`regionet.services.cache`),
 under the digest of:
 
-- the source and its **version** at the time of the request (a digest every write
-  transaction changes: an answer is never served for a workspace that changed since);
+- the source, its revision and its **version** at the time of the request (a digest every
+  write transaction changes: an answer is never served for a workspace that changed since);
 - the path and the query, its parameters sorted by name (``?a=1&b=2`` and ``?b=2&a=1`` share
   an answer; the order of a repeated parameter's values is kept);
 - what the caller may see: the role of its account (``anonymous`` without a token), and its
@@ -126,11 +126,12 @@ class ResponseCache:
         if not cacheable(scope["method"], scope["path"], pairs, scope.get("headers", ())):
             await self.app(scope, receive, send)
             return
-        authorization, accept = None, ""
-        for name, value in scope.get("headers", ()):
-            if name == b"authorization":
+        authorization: str | None = None
+        accept: str | None = None
+        for name, value in scope.get("headers", ()):  # the first of each, as Starlette reads
+            if name == b"authorization" and authorization is None:
                 authorization = value.decode("latin-1")
-            elif name == b"accept":
+            elif name == b"accept" and accept is None:
                 accept = value.decode("latin-1")
         source = CaseSource.open(self.db)
         if authorization is None and source.kind == "workspace" and not self.public_read:
@@ -144,7 +145,7 @@ class ResponseCache:
             # 503) the usual way.
             await self.app(scope, receive, send)
             return
-        key = (source.key, version, scope["path"], query_key(pairs),
+        key = (source.key, revision, version, scope["path"], query_key(pairs),
                "anonymous" if who is None else who.role, accept)
         digest = key_digest(NAMESPACE, key)
         running = self.running.get(digest)
