@@ -2,7 +2,8 @@
 
 Creates a PostgreSQL database with a random name on 127.0.0.1:5432 (or uses ``--db``),
 initialises it with the bundled case and the accounts (one reader, ``--editors`` editors, one
-reviewer), starts ``regionet serve`` on a free loopback port and, for ``--seconds``:
+reviewer), starts ``regionet serve`` on a free loopback port, sends each read and each
+account's token once (a warm-up, not counted; ``--cold`` skips it) and, for ``--seconds``:
 
 - sends ``--reads`` GET requests a second on an open-loop schedule (request ``i`` is due at
   ``start + i / rate`` whatever happened before, so a slow server cannot hide its latency),
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import math
 import os
@@ -42,16 +42,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 from load_api import cpu_seconds, free_port, machine, wait_ready
+from loopback_client import Answer, Pool
 
 #: Seconds after the last due request before the readers stop waiting for answers.
 GRACE = 30.0
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 #: Ties every editor works on (bundled ids): contention makes the deliberate 412s.
 TIES = ("t-kr-mur-bilateral", "t-fi-kr-cooperation")
-#: The readers' connection pools, and connections in each (16 × 16 = 256 at most).
-READER_POOLS, READER_CONNECTIONS = 16, 16
+#: The readers' keep-alive connections (a request due when all are busy waits for one).
+READER_CONNECTIONS = 64
+#: The editors' and the reviewer's connections.
+EDITOR_CONNECTIONS = 8
 READS = ("/api/ties?actor=RU-KR&limit=100", "/api/ties/{tie}", "/api/actors/RU-MUR",
          "/api/network/metrics?limit=20", "/api/geo/subjects?measure=ties_total")
 
@@ -130,30 +132,28 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def _timed(client: httpx.AsyncClient, stats: Stats, method: str, path: str,
-                 start: float, **kwargs: Any) -> httpx.Response | None:
+async def _timed(client: Pool, stats: Stats, method: str, path: str,
+                 start: float, **kwargs: Any) -> Answer | None:
     try:
         response = await client.request(method, path, **kwargs)
-        _ = response.content
-    except httpx.HTTPError as exc:
+    except (OSError, TimeoutError, asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError) as exc:
         stats.add(time.perf_counter() - start, type(exc).__name__)
         return None
     stats.add(time.perf_counter() - start, str(response.status_code))
     return response
 
 
-async def readers(clients: list[httpx.AsyncClient], token: str, rate: float, seconds: float,
+async def readers(client: Pool, token: str, rate: float, seconds: float,
                   stats: dict[str, Stats]) -> None:
-    """GETs on an open-loop schedule, round robin over :data:`READS` and ``clients``.
+    """GETs on an open-loop schedule, round robin over :data:`READS`.
 
-    Several small connection pools, and no more requests handed to a pool than it has
-    connections (the others wait their turn on a semaphore, their latency still counted from
-    the time they were due): httpx's pool looks through every waiting request each time a
-    connection frees up, so one pool of 512 connections with thousands of requests waiting
-    spent the load generator's CPU, not the server's.
+    A request due when every connection is busy waits for one, its latency still counted
+    from the time it was due (the pool's queue is first in, first out, and costs the same
+    however many wait: httpx's pool looked through every waiting request each time a
+    connection freed up, which spent the load generator's CPU, not the server's).
     """
     start = time.perf_counter() + 0.05
-    turns = [asyncio.Semaphore(READER_CONNECTIONS) for _ in clients]
 
     async def one(i: int) -> None:
         due = start + i / rate
@@ -162,9 +162,8 @@ async def readers(clients: list[httpx.AsyncClient], token: str, rate: float, sec
             await asyncio.sleep(delay)
         template = READS[i % len(READS)]
         path = template.format(tie=TIES[i % len(TIES)])
-        async with turns[i % len(clients)]:
-            await _timed(clients[i % len(clients)], stats["GET " + template], "GET", path,
-                         due, headers=_auth(token))
+        await _timed(client, stats["GET " + template], "GET", path, due,
+                     headers=_auth(token))
 
     tasks = [asyncio.create_task(one(i)) for i in range(int(rate * seconds))]
     _done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE)
@@ -175,7 +174,7 @@ async def readers(clients: list[httpx.AsyncClient], token: str, rate: float, sec
         stats["GET (not answered by the end)"].statuses["unfinished"] += len(pending) - 1
 
 
-async def editor(client: httpx.AsyncClient, name: str, token: str, until: float,
+async def editor(client: Pool, name: str, token: str, until: float,
                  stats: dict[str, Stats]) -> None:
     """Read a tie's row, propose a new description with If-Match; again until ``until``."""
     n = 0
@@ -192,11 +191,12 @@ async def editor(client: httpx.AsyncClient, name: str, token: str, until: float,
         body["description"] = f"edited by {name}, round {n}"
         now = time.perf_counter()
         await _timed(client, stats["PUT /api/ties/{tie}"], "PUT", f"/api/ties/{tie}", now,
-                     json=body, headers={**_auth(token), "If-Match": row.headers["etag"]})
+                     json_body=body,
+                     headers={**_auth(token), "If-Match": row.headers["etag"]})
         await asyncio.sleep(0.05)
 
 
-async def reviewer(client: httpx.AsyncClient, token: str, until: float,
+async def reviewer(client: Pool, token: str, until: float,
                    stats: dict[str, Stats]) -> None:
     """Accept every waiting proposal, oldest first, until ``until``."""
     while time.perf_counter() < until:
@@ -211,25 +211,44 @@ async def reviewer(client: httpx.AsyncClient, token: str, until: float,
                 break
             await _timed(client, stats["POST /api/proposals/{id}/accept"], "POST",
                          f"/api/proposals/{proposal['id']}/accept", now,
-                         json={"status": "partial"}, headers=_auth(token))
+                         json_body={"status": "partial"}, headers=_auth(token))
         await asyncio.sleep(0.1)
+
+
+async def warm_up(base: str, tokens: dict[str, str]) -> None:
+    """Each read once, and each account's token once (not counted).
+
+    A server's first requests import modules, compute the whole-graph results and check each
+    token against its argon2 hash (on purpose slow): one-off costs of a start, which the run
+    measures apart from (``--cold`` includes them).
+    """
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    client = Pool(host, int(port), 1)
+    try:
+        for template in READS:
+            await client.request("GET", template.format(tie=TIES[0]),
+                                 headers=_auth(tokens["reader"]))
+        for token in tokens.values():
+            await client.request("GET", f"/api/ties/{TIES[0]}/row", headers=_auth(token))
+    finally:
+        client.close()
 
 
 async def run_load(base: str, tokens: dict[str, str], seconds: float, rate: float
                    ) -> dict[str, Stats]:
     stats: dict[str, Stats] = defaultdict(Stats)
-    limits = httpx.Limits(max_connections=READER_CONNECTIONS,
-                          max_keepalive_connections=READER_CONNECTIONS)
-    async with contextlib.AsyncExitStack() as stack:
-        pools = [await stack.enter_async_context(
-                 httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits))
-                 for _ in range(READER_POOLS)]
-        client = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=30.0))
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    pool = Pool(host, int(port), READER_CONNECTIONS)
+    client = Pool(host, int(port), EDITOR_CONNECTIONS)
+    try:
         until = time.perf_counter() + seconds
         editors = [editor(client, name, token, until, stats)
                    for name, token in tokens.items() if name.startswith("editor")]
-        await asyncio.gather(readers(pools, tokens["reader"], rate, seconds, stats),
+        await asyncio.gather(readers(pool, tokens["reader"], rate, seconds, stats),
                              reviewer(client, tokens["reviewer"], until, stats), *editors)
+    finally:
+        pool.close()
+        client.close()
     return stats
 
 
@@ -258,6 +277,8 @@ def main() -> None:
     parser.add_argument("--reads", type=float, default=200.0, help="GET requests a second")
     parser.add_argument("--editors", type=int, default=5)
     parser.add_argument("--out", type=Path, help="write the results as JSON")
+    parser.add_argument("--cold", action="store_true",
+                        help="no warm-up: the server's first requests are counted too")
     args = parser.parse_args()
     if not 0 < args.seconds <= 600 or not 0 < args.reads <= 2000 or not 0 < args.editors <= 50:
         parser.error("--seconds 0–600, --reads 0–2000 and --editors 1–50 keep the load bounded")
@@ -272,6 +293,8 @@ def main() -> None:
         tokens = prepare(db, args.editors)
         print(f"prepared in {time.perf_counter() - began:.1f} s", flush=True)
         server, base = start_server(db)
+        if not args.cold:
+            asyncio.run(warm_up(base, tokens))
         rss_before = rss_mib(server.pid)
         server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
         stats = asyncio.run(run_load(base, tokens, args.seconds, args.reads))
@@ -290,6 +313,7 @@ def main() -> None:
     rows, errors, deliberate = report(stats)
     result = {"machine": machine(), "load_average": os.getloadavg(), "seconds": args.seconds,
               "reads_per_second": args.reads, "editors": args.editors,
+              "warm_up": not args.cold,
               "backend": db.split("://", 1)[0] if "://" in db else "sqlite",
               "errors": errors, "deliberate_412": deliberate,
               "server_rss_mib": {"before": rss_before, "after": rss_after},

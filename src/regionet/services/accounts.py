@@ -51,6 +51,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 #: Tokens already checked against their hash: (workspace, token_id) → (sha256 of token, hash).
 _VERIFIED: dict[tuple[str, str], tuple[str, str]] = {}
 _LOCK = threading.Lock()
+_VERIFYING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -189,14 +190,24 @@ def authenticate(source: CaseSource, token: str) -> Principal:
         raise refused
     digest = hashlib.sha256(token.strip().encode()).hexdigest()
     key = (source.location, token_id)
+    if not _known(key, digest, account.token_hash):
+        # One argon2 check at a time: requests arriving together with a token this process
+        # has not seen yet (a restart under load) wait for the first check, instead of each
+        # spending argon2's deliberate CPU and memory on the same token.
+        with _VERIFYING:
+            if not _known(key, digest, account.token_hash):
+                try:
+                    _HASHER.verify(account.token_hash, token.strip())
+                except (VerificationError, InvalidHashError):
+                    raise refused from None
+                with _LOCK:
+                    _VERIFIED[key] = (digest, account.token_hash)
+    return Principal(account.name, account.role)
+
+
+def _known(key: tuple[str, str], digest: str, token_hash: str) -> bool:
+    """Whether this process has checked the token of ``digest`` against ``token_hash``."""
     with _LOCK:
         known = _VERIFIED.get(key)
-    if known is None or known[1] != account.token_hash \
-            or not hmac.compare_digest(known[0], digest):
-        try:
-            _HASHER.verify(account.token_hash, token.strip())
-        except (VerificationError, InvalidHashError):
-            raise refused from None
-        with _LOCK:
-            _VERIFIED[key] = (digest, account.token_hash)
-    return Principal(account.name, account.role)
+    return known is not None and known[1] == token_hash \
+        and hmac.compare_digest(known[0], digest)

@@ -52,8 +52,8 @@ from enum import Enum
 from typing import Any, Final, TypeVar, cast
 
 __all__ = ["MAX_BYTES", "STALE_WAIT_SECONDS", "allow_stale", "clear", "estimate_size",
-           "handle", "key_digest", "latest", "memo", "note_revision", "note_state",
-           "revision_scope", "scoped_state", "state_scope", "stats"]
+           "handle", "keep", "key_digest", "latest", "memo", "note_revision", "note_state",
+           "peek", "revision_scope", "scoped_state", "state_scope", "stats"]
 
 T = TypeVar("T")
 
@@ -236,6 +236,32 @@ def _memo(full: bytes, compute: Callable[[], T]) -> T:
             _key_locks.pop(full, None)
         _store(full, computed)
     return computed
+
+
+def peek(namespace: str, key: Hashable) -> tuple[bool, Any]:
+    """Return ``(True, value)`` when ``(namespace, key)`` is cached, else ``(False, None)``.
+
+    For a value made where :func:`memo` cannot wait for it (an ASGI response, produced by
+    awaiting the application): look it up with this, store it with :func:`keep`. The key
+    must include the source's version, as for :func:`memo`.
+
+    Examples:
+        >>> keep("demo.peek", ("bundled", "x", 0), b"body")
+        >>> peek("demo.peek", ("bundled", "x", 0)), peek("demo.peek", ("bundled", "x", 1))
+        ((True, b'body'), (False, None))
+        >>> clear()
+    """
+    full = key_digest(namespace, key)
+    found, value = _lookup(full)
+    if not found:
+        with _lock:
+            _counts["misses"] += 1
+    return found, value
+
+
+def keep(namespace: str, key: Hashable, value: object) -> None:
+    """Store ``value`` under ``(namespace, key)`` within the byte budget (see :func:`peek`)."""
+    _store(key_digest(namespace, key), value)
 
 
 def _background() -> ThreadPoolExecutor:

@@ -25,7 +25,7 @@ def serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, dict[str, A
     config, = configs
     options = {"http": config.http, "timeout_keep_alive": config.timeout_keep_alive,
                "h11_max_incomplete_event_size": config.h11_max_incomplete_event_size,
-               "server_header": config.server_header}
+               "server_header": config.server_header, "proxy_headers": config.proxy_headers}
     assert (config.host, config.port) == (host_of(args), 8000)
     return config.app, options, result.output
 
@@ -42,6 +42,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert options["http"].request_timeout == 10.0 + GRACE
     assert (options["timeout_keep_alive"], options["h11_max_incomplete_event_size"],
             options["server_header"]) == (5, 16 * 1024, False)
+    assert options["proxy_headers"] is False   # uvicorn's own would trust 127.0.0.1
     assert "answering requests to 127.0.0.1, [::1], localhost (add names with --allowed-host)" \
         in output
     api = TestClient(app, base_url="http://localhost:8000")
@@ -77,6 +78,8 @@ def test_options(monkeypatch: pytest.MonkeyPatch) -> None:
     (["--cors-origin", "team.example"], "CORS origin 'team.example': expected scheme://"),
     (["--cors-origin", "https://team.example/app"], "expected scheme://host[:port]"),
     (["--body-timeout", "-1"], "--body-timeout"),
+    (["--forwarded-allow-ips", "10.0.0.1,proxy.lan"],
+     "--forwarded-allow-ips item 'proxy.lan': expected an IP address or network"),
 ])
 def test_bad_options_are_refused(monkeypatch: pytest.MonkeyPatch, args: list[str],
                                  message: str) -> None:
@@ -84,3 +87,29 @@ def test_bad_options_are_refused(monkeypatch: pytest.MonkeyPatch, args: list[str
     result = CliRunner().invoke(cli, ["serve", *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.replace("│", " ").split())
+
+
+def test_forwarded_allow_ips(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate limit sees the client behind a trusted proxy; anyone else's header is ignored."""
+    forwarded = {"x-forwarded-for": "203.0.113.7"}
+    app, options, _output = serve(monkeypatch, "--forwarded-allow-ips", "10.0.0.0/24, ::1",
+                                  "--rate-limit", "1/s")
+    assert options["proxy_headers"] is False
+    proxy = TestClient(app, base_url="http://localhost:8000", client=("10.0.0.9", 4000))
+    codes = [proxy.get("/api/measures", headers={"x-forwarded-for": f"203.0.113.{i}"}
+                       ).status_code for i in range(4)]      # four clients, one proxy
+    assert codes == [200] * 4
+    assert [proxy.get("/api/measures", headers=forwarded).status_code for _ in range(3)] \
+        == [200, 200, 429]                                    # 203.0.113.7: its burst of 2
+    r = proxy.get("/api/measures", headers=forwarded)
+    assert "(address 203.0.113.7)" in r.json()["detail"]
+    other = TestClient(app, base_url="http://localhost:8000", client=("10.0.1.9", 4000))
+    codes = [other.get("/api/measures", headers={"x-forwarded-for": f"198.51.100.{i}"}
+                       ).status_code for i in range(3)]      # not a trusted proxy
+    assert codes == [200, 200, 429]
+    assert "(address 10.0.1.9)" in other.get("/api/measures").json()["detail"]
+    default, _options, _output = serve(monkeypatch, "--rate-limit", "1/s")
+    local = TestClient(default, base_url="http://localhost:8000", client=("127.0.0.1", 4000))
+    codes = [local.get("/api/measures", headers={"x-forwarded-for": f"198.51.100.{i}"}
+                       ).status_code for i in range(3)]      # by default: no proxy trusted
+    assert codes == [200, 200, 429]

@@ -30,6 +30,12 @@ def make_team(db: str | Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def new_team() -> Callable[[str | Path], dict[str, str]]:
+    """:func:`make_team`, for a test that makes a team workspace elsewhere (PostgreSQL)."""
+    return make_team
+
+
+@pytest.fixture(scope="session")
 def team_template(tmp_path_factory: pytest.TempPathFactory,
                   cheap_token_hashes: Callable[[], AbstractContextManager[None]]
                   ) -> tuple[Path, dict[str, str]]:

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from regionet.core.errors import AuthenticationError
 from regionet.interfaces.api import create_app
 from regionet.interfaces.cli.app import app
 from regionet.services.workspace import init_workspace
@@ -160,3 +161,44 @@ def test_nobody_accepts_their_own_proposal_a_reviewer_or_admin_accepts_others(
     assert again.status_code == 409
     assert again.json()["detail"].endswith(f"proposal {pid} was already accepted "
                                            "(expected a proposal under review)")
+
+
+def test_requests_arriving_together_check_a_new_token_against_its_hash_once(
+        team: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restart under load: eight requests with one token, one argon2 check (not eight)."""
+    import threading
+    import time
+
+    from regionet.services import accounts
+    from regionet.services.case_source import CaseSource
+
+    db, tokens = team
+    checks: list[str] = []
+    hasher = accounts._HASHER
+
+    class Counted:
+        def verify(self, token_hash: str, token: str) -> bool:
+            checks.append(token)
+            time.sleep(0.1)   # argon2 is slow on purpose: the others arrive meanwhile
+            return hasher.verify(token_hash, token)
+
+    monkeypatch.setattr(accounts, "_HASHER", Counted())
+    monkeypatch.setattr(accounts, "_VERIFIED", {})
+    source = CaseSource.workspace(db)
+    start = threading.Barrier(8)
+    found: list[accounts.Principal] = []
+
+    def one() -> None:
+        start.wait()
+        found.append(accounts.authenticate(source, tokens["rita"]))
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [accounts.Principal("rita", "reader")] * 8
+    assert checks == [tokens["rita"]]
+    with pytest.raises(AuthenticationError):   # a wrong secret is still checked, and refused
+        accounts.authenticate(source, tokens["rita"][:-4] + "0000")
+    assert len(checks) == 2

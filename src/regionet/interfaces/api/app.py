@@ -33,6 +33,7 @@ from regionet.interfaces.api.links import add_links
 from regionet.interfaces.api.middleware import MAX_BODY_BYTES, BodyLimit, RevisionHeader
 from regionet.interfaces.api.problems import install_problem_handlers
 from regionet.interfaces.api.ratelimit import RateLimit
+from regionet.interfaces.api.response_cache import ResponseCache
 from regionet.interfaces.api.schemas import Problem
 from regionet.interfaces.api.security import HostAllowList, SecurityHeaders
 from regionet.interfaces.api.timeouts import BODY_TIMEOUT, BodyTimeout
@@ -63,7 +64,8 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
                max_body: int = MAX_BODY_BYTES, body_timeout: float = BODY_TIMEOUT,
                allowed_hosts: Iterable[str] | None = None, cors_origins: Sequence[str] = (),
                rate_limit: float = 0.0, rate_burst: float | None = None,
-               public_read: bool = False,
+               public_read: bool = False, response_cache: bool = True,
+               forwarded_allow_ips: Sequence[str] = (),
                clock: Callable[[], float] = time.monotonic) -> FastAPI:
     """Build the API (and, by default, the dashboard) serving the workspace ``db``.
 
@@ -86,6 +88,11 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
         clock: the monotonic clock of the rate limit and the body timeout (tests).
         public_read: let requests without a token read a workspace (writes always need
             one); off by default. ``/api/health`` and the bundled case are always readable.
+        forwarded_allow_ips: the proxies (IP addresses or networks) whose
+            ``X-Forwarded-For`` header names the client the rate limit sees; none by default
+            (the header is then ignored).
+        response_cache: keep the answers of record reads per workspace version
+            (:mod:`regionet.interfaces.api.response_cache`); on by default.
 
     Returns:
         The FastAPI application; run it with uvicorn (``regionet serve``).
@@ -134,10 +141,16 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
     # The last added runs first: headers on every answer, then the Host, CORS, rate, time.
     app.add_middleware(HeadAsGet)
     app.add_middleware(RevisionHeader)
+    if response_cache:  # outside RevisionHeader: it keeps the revision header with the body
+        app.add_middleware(ResponseCache, db=app.state.db, public_read=public_read)
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.add_middleware(BodyTimeout, seconds=body_timeout, clock=clock)
     if rate_limit > 0:
         app.add_middleware(RateLimit, rate=rate_limit, burst=rate_burst, clock=clock)
+    if forwarded_allow_ips:  # before the rate limit: it limits the client behind the proxy
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(forwarded_allow_ips))
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
                            allow_methods=list(CORS_METHODS), allow_headers=list(CORS_HEADERS),

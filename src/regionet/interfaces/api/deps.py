@@ -39,8 +39,9 @@ from regionet.services.accounts import Principal, authenticate, require
 from regionet.services.case_source import CaseSource
 from regionet.services.paging import MAX_LIMIT, MAX_OFFSET, Page
 
-__all__ = ["INCLUDES", "IncludeDep", "PageDep", "PrincipalDep", "SourceDep", "case_source",
-           "include_proposals", "page", "principal", "read_access", "reject_unknown_query"]
+__all__ = ["CHECKED_PRINCIPAL", "INCLUDES", "IncludeDep", "PageDep", "PrincipalDep",
+           "SourceDep", "bearer_principal", "case_source", "include_proposals", "page",
+           "principal", "read_access", "reject_unknown_query"]
 
 
 async def case_source(request: Request) -> CaseSource:
@@ -55,6 +56,12 @@ SourceDep = Annotated[CaseSource, Depends(case_source)]
 PUBLIC_PATHS = frozenset({"/api/health"})
 
 
+#: The ``scope`` key under which :class:`~regionet.interfaces.api.response_cache.ResponseCache`
+#: leaves the ``(Authorization header, principal)`` it has just checked, so that a request it
+#: passes on to the application is not authenticated twice.
+CHECKED_PRINCIPAL = "regionet.checked_principal"
+
+
 def principal(request: Request, source: SourceDep) -> Principal | None:
     """The account named by the request's bearer token; None without ``Authorization``.
 
@@ -63,6 +70,20 @@ def principal(request: Request, source: SourceDep) -> Principal | None:
             revoked token (401 with ``WWW-Authenticate: Bearer``).
     """
     header = request.headers.get("authorization")
+    checked = request.scope.get(CHECKED_PRINCIPAL)
+    if checked is not None and checked[0] == header:
+        found: Principal | None = checked[1]
+        return found
+    return bearer_principal(source, header)
+
+
+def bearer_principal(source: CaseSource, header: str | None) -> Principal | None:
+    """The account of an ``Authorization`` header's bearer token (one query); None without.
+
+    Raises:
+        AuthenticationError: a header that is not ``Bearer <token>``, or an unknown or
+            revoked token.
+    """
     if header is None:
         return None
     scheme, _, token = header.partition(" ")

@@ -13,6 +13,9 @@
   through a name it controls. :func:`default_hosts` are the loopback names plus the
   address the server is bound to; ``regionet serve --allowed-host`` adds names.
 - :func:`cors_origin`: checks a ``--cors-origin`` value (CORS is closed unless configured).
+- :func:`forwarded_ips`: checks a ``--forwarded-allow-ips`` value: the proxies whose
+  ``X-Forwarded-For`` names the real client (for the rate limit); none by default, so a
+  client cannot pick the address it is limited as by sending the header itself.
 - :func:`health_detail`: what ``GET /api/health`` shows of the workspace's location to a
   principal: to everyone but an admin only the file name (or, for a database URL, its
   scheme and database name, never the credentials; see
@@ -28,6 +31,7 @@ Examples:
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -43,7 +47,7 @@ from regionet.services.database import database_status
 
 __all__ = ["API_CSP", "DASHBOARD_CSP", "DOCS_CSP", "DOCS_PATHS", "LOOPBACK_HOSTS",
            "HostAllowList", "SecurityHeaders", "cors_origin", "default_hosts",
-           "health_detail", "host_name"]
+           "forwarded_ips", "health_detail", "host_name"]
 
 #: Content-Security-Policy of the dashboard's pages: everything from the server itself;
 #: ``style-src 'unsafe-inline'`` because Plotly.js sets ``style`` attributes on the SVG it
@@ -188,6 +192,32 @@ def cors_origin(text: str) -> str:
         raise ValueError(f"CORS origin {text!r}: expected scheme://host[:port], like "
                          "https://team.example.org")
     return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def forwarded_ips(text: str) -> tuple[str, ...]:
+    """Return the proxies of ``--forwarded-allow-ips`` (addresses or networks), or raise.
+
+    Raises:
+        ValueError: naming the item that is not an IP address or network.
+
+    Examples:
+        >>> forwarded_ips("10.0.0.1, 192.168.0.0/16,::1")
+        ('10.0.0.1', '192.168.0.0/16', '::1')
+        >>> forwarded_ips("")
+        ()
+        >>> forwarded_ips("10.0.0.1,proxy.lan")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ValueError: --forwarded-allow-ips item 'proxy.lan': expected an IP address or network...
+    """
+    items = tuple(item.strip() for item in text.split(",") if item.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"--forwarded-allow-ips item {item[:MAX_ECHO]!r}: expected an IP "
+                             "address or network, like 10.0.0.1 or 10.0.0.0/8 "
+                             "(comma-separated)") from None
+    return items
 
 
 def _backend(location: str) -> str:

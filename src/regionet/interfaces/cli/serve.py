@@ -37,6 +37,15 @@ def _origin(text: str) -> str:
         raise typer.BadParameter(str(exc)) from None
 
 
+def _proxies(text: str) -> tuple[str, ...]:
+    from regionet.interfaces.api.security import forwarded_ips
+
+    try:
+        return forwarded_ips(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
@@ -62,6 +71,11 @@ def serve(
     public_read: Annotated[bool, typer.Option(
         "--public-read", help="Let requests without a token read the workspace (writes "
                               "always need one).")] = False,
+    forwarded_allow_ips: Annotated[str, typer.Option(
+        "--forwarded-allow-ips", metavar="IPS",
+        help="Reverse proxies (comma-separated IP addresses or networks) whose "
+             "X-Forwarded-For names the client, for the rate limit. Default: none (the "
+             "header is ignored).")] = "",
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard (/) with uvicorn."""
     try:
@@ -76,6 +90,7 @@ def serve(
                    "installed): pip install 'regionet[serve]'", err=True)
         raise typer.Exit(1) from None
 
+    proxies = _proxies(forwarded_allow_ips)
     hosts = sorted(default_hosts(host) | set(allowed_host or ()))
     typer.echo(f"regionet: {CaseSource.open(db).describe()}")
     typer.echo(f"regionet: answering requests to {', '.join(hosts)}"
@@ -83,8 +98,11 @@ def serve(
     typer.echo(f"regionet: dashboard http://{host}:{port}/ , API docs http://{host}:{port}/docs "
                "(Ctrl+C to stop)")
     app = create_app(db, allowed_hosts=hosts, cors_origins=list(cors_origin or ()),
-                     rate_limit=rate_limit, body_timeout=body_timeout, public_read=public_read)
-    config = uvicorn.Config(app, host=host, port=port, log_level="info",
+                     rate_limit=rate_limit, body_timeout=body_timeout, public_read=public_read,
+                     forwarded_allow_ips=proxies)
+    # proxy_headers=False: uvicorn's own handling would trust 127.0.0.1 (or the environment's
+    # FORWARDED_ALLOW_IPS) by default; the app trusts exactly --forwarded-allow-ips.
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False,
                             **uvicorn_settings(body_timeout))  # configures uvicorn's logging
     logging.getLogger("uvicorn.access").addFilter(BoundedAccessLog())
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn re-raises it once stopped
