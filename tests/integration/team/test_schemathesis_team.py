@@ -86,8 +86,9 @@ MUST_SEE = (("PUT DELETE", "}", 202), ("GET", "/api/proposals/{proposal_id}", 20
             ("POST", "/accept /reject", 200))
 
 
-#: The stateful phase makes at least this many calls, in at most ATTEMPTS runs.
-CALLS, ATTEMPTS = 600, 8
+#: The stateful phase makes at least this many calls, and goes on until it has seen each of
+#: MUST_SEE (a proposal read came once in ≈ 850 calls in one run), in at most ATTEMPTS runs.
+CALLS, ATTEMPTS = 600, 16
 
 
 def _missing(seen: Counter[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
@@ -121,10 +122,10 @@ def test_editors_and_reviewers_follow_the_links(tokens: dict[str, str]) -> None:
 
     # Each scenario changes the workspace, so Hypothesis' replays cannot meet the same state
     # again; when its data tree notices (Flaky), the scenarios run so far count and a new
-    # run starts, as in schemathesis' own runner, until CALLS calls were made.
-    # (Not derandomized: each run explores other scenarios.)
+    # run starts, as in schemathesis' own runner, until CALLS calls were made and each of
+    # MUST_SEE was seen. (Not derandomized: each run explores other scenarios.)
     for _attempt in range(ATTEMPTS):
-        if sum(seen.values()) >= CALLS:
+        if sum(seen.values()) >= CALLS and not _missing(seen):
             break
         with contextlib.suppress(Flaky):
             Team.run(settings=settings(max_examples=100, stateful_step_count=10,
