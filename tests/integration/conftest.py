@@ -1,4 +1,5 @@
-"""Helpers of the integration tests: cheap token hashes, a free port, waiting for the server."""
+"""Helpers of the integration tests: cheap token hashes, a free port, waiting for the server,
+one API application shared by the tests that only point it at their workspace."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 from argon2 import PasswordHasher
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 #: argon2id at its lowest cost (8 KiB, one pass): 0.1 ms a hash instead of 0.25 s.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -81,3 +86,32 @@ def _cheap_token_hashes_in_each_test() -> Iterator[None]:
     """Every integration test hashes new tokens cheaply (see :func:`cheap_token_hashes`)."""
     with _cheap_token_hashes():
         yield
+
+
+@pytest.fixture(scope="session")
+def _shared_api_app() -> FastAPI:
+    from regionet.interfaces.api import create_app
+
+    return create_app(None, dashboard=False)
+
+
+@pytest.fixture
+def api_app(_shared_api_app: FastAPI) -> Iterator[FastAPI]:
+    """The API (no dashboard) with its default settings, built once per test process.
+
+    ``create_app`` costs about 0.1 s of CPU (FastAPI builds every route's dependencies); the
+    application reads ``app.state.db`` on every request, so a test points it at its own
+    workspace by setting ``app.state.db`` (None: the bundled case). After the test the
+    application serves the bundled case again and its simulation runs are closed and
+    forgotten, as if it were new. A test needing other settings (a body limit, the Host
+    allow-list, ``public_read``…) builds its own with ``create_app``.
+    """
+    app = _shared_api_app
+    app.state.db = None
+    yield app
+    runs = getattr(app.state, "simulations", None)
+    if runs is not None:
+        runs.close()
+        del app.state.simulations
+    app.state.db = None
+    app.state.public_read = False

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from regionet.interfaces.api import create_app
 from regionet.services.accounts import add_user, revoke_user
 from regionet.services.workspace import init_workspace
 
@@ -55,10 +55,14 @@ def team(tmp_path: Path, team_template: tuple[Path, dict[str, str]]
 
 
 @pytest.fixture
-def api(team: tuple[Path, dict[str, str]]) -> Callable[..., Any]:
-    """``api(method, path, as_=name, **kw)``: a request with that account's token."""
+def api(team: tuple[Path, dict[str, str]], api_app: FastAPI) -> Callable[..., Any]:
+    """``api(method, path, as_=name, **kw)``: a request with that account's token.
+
+    The shared ``api_app`` (``tests/integration/conftest.py``) serves the test's ``team``.
+    """
     db, tokens = team
-    client = TestClient(create_app(db, dashboard=False))
+    api_app.state.db = str(db)
+    client = TestClient(api_app)
 
     def call(method: str, path: str, *, as_: str | None = None, **kw: Any) -> Any:
         headers = dict(kw.pop("headers", {}))
