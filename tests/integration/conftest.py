@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 WaitForHealth = Callable[..., httpx.Response]
+#: ``regionet_main(*args)`` → (exit code, stdout, stderr); see :func:`regionet_main`.
+RunMain = Callable[..., tuple[int, str, str]]
 
 
 def _free_port() -> int:
@@ -115,3 +118,23 @@ def api_app(_shared_api_app: FastAPI) -> Iterator[FastAPI]:
         del app.state.simulations
     app.state.db = None
     app.state.public_read = False
+
+
+@pytest.fixture
+def regionet_main(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+                  ) -> RunMain:
+    """``regionet_main(*args)``: run ``regionet`` in-process exactly as the console script
+    does (``main()`` with ``sys.argv``, errors turned into messages and exit codes); return
+    its exit code, stdout and stderr. A process costs about 0.5 s of CPU more (imports).
+    """
+    from regionet.interfaces.cli.app import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["regionet", *args])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        out = capsys.readouterr()
+        code = exit_info.value.code
+        return (code if isinstance(code, int) else 0 if code is None else 1), out.out, out.err
+
+    return run
