@@ -40,17 +40,12 @@ def team_template(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture
-def team(tmp_path: Path, team_template: tuple[Path, dict[str, str]]
-         ) -> tuple[Path, dict[str, str]]:
+def team(tmp_path: Path, team_template: tuple[Path, dict[str, str]],
+         copy_sqlite: Callable[[Path, Path], None]) -> tuple[Path, dict[str, str]]:
     """A fresh SQLite workspace and the tokens of its accounts: a copy of the template."""
-    import sqlite3
-
     template, tokens = team_template
     db = tmp_path / "team.db"
-    with sqlite3.connect(template) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)   # the whole database, its WAL included
-    copy.close()
-    source.close()
+    copy_sqlite(template, db)
     return db, dict(tokens)
 
 
