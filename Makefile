@@ -6,7 +6,8 @@
 #   make test-fast  - the tests not marked slow, on SQLite only, on up to four worker
 #                     processes (pytest-xdist; no PostgreSQL run, `regionet` subprocess,
 #                     server, browser or
-#                     run of more than about 2 s): about a minute
+#                     run of more than about 2 s; a quarter of each Hypothesis test's
+#                     examples): about a minute
 #   make mutation   - mutmut on the modules that guard the move (docs/testing.md; long, not in CI;
 #                     TARGETS="levels exports" for some of them)
 #   make help       - this text
@@ -57,7 +58,7 @@ test: lint typecheck layers pytest
 
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -q -m "not slow and not postgres" -n auto --maxprocesses=4 \
-		-p no:schemathesis
+		-p no:schemathesis --hypothesis-share=0.25
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_attribution.py

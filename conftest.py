@@ -6,11 +6,13 @@ same a test function gets, so no doctest leaves files behind.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +25,52 @@ collect_ignore_glob = ["src/regionet/storage/migrations/env.py",
 
 #: Doctests that take more than about two seconds (they render every figure of the report).
 SLOW_DOCTESTS = frozenset({"regionet.interfaces.report.report"})
-#: Test modules that are slow as a whole (``pytestmark = pytest.mark.slow``) and costly to
-#: collect: schemathesis builds its Hypothesis tests for every API operation while collecting
-#: (about 4 s, in every xdist worker), only to have ``-m "not slow"`` deselect them all.
-SLOW_MODULES = frozenset({"tests/integration/api/test_schemathesis.py"})
+#: The fewest examples a Hypothesis test runs under ``--hypothesis-share``.
+MIN_EXAMPLES = 10
+#: A test module slow as a whole says so at its top: ``pytestmark = pytest.mark.slow`` (or a
+#: list holding ``pytest.mark.slow``).
+_SLOW_MODULE = re.compile(r"^pytestmark\s*=.*\bpytest\.mark\.slow\b", re.MULTILINE)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--hypothesis-share``: the share of its examples each Hypothesis test runs."""
+    parser.addoption(
+        "--hypothesis-share", type=_share, default=1.0, metavar="SHARE",
+        help="run each Hypothesis test with this share (0 < SHARE <= 1) of its max_examples, "
+             f"at least {MIN_EXAMPLES} (make test-fast: 0.25; default 1: all of them)")
+
+
+def _share(text: str) -> float:
+    """The value of ``--hypothesis-share``: a number in (0, 1]."""
+    try:
+        share = float(text)
+    except ValueError:
+        share = float("nan")
+    if not 0 < share <= 1:
+        raise pytest.UsageError(
+            f"--hypothesis-share: {text!r} is not a number greater than 0 and at most 1")
+    return share
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Do not even collect the :data:`SLOW_MODULES` when the run deselects slow tests."""
+    """Do not even import a test module slow as a whole when the run deselects slow tests.
+
+    Such a module (``pytestmark = pytest.mark.slow``, :data:`_SLOW_MODULE`) can be costly to
+    collect: schemathesis builds its Hypothesis tests for every API operation while
+    collecting (about 4 s, in every xdist worker), only to have ``-m "not slow"`` deselect
+    them all.
+    """
     expression = config.getoption("markexpr", "").replace(" ", "")
     if not expression.startswith("notslow") or "or" in expression:
         return None
-    root = Path(__file__).resolve().parent
-    path = collection_path.resolve()
-    if not path.is_relative_to(root):
+    name = collection_path.name
+    if not (name.startswith("test_") and name.endswith(".py")):
         return None
-    return True if path.relative_to(root).as_posix() in SLOW_MODULES else None
+    try:
+        source = collection_path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return True if _SLOW_MODULE.search(source) else None
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -56,11 +88,13 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)  # after -k and -m deselected theirs
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Set the PostgreSQL tests aside when PostgreSQL does not answer.
+    """Set the PostgreSQL tests aside when PostgreSQL does not answer; fewer examples.
 
     The PostgreSQL tests (see :func:`uses_postgres`) are deselected when PostgreSQL does not
-    answer, unless ``REGIONET_REQUIRE_POSTGRES=1``: then they run, and fail.
+    answer, unless ``REGIONET_REQUIRE_POSTGRES=1``: then they run, and fail. With
+    ``--hypothesis-share`` below 1, see :func:`_fewer_examples`.
     """
+    _fewer_examples(items, config.getoption("hypothesis_share", 1.0))
     postgres = [item for item in items if uses_postgres(item)]
     if (not postgres or os.environ.get(_REQUIRE_POSTGRES) == "1"
             or _postgres_problem() is None):
@@ -69,6 +103,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     chosen = set(map(id, postgres))
     items[:] = [item for item in items if id(item) not in chosen]
     config.hook.pytest_deselected(items=postgres)
+
+
+def _fewer_examples(items: list[pytest.Item], share: float) -> None:
+    """Run each Hypothesis test with ``share`` of its ``max_examples`` (at least 10).
+
+    ``make test-fast`` passes ``--hypothesis-share=0.25``; ``make test`` (and CI) run every
+    example. The test's own settings are kept, only ``max_examples`` is lowered (never
+    raised: a test asking for fewer than :data:`MIN_EXAMPLES` keeps its number).
+    """
+    if share >= 1:
+        return
+    from hypothesis import is_hypothesis_test, settings
+
+    done: set[int] = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        test = getattr(test, "__func__", test)  # a method of a test class
+        if test is None or id(test) in done or not is_hypothesis_test(test):
+            continue
+        done.add(id(test))
+        chosen = test._hypothesis_internal_use_settings
+        fewer = min(chosen.max_examples,
+                    max(MIN_EXAMPLES, math.ceil(chosen.max_examples * share)))
+        test._hypothesis_internal_use_settings = settings(chosen, max_examples=fewer)
 
 
 @pytest.fixture(autouse=True)
@@ -290,6 +348,53 @@ def clone_workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
     yield clone
     for url in made:
         _drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def bundled_workspace(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str | Path], str]:
+    """A function ``(target) -> target``: what ``init_workspace(target)`` makes (the bundled case).
+
+    For a SQLite file, a copy (``sqlite3`` backup, about 3 ms) of one workspace initialised
+    once per test process (``init_workspace`` costs about 0.1 s of CPU, and ~30 tests of
+    ``make test-fast`` start from it); for a database URL, ``init_workspace`` itself. The
+    tests of ``init`` itself call ``init_workspace``.
+    """
+    from regionet.services.workspace import init_workspace
+
+    made: list[Path] = []
+
+    def bundled(target: str | Path) -> str:
+        text = str(target)
+        if "://" in text:
+            init_workspace(text)
+            return text
+        if not made:
+            made.append(tmp_path_factory.mktemp("bundled") / "regionet.db")
+            init_workspace(made[0])
+        _copy_sqlite(made[0], Path(text))
+        return text
+
+    return bundled
+
+
+def _copy_sqlite(original: Path, copy: Path) -> None:
+    """Copy a SQLite database, its write-ahead log included (``sqlite3`` backup)."""
+    import sqlite3
+
+    if copy.exists():
+        raise FileExistsError(f"{copy}: the copy of {original.name} would overwrite it")
+    source, target = sqlite3.connect(original), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+@pytest.fixture(scope="session")
+def copy_sqlite() -> Callable[[Path, Path], None]:
+    """A function ``(original, copy)`` copying a SQLite database, its WAL included."""
+    return _copy_sqlite
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from fastapi.testclient import TestClient
 import regionet as rn
 from regionet.core.errors import DataFileError, ValidationError
 from regionet.interfaces.api import create_app
-from regionet.services.workspace import import_files, init_workspace
+from regionet.services.workspace import import_files
 from regionet.storage import Workspace, imports
 
 SUBJECTS = sorted(a.id for a in rn.load_case("russia-1990s").members())
@@ -57,9 +58,8 @@ def count_ties(db: str, prefix: str = "") -> int:
 
 
 @pytest.fixture
-def db(workspace_url: str) -> str:
-    init_workspace(workspace_url)
-    return workspace_url
+def db(workspace_url: str, bundled_workspace: Callable[[str], str]) -> str:
+    return bundled_workspace(workspace_url)
 
 
 def test_a_get_during_a_write_succeeds_and_shows_the_last_commit(db: str) -> None:

@@ -23,6 +23,8 @@ from regionet.services.workspace import import_files, init_workspace
 from regionet.storage import Workspace, WorkspaceExistsError
 
 Dump = Callable[[str], dict[str, list[tuple[object, ...]]]]
+Bundled = Callable[[str], str]
+Filled = Callable[[str, Path], str]
 TIES = ("id,kind,actors,start,end,amount,currency,sources\n"
         "t-dump-1,cooperation,RU-KR;FI,1997-03-02,,,,sergounin-1999:para 12\n"
         "t-dump-2,loan,nefco;RU-KR,1998,1999-12,1234567.891,ECU,sergounin-1999:para 16\n")
@@ -38,15 +40,20 @@ def manifest(file: Path) -> dict[str, Any]:
         return dict(json.loads(archive.read("manifest.json")))
 
 
-def filled(db: str, tmp_path: Path) -> str:
-    init_workspace(db)
-    (tmp_path / "ties.csv").write_text(TIES, encoding="utf-8")
-    import_files(db, [tmp_path / "ties.csv"])
-    return db
+@pytest.fixture
+def filled(bundled_workspace: Bundled) -> Filled:
+    """``filled(db, folder)``: the bundled case in ``db`` and :data:`TIES` imported."""
+    def fill(db: str, folder: Path) -> str:
+        bundled_workspace(db)
+        (folder / "ties.csv").write_text(TIES, encoding="utf-8")
+        import_files(db, [folder / "ties.csv"])
+        return db
+
+    return fill
 
 
 def test_sqlite_to_postgresql_and_back_is_exact(tmp_path: Path, postgres_url: str,
-                                                dump_tables: Dump) -> None:
+                                                dump_tables: Dump, filled: Filled) -> None:
     first = filled(str(tmp_path / "a.db"), tmp_path)
     made = dump(first, tmp_path / "a.zip")
     assert (made.revision, made.version) == state(first) and made.revision == 2
@@ -69,10 +76,11 @@ def test_sqlite_to_postgresql_and_back_is_exact(tmp_path: Path, postgres_url: st
 
 
 def test_restore_refuses_a_workspace_with_a_case_unless_forced(
-        workspace_url: str, tmp_path: Path, dump_tables: Dump) -> None:
+        workspace_url: str, tmp_path: Path, dump_tables: Dump, filled: Filled,
+        bundled_workspace: Bundled) -> None:
     source = filled(str(tmp_path / "src.db"), tmp_path)
     dump(source, tmp_path / "d.zip")
-    init_workspace(workspace_url)
+    bundled_workspace(workspace_url)
     before = dump_tables(workspace_url)
     with pytest.raises(WorkspaceExistsError, match=r"already holds a case \(russia-1990s\)"):
         restore(workspace_url, tmp_path / "d.zip")
@@ -134,11 +142,11 @@ BROKEN: list[tuple[str, Callable[[str, bytes], bytes | None], bool, str, str]] =
 def test_a_broken_dump_is_refused_and_changes_nothing(
         workspace_url: str, tmp_path: Path, dump_tables: Dump, label: str,
         change: Callable[[str, bytes], bytes | None], resign: bool, member: str,
-        message: str) -> None:
+        message: str, filled: Filled, bundled_workspace: Bundled) -> None:
     source = filled(str(tmp_path / "src.db"), tmp_path)
     good = dump(source, tmp_path / "good.zip").file
     bad = rewrite(good, tmp_path / "bad.zip", change, fix_manifest=resign)
-    init_workspace(workspace_url)
+    bundled_workspace(workspace_url)
     before = dump_tables(workspace_url)
     with pytest.raises(DataFileError) as info:
         restore(workspace_url, bad, force=True)

@@ -1,39 +1,46 @@
-"""`regionet network metrics --edges FILE` as a user runs it."""
+"""`regionet network metrics --edges FILE` as a user runs it (in process, as the console script
+runs it: ``regionet_main``; `python -m regionet` itself is run by the slow CLI tests)."""
+
+from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
-EXE = [sys.executable, "-m", "regionet.interfaces.cli"]
+import pytest
+
+RunMain = Callable[..., tuple[int, str, str]]
 
 
-def regionet(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*EXE, *args], cwd=cwd, capture_output=True, text=True, timeout=180,
-                          check=False, env={**os.environ, "COLUMNS": "200"})
+@pytest.fixture
+def regionet(regionet_main: RunMain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+             ) -> RunMain:
+    """``regionet_main`` in ``tmp_path``, on a terminal 200 columns wide."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    return regionet_main
 
 
-def test_edges_json_and_table(tmp_path: Path) -> None:
+def test_edges_json_and_table(tmp_path: Path, regionet: RunMain) -> None:
     (tmp_path / "e.csv").write_text("source,target,weight\nRU-KR,FI,2\nFI,RU-MUR,1\nA,B,0.5\n",
                                     encoding="utf-8")
-    done = regionet("network", "metrics", "--edges", "e.csv", "--json", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
+    code, out, err = regionet("network", "metrics", "--edges", "e.csv", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
     assert rows[0]["id"] == "FI"  # the hub of the 3-node path
     assert {r["id"]: (r["degree"], r["strength"], r["component"], r["component_size"])
             for r in rows} == {"RU-KR": (1, 2.0, 0, 3), "FI": (2, 3.0, 0, 3),
                                "RU-MUR": (1, 1.0, 0, 3), "A": (1, 0.5, 1, 2),
                                "B": (1, 0.5, 1, 2)}
     assert abs(sum(r["pagerank"] for r in rows) - 1.0) < 1e-12
-    table = regionet("network", "metrics", "--edges", "e.csv", cwd=tmp_path)
-    assert table.returncode == 0 and "5 nodes, 2 components" in table.stdout
+    code, out, _ = regionet("network", "metrics", "--edges", "e.csv")
+    assert code == 0 and "5 nodes, 2 components" in out
 
 
-def test_edges_errors(tmp_path: Path) -> None:
+def test_edges_errors(tmp_path: Path, regionet: RunMain) -> None:
     (tmp_path / "e.csv").write_text("source,target,weight\nRU-KR,FI,-2\n", encoding="utf-8")
-    done = regionet("network", "metrics", "--edges", "e.csv", cwd=tmp_path)
-    assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert "e.csv, row 1, field 'weight', value '-2': bad weight" in done.stderr
-    done = regionet("network", "metrics", "--edges", "e.csv", "--year", "1999", cwd=tmp_path)
-    assert done.returncode != 0 and "--year and --level" in done.stderr
+    code, out, err = regionet("network", "metrics", "--edges", "e.csv")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "e.csv, row 1, field 'weight', value '-2': bad weight" in err
+    code, _, err = regionet("network", "metrics", "--edges", "e.csv", "--year", "1999")
+    assert code == 2 and "--year and --level" in err

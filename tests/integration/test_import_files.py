@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,6 @@ import pytest
 import sqlalchemy as sa
 
 from regionet.core.errors import DataFileError, InvalidValueError, ValidationError
-from regionet.interfaces.cli.app import main
 from regionet.io.casefiles import load_case
 from regionet.io.exports import export_case
 from regionet.model.case import Case
@@ -170,26 +170,14 @@ def db(pristine: str, clone_workspace: Any) -> str:
     return str(clone_workspace(pristine))
 
 
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
-        ) -> tuple[int, str, str]:
-    """Run ``regionet`` in-process exactly as the console script does; return code and output."""
-    monkeypatch.setattr(sys, "argv", ["regionet", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 0 if code is None else 1), out.out, out.err
-
-
 @pytest.mark.parametrize("bad", BAD_FILES, ids=[b.file for b in BAD_FILES])
 def test_bad_file_is_refused_with_its_place_and_nothing_is_written(
-        bad: Bad, db: str, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        bad: Bad, db: str, regionet_main: Callable[..., tuple[int, str, str]]) -> None:
     path = BAD / bad.file
     assert path.is_file()
     before, raw = digest(db), raw_bytes(db)
     for command in ("validate", "import"):
-        code, out, err = cli(capsys, monkeypatch, "data", command, str(path), "--db", str(db))
+        code, out, err = regionet_main("data", command, str(path), "--db", str(db))
         assert (code, out) == (2, ""), err
         assert bad.message in err and "nothing was written" in err
         assert "Traceback" not in err
@@ -267,12 +255,12 @@ def test_mixed_line_ends_and_a_line_break_inside_a_cell(db: str) -> None:
 
 
 def test_header_only_file_imports_no_rows_and_says_so(
-        db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        db: str, regionet_main: Callable[..., tuple[int, str, str]]) -> None:
     before = digest(db)
     path = str(AWKWARD / "header_only_ties.csv")
-    assert cli(capsys, monkeypatch, "data", "validate", path, "--db", str(db))[:2] == (
+    assert regionet_main("data", "validate", path, "--db", str(db))[:2] == (
         0, "Valid: no rows\n")
-    assert cli(capsys, monkeypatch, "data", "import", path, "--db", str(db))[:2] == (
+    assert regionet_main("data", "import", path, "--db", str(db))[:2] == (
         0, "Imported: no rows\n")
     assert digest(db) == before
 

@@ -10,20 +10,21 @@ workspace is left as it was.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from regionet.core.errors import InvalidValueError, ValidationError
-from regionet.services.workspace import import_files, init_workspace, validate_files
+from regionet.services.workspace import import_files, validate_files
 
 SRC = "sergounin-1999:para 12"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, bundled_workspace: Callable[[Path], str]) -> Path:
     path = tmp_path / "ws.db"
-    init_workspace(path)
+    bundled_workspace(path)
     return path
 
 

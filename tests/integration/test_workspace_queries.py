@@ -9,6 +9,7 @@ classifier reads, and after an older workspace is upgraded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,9 @@ FILTERS = [
     TieFilter(sublevel="non-adjacent"), TieFilter(level="external", year=1997),
     TieFilter(actor="euregio-karelia"), TieFilter(actor="RU-MOW", level="interstate"),
 ]
+
+
+Bundled = Callable[[str], str]
 
 
 @pytest.fixture(scope="module")
@@ -139,9 +143,8 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def test_an_import_that_changes_borders_reclassifies_stored_ties(
-        workspace_url: str, tmp_path: Path) -> None:
-    db = workspace_url
-    init_workspace(db)
+        workspace_url: str, tmp_path: Path, bundled_workspace: Bundled) -> None:
+    db = bundled_workspace(workspace_url)
     import_files(db, [
         write(tmp_path / "b1", "actors.csv",
               "id,kind,name_en,sources\nPT,state,Portugal,sergounin-1999:para 14\n"),
@@ -161,10 +164,9 @@ def test_an_import_that_changes_borders_reclassifies_stored_ties(
 
 
 def test_stored_levels_follow_memberships_structures_locations_and_dates(
-        workspace_url: str, tmp_path: Path) -> None:
+        workspace_url: str, tmp_path: Path, bundled_workspace: Bundled) -> None:
     """What the classifier of issue 9 reads besides borders, stored right at every import."""
-    db = workspace_url
-    init_workspace(db)
+    db = bundled_workspace(workspace_url)
     src = "sergounin-1999:para 12"
     # An association of members with no member yet, its ties with Finland before and after
     # 2000, an organization that is not yet a cross-border structure, and a tie of the
@@ -225,9 +227,8 @@ def test_stored_levels_follow_memberships_structures_locations_and_dates(
 
 
 def test_a_schema_2_workspace_is_upgraded_with_its_levels(
-        workspace_url: str, tmp_path: Path) -> None:
-    db = workspace_url
-    init_workspace(db)
+        workspace_url: str, tmp_path: Path, bundled_workspace: Bundled) -> None:
+    db = bundled_workspace(workspace_url)
     want = stored_levels(db)
     sql(db, *BEFORE_MIGRATIONS, "DROP INDEX ix_ties_level", "DROP INDEX ix_ties_location",
         *(f"ALTER TABLE ties DROP COLUMN {column}"
@@ -244,10 +245,9 @@ def test_a_schema_2_workspace_is_upgraded_with_its_levels(
 
 
 def test_a_schema_1_workspace_is_upgraded_too(
-        workspace_url: str, tmp_path: Path) -> None:
+        workspace_url: str, tmp_path: Path, bundled_workspace: Bundled) -> None:
     """No revision, no version, no approximate borders, no levels: all added, levels computed."""
-    db = workspace_url
-    init_workspace(db)
+    db = bundled_workspace(workspace_url)
     sql(db, *BEFORE_MIGRATIONS, "DROP INDEX ix_ties_level", "DROP INDEX ix_ties_location",
         *(f"ALTER TABLE ties DROP COLUMN {column}"
           for column in ("level", "sublevel", "level_reason", "neighbours")),
@@ -269,7 +269,7 @@ def test_a_schema_1_workspace_is_upgraded_too(
 # Registered fiscal inputs are files beside a SQLite workspace (not on a database server).
 @pytest.mark.parametrize("workspace_url", ["sqlite"], indirect=True)
 def test_a_schema_3_workspace_of_the_inputs_branch_is_upgraded_and_keeps_its_inputs(
-        workspace_url: str, tmp_path: Path) -> None:
+        workspace_url: str, tmp_path: Path, bundled_workspace: Bundled) -> None:
     """h/inputs' schema 3: schema 2 plus the fiscal-inputs tables, without stored levels.
 
     The upgrade to schema 4 adds the level columns and the missing ``adjacency.approximate``,
@@ -278,8 +278,7 @@ def test_a_schema_3_workspace_of_the_inputs_branch_is_upgraded_and_keeps_its_inp
     from regionet.services.fiscal import run_fiscal_year
     from regionet.services.inputs import add_inputs, list_inputs
 
-    db = workspace_url
-    init_workspace(db)
+    db = bundled_workspace(workspace_url)
     source = CaseSource.workspace(db)
     est = write(tmp_path, "est.csv", "firm_id,region,headcount,payroll,assets,sales\n"
                                      "oil,RU-KHM,9,1,8,0\noil,RU-MOW,1,1,2,0\n")
@@ -306,11 +305,10 @@ def test_a_schema_3_workspace_of_the_inputs_branch_is_upgraded_and_keeps_its_inp
 
 
 def test_map_tie_counts_from_sql_equal_counting_the_case(
-        workspace_url: str, tmp_path: Path) -> None:
+        workspace_url: str, tmp_path: Path, bundled_workspace: Bundled) -> None:
     from regionet.services.measures import _TIE_FILTERS, measure_values
 
-    db = workspace_url
-    init_workspace(db)
+    db = bundled_workspace(workspace_url)
     batch = tmp_path / "loc"
     batch.mkdir()
     # One tie hosted by a subject that is not a party, one whose location is also a party.

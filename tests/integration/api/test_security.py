@@ -117,18 +117,22 @@ def _with_hosts(hosts: Sequence[str]) -> TestClient:
     return TestClient(create_app(None, dashboard=False, allowed_hosts=hosts))
 
 
+@pytest.fixture(scope="module")
+def team_lan() -> TestClient:
+    """The API answering localhost, 127.0.0.1, ::1 and team.lan (the allow-list keeps no state)."""
+    return _with_hosts(["localhost", "127.0.0.1", "::1", "team.lan"])
+
+
 @pytest.mark.parametrize("host", ["localhost", "localhost:8000", "LOCALHOST:8000",
                                   "127.0.0.1:8000", "[::1]:8000", "[::1]", "team.lan:80"])
-def test_allowed_hosts_are_served(host: str) -> None:
-    api = _with_hosts(["localhost", "127.0.0.1", "::1", "team.lan"])
-    assert api.get("/api/health", headers={"host": host}).status_code == 200
+def test_allowed_hosts_are_served(host: str, team_lan: TestClient) -> None:
+    assert team_lan.get("/api/health", headers={"host": host}).status_code == 200
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "localhost.evil.example",
                                   "127.0.0.2", "[::2]:8000", "team.lan.evil:80"])
-def test_other_hosts_get_421_naming_the_host(host: str) -> None:
-    r = _with_hosts(["localhost", "127.0.0.1", "::1", "team.lan"]).get(
-        "/api/ties", headers={"host": host})
+def test_other_hosts_get_421_naming_the_host(host: str, team_lan: TestClient) -> None:
+    r = team_lan.get("/api/ties", headers={"host": host})
     assert r.status_code == 421
     assert r.headers["content-type"] == "application/problem+json"
     assert r.headers["connection"] == "close"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from regionet.core.errors import BusyError, InvalidValueError
@@ -21,8 +22,8 @@ SOURCE = CaseSource.bundled()
 
 
 @pytest.fixture
-def client() -> TestClient:
-    return TestClient(create_app(None, dashboard=False))
+def client(api_app: FastAPI) -> TestClient:
+    return TestClient(api_app)  # its simulation runs are new for each test (conftest.py)
 
 
 def poll(client: TestClient, url: str, timeout: float = 60.0) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from regionet.interfaces.api import create_app
 from regionet.services.accounts import add_user, revoke_user
 from regionet.services.workspace import init_workspace
 
@@ -46,25 +46,24 @@ def team_template(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture
-def team(tmp_path: Path, team_template: tuple[Path, dict[str, str]]
-         ) -> tuple[Path, dict[str, str]]:
+def team(tmp_path: Path, team_template: tuple[Path, dict[str, str]],
+         copy_sqlite: Callable[[Path, Path], None]) -> tuple[Path, dict[str, str]]:
     """A fresh SQLite workspace and the tokens of its accounts: a copy of the template."""
-    import sqlite3
-
     template, tokens = team_template
     db = tmp_path / "team.db"
-    with sqlite3.connect(template) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)   # the whole database, its WAL included
-    copy.close()
-    source.close()
+    copy_sqlite(template, db)
     return db, dict(tokens)
 
 
 @pytest.fixture
-def api(team: tuple[Path, dict[str, str]]) -> Callable[..., Any]:
-    """``api(method, path, as_=name, **kw)``: a request with that account's token."""
+def api(team: tuple[Path, dict[str, str]], api_app: FastAPI) -> Callable[..., Any]:
+    """``api(method, path, as_=name, **kw)``: a request with that account's token.
+
+    The shared ``api_app`` (``tests/integration/conftest.py``) serves the test's ``team``.
+    """
     db, tokens = team
-    client = TestClient(create_app(db, dashboard=False))
+    api_app.state.db = str(db)
+    client = TestClient(api_app)
 
     def call(method: str, path: str, *, as_: str | None = None, **kw: Any) -> Any:
         headers = dict(kw.pop("headers", {}))
