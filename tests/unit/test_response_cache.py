@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from regionet.interfaces.api.response_cache import ResponseCache
 from regionet.services import cache
+
+#: The application the middleware reads its workspace from (``scope["app"].state``): the
+#: bundled case.
+_APP = SimpleNamespace(state=SimpleNamespace(db=None, public_read=False))
 
 
 class _App:
@@ -37,7 +42,7 @@ def _get(app: ResponseCache, path: str = "/api/ties/t-1", query: bytes = b"",
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "query_string": query,
-             "headers": [(b"accept", b"application/json")]}
+             "headers": [(b"accept", b"application/json")], "app": _APP}
     asyncio.run(app(scope, receive, send))
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
@@ -49,7 +54,7 @@ def _empty_cache() -> None:
 
 def test_a_200_of_the_current_revision_is_kept() -> None:
     inner = _App()
-    app = ResponseCache(inner, db=None)
+    app = ResponseCache(inner)
     assert [_get(app) for _ in range(3)] == [(200, b"answer 1")] * 3
     assert inner.calls == 1
     assert _get(app, query=b"limit=2") == (200, b"answer 2")   # another query, another answer
@@ -62,7 +67,7 @@ def test_a_200_of_the_current_revision_is_kept() -> None:
 @pytest.mark.parametrize(("status", "revision"), [(404, b"0"), (200, b"3"), (503, b"0")])
 def test_an_error_or_another_revision_is_not_kept(status: int, revision: bytes) -> None:
     inner = _App(status, revision)
-    app = ResponseCache(inner, db=None)
+    app = ResponseCache(inner)
     assert [_get(app) for _ in range(2)] == [(status, b"answer 1"), (status, b"answer 2")]
     assert inner.calls == 2
 
@@ -74,7 +79,7 @@ def test_requests_arriving_together_make_the_answer_once() -> None:
             await super().__call__(scope, receive, send)
 
     inner = _Slow()
-    app = ResponseCache(inner, db=None)
+    app = ResponseCache(inner)
     bodies: list[bytes] = []
 
     async def one() -> None:
@@ -86,7 +91,7 @@ def test_requests_arriving_together_make_the_answer_once() -> None:
                 bodies.append(message["body"])
 
         await app({"type": "http", "method": "GET", "path": "/api/actors/RU-KR",
-                   "query_string": b"", "headers": []}, receive, send)
+                   "query_string": b"", "headers": [], "app": _APP}, receive, send)
 
     async def many() -> None:
         await asyncio.gather(*(one() for _ in range(5)))

@@ -197,3 +197,28 @@ def test_the_first_authorization_header_counts_as_for_the_application(
         ("Authorization", f"Bearer {tokens['gone']}"),     # revoked, first
         ("Authorization", f"Bearer {tokens['rita']}")])
     assert both.status_code == 401
+
+
+def test_an_app_moved_to_another_workspace_reads_that_workspace(
+        team: tuple[Path, dict[str, str]], tmp_path: Path,
+        copy_sqlite: Callable[[Path, Path], None]) -> None:
+    """The cache reads ``app.state.db`` per request, as the dependencies do (not at build).
+
+    Two copies of one workspace have the same revision and version; after an edit of the
+    first, the second still holds the old description, and so must its answers.
+    """
+    first, tokens = team
+    second = tmp_path / "second.db"
+    copy_sqlite(first, second)
+    app = create_app(first, dashboard=False)
+    client = TestClient(app)
+    headers = {"Authorization": f"Bearer {tokens['rita']}"}
+    original = client.get(f"/api/ties/{TIE}", headers=headers).json()["description"]
+    app.state.db = str(second)
+    assert client.get(f"/api/ties/{TIE}", headers=headers).json()["description"] == original
+    app.state.db = str(first)
+    _edit(_client(first, tokens), "edited in the first copy only")
+    assert client.get(f"/api/ties/{TIE}", headers=headers).json()["description"] == (
+        "edited in the first copy only")
+    app.state.db = str(second)
+    assert client.get(f"/api/ties/{TIE}", headers=headers).json()["description"] == original

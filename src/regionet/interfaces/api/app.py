@@ -142,7 +142,7 @@ def create_app(db: Path | str | None = None, *, dashboard: bool = True,
     app.add_middleware(HeadAsGet)
     app.add_middleware(RevisionHeader)
     if response_cache:  # outside RevisionHeader: it keeps the revision header with the body
-        app.add_middleware(ResponseCache, db=app.state.db, public_read=public_read)
+        app.add_middleware(ResponseCache)
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.add_middleware(BodyTimeout, seconds=body_timeout, clock=clock)
     if rate_limit > 0:

@@ -108,10 +108,8 @@ def _identify(source: CaseSource, authorization: str | None
 class ResponseCache:
     """ASGI middleware: serve a cacheable ``GET`` from the cache, or keep its answer."""
 
-    def __init__(self, app: ASGIApp, db: str | None, public_read: bool = False) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.db = db
-        self.public_read = public_read
         #: Answers being made (digest of the key → done), so that requests arriving together
         #: for the same answer wait for the first instead of all making it (after a write, or
         #: at the start, 64 concurrent requests all missed and did the same work).
@@ -133,8 +131,12 @@ class ResponseCache:
                 authorization = value.decode("latin-1")
             elif name == b"accept" and accept is None:
                 accept = value.decode("latin-1")
-        source = CaseSource.open(self.db)
-        if authorization is None and source.kind == "workspace" and not self.public_read:
+        # The workspace and the public-read switch are read per request from the application's
+        # state, as its dependencies read them (``deps.case_source``, ``deps.read_access``).
+        state = scope["app"].state
+        source = CaseSource.open(getattr(state, "db", None))
+        if (authorization is None and source.kind == "workspace"
+                and not getattr(state, "public_read", False)):
             await self.app(scope, receive, send)  # 401: nothing to look up
             return
         try:
