@@ -27,7 +27,7 @@ from regionet.engines.fiscal.law import (
     load_parameters,
     markdown_table,
 )
-from regionet.engines.fiscal.law.annual import annual_average
+from regionet.engines.fiscal.law.annual import annual_average, in_force
 from regionet.engines.fiscal.law.files import parse_parameters, read_yaml
 from regionet.engines.fiscal.law.scenarios import load_scenario, scenario_from_mapping
 from regionet.engines.fiscal.law.values import format_value
@@ -339,6 +339,9 @@ def test_an_annual_value_missing_names_the_year_it_was_needed_for() -> None:
         annual_average(_tree(), "x", 2001)
     assert info.value.message == "parameter has no value on 2001-01-01, needed for 2001"
     assert (info.value.field, info.value.file) == ("x", "<mapping>")
+    with pytest.raises(UnknownReferenceError) as july:
+        in_force(_tree(), "x", 2001)
+    assert july.value.message == "parameter has no value on 2001-07-01, needed for 2001"
 
 
 def test_a_scenario_s_top_key_and_rules_problems_exactly() -> None:
