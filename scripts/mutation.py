@@ -231,6 +231,30 @@ def _prepare(target: Target, resume: bool = False) -> Path:
     return work
 
 
+def _refresh(work: Path, target: Target) -> None:
+    """Bring a kept scratch copy up to date with the checkout: its tests, sources and files.
+
+    A sample drawn in a copy kept from an earlier run must be checked against the *current*
+    tests (the guards written since), or it measures the suite as it was. The copy's tests,
+    ``src/`` and the extra files are copied again (mutmut re-copies ``tests/`` and
+    ``pyproject.toml`` into ``mutants/`` and re-generates the mutants of changed sources),
+    the pyproject is rewritten (the test selection lists only test files that exist) and
+    mutmut's statistics of which tests call which function are dropped, so it collects them
+    again with the new tests. The mutants' results are kept: tests were only added, so a
+    mutant killed before stays killed.
+    """
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for folder in ("src", "tests"):
+        shutil.copytree(ROOT / folder, work / folder, ignore=ignore, dirs_exist_ok=True)
+    for extra in EXTRA_FILES:
+        if (ROOT / extra).is_dir():
+            shutil.copytree(ROOT / extra, work / extra, ignore=ignore, dirs_exist_ok=True)
+        elif (ROOT / extra).exists():
+            shutil.copy2(ROOT / extra, work / extra)
+    (work / "pyproject.toml").write_text(_scratch_pyproject(target), encoding="utf-8")
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     # mutmut puts mutants/src first on sys.path; a PYTHONPATH to a checkout would shadow it.
@@ -494,6 +518,7 @@ def run_sample(target: Target, size: int, seed: int, children: int,
     and a copy of both named after the seed.
     """
     work = _prepare(target, resume=True)
+    _refresh(work, target)
     generate(work)
     population = unchecked(work, target.functions, within)
     if not population:

@@ -13,8 +13,14 @@ import pytest
 
 from regionet.core.errors import InvalidValueError, RegionetError, UnknownReferenceError
 from regionet.core.tables import InputTable
-from regionet.engines.fiscal.inputs.coding import _frame_table, _unique, flags_of, in_file
-from regionet.engines.fiscal.inputs.establishments import Establishments, Firms
+from regionet.engines.fiscal.inputs.coding import (
+    _frame_table,
+    _unique,
+    flags_of,
+    from_frames,
+    in_file,
+)
+from regionet.engines.fiscal.inputs.establishments import Establishments, Firms, own_balance_flags
 from regionet.engines.fiscal.inputs.year_inputs import RegionTable
 from regionet.engines.fiscal.rules import shares as shares_module
 from regionet.engines.fiscal.rules.attribution import (
@@ -265,3 +271,97 @@ def test_counts_given_as_numpy_integers_are_kept_as_int() -> None:
     est = _establishments(n_firms=np.int64(1), n_regions=np.int64(2))
     assert (type(est.n_firms), type(est.n_regions)) == (int, int)
     assert (est.n_firms, est.n_regions) == (1, 2)
+
+
+# --- from the fresh random sample of rules/ (``--sample 40 --seed 25 fiscal-rules``) ---------
+
+def test_the_rules_input_errors_name_their_value_exactly() -> None:
+    est = Establishments(firm=[0, 0], region=[0, 1], headcount=[1, 3], payroll=[0, 0],
+                         assets=[3, 1], sales=[0, 0], n_firms=1, n_regions=2)
+    firms = Firms(registered_region=[0], profit=[1.0], n_regions=2)
+    with pytest.raises(UnknownReferenceError) as rule:
+        attribute(est, firms, "art289")
+    assert _err(rule.value) == ("UnknownReferenceError", "unknown attribution rule", "rule",
+                                "art289", "one of " + ", ".join(RULES),
+                                "Did you mean art288, art288_1995?")
+    with pytest.raises(InvalidValueError) as option:
+        attribute(est, firms, "art288", labor="payroll")
+    assert _err(option.value) == (
+        "InvalidValueError", "option not accepted by the rule: got an unexpected keyword "
+        "argument 'labor'", "options", ["labor"],
+        "(establishments: 'Establishments', *, labour: 'str' = 'headcount') -> 'Shares'", None)
+    with pytest.raises(InvalidValueError) as negative:
+        EqualizationInputs([1.0, 2.0], [1.0, -1.0], [1.0, 1.0], [1.0, 1.0])
+    assert _err(negative.value) == ("InvalidValueError", "bad expenditure_index (array index 1)",
+                                    "expenditure_index", -1.0, "a finite number >= 0", None)
+    data = EqualizationInputs([1.0, 2.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(InvalidValueError) as stages:
+        two_stage(1.0, data, stage_1=0.8, stage_2=0.5)
+    assert _err(stages.value) == ("InvalidValueError", "bad stage shares",
+                                  "equalization.stage_split", (0.8, 0.5),
+                                  "shares >= 0 summing to <= 1", None)
+    with pytest.raises(InvalidValueError) as twice:
+        mean_of_shares(est, [(0.5, [("headcount", 1.0)]), (0.5, [("headcount", 1.0)])])
+    assert _err(twice.value) == ("InvalidValueError", "a factor appears twice in the mean",
+                                 "groups", ["headcount", "headcount"], "each factor once", None)
+    with pytest.raises(InvalidValueError) as weights:
+        mean_of_shares(est, [(0.5, [("headcount", -1.0)])])
+    assert _err(weights.value) == ("InvalidValueError", "factor weights must be finite and >= 0",
+                                   "groups", [0.5, -1.0], "weights >= 0", None)
+
+
+# --- from the fresh random sample of inputs/ (``--sample 40 --seed 27 fiscal-inputs``) -------
+
+def _input_err(build: object) -> tuple[object, ...]:
+    assert callable(build)
+    with pytest.raises(RegionetError) as info:
+        build()
+    err = info.value
+    return (*_err(err), err.file, err.row)
+
+
+def test_the_arrays_errors_name_field_value_and_expected_exactly() -> None:
+    kw: dict[str, object] = dict(firm=[0, 0], region=[0, 1], headcount=[1, 3], payroll=[0, 0],
+                                 assets=[3, 1], sales=[0, 0], n_firms=1, n_regions=2)
+    assert _input_err(lambda: Establishments(**{**kw, "region": [[0, 1]]})) == (
+        "InvalidValueError", "region must be one-dimensional", "region", (1, 2), "a 1-D array",
+        None, None, None)
+    assert _input_err(lambda: Establishments(**{**kw, "region": [0]})) == (
+        "InvalidValueError", "region has 1 values", "region", 1, "2 values, as many as 'firm'",
+        None, None, None)
+    assert _input_err(lambda: own_balance_flags([True], 2)) == (
+        "InvalidValueError", "own_balance_sheet has 1 values", "own_balance_sheet", 1,
+        "2 values, as many as 'firm'", None, None, None)
+    assert _input_err(lambda: Establishments(**{**kw, "region": [0, 2]})) == (
+        "InvalidValueError", "region code out of range (array index 1)", "region", 2,
+        "a region code in 0..1", None, None, 2)
+    assert _input_err(lambda: Establishments(**{**kw, "payroll": [1, -3]})) == (
+        "InvalidValueError", "payroll is negative, NaN or infinite (array index 1)", "payroll",
+        -3.0, "a finite number >= 0", None, None, 2)
+    est = Establishments(**kw)  # type: ignore[arg-type]
+    assert _input_err(lambda: est.factor("labour")) == (
+        "UnknownReferenceError", "no such apportionment factor", "factor", "labour",
+        "one of headcount, payroll, assets, sales (optionally + '|own' or '|apportioned')", None,
+        None, None)
+    assert _input_err(lambda: Firms(registered_region=[0], profit=[1.0], n_regions=-1)) == (
+        "InvalidValueError", "n_regions must be a count", "n_regions", -1, "an integer >= 0",
+        None, None, None)
+    assert _input_err(lambda: RegionTable(("A", "B"), population=np.array([1e6]))) == (
+        "InvalidValueError", "wrong length", "population", (1,), "one value per region (2)",
+        None, None, None)
+
+
+def test_an_unknown_firm_id_names_the_firms_table_and_no_hint_when_none_is_close() -> None:
+    pd = pytest.importorskip("pandas")
+    est = pd.DataFrame({"firm_id": ["f", "zzz"], "region": ["A", "B"], "headcount": [1, 3],
+                        "payroll": [1, 1], "assets": [1, 1], "sales": [1, 1]})
+    firms = pd.DataFrame({"firm_id": ["f"], "registered_region": ["A"], "profit": [100.0]})
+    assert _input_err(lambda: from_frames(est, firms, ("A", "B"))) == (
+        "UnknownReferenceError", "unknown firm_id", "firm_id", "zzz",
+        "an id listed in the firms table", None, "establishments", 2)
+    # more firms than the hint searches among (a close id, f1x, gets no hint then)
+    many = pd.DataFrame({"firm_id": [f"f{i}" for i in range(20_001)],
+                         "registered_region": "A", "profit": 1.0})
+    est["firm_id"] = ["f0", "f1x"]
+    assert _input_err(lambda: from_frames(est, many, ("A", "B")))[1:6] == (
+        "unknown firm_id", "firm_id", "f1x", "an id listed in the firms table", None)

@@ -27,7 +27,7 @@ from regionet.engines.fiscal.law import (
     load_parameters,
     markdown_table,
 )
-from regionet.engines.fiscal.law.annual import annual_average
+from regionet.engines.fiscal.law.annual import annual_average, in_force
 from regionet.engines.fiscal.law.files import parse_parameters, read_yaml
 from regionet.engines.fiscal.law.scenarios import load_scenario, scenario_from_mapping
 from regionet.engines.fiscal.law.values import format_value
@@ -296,3 +296,66 @@ def test_an_annual_average_keeps_each_piece_s_note() -> None:
     got = annual_average(tree, "x", 1999)
     assert [(p.value, p.reference, p.status, p.note) for p in got.pieces] == [
         (0.2, "L1", "verified", "first"), (0.4, "L2", "assumed", "second")]
+
+
+# --- from the fresh random sample of law/ (``--sample 40 --seed 23 fiscal-law``) -------------
+
+def test_a_file_repeating_a_parameter_or_group_is_refused_once(tmp_path: Path) -> None:
+    # a/b.yaml and a/b.yml both define a.b; the second is refused as a whole whether a.b is a
+    # parameter (already a leaf) or a group (already a group: its parameter d is refused too)
+    leaf = ("description: x\nunit: /1\nvalues:\n"
+            "  1999-01-01: {value: 0.2, reference: L, status: verified}\n")
+    group = "description: g\nd:\n" + "".join(f"  {line}\n" for line in leaf.splitlines())
+    for name, text, expected in (
+            ("leaf", leaf, [("parameter defined twice", "a.b", None, None, None)]),
+            ("group", group, [("parameter defined twice", "a.b", None, None, None),
+                              ("parameter defined twice", "a.b.d", None, None, None)])):
+        root = tmp_path / name / "law"
+        (root / "a").mkdir(parents=True)
+        (root / "a" / "b.yaml").write_text(text, encoding="utf-8")
+        (root / "a" / "b.yml").write_text(text, encoding="utf-8")
+        assert _problems(lambda root=root: parse_parameters(root)) == expected
+        with pytest.raises(RegionetError) as info:
+            parse_parameters(root)
+        errors = info.value.errors if isinstance(info.value, ValidationError) else [info.value]
+        assert {e.file for e in errors} == {str(root / "a" / "b.yml")}
+
+
+def test_the_parameters_problems_are_listed_under_their_name() -> None:
+    with pytest.raises(ValidationError) as info:
+        ParameterTree.from_mapping({"g": {"x": _leaf(description=" "), "y": _leaf(description="")}})
+    assert info.value.message.startswith("2 problem(s) in the parameters; nothing was loaded")
+
+
+def test_a_value_that_is_not_finite_names_its_entry() -> None:
+    got = _problems(_tree_of(_leaf(values={"1999-01-01": {
+        "value": float("inf"), "reference": "L1", "status": "verified"}})))
+    assert got[0] == ("not a finite number", "g.x.values[1999-01-01].value", float("inf"),
+                      "a finite number", None)
+
+
+def test_an_annual_value_missing_names_the_year_it_was_needed_for() -> None:
+    with pytest.raises(UnknownReferenceError) as info:
+        annual_average(_tree(), "x", 2001)
+    assert info.value.message == "parameter has no value on 2001-01-01, needed for 2001"
+    assert (info.value.field, info.value.file) == ("x", "<mapping>")
+    with pytest.raises(UnknownReferenceError) as july:
+        in_force(_tree(), "x", 2001)
+    assert july.value.message == "parameter has no value on 2001-07-01, needed for 2001"
+
+
+def test_a_scenario_s_top_key_and_rules_problems_exactly() -> None:
+    tree = load_parameters(PARAMETERS)
+    rules = {"attribution": ("registration", "art288"), "equalization": ("none", "gap")}
+    assert _problems(lambda: scenario_from_mapping(
+        {"name": "s", "description": "d", "rulez": {}}, tree, rule_names=rules)) == [
+        ("unknown key", "rulez", "rulez", "one of name, description, overrides, rules",
+         "Did you mean rules?")]
+    assert _problems(lambda: scenario_from_mapping(
+        {"name": "s", "description": "d", "rules": {"atribution": "art288"}}, tree,
+        rule_names=rules)) == [
+        ("unknown rule kind", "rules", "atribution", "one of attribution, equalization",
+         "Did you mean attribution?")]
+    assert _problems(lambda: scenario_from_mapping(
+        {"name": "s", "description": "d", "rules": {"attribution": 5}}, tree,
+        rule_names=rules)) == [("not a name", "rules.attribution", 5, "a rule name (text)", None)]

@@ -27,13 +27,15 @@ from regionet.core.errors import (
 from regionet.engines.fiscal.inputs.coding import from_frames
 from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
 from regionet.engines.fiscal.law.files import load_parameters
+from regionet.engines.fiscal.law.scenarios import scenario_from_mapping
 from regionet.engines.fiscal.run import published
-from regionet.engines.fiscal.run.explain import Step
+from regionet.engines.fiscal.run.explain import Step, explain
 from regionet.engines.fiscal.run.inequality import inequality, inequality_before_after, lorenz
 from regionet.engines.fiscal.run.legal_cases import parse_case
-from regionet.engines.fiscal.run.outputs import donors_recipients
+from regionet.engines.fiscal.run.outputs import donors_recipients, flow_matrix, winners_losers
 from regionet.engines.fiscal.run.pipeline import run_year, run_years
-from regionet.engines.fiscal.run.quantities import QUANTITIES, _registry
+from regionet.engines.fiscal.run.quantities import QUANTITIES, _registry, due_name
+from regionet.engines.fiscal.run.runner import MONEY
 
 TREE = load_parameters(Path(regionet.cases.__file__).parent / "russia_1990s" / "parameters")
 
@@ -209,3 +211,69 @@ def test_a_quantity_declared_twice_is_refused() -> None:
     assert _error(info.value) == ("InvalidValueError", "quantity declared twice", "name",
                                   "population", "one declaration per quantity")
     assert _registry((first,)) == {"population": first}
+
+
+# --- from the fresh random sample of run/ (``--sample 40 --seed 21 fiscal-run``) -------------
+
+def test_a_case_s_missing_input_and_output_name_their_field() -> None:
+    where = 'case 2 "VAT 1997"'
+    assert _problems(_case(output={}))[0] == (
+        "InvalidValueError", f"{where}: nothing expected", "output", None,
+        "at least one column or total")
+    assert _problems(_case(input=5))[0] == (
+        "InvalidValueError", f"{where}: not a mapping", "input", 5,
+        "{regions, firms, establishments}")
+    assert _problems(_case(input={"regions": {"A": {"tax_due": {"vat": 1}}}}))[0] == (
+        "InvalidValueError", f"{where}: missing key", "input.regions.A.population", None,
+        "persons, > 0")
+
+
+def test_a_multi_year_result_asks_for_one_of_its_years() -> None:
+    series = run_years([_inputs(1998), _inputs(1999)], TREE)
+    with pytest.raises(InvalidValueError) as info:
+        explain(series, "A", "vat_regional")
+    assert _error(info.value) == ("InvalidValueError", "a multi-year result needs year=",
+                                  "year", None, "one of [1998, 1999]")
+    with pytest.raises(InvalidValueError) as info:
+        flow_matrix(series)
+    assert _error(info.value) == ("InvalidValueError", "the result holds several years",
+                                  "year", None, "year= one of [1998, 1999]")
+
+
+def test_an_explanation_s_dict_and_winners_losers_columns_exactly() -> None:
+    a = run_year(_inputs(1998), TREE)
+    pieces = [piece for step in explain(a, "A", "vat_regional").to_dict()["steps"]
+              for parameter in step["parameters"] for piece in parameter["pieces"]]
+    assert pieces and all(list(piece) == ["since", "value", "weight", "reference", "status"]
+                          for piece in pieces)
+    half = scenario_from_mapping({"name": "half", "description": "d", "overrides": {
+        "vat.split.regional": {"1997-01-01": 0.5}, "vat.split.federal": {"1997-01-01": 0.5}}},
+        TREE)
+    b = run_year(_inputs(1998), TREE, scenario=half)
+    got = winners_losers(a, b)
+    assert list(got.columns) == ["region", "year", "a", "b", "difference", "relative",
+                                 "status"]
+    np.testing.assert_allclose(got["b"] - got["a"], got["difference"])
+
+
+def test_a_tax_split_s_errors_name_every_share_and_the_hint() -> None:
+    bad = scenario_from_mapping({"name": "bad", "description": "d", "overrides": {
+        "vat.split.regional": {"1997-01-01": 0.5}}}, TREE)
+    with pytest.raises(InvalidValueError) as info:
+        run_year(_inputs(1997), TREE, scenario=bad)
+    assert _error(info.value) == ("InvalidValueError", "the vat shares do not add up to 1 in "
+                                  "1997", "vat.split.federal, vat.split.regional", (0.75, 0.5),
+                                  None)
+    hydrocarbons = "mineral_extraction_tax.hydrocarbons"
+    year = _inputs(2000)
+    table = RegionTable(("A", "B"), population=np.array([1e6, 2e6]),
+                        tax_due={hydrocarbons: np.array([10.0, 0.0])})
+    with pytest.raises(UnknownReferenceError) as missing:
+        run_year(FiscalInputs(2000, table, year.establishments, year.firms), TREE)
+    assert (missing.value.field, missing.value.hint) == (
+        f"{hydrocarbons}.split.federal",
+        "Check the year, or leave that tax out of the inputs (the tax may not exist yet).")
+
+
+def test_a_tax_due_is_money() -> None:
+    assert QUANTITIES[due_name("vat")].unit == MONEY

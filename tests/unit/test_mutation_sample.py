@@ -111,3 +111,34 @@ def test_within_needs_a_sample(mutation: ModuleType, capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit):
         mutation.main(["--within", "x.*", "levels"])
     assert "--within needs --sample" in capsys.readouterr().err
+
+
+def test_refresh_brings_a_kept_copy_up_to_date_and_keeps_the_results(
+        mutation: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, work = tmp_path / "root", tmp_path / "work"
+    for folder in (root / "src/p", root / "tests", work / "tests", work / "mutants/src/p"):
+        folder.mkdir(parents=True)
+    (root / "src/p/a.py").write_text("X = 2\n", encoding="utf-8")
+    (root / "tests/test_old.py").write_text("# new assertions\n", encoding="utf-8")
+    (root / "tests/test_guards.py").write_text("# written after the run\n", encoding="utf-8")
+    (root / "README.md").write_text("now\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\naddopts = "-q"\n\n[tool.mutmut]\nold = 1\n\n[tool.x]\n',
+        encoding="utf-8")
+    (work / "tests/test_old.py").write_text("# as at the run\n", encoding="utf-8")
+    (work / "mutants/mutmut-stats.json").write_text("{}", encoding="utf-8")
+    _meta(work, "a", {"p.a.x_f__mutmut_1": 1, "p.a.x_f__mutmut_2": None})
+    target = mutation.Target("t", ("src/p/a.py",), ("tests/test_old.py", "tests/test_guards.py",
+                                                      "tests/test_missing.py"))
+    monkeypatch.setattr(mutation, "ROOT", root)
+    mutation._refresh(work, target)
+    assert (work / "tests/test_old.py").read_text(encoding="utf-8") == "# new assertions\n"
+    assert (work / "tests/test_guards.py").exists()
+    assert (work / "src/p/a.py").read_text(encoding="utf-8") == "X = 2\n"
+    assert (work / "README.md").read_text(encoding="utf-8") == "now\n"
+    assert not (work / "mutants/mutmut-stats.json").exists()
+    text = (work / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'pytest_add_cli_args_test_selection = ["tests/test_old.py", "tests/test_guards.py"]' \
+        in text
+    assert "old = 1" not in text and text.count("[tool.mutmut]") == 1
+    assert mutation.unchecked(work) == ["p.a.x_f__mutmut_2"]
