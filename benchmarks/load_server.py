@@ -116,12 +116,36 @@ def prepare(db: str, editors: int) -> dict[str, str]:
     return {name: add_user(db, name, role)[1] for name, role in roles.items()}
 
 
-def start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
+def server_processes(pid: int) -> list[int]:
+    """``pid`` and its child processes (``serve --workers N``: the supervisor and workers)."""
+    found = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rpartition(")")[2].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):  # ended meanwhile
+            continue
+    return found
+
+
+def tree_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of ``pid`` and its children (see :func:`server_processes`)."""
+    times = [cpu_seconds(p) for p in server_processes(pid)]
+    return None if times[0] is None else sum(t for t in times if t is not None)
+
+
+def tree_rss(pid: int) -> float | None:
+    """Resident MiB of ``pid`` and its children (shared pages counted in each)."""
+    sizes = [rss_mib(p) for p in server_processes(pid)]
+    return None if sizes[0] is None else sum(m for m in sizes if m is not None)
+
+
+def start_server(db: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``regionet serve`` on ``db`` (no rate limit) on a free loopback port; wait for it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--db", db,
-           "--port", str(port), "--rate-limit", "0"]
+           "--port", str(port), "--rate-limit", "0", "--workers", str(workers)]
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     wait_ready(base, server)
@@ -276,12 +300,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--reads", type=float, default=200.0, help="GET requests a second")
     parser.add_argument("--editors", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes (`regionet serve --workers`; CPU and memory "
+                             "are summed over them)")
     parser.add_argument("--out", type=Path, help="write the results as JSON")
     parser.add_argument("--cold", action="store_true",
                         help="no warm-up: the server's first requests are counted too")
     args = parser.parse_args()
-    if not 0 < args.seconds <= 600 or not 0 < args.reads <= 2000 or not 0 < args.editors <= 50:
-        parser.error("--seconds 0–600, --reads 0–2000 and --editors 1–50 keep the load bounded")
+    if (not 0 < args.seconds <= 600 or not 0 < args.reads <= 2000 or not 0 < args.editors <= 50
+            or not 0 < args.workers <= 8):
+        parser.error("--seconds 0–600, --reads 0–2000, --editors 1–50 and --workers 1–8 keep "
+                     "the load bounded")
 
     made = None
     db = args.db
@@ -292,17 +321,17 @@ def main() -> None:
         began = time.perf_counter()
         tokens = prepare(db, args.editors)
         print(f"prepared in {time.perf_counter() - began:.1f} s", flush=True)
-        server, base = start_server(db)
+        server, base = start_server(db, args.workers)
         if not args.cold:
             asyncio.run(warm_up(base, tokens))
-        rss_before = rss_mib(server.pid)
-        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
+        rss_before = tree_rss(server.pid)
+        server_cpu, client_cpu = tree_cpu(server.pid), time.process_time()
         stats = asyncio.run(run_load(base, tokens, args.seconds, args.reads))
-        after_cpu = cpu_seconds(server.pid)
+        after_cpu = tree_cpu(server.pid)
         client_cpu = time.process_time() - client_cpu
         server_cpu = (after_cpu - server_cpu
                       if server_cpu is not None and after_cpu is not None else None)
-        rss_after = rss_mib(server.pid)
+        rss_after = tree_rss(server.pid)
     finally:
         if server is not None:
             server.terminate()
@@ -313,6 +342,7 @@ def main() -> None:
     rows, errors, deliberate = report(stats)
     result = {"machine": machine(), "load_average": os.getloadavg(), "seconds": args.seconds,
               "reads_per_second": args.reads, "editors": args.editors,
+              "workers": args.workers,
               "warm_up": not args.cold,
               "backend": db.split("://", 1)[0] if "://" in db else "sqlite",
               "errors": errors, "deliberate_412": deliberate,
@@ -321,7 +351,8 @@ def main() -> None:
               "endpoints": rows}
     answered = sum(n for r in rows for status, n in r["statuses"].items()
                    if status.isdigit())
-    print(f"{args.seconds:g} s, {args.reads:g} reads/s, {args.editors} editors on "
+    print(f"{args.seconds:g} s, {args.reads:g} reads/s, {args.editors} editors, "
+          f"{args.workers} server process(es) on "
           f"{result['backend']}; errors {errors}, deliberate 412s {deliberate}; server RSS "
           f"{rss_before or 0:.0f} → {rss_after or 0:.0f} MiB; load average "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()))

@@ -1,4 +1,7 @@
-"""Two editors change the same tie at the same moment, against a real server: one wins."""
+"""Two editors change the same tie at the same moment, against a real server: one wins.
+
+Also with ``serve --workers 2``: the two edits then may reach two processes at once.
+"""
 
 from __future__ import annotations
 
@@ -16,20 +19,37 @@ import pytest
 TIE = "t-no-pechenganikel-pledge"
 
 
+def _workers(pid: int) -> list[int]:
+    """The worker processes ``pid`` spawned (Linux ``/proc``; not its resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
 @pytest.mark.slow  # `regionet serve` in a subprocess
+@pytest.mark.parametrize("workers", [1, 2])
 def test_two_editors_on_one_version_exactly_one_proposal_is_taken(
         team: tuple[Path, dict[str, str]], free_port: Callable[[], int],
-        wait_for_health: Callable[..., httpx.Response]) -> None:
+        wait_for_health: Callable[..., httpx.Response], workers: int) -> None:
     db, tokens = team
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [sys.executable, "-m", "regionet.interfaces.cli", "serve", "--db", str(db), "--port",
-         str(port)], env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)
+         str(port), "--workers", str(workers)], env={**os.environ}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
     auth = {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
     try:
         wait_for_health(base, 60.0, process)
+        # the supervisor's worker processes (none with one worker: it serves itself)
+        assert len(_workers(process.pid)) == (workers if workers > 1 else 0)
         with httpx.Client(base_url=base, timeout=30) as client:
             for round_ in range(5):
                 got = client.get(f"/api/ties/{TIE}/row", headers=auth["rita"])
@@ -72,3 +92,4 @@ def test_two_editors_on_one_version_exactly_one_proposal_is_taken(
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
+    assert ("2 server processes" in output) is (workers == 2)

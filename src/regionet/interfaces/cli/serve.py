@@ -5,14 +5,15 @@ The server is hardened by default (docs/api.md, "Security and limits"): it answe
 the loopback names and the ``--host`` address (``--allowed-host`` adds names), limits each
 client's request rate (``--rate-limit``) and the time a request body may take
 (``--body-timeout``), sends no CORS headers unless ``--cors-origin`` is given, and closes
-connections that do not deliver a request in time.
+connections that do not deliver a request in time. ``--workers N`` runs N server processes
+(:mod:`regionet.interfaces.api.workers`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -76,6 +77,10 @@ def serve(
         help="Reverse proxies (comma-separated IP addresses or networks) whose "
              "X-Forwarded-For names the client, for the rate limit. Default: none (the "
              "header is ignored).")] = "",
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64,
+        help="Server processes sharing the port (one uses one core at most). Each keeps its "
+             "own caches and counts its own clients' rate.")] = 1,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard (/) with uvicorn."""
     try:
@@ -97,13 +102,29 @@ def serve(
                + ("" if "*" in hosts else " (add names with --allowed-host)"))
     typer.echo(f"regionet: dashboard http://{host}:{port}/ , API docs http://{host}:{port}/docs "
                "(Ctrl+C to stop)")
-    app = create_app(db, allowed_hosts=hosts, cors_origins=list(cors_origin or ()),
-                     rate_limit=rate_limit, body_timeout=body_timeout, public_read=public_read,
-                     forwarded_allow_ips=proxies)
+    options: dict[str, Any] = {
+        "allowed_hosts": hosts, "cors_origins": list(cors_origin or ()),
+        "rate_limit": rate_limit, "body_timeout": body_timeout, "public_read": public_read,
+        "forwarded_allow_ips": list(proxies)}
     # proxy_headers=False: uvicorn's own handling would trust 127.0.0.1 (or the environment's
     # FORWARDED_ALLOW_IPS) by default; the app trusts exactly --forwarded-allow-ips.
+    settings = uvicorn_settings(body_timeout)  # configures uvicorn's logging
+    if workers > 1:
+        import json
+        import os
+
+        from regionet.interfaces.api.workers import OPTIONS, WorkerProtocol
+
+        os.environ[OPTIONS] = json.dumps({"db": db, **options})
+        typer.echo(f"regionet: {workers} server processes")
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.run("regionet.interfaces.api.workers:app_from_environment", factory=True,
+                        workers=workers, host=host, port=port, log_level="info",
+                        proxy_headers=False, **{**settings, "http": WorkerProtocol})
+        return
+    app = create_app(db, **options)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False,
-                            **uvicorn_settings(body_timeout))  # configures uvicorn's logging
+                            **settings)
     logging.getLogger("uvicorn.access").addFilter(BoundedAccessLog())
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn re-raises it once stopped
         uvicorn.Server(config).run()
