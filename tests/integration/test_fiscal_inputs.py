@@ -430,6 +430,7 @@ def killed_add(ws: Path, files: dict[str, Path], module: str, function: str
                           text=True, timeout=180, check=False)
 
 
+@pytest.mark.slow  # a `regionet` process, killed
 def test_a_process_killed_before_its_commit_leaves_nothing_once_swept(
         ws: Path, files: dict[str, Path]) -> None:
     before = revision(ws)
@@ -444,6 +445,7 @@ def test_a_process_killed_before_its_commit_leaves_nothing_once_swept(
     assert [p.name.split("-")[0] for p in inputs_dir(ws).iterdir()] == ["other"]
 
 
+@pytest.mark.slow  # a `regionet` process, killed
 def test_a_process_killed_between_commit_and_rename_is_finished_by_the_next_read(
         ws: Path, files: dict[str, Path]) -> None:
     done = killed_add(ws, files, "services.inputs", "publish")

@@ -63,7 +63,11 @@ def api(team: tuple[Path, dict[str, str]], api_app: FastAPI) -> Callable[..., An
     """
     db, tokens = team
     api_app.state.db = str(db)
-    client = TestClient(api_app)
+    return signed_calls(TestClient(api_app), tokens)
+
+
+def signed_calls(client: TestClient, tokens: dict[str, str]) -> Callable[..., Any]:
+    """``call(method, path, as_=name, **kw)``: ``client``'s request with that account's token."""
 
     def call(method: str, path: str, *, as_: str | None = None, **kw: Any) -> Any:
         headers = dict(kw.pop("headers", {}))
@@ -72,6 +76,12 @@ def api(team: tuple[Path, dict[str, str]], api_app: FastAPI) -> Callable[..., An
         return client.request(method, path, headers=headers, **kw)
 
     return call
+
+
+@pytest.fixture
+def signed() -> Callable[[TestClient, dict[str, str]], Callable[..., Any]]:
+    """:func:`signed_calls`, for test modules (a conftest is not imported by tests)."""
+    return signed_calls
 
 
 @pytest.fixture

@@ -33,16 +33,14 @@ def served(request: pytest.FixtureRequest, team: tuple[Path, dict[str, str]],
     return url, new_team(url)
 
 
-def _client(db: str | Path, tokens: dict[str, str], **options: Any) -> Call:
-    client = TestClient(create_app(db, dashboard=False, **options))
+@pytest.fixture
+def client_for(signed: Callable[[TestClient, dict[str, str]], Call]) -> Callable[..., Call]:
+    """``client_for(db, tokens, **create_app options)``: signed calls to a new app on ``db``."""
 
-    def call(method: str, path: str, *, as_: str | None = None, **kw: Any) -> Any:
-        headers = dict(kw.pop("headers", {}))
-        if as_ is not None:
-            headers["Authorization"] = f"Bearer {tokens[as_]}"
-        return client.request(method, path, headers=headers, **kw)
+    def make(db: str | Path, tokens: dict[str, str], **options: Any) -> Call:
+        return signed(TestClient(create_app(db, dashboard=False, **options)), tokens)
 
-    return call
+    return make
 
 
 def _count(monkeypatch: pytest.MonkeyPatch, name: str) -> list[object]:
@@ -71,8 +69,10 @@ def _edit(api: Call, description: str) -> None:
 
 
 def test_a_second_read_is_the_same_answer_without_the_work(
-        served: tuple[str | Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    api = _client(*served)
+        client_for: Callable[..., Call],
+        served: tuple[str | Path, dict[str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    api = client_for(*served)
     calls = _count(monkeypatch, "tie_detail")
     first = api("GET", f"/api/ties/{TIE}", as_="rita")
     second = api("GET", f"/api/ties/{TIE}", as_="rita")
@@ -90,9 +90,11 @@ def test_a_second_read_is_the_same_answer_without_the_work(
     assert len(calls) == 3
 
 
-def test_a_write_is_seen_by_the_next_read(served: tuple[str | Path, dict[str, str]],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    api = _client(*served)
+def test_a_write_is_seen_by_the_next_read(
+        client_for: Callable[..., Call],
+        served: tuple[str | Path, dict[str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    api = client_for(*served)
     before = api("GET", f"/api/ties/{TIE}", as_="rita")
     listed = api("GET", "/api/ties?actor=RU-KR&limit=100", as_="rita")
     _edit(api, "changed through the API")
@@ -111,8 +113,9 @@ def test_a_write_is_seen_by_the_next_read(served: tuple[str | Path, dict[str, st
 
 
 def test_a_proposal_is_listed_at_once_though_it_makes_no_revision(
+        client_for: Callable[..., Call],
         served: tuple[str | Path, dict[str, str]]) -> None:
-    api = _client(*served)
+    api = client_for(*served)
     path = f"/api/ties/{TIE}?include=proposals"
     assert api("GET", path, as_="rita").json()["proposals"] == []
     row = api("GET", f"/api/ties/{TIE}/row", as_="ed")
@@ -127,10 +130,11 @@ def test_a_proposal_is_listed_at_once_though_it_makes_no_revision(
     assert "proposals" not in plain and plain["description"] != "proposed only"
 
 
-def test_a_revoked_token_is_refused_at_once(served: tuple[str | Path, dict[str, str]]
-                                            ) -> None:
+def test_a_revoked_token_is_refused_at_once(
+        client_for: Callable[..., Call],
+        served: tuple[str | Path, dict[str, str]]) -> None:
     db, tokens = served
-    api = _client(db, tokens)
+    api = client_for(db, tokens)
     assert api("GET", f"/api/ties/{TIE}", as_="rita").status_code == 200
     assert api("GET", f"/api/ties/{TIE}", as_="rita").status_code == 200   # a hit
     revoke_user(db, "rita")
@@ -144,10 +148,12 @@ def test_a_revoked_token_is_refused_at_once(served: tuple[str | Path, dict[str, 
     assert api("GET", f"/api/ties/{TIE}").status_code == 401   # anonymous: no public read
 
 
-def test_each_role_reads_its_own_answer(served: tuple[str | Path, dict[str, str]],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_role_reads_its_own_answer(
+        client_for: Callable[..., Call],
+        served: tuple[str | Path, dict[str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     db, tokens = served
-    api = _client(db, tokens)
+    api = client_for(db, tokens)
     calls = _count(monkeypatch, "actor_detail")
     by_role = {name: api("GET", "/api/actors/RU-MUR", as_=name)
                for name in ("rita", "ed", "rev", "ada", "eve")}   # eve: editor, like ed
@@ -160,20 +166,24 @@ def test_each_role_reads_its_own_answer(served: tuple[str | Path, dict[str, str]
 
 
 def test_anonymous_reads_are_cached_only_when_public(
-        served: tuple[str | Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+        client_for: Callable[..., Call],
+        served: tuple[str | Path, dict[str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     db, tokens = served
-    public = _client(db, tokens, public_read=True)
+    public = client_for(db, tokens, public_read=True)
     calls = _count(monkeypatch, "tie_detail")
     answers = [public("GET", f"/api/ties/{TIE}") for _ in range(2)]
     assert [a.status_code for a in answers] == [200, 200] and len(calls) == 1
     assert answers[0].json()["id"] == TIE and answers[1].content == answers[0].content
-    private = _client(db, tokens)
+    private = client_for(db, tokens)
     assert private("GET", f"/api/ties/{TIE}").status_code == 401
 
 
 def test_the_query_order_does_not_matter_but_its_values_do(
-        served: tuple[str | Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    api = _client(*served)
+        client_for: Callable[..., Call],
+        served: tuple[str | Path, dict[str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    api = client_for(*served)
     calls = _count(monkeypatch, "list_ties")
     one = api("GET", "/api/ties?actor=RU-KR&limit=3", as_="rita")
     two = api("GET", "/api/ties?limit=3&actor=RU-KR", as_="rita")
@@ -188,9 +198,10 @@ def test_the_query_order_does_not_matter_but_its_values_do(
 
 
 def test_the_first_authorization_header_counts_as_for_the_application(
+        client_for: Callable[..., Call],
         served: tuple[str | Path, dict[str, str]]) -> None:
     db, tokens = served
-    api = _client(db, tokens)
+    api = client_for(db, tokens)
     assert api("GET", f"/api/ties/{TIE}", as_="rita").status_code == 200   # cached for readers
     client = TestClient(create_app(db, dashboard=False))
     both = client.get(f"/api/ties/{TIE}", headers=[
@@ -200,7 +211,9 @@ def test_the_first_authorization_header_counts_as_for_the_application(
 
 
 def test_an_app_moved_to_another_workspace_reads_that_workspace(
-        team: tuple[Path, dict[str, str]], tmp_path: Path,
+        client_for: Callable[..., Call],
+        team: tuple[Path, dict[str, str]],
+        tmp_path: Path,
         copy_sqlite: Callable[[Path, Path], None]) -> None:
     """The cache reads ``app.state.db`` per request, as the dependencies do (not at build).
 
@@ -217,7 +230,7 @@ def test_an_app_moved_to_another_workspace_reads_that_workspace(
     app.state.db = str(second)
     assert client.get(f"/api/ties/{TIE}", headers=headers).json()["description"] == original
     app.state.db = str(first)
-    _edit(_client(first, tokens), "edited in the first copy only")
+    _edit(client_for(first, tokens), "edited in the first copy only")
     assert client.get(f"/api/ties/{TIE}", headers=headers).json()["description"] == (
         "edited in the first copy only")
     app.state.db = str(second)
