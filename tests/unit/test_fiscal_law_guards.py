@@ -245,6 +245,29 @@ def test_a_parameter_directory_s_problems_exactly(tmp_path: Path) -> None:
         ("bad node name", "a", "Bad", "a snake_case name ([a-z][a-z0-9_]*)", None)]
 
 
+def test_a_parameter_file_under_a_parameter_s_name_is_refused(tmp_path: Path) -> None:
+    # a/b/c.yaml is the parameter a.b.c; a/b/c/d.yaml would put a.b.c.d under it (and
+    # a/b/c/e.yaml a.b.c.e): each child is refused, naming its own file and the parent's
+    leaf = ("description: x\nunit: /1\nvalues:\n"
+            "  1999-01-01: {value: 0.2, reference: L, status: verified}\n")
+    root = tmp_path / "law"
+    (root / "a" / "b" / "c").mkdir(parents=True)
+    for name in ("a/b/c.yaml", "a/b/c/d.yaml", "a/b/c/e.yaml", "a/b/f.yaml"):
+        (root / name).write_text(leaf, encoding="utf-8")
+    expected = (f"a name that is not under the parameter a.b.c "
+                f"(defined in {root / 'a' / 'b' / 'c.yaml'})")
+    with pytest.raises(ValidationError) as info:
+        parse_parameters(root)
+    assert [(e.message, e.file, e.field, e.expected) for e in info.value.errors] == [
+        ("a parameter cannot hold other parameters", str(root / "a/b/c/d.yaml"), "a.b.c.d",
+         expected),
+        ("a parameter cannot hold other parameters", str(root / "a/b/c/e.yaml"), "a.b.c.e",
+         expected)]
+    # without the parameter a.b.c, a/b/c/ is a group: the same files load
+    (root / "a" / "b" / "c.yaml").unlink()
+    assert parse_parameters(root).paths() == ["a.b.c.d", "a.b.c.e", "a.b.f"]
+
+
 def test_a_yaml_file_that_is_not_utf8_is_refused_without_a_line(tmp_path: Path) -> None:
     # a decoding error (a ValueError) has no problem_mark: the message has no line
     path = tmp_path / "x.yaml"

@@ -115,8 +115,36 @@ def parse_parameters(directory: str | Path) -> ParameterTree:
         if prefix in builder.leaves or prefix in builder.groups:
             builder.fail("parameter defined twice", str(file), prefix)
         builder.node(data, prefix, str(file))
+    _refuse_parameters_inside_parameters(builder)
     leaves, groups = builder.finish()
     return ParameterTree(leaves, groups, str(root))
+
+
+def _refuse_parameters_inside_parameters(builder: LeafBuilder) -> None:
+    """Keep a problem for each parameter under a name that is already a parameter.
+
+    Within one file a mapping with ``values`` is a parameter and has no children, but two
+    files can still nest: ``a/b/c.yaml`` (the parameter ``a.b.c``) and ``a/b/c/d.yaml``
+    (``a.b.c.d``). A name is either a parameter or a group, never both.
+
+    >>> b = LeafBuilder()
+    >>> leaf = {"description": "x", "unit": "/1", "values": {
+    ...     "1999-01-01": {"value": 0.2, "reference": "L", "status": "verified"}}}
+    >>> b.node(leaf, "a.b", "a/b.yaml"); b.node(leaf, "a.b.c", "a/b/c.yaml")
+    >>> _refuse_parameters_inside_parameters(b)
+    >>> [(e.message, e.file, e.field, e.expected) for e in b.errors.errors]
+    [('a parameter cannot hold other parameters', 'a/b/c.yaml', 'a.b.c', \
+'a name that is not under the parameter a.b (defined in a/b.yaml)')]
+    """
+    for path, child in sorted(builder.leaves.items()):
+        parts = path.split(".")
+        parent = next((found for end in range(1, len(parts))
+                       if (found := builder.leaves.get(".".join(parts[:end]))) is not None),
+                      None)
+        if parent is not None:
+            builder.fail("a parameter cannot hold other parameters", child.file or "", path,
+                         None, f"a name that is not under the parameter {parent.path} "
+                               f"(defined in {parent.file})")
 
 
 def load_parameters(directory: str | Path) -> ParameterTree:
