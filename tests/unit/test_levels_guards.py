@@ -42,6 +42,10 @@ ACTORS = [
     ("loop-b", K.AGENCY, "Agency B", "loop-a"),
     ("ru-fund", K.FUND, "A federal fund", "RU"),
     ("kr-fund", K.FUND, "A Karelian fund", "RU-KR"),
+    ("kr-ministry", K.AGENCY, "Karelia's ministry of foreign relations", "RU-KR"),
+    ("kr-ministry-unit", K.AGENCY, "A unit of that ministry", "kr-ministry"),
+    ("kr-firm", K.COMPANY, "A company of that ministry", "kr-ministry"),
+    ("mfa-office-kr", K.AGENCY, "A Foreign Ministry office in Karelia", "ru-mfa"),
 ]
 
 
@@ -89,10 +93,32 @@ def test_unknown_actor_error_names_field_value_expected_and_hint(fed):
     ("assoc-north", (Side.ASSOCIATION, None)),
     ("barents", (Side.STRUCTURE, None)),
     ("RU-KR", (Side.MEMBER, "RU-KR")),
+    # a region's own agencies (and what they own) stand for the region, not the centre; the
+    # Foreign Ministry's office in a region (para 8) is the centre's
+    ("kr-ministry", (Side.MEMBER, "RU-KR")),
+    ("kr-ministry-unit", (Side.MEMBER, "RU-KR")),
+    ("kr-firm", (Side.MEMBER, "RU-KR")),
+    ("mfa-office-kr", (Side.CENTRE, None)),
 ])
 def test_side_of_each_kind_of_party(fed, actor, side):
     assert federation().side(actor) == side
     assert fed.side(actor) == fed.side(actor) == side
+
+
+def test_a_region_s_own_agency_is_classified_as_the_region(fed):
+    # the memo's "local governments of Kaliningrad, Karelia and St. Petersburg" negotiating
+    # with EU states (para 8) act through their own ministries: those ties are the region's
+    got = [(c.level, c.sublevel, c.reason) for c in (
+        fed.classify(["kr-ministry", "FI"]), fed.classify(["kr-ministry-unit", "RU-MUR"]),
+        fed.classify(["kr-ministry", "RU"]), fed.classify(["mfa-office-kr", "FI"]))]
+    assert got == [
+        (Level.INTERNATIONAL, Sublevel.CROSS_BORDER,
+         "kr-ministry and FI: RU-KR (region of kr-ministry) borders FI by land"),
+        (Level.BILATERAL, None, "kr-ministry-unit and RU-MUR: members of RU that share a border"),
+        (Level.VERTICAL, None, "kr-ministry and RU: the centre (RU) with members"),
+        (Level.INTERSTATE, None,
+         "mfa-office-kr and FI: the party is the federation itself (mfa-office-kr), with a "
+         "foreign party (Finland); no member of RU takes part")]
 
 
 def test_a_structure_spanning_two_states_lists_both(fed):

@@ -196,6 +196,24 @@ class Federation:
             current = self.actors.get(current.parent) if current.parent else None
         return False
 
+    def _owner(self, actor: Actor) -> tuple[Side, ActorId | None] | None:
+        """Whose an actor is, walking up its parents: the first member or the centre reached.
+
+        A regional ministry (an agency whose parent is ``RU-KR``) or a company registered in
+        a region is the member's; the Foreign Ministry (parent ``RU``) and its units are the
+        centre's; a chain that ends abroad, or loops, is nobody's (None).
+        """
+        seen: set[str] = set()
+        current: Actor | None = actor
+        while current is not None and current.id not in seen:
+            if current.id == self.id:
+                return Side.CENTRE, None
+            if current.kind is ActorKind.SUBJECT and current.parent == self.id:
+                return Side.MEMBER, current.id
+            seen.add(current.id)
+            current = self.actors.get(current.parent) if current.parent else None
+        return None
+
     def side(self, actor_id: str) -> tuple[Side, ActorId | None]:
         """Return the side of a party and, for members, the member it stands for."""
         known = self._sides.get(actor_id)
@@ -208,14 +226,12 @@ class Federation:
         kind = actor.kind
         if kind is ActorKind.SUBJECT and actor.parent == self.id:
             return Side.MEMBER, actor.id
-        if kind is ActorKind.COMPANY and actor.parent is not None:
-            parent = self.actors.get(actor.parent)
-            if parent is not None and parent.kind is ActorKind.SUBJECT:
-                return self.side(parent.id)
         if kind is ActorKind.CENTRE and actor.id == self.id:
             return Side.CENTRE, None
-        if kind in (ActorKind.AGENCY, ActorKind.COMPANY) and self._belongs_to_centre(actor):
-            return Side.CENTRE, None
+        if kind in (ActorKind.AGENCY, ActorKind.COMPANY):
+            owner = self._owner(actor)
+            if owner is not None:
+                return owner
         if kind is ActorKind.ASSOCIATION and self._belongs_to_centre(actor):
             return Side.ASSOCIATION, None
         if kind.is_foreign_territorial or kind is ActorKind.CENTRE:
