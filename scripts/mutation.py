@@ -104,7 +104,7 @@ FISCAL_SELECT = tuple(arg for test in FISCAL_SLOW for arg in ("--deselect", test
 FISCAL_RUN_TESTS = (
     *(f"tests/unit/fiscal/test_{name}.py" for name in (
         "runner", "pipeline", "outputs", "explain", "published", "channels",
-        "legal_case_runner", "fiscal_properties")),
+        "legal_case_runner", "fiscal_properties", "run_errors")),
     "tests/cases",
     "tests/integration/test_fiscal_trace.py",
     "tests/integration/test_explain_under_collection.py",

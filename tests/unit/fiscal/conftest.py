@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from regionet.core.errors import RegionetError
+from regionet.core.errors import RegionetError, ValidationError
 
 
 def _nan_free(value: Any) -> Any:
@@ -47,3 +47,29 @@ def _raises_exactly(call: Callable[[], object], kind: type[RegionetError], messa
 def raises_exactly() -> Callable[..., RegionetError]:
     """:func:`_raises_exactly`: assert a whole error (class, message, every field)."""
     return _raises_exactly
+
+
+def _problems_exactly(call: Callable[[], object], *problems: tuple[object, ...],
+                      heading: str | None = None) -> ValidationError:
+    """Require ``call`` to raise a :class:`ValidationError` of exactly these ``problems``.
+
+    Each problem is ``(class, message, file, row, field, value, expected, hint)``, in order;
+    with ``heading``, the first line of the message ("2 problem(s) in …") is checked too.
+    """
+    with pytest.raises(ValidationError) as info:
+        call()
+    err = info.value
+    assert type(err) is ValidationError
+    got = [(type(e), e.message, e.file, e.row, e.field, _nan_free(e.value), e.expected, e.hint)
+           for e in err.errors]
+    assert got == [(*p[:5], _nan_free(p[5]), *p[6:]) for p in problems]
+    assert [type(e.value) for e in err.errors] == [type(p[5]) for p in problems]
+    if heading is not None:
+        assert err.message.splitlines()[0] == heading
+    return err
+
+
+@pytest.fixture
+def problems_exactly() -> Callable[..., ValidationError]:
+    """:func:`_problems_exactly`: assert every problem of a validation, whole and in order."""
+    return _problems_exactly
