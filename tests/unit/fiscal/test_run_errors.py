@@ -240,6 +240,9 @@ def test_the_limits_are_accepted() -> None:
     assert (even.value.tolist(), even.rule) == ([2.0, 4.0], "population (no region has a weight)")
     keyed = share_out(6.0, np.array([0.0, 3.0]), np.array([1.0, 2.0]))
     assert (keyed.value.tolist(), keyed.rule) == ([0.0, 6.0], "key")
+    # subnormal weights (found by Hypothesis): 0.5 × 5e-324 underflowed to 0 before
+    tiny = share_out(0.5, np.array([5e-324, 1e-323]), np.ones(2))
+    assert tiny.value.tolist() == [0.5 / 3, 1 / 3]
     assert published._year({1998: "x"}, 1998, 1998, "f") == "x"  # type: ignore[dict-item]
     assert inequality([5.0], [2.0])["gini"] == 0.0
     assert lorenz([1.0, 3.0], [0.0, 1.0]).to_dict("list") == {
