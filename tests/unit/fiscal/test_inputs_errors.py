@@ -360,3 +360,17 @@ def test_an_error_without_a_cell_keeps_its_array_terms() -> None:
     assert (type(got), got.message, got.file, got.row, got.field, got.value, got.expected,
             got.hint) == (InvalidValueError, "n_firms must be a count", "est.csv", 1,
                           "n_firms", -1, "an integer >= 0", "count the firms")
+
+
+# --- from the fresh random sample of inputs/ (``--sample 40 --seed 41 fiscal-inputs``) -------
+
+def test_registry_numbers_of_another_length_are_another_firm(raises_exactly: Raises) -> None:
+    # firms' ids are digits of one length (coded as integers); an establishment's "12" is not
+    # firm "012" although both are the integer 12 (every id of the column one length shorter)
+    firms = _firm_table(firm_id=["012", "034"])
+    raises_exactly(lambda: code_inputs(_est_table(firm_id=["34", "12", "34"]), firms, REGIONS),
+                   UnknownReferenceError, "unknown firm_id", file="est.csv", row=1,
+                   field="firm_id", value="34", expected="an id listed in the firms table",
+                   hint="Did you mean 034?")
+    est, _ = code_inputs(_est_table(firm_id=["034", "012", "034"]), firms, REGIONS)
+    assert est.firm.tolist() == [0, 1, 1] and est.order.tolist() == [1, 0, 2]

@@ -579,3 +579,55 @@ def test_a_validation_error_in_a_case_becomes_its_problems() -> None:
     assert [(type(e), e.message, e.field, e.value) for e in whole.errors.errors] == [
         (IVE, "case 3: 1 problem(s) found; nothing was written:\n  - field 'region', value "
               "'Q': who", "scenario.", None)]
+
+
+# --- from the fresh random sample of run/ (``--sample 40 --seed 43 fiscal-run``) -------------
+
+def test_a_case_s_establishments_keep_their_regions() -> None:
+    # read inside the test: the legal-case files are read when their module is collected,
+    # before mutmut switches a mutant on
+    case = parse_case(_case(input={
+        "regions": {"A": {"population": 1}, "B": {"population": 2}},
+        "firms": {"f": {"registered_region": "A", "profit": 10}},
+        "establishments": [{"firm_id": "f", "region": "B", "headcount": 3, "assets": 1},
+                           {"firm_id": "f", "region": "A", "headcount": 1, "assets": 3,
+                            "own_balance_sheet": True}]},
+        output={"population": {"A": 1}}), "c.yaml", 1, TREE)
+    est = case.inputs.establishments
+    assert (est.region.tolist(), est.headcount.tolist(), est.assets.tolist()) == (
+        [1, 0], [3.0, 1.0], [1.0, 3.0])
+    assert (est.own_balance_sheet.tolist(), case.inputs.firms.profit.tolist()) == (
+        [False, True], [10.0])
+
+
+def test_the_flow_matrix_of_less_than_one_unit_of_revenue() -> None:
+    from regionet.engines.fiscal.run.outputs import flow_matrix
+    frame = pd.DataFrame({"region": ["A", "B"], "year": [1999, 1999],
+                          "revenue_federal_collected": [0.25, 0.25], "transfers": [0.0, 0.25]})
+    got = flow_matrix(frame)
+    assert got.to_dict("list") == {"A": [0.0, 0.0], "B": [0.125, 0.125],
+                                   "centre": [0.125, 0.125]}
+
+
+def test_a_scenario_s_rule_no_parameter_holds_reaches_the_run() -> None:
+    # a law whose equalization method is no rule_kind: the scenario's choice is q.rules
+    plain = ParameterTree({p: replace(TREE.parameter(p), rule_kind=None) if
+                           TREE.parameter(p).rule_kind == "equalization" else TREE.parameter(p)
+                           for p in TREE.paths()})
+    rules = scenario_from_mapping({"name": "r", "description": "d",
+                                   "rules": {"equalization": "none"}}, plain,
+                                  rule_names=pipeline.RULE_NAMES)
+    inputs = _inputs(1999, 2, tax_due={"vat": np.array([100.0, 0.0])})
+    assert run_year(inputs, plain).trace.node("transfers").rule == "two_stage"
+    ruled = run_year(inputs, plain, scenario=rules)
+    assert (ruled.trace.node("transfers").rule, ruled.regions["transfers"].tolist()) == (
+        "none", [0.0, 0.0])
+
+
+def test_the_profit_tax_cites_its_laws() -> None:
+    laws = ('Law 2116-1 "On the profit tax of enterprises and organizations" art. 5 (rates '
+            "to 2001)", "Tax Code art. 284 (rates from 2002)")
+    for level in ("federal", "regional", "local"):
+        declared = QUANTITIES[f"profit_tax_{level}"]
+        assert (declared.references, declared.parameters) == (
+            laws, (f"profit_tax.rate.{level}",))
