@@ -170,3 +170,24 @@ def test_the_limits_are_accepted() -> None:
                                                                                   abs=1e-323),
                                                                     2.0]
     assert allocate("none", 3.0, _data()).undistributed == 3.0
+
+
+# --- from the fresh random sample of rules/ (``--sample 40 --seed 47 fiscal-rules``) ---------
+
+def test_a_fund_of_one_is_shared_out() -> None:
+    # a fund of exactly 1 (and of 0) in proportion to the population
+    data = _data(population=[1.0, 3.0])
+    assert equal_per_capita(1.0, data).transfers.tolist() == [0.25, 0.75]
+    assert equal_per_capita(0.0, data).transfers.tolist() == [0.0, 0.0]
+
+
+def test_gap_filling_reports_its_details_and_why_nothing_was_paid() -> None:
+    # r̄ = 2: need 2 each, gaps 0 and 1
+    paid = gap_filling(10.0, _data(capacity=[3.0, 1.0], revenue=[3.0, 1.0]))
+    assert {k: (v if isinstance(v, float) else v.tolist()) for k, v in paid.details.items()} == {
+        "need": [2.0, 2.0], "gap": [0.0, 1.0], "average_revenue_per_capita": 2.0}
+    assert (paid.transfers.tolist(), paid.undistributed, paid.note) == ([0.0, 10.0], 0.0, None)
+    even = gap_filling(10.0, _data(revenue=[2.0, 2.0]))
+    assert (even.transfers.tolist(), even.undistributed, even.note) == (
+        [0.0, 0.0], 10.0, "no region has a gap: the fund is undistributed")
+    assert gap_filling(0.0, _data(revenue=[2.0, 2.0])).note is None
