@@ -540,3 +540,17 @@ def test_loading_a_scenario_names_what_is_missing(raises_exactly: Raises,
                    expected="an existing .yaml file")
     loaded = load_scenario("crash-1998", LAW, directory=tmp_path)
     assert (loaded.name, loaded.source) == ("c", str(tmp_path / "crash-1998.yaml"))
+
+
+# --- from the fresh random sample of law/ (``--sample 40 --seed 45 fiscal-law``) -------------
+
+def test_every_rule_is_checked_after_an_unknown_kind(problems_exactly: Problems) -> None:
+    data = _scenario(rules={"kind": "x", "attribution": "art", "equalization": 2})
+    problems_exactly(
+        _s(data),
+        (URE, "unknown rule kind", "s.yaml", None, "rules", "kind",
+         "one of attribution, equalization", None),
+        (URE, "unknown attribution rule", "s.yaml", None, "rules.attribution", "art",
+         "one of art288, operation", "Did you mean art288?"),
+        (IVE, "not a name", "s.yaml", None, "rules.equalization", 2, "a rule name (text)", None),
+        heading="3 problem(s) in scenario 's'; the scenario was not loaded:")
