@@ -374,3 +374,26 @@ def test_registry_numbers_of_another_length_are_another_firm(raises_exactly: Rai
                    hint="Did you mean 034?")
     est, _ = code_inputs(_est_table(firm_id=["034", "012", "034"]), firms, REGIONS)
     assert est.firm.tolist() == [0, 1, 1] and est.order.tolist() == [1, 0, 2]
+
+
+# --- from the third fresh sample of inputs/ (``--sample 60 --seed 49 fiscal-inputs``) --------
+
+def test_a_loss_before_a_nan_profit_is_no_error(raises_exactly: Raises) -> None:
+    # negative profits are allowed: the first *non-finite* one is named, not the first loss
+    raises_exactly(lambda: _firms(profit=[-5.0, np.nan]), InvalidValueError,
+                   "profit is NaN or infinite (array index 1)", row=2, field="profit",
+                   value=np.nan, expected="a finite number")
+
+
+def test_firms_keep_their_profit_as_float64() -> None:
+    firms = Firms(registered_region=[1, 0], profit=[3, -2], n_regions=2)
+    assert (firms.profit.dtype, firms.profit.tolist(), firms.base.tolist()) == (
+        np.float64, [3.0, -2.0], [3.0, 0.0])
+
+
+def test_an_unknown_tax_key_suggests_one_key(raises_exactly: Raises) -> None:
+    # "excise_spirit" is close to two keys; the hint names the nearest only
+    raises_exactly(lambda: _regions(tax_due={"excise_spirit": [1.0, 1.0]}),
+                   UnknownReferenceError, "unknown tax key", field="tax_due",
+                   value="excise_spirit", expected="one of " + ", ".join(TAX_KEYS),
+                   hint="Did you mean excise_spirits?")
