@@ -554,3 +554,12 @@ def test_every_rule_is_checked_after_an_unknown_kind(problems_exactly: Problems)
          "one of art288, operation", "Did you mean art288?"),
         (IVE, "not a name", "s.yaml", None, "rules.equalization", 2, "a rule name (text)", None),
         heading="3 problem(s) in scenario 's'; the scenario was not loaded:")
+
+
+# --- from the third fresh sample of law/ (``--sample 60 --seed 53 fiscal-law``) --------------
+
+def test_a_value_in_force_names_its_path_and_year() -> None:
+    given = in_force(TREE, "tax.rate", 1998, default=0.2)  # before the first date: the default
+    found = in_force(TREE, "tax.rate", 1999)
+    assert (given.path, given.year, given.value) == ("tax.rate", 1998, 0.2)
+    assert (found.path, found.year, found.value) == ("tax.rate", 1999, 0.3)

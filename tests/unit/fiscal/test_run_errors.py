@@ -631,3 +631,52 @@ def test_the_profit_tax_cites_its_laws() -> None:
         declared = QUANTITIES[f"profit_tax_{level}"]
         assert (declared.references, declared.parameters) == (
             laws, (f"profit_tax.rate.{level}",))
+
+
+# --- from the third fresh sample of run/ (``--sample 60 --seed 51 fiscal-run``) --------------
+
+def test_an_explanation_s_steps_keep_rule_note_and_inputs() -> None:
+    # 1995: no mineral extraction tax yet, so its shares are 0 with the note saying why
+    inputs = _inputs(1995, 2, tax_due={"vat": np.array([100.0, 0.0])})
+    result = run_year(inputs, TREE)
+    steps = explain(result, "A", "vat_regional").to_dict()["steps"]
+    assert [list(step)[:7] for step in steps][:1] == [
+        ["quantity", "formula", "value", "inputs", "rule", "note", "parameters"]]
+    share = explain(result, "A", "mineral_extraction_tax_hydrocarbons_share_federal")
+    assert (share.steps[-1].note, share.to_dict()["steps"][-1]["note"]) == (
+        "the split has no value this year and no tax is due: 0",) * 2
+    transfers = explain(result, "A", "transfers").to_dict()["steps"][-1]
+    assert (transfers["rule"], transfers["quantity"]) == ("gap_filling", "transfers")
+    assert result.tree is TREE
+
+
+def test_explaining_inputs_applies_the_scenario() -> None:
+    inputs = _inputs(1997, 2, tax_due={"vat": np.array([100.0, 0.0])})
+    half = scenario_from_mapping({"name": "half", "description": "d", "overrides": {
+        "vat.split.regional": {"1997-01-01": 0.5}, "vat.split.federal": {"1997-01-01": 0.5}}},
+        TREE)
+    assert explain(inputs, "A", "vat_regional", tree=TREE).value == 25.0
+    assert explain(inputs, "A", "vat_regional", tree=TREE, scenario=half).value == 50.0
+
+
+def test_a_donor_definition_suggests_the_nearest_one(raises_exactly: Raises) -> None:
+    raises_exactly(lambda: donors_recipients(pd.DataFrame(), "net_federal_flows"), URE,
+                   "unknown donor definition", field="definition", value="net_federal_flows",
+                   expected="one of " + ", ".join(DONOR_DEFINITIONS),
+                   hint="Did you mean net_federal_flow?")
+
+
+def test_several_years_are_one_frame_numbered_from_zero() -> None:
+    series = run_years([_inputs(1998, 2), _inputs(1999, 2)], TREE)
+    assert (series.regions.index.tolist(), series.regions["year"].tolist()) == (
+        [0, 1, 2, 3], [1998, 1998, 1999, 1999])
+
+
+def test_a_channel_without_a_value_says_so() -> None:
+    from datetime import date
+
+    from regionet.engines.fiscal.law.values import ParameterValue
+    path = "federal_flows.direct_spending.primary_spending_to_revenue"
+    ended = TREE.override({path: [ParameterValue(date(1999, 1, 1), None, "none", "assumed")]})
+    node = run_year(_inputs(1999, 2), ended).trace.node("direct_spending_size")
+    assert (node.value, node.rule, node.note) == (0.0, "no value", f"{path} has no value in 1999")
