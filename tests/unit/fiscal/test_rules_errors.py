@@ -191,3 +191,21 @@ def test_gap_filling_reports_its_details_and_why_nothing_was_paid() -> None:
     assert (even.transfers.tolist(), even.undistributed, even.note) == (
         [0.0, 0.0], 10.0, "no region has a gap: the fund is undistributed")
     assert gap_filling(0.0, _data(revenue=[2.0, 2.0])).note is None
+
+
+# --- from the third fresh sample of rules/ (``--sample 60 --seed 55 fiscal-rules``) ----------
+
+def test_rounding_noise_is_not_reported_as_undistributed() -> None:
+    # 10 shared 1:2:4 sums to 10 − 1.8e-15 in float64: no money is kept, the rest shows 0
+    paid = equal_per_capita(10.0, _data(population=[1.0, 2.0, 4.0], expenditure_index=[1.0] * 3,
+                                        capacity=[0.0] * 3, revenue=[0.0] * 3))
+    assert 10.0 - float(paid.transfers.sum()) == pytest.approx(1.7763568394002505e-15)
+    assert paid.undistributed == 0.0
+
+
+def test_two_stage_reports_its_details_by_name() -> None:
+    got = two_stage(1.0, _data(capacity=[1.0, 3.0], revenue=[1.0, 3.0]))
+    assert sorted(got.details) == [
+        "average_capacity_per_capita", "capacity_index", "level", "stage_1", "stage_1_share",
+        "stage_2", "stage_2_share", "sufficiency", "sufficiency_after_stage_1"]
+    assert got.details["average_capacity_per_capita"] == 2.0
