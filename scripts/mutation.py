@@ -104,7 +104,7 @@ FISCAL_SELECT = tuple(arg for test in FISCAL_SLOW for arg in ("--deselect", test
 FISCAL_RUN_TESTS = (
     *(f"tests/unit/fiscal/test_{name}.py" for name in (
         "runner", "pipeline", "outputs", "explain", "published", "channels",
-        "legal_case_runner", "fiscal_properties")),
+        "legal_case_runner", "fiscal_properties", "run_errors")),
     "tests/cases",
     "tests/integration/test_fiscal_trace.py",
     "tests/integration/test_explain_under_collection.py",
@@ -351,27 +351,43 @@ def run(target: Target, children: int, resume: bool = False) -> dict[str, object
     return summary
 
 
+def _pytest(work: Path, tests: list[str], env: dict[str, str]
+            ) -> subprocess.CompletedProcess[str]:
+    """Run *tests* (not the slow ones) in the scratch copy *work*."""
+    return subprocess.run([sys.executable, "-m", "pytest", "-m", "not slow", *tests],
+                          cwd=work, env=env, capture_output=True, text=True)
+
+
 def recheck(target: Target, guards_only: bool = False) -> dict[str, object]:
     """Run the target's *current* tests against each mutant a finished run left alive.
 
     For the score after new guards, without a second full run: tests were only added, so a
     mutant killed before stays killed. Each survivor is applied to the scratch copy's
     ``src/`` (``mutmut apply``), the target's tests (from the checkout, copied afresh) run
-    on it with ``pytest -x``, and the file is restored. Writes ``recheck.json`` and returns
-    the summary with the rechecked survivors counted.
+    on it with ``pytest -x``, and the file is restored. The copy's sources and tests are
+    first brought up to date (:func:`_refresh`) and the tests run once with no mutant: if they
+    fail then, nothing is rechecked (every survivor would look killed). Writes
+    ``recheck.json`` and returns the summary with the rechecked survivors counted.
     """
     work = BUILD / target.name
     done = work / "summary.json"
     before = (json.loads(done.read_text(encoding="utf-8")) if done.exists()
               else summarise(work, 0.0, target.functions))  # an interrupted run
+    # the checkout's tests *and* sources: tests newer than the copy's src/ (a fix made since
+    # the run) would fail on it and count every survivor as killed. ``mutmut apply`` puts
+    # the mutated function into the current file.
     shutil.rmtree(work / "tests")
-    shutil.copytree(ROOT / "tests", work / "tests",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    _refresh(work, target)
     # the guards first: with -x a mutant they kill stops the run early
     tests = sorted((t for t in dict.fromkeys((*target.tests, *target.recheck_tests))
                     if (ROOT / t).exists() and (not guards_only or "_guards" in t)),
                    key=lambda t: "_guards" not in t)
     env = {**_env(), "PYTHONPATH": str(work / "src")}
+    clean = _pytest(work, tests, env)
+    if clean.returncode != 0:
+        raise SystemExit(f"{target.name}: the tests fail with no mutant applied (pytest exit "
+                         f"code {clean.returncode}), so no survivor was rechecked:\n"
+                         + "\n".join(clean.stdout.splitlines()[-20:]))
     verdicts: dict[str, str] = {}
     start = time.monotonic()
     for name in before["not_killed"]:
@@ -380,9 +396,7 @@ def recheck(target: Target, guards_only: bool = False) -> dict[str, object]:
         try:
             subprocess.run([MUTMUT, "apply", name], cwd=work, env=_env(), check=True,
                            capture_output=True)
-            proc = subprocess.run(
-                [sys.executable, "-m", "pytest", "-m", "not slow", *tests],
-                cwd=work, env=env, capture_output=True, text=True)
+            proc = _pytest(work, tests, env)
             # 2: the tests could not even be collected with the mutant (it breaks an
             # import, e.g. in code run when the module is imported, which mutmut's
             # trampolines never switch to the mutant): killed as well

@@ -301,3 +301,21 @@ def test_an_equals_comparator_is_written_as_the_empty_cell(tmp_path: Path) -> No
     assert written == {o.id: "" if o.comparator == "=" else o.comparator
                        for o in case.observations.values()}
     assert "=" not in written.values() and "" in written.values()
+
+
+# --- the bytes of case.yaml and of the JSON tables (left alive, docs/testing.md) ------------
+
+def test_case_yaml_keeps_a_non_ascii_title_as_written(tmp_path: Path) -> None:
+    case = replace(load_case("russia-1990s"), title="Россия в 1990-е: регионализация")
+    export_case(case, "csv", tmp_path)
+    text = (tmp_path / "case.yaml").read_text(encoding="utf-8")
+    assert "title: 'Россия в 1990-е: регионализация'\n" in text  # not "\u0420\u043e…"
+    assert text.startswith("id: russia-1990s\ntitle: ")  # the keys in their order, not sorted
+
+
+def test_json_tables_are_written_indented_by_one_without_escapes(tmp_path: Path) -> None:
+    out = _bundled_json(tmp_path / "json")
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.json"))}
+    assert any(not t.isascii() for t in texts.values())  # local names in Cyrillic
+    for name, text in texts.items():
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n", name

@@ -142,3 +142,35 @@ def test_refresh_brings_a_kept_copy_up_to_date_and_keeps_the_results(
         in text
     assert "old = 1" not in text and text.count("[tool.mutmut]") == 1
     assert mutation.unchecked(work) == ["p.a.x_f__mutmut_2"]
+
+
+def test_recheck_brings_the_sources_up_to_date_and_stops_if_the_tests_fail_unmutated(
+        mutation: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a fix made in the checkout after the run: the copy's old source would fail the new
+    # tests, and every survivor would then look killed
+    root, build = tmp_path / "root", tmp_path / "build"
+    work = build / "t"
+    for folder in (root / "src/p", root / "tests", work / "src/p", work / "tests"):
+        folder.mkdir(parents=True)
+    (root / "src/p/a.py").write_text("X = 2  # fixed\n", encoding="utf-8")
+    (work / "src/p/a.py").write_text("X = 1\n", encoding="utf-8")
+    (root / "tests/test_a.py").write_text("# asserts X == 2\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.x]\n", encoding="utf-8")
+    (work / "summary.json").write_text(json.dumps(
+        {"mutants": 1, "killed": 0, "not_killed": ["p.a.x_f__mutmut_1"]}), encoding="utf-8")
+    monkeypatch.setattr(mutation, "ROOT", root)
+    monkeypatch.setattr(mutation, "BUILD", build)
+    runs: list[tuple[str, list[str]]] = []
+
+    def pytest_run(where: Path, tests: list[str], env: dict[str, str]) -> object:
+        runs.append(((where / "src/p/a.py").read_text(encoding="utf-8"), tests))
+        return mutation.subprocess.CompletedProcess([], 1, stdout="E   assert 1 == 2\n")
+    monkeypatch.setattr(mutation, "_pytest", pytest_run)
+    monkeypatch.setattr(mutation.subprocess, "run", lambda *a, **k: pytest.fail("mutmut ran"))
+    target = mutation.Target("t", ("src/p/a.py",), ("tests/test_a.py",))
+    with pytest.raises(SystemExit) as stop:
+        mutation.recheck(target)
+    assert str(stop.value) == ("t: the tests fail with no mutant applied (pytest exit code 1), "
+                               "so no survivor was rechecked:\nE   assert 1 == 2")
+    assert runs == [("X = 2  # fixed\n", ["tests/test_a.py"])]
+    assert (work / "tests/test_a.py").read_text(encoding="utf-8") == "# asserts X == 2\n"

@@ -79,7 +79,8 @@ def share_out(amount: float, weights: FloatArray, population: FloatArray) -> Com
                                 expected="finite weights >= 0")
     total = float(weights.sum())
     if total > 0:
-        return Computed(amount * weights / total, rule="key")
+        # weights / total first: amount × a subnormal weight would underflow to 0 (Hypothesis)
+        return Computed(amount * (weights / total), rule="key")
     return Computed(amount * population / float(population.sum()),
                     rule="population (no region has a weight)")
 
