@@ -31,9 +31,9 @@ import pyarrow.compute as pc
 
 from regionet.core.errors import DataFileError
 
-__all__ = ["PARALLEL_LOOKUP_MIN", "InputTable", "codes_of", "concatenate", "digit_chunk",
-           "digit_keys", "empty", "first_duplicate", "joint_codes", "lookup", "missing_columns",
-           "numbers_of", "spare_core"]
+__all__ = ["PARALLEL_LOOKUP_MIN", "InputTable", "as_numpy", "codes_of", "concatenate",
+           "digit_chunk", "digit_keys", "empty", "first_duplicate", "joint_codes", "lookup",
+           "missing_columns", "numbers_of", "spare_core"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -150,6 +150,38 @@ def numbers_of(column: pa.ChunkedArray) -> FloatArray:
     return concatenate(column, np.float64)
 
 
+#: NumPy types of the Arrow number types :func:`as_numpy` views in place.
+_VIEWS: Final = {pa.int8(): np.int8, pa.int16(): np.int16, pa.int32(): np.int32,
+                 pa.int64(): np.int64, pa.uint8(): np.uint8, pa.uint16(): np.uint16,
+                 pa.uint32(): np.uint32, pa.uint64(): np.uint64, pa.float32(): np.float32,
+                 pa.float64(): np.float64}
+
+
+def as_numpy(chunk: pa.Array) -> npt.NDArray[Any]:
+    """An Arrow array as NumPy: a read-only view of a null-free number array's memory.
+
+    What ``chunk.to_numpy(zero_copy_only=False)`` gives, without pyarrow's pandas-aware
+    conversion, which imports pandas (0.3 s of CPU) the first time it runs
+    (:mod:`regionet.io.arrow_pandas`). Booleans are cast to bytes first; anything else
+    (nulls, text) goes through ``to_numpy``.
+
+    Examples:
+        >>> as_numpy(pa.array([1, 2, 3]).slice(1)).tolist(), as_numpy(pa.array([True])).dtype
+        ([2, 3], dtype('bool'))
+    """
+    if not chunk.null_count:
+        if pa.types.is_boolean(chunk.type):
+            return as_numpy(pc.cast(chunk, pa.uint8())).view(np.bool_)
+        dtype = _VIEWS.get(chunk.type)
+        if dtype is not None:
+            if not len(chunk):
+                return np.empty(0, dtype)
+            data = chunk.buffers()[1]
+            return np.frombuffer(data, dtype=dtype, count=len(chunk),
+                                 offset=chunk.offset * np.dtype(dtype).itemsize)
+    return np.asarray(chunk.to_numpy(zero_copy_only=False))
+
+
 def empty(n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
     """A new writeable NumPy array whose memory comes from Arrow's memory pool.
 
@@ -174,7 +206,7 @@ def concatenate(column: pa.ChunkedArray, dtype: type[np.generic],
     start = 0
     for chunk in column.chunks:
         stop = start + len(chunk)
-        out[start:stop] = chunk.to_numpy(zero_copy_only=False)
+        out[start:stop] = as_numpy(chunk)
         start = stop
     return out
 
@@ -209,9 +241,9 @@ def codes_of(column: pa.ChunkedArray, index: pa.Array) -> IntArray:
     for chunk in column.chunks:
         stop = start + len(chunk)
         known = pc.fill_null(pc.index_in(chunk.dictionary, value_set=index), -1)
-        lookup = np.append(np.asarray(known.to_numpy(), dtype=np.intp), -1)  # [-1]: null
+        lookup = np.append(np.asarray(as_numpy(known), dtype=np.intp), -1)  # [-1]: null
         positions = pc.fill_null(chunk.indices, len(lookup) - 1)
-        np.take(lookup, positions.to_numpy(zero_copy_only=False), out=out[start:stop])
+        np.take(lookup, as_numpy(positions), out=out[start:stop])
         start = stop
     return out
 
@@ -230,7 +262,7 @@ def first_duplicate(ids: pa.Array | pa.ChunkedArray) -> int | None:
         return None
     # The dictionary lists ids in order of first appearance, so a first appearance has a
     # code above every earlier one; a repeat does not.
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes = np.asarray(as_numpy(encoded.indices), dtype=np.int64)
     seen = np.maximum.accumulate(codes)
     return int(np.flatnonzero(codes[1:] <= seen[:-1])[0]) + 1
 

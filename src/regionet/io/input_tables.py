@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from regionet.core.errors import DataFileError
 from regionet.core.tables import InputTable, missing_columns, numbers_of
+from regionet.io.arrow_pandas import arrow_without_pandas
 
 __all__ = ["DICTIONARY_COLUMNS", "FLAG_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table",
            "use_jemalloc"]
@@ -207,6 +208,7 @@ def open_table(path: str | Path, year: int | None = None, required: Sequence[str
     if not path.is_file():
         raise DataFileError("file not found", file=str(path), expected="an existing file")
     use_jemalloc()
+    arrow_without_pandas()
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return _parquet(path, year, required, columns, (tuple(ids), tuple(dictionary)))
     return _csv(path, year, required, columns, (tuple(ids), tuple(dictionary)))

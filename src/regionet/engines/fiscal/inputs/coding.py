@@ -48,6 +48,7 @@ from regionet.core.errors import (
 )
 from regionet.core.tables import (
     InputTable,
+    as_numpy,
     codes_of,
     concatenate,
     digit_chunk,
@@ -183,10 +184,10 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
 
 def _repeats(keys: pa.Array) -> IntArray:
     """Codes of firm ids by first appearance: ``0..F-1`` unless an id repeats (a sort)."""
-    ordered = np.sort(np.asarray(keys.to_numpy(zero_copy_only=False)))
+    ordered = np.sort(as_numpy(keys))
     if len(ordered) > 1 and bool((ordered[1:] == ordered[:-1]).any()):
-        return np.asarray(pc.dictionary_encode(keys).indices.to_numpy(zero_copy_only=False),
-                          dtype=np.intp)  # a repeat: reported by the caller
+        # a repeat: reported by the caller
+        return np.asarray(as_numpy(pc.dictionary_encode(keys).indices), dtype=np.intp)
     return np.arange(len(keys), dtype=np.intp)
 
 
