@@ -21,6 +21,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from functools import partial
 from typing import Any, Final
 
@@ -64,13 +65,15 @@ class InputTable:
         raw: ``raw(column, file_row)`` returns a cell as written in the file (CSV text), for
             errors; None: the Arrow value.
         chunks: column name -> a function yielding the column's chunks one by one (read
-            as they are asked for); by default the chunks of :meth:`column`.
+            as they are asked for): ``f(part, parts)`` yields part ``part`` of ``parts``
+            contiguous parts (whole row groups), ``f()`` all of them; by default the chunks
+            of :meth:`column`.
     """
 
     def __init__(self, name: str, columns: Mapping[str, Loader], n_rows: int, *,
                  rows: IntArray | None = None,
                  raw: Callable[[str, int], object] | None = None,
-                 chunks: Mapping[str, Callable[[], Iterator[pa.Array]]] | None = None
+                 chunks: Mapping[str, Callable[..., Iterator[pa.Array]]] | None = None
                  ) -> None:
         self.name = name
         self._columns = dict(columns)
@@ -106,6 +109,23 @@ class InputTable:
         if name in self._chunks:
             return self._chunks[name]()
         return iter(self.column(name).chunks)
+
+    def parts(self, name: str, count: int) -> list[Iterator[pa.Array]]:
+        """Column ``name`` in ``count`` contiguous parts, each yielding its chunks when read.
+
+        Parts of a file read by row groups are read independently (one may be read in
+        another thread); otherwise the column is read at once and its chunks are divided.
+
+        Examples:
+            >>> t = InputTable.from_arrow("t", pa.table({"id": pa.chunked_array([[1, 2], [3]])}))
+            >>> [[c.to_pylist() for c in part] for part in t.parts("id", 2)]
+            [[[1, 2]], [[3]]]
+        """
+        if name in self._chunks:
+            return [self._chunks[name](part, count) for part in range(count)]
+        chunks = self.column(name).chunks
+        return [iter(chunks[len(chunks) * part // count: len(chunks) * (part + 1) // count])
+                for part in range(count)]
 
     def require(self, columns: Sequence[str]) -> None:
         """Raise :class:`DataFileError` if any of ``columns`` is missing."""
@@ -322,71 +342,80 @@ PARALLEL_LOOKUP_MIN: Final = 1 << 17
 
 
 def spare_core() -> bool:
-    """True when a core is idle now (Linux's ``/proc/loadavg``; elsewhere False).
+    """True when this process has two cores to itself now (Linux ``/proc``; elsewhere False).
 
-    Two or more cores are ours, and fewer threads are runnable in the whole system than we
-    have cores (this one counted). A second thread costs CPU (:func:`lookup` builds a
-    second hash table): it pays only on an idle core. On the development VM with other
-    sessions keeping both cores busy (load 8-12), looking up 5e6 ids in two threads took
-    more CPU and wall time than in one; and during a fiscal run the other core is often
-    busy importing pandas for the pipeline.
+    Two or more cores are ours, and fewer threads of other processes are runnable than we
+    have cores less one (:func:`_runnable`: the system's runnable threads less this
+    process's). A second thread costs CPU (:func:`lookup` builds a second hash table): it
+    pays only on an idle core. On the development VM with other sessions keeping both cores
+    busy (load 8-12), looking up 5e6 ids in two threads took more CPU and wall time than in
+    one.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) >= 2 and _runnable() < (cores or 1)
+    return (cores or 1) >= 2 and _runnable() < (cores or 1) - 1
 
 
 def _runnable() -> int:
-    """Threads runnable now in the whole system (``/proc/loadavg``); a large number if unknown."""
+    """Threads of other processes runnable now (``/proc``); a large number if unknown.
+
+    The system's runnable threads (``/proc/loadavg``) less this process's own running ones
+    (``/proc/self/task``): a fiscal run keeps several busy (reading, the regions table).
+    """
     try:
         with open("/proc/loadavg", encoding="ascii") as handle:
-            return int(handle.read().split()[3].split("/")[0])
+            total = int(handle.read().split()[3].split("/")[0])
+        own = 0
+        for task in os.listdir("/proc/self/task"):
+            with suppress(OSError), open(f"/proc/self/task/{task}/stat", encoding="ascii") as stat:
+                own += stat.read().rpartition(")")[2].split()[0] == "R"
+        return max(total - own, 0)
     except (OSError, IndexError, ValueError):
         return 1 << 30
 
 
-def lookup(chunks: Iterable[pa.Array | None], keys: pa.Array, n: int) -> IntArray | None:
+def _found(chunks: Iterable[pa.Array | None], keys: pa.Array) -> pa.ChunkedArray | None:
+    """The position in ``keys`` of each id of ``chunks`` (null where absent; None: not ids)."""
+    part: list[pa.Array] = []
+    for chunk in chunks:
+        if chunk is None:
+            return None
+        part.append(chunk)
+    return pc.index_in(pa.chunked_array(part, type=keys.type), value_set=keys)
+
+
+def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int
+           ) -> IntArray | None:
     """The position of each id in ``keys`` (-1 where absent), looked up in two threads.
 
-    ``chunks`` yields the ``n`` ids chunk by chunk (read as they are asked for). Once half of
-    them are read, a second thread looks them up while this one reads and looks up the rest:
-    Arrow's ``index_in`` releases the GIL, and each thread builds its own hash table of
+    The ``n`` ids come in ``parts`` (e.g. a file's halves, each read as it is iterated).
+    With a core to spare (:func:`spare_core`) and at least :data:`PARALLEL_LOOKUP_MIN` ids,
+    a second thread reads and looks up the first part while this one does the rest: Arrow
+    reads and ``index_in`` release the GIL, and each thread builds its own hash table of
     ``keys`` (on the development machine 0.19 s of CPU for 1.7e6 keys, against 0.41 s to
-    probe 5e6 ids). Below :data:`PARALLEL_LOOKUP_MIN` ids, or when no core is idle once half
-    the ids are read (:func:`spare_core`), one thread. Returns None as soon
-    as ``chunks`` yields None (ids of another kind: the caller falls back).
+    probe 5e6 ids). Otherwise one pass over every part. Returns None when a part yields None
+    (ids of another kind: the caller falls back).
 
     Examples:
-        >>> lookup(iter([pa.array([3, 9]), pa.array([1])]), pa.array([1, 2, 3]), 3).tolist()
+        >>> lookup([iter([pa.array([3, 9]), pa.array([1])])], pa.array([1, 2, 3]), 3).tolist()
         [2, -1, 0]
-        >>> lookup(iter([pa.array([3]), None]), pa.array([3]), 2) is None
+        >>> lookup([iter([pa.array([3])]), iter([None])], pa.array([3]), 2) is None
         True
     """
+    found: list[pa.ChunkedArray | None]
+    if len(parts) >= 2 and n >= PARALLEL_LOOKUP_MIN and spare_core():
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first = pool.submit(_found, parts[0], keys)
+            found = [_found(itertools.chain(*parts[1:]), keys)]
+            found.insert(0, first.result())
+    else:
+        found = [_found(itertools.chain(*parts), keys)]
     out = empty(n, np.intp)
-    split = n // 2 if n >= PARALLEL_LOOKUP_MIN else n
-
-    def code(part: list[pa.Array], start: int) -> None:
-        found = pc.index_in(pa.chunked_array(part, type=keys.type), value_set=keys)
-        stop = start + len(found)
-        concatenate(pc.fill_null(found, -1), np.intp, out[start:stop])
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        part: list[pa.Array] = []
-        start = done = 0
-        pending = None
-        for chunk in chunks:
-            if chunk is None:
-                return None
-            part.append(chunk)
-            done += len(chunk)
-            if pending is None and split <= done < n:
-                if not spare_core():  # asked when the half is read: is a core idle now?
-                    split = n
-                    continue
-                pending = pool.submit(code, part, start)
-                part, start = [], done
-        code(part, start)
-        if pending is not None:
-            pending.result()
+    start = 0
+    for codes in found:
+        if codes is None:
+            return None
+        concatenate(pc.fill_null(codes, -1), np.intp, out[start:start + len(codes)])
+        start += len(codes)
     return out
 
 

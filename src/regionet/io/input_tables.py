@@ -128,11 +128,15 @@ def _parquet(path: Path, year: int | None, required: Sequence[str],
     def loader(c: str) -> pa.ChunkedArray:
         return _keep(read(c), mask)
 
-    def batches(c: str) -> Iterator[pa.Array]:
+    sizes = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+
+    def batches(c: str, part: int = 0, parts: int = 1) -> Iterator[pa.Array]:
+        # Part ``part`` of ``parts`` is a run of whole row groups: parts can be read at once.
+        groups = range(len(sizes) * part // parts, len(sizes) * (part + 1) // parts)
         file = pq.ParquetFile(path, metadata=metadata, memory_map=True,
                               read_dictionary=dictionary)
-        start = 0
-        for group in range(metadata.num_row_groups):
+        start = sum(sizes[: groups.start])
+        for group in groups:
             chunk = file.read_row_group(group, columns=[c], use_threads=True).column(0)
             stop = start + len(chunk)
             kept = chunk if mask is None else chunk.filter(pa.array(mask[start:stop]))
