@@ -18,10 +18,8 @@ Examples:
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from functools import partial
 from typing import Any, Final
 
@@ -30,6 +28,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from regionet.core.cores import spare_core
 from regionet.core.errors import DataFileError
 
 __all__ = ["PARALLEL_LOOKUP_MIN", "InputTable", "as_numpy", "codes_of", "concatenate",
@@ -341,38 +340,6 @@ def digit_chunk(chunk: pa.Array, length: int | None = None) -> tuple[pa.Array, i
 PARALLEL_LOOKUP_MIN: Final = 1 << 17
 
 
-def spare_core() -> bool:
-    """True when this process has two cores to itself now (Linux ``/proc``; elsewhere False).
-
-    Two or more cores are ours, and fewer threads of other processes are runnable than we
-    have cores less one (:func:`_runnable`: the system's runnable threads less this
-    process's). A second thread costs CPU (:func:`lookup` builds a second hash table): it
-    pays only on an idle core. On the development VM with other sessions keeping both cores
-    busy (load 8-12), looking up 5e6 ids in two threads took more CPU and wall time than in
-    one.
-    """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) >= 2 and _runnable() < (cores or 1) - 1
-
-
-def _runnable() -> int:
-    """Threads of other processes runnable now (``/proc``); a large number if unknown.
-
-    The system's runnable threads (``/proc/loadavg``) less this process's own running ones
-    (``/proc/self/task``): a fiscal run keeps several busy (reading, the regions table).
-    """
-    try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            total = int(handle.read().split()[3].split("/")[0])
-        own = 0
-        for task in os.listdir("/proc/self/task"):
-            with suppress(OSError), open(f"/proc/self/task/{task}/stat", encoding="ascii") as stat:
-                own += stat.read().rpartition(")")[2].split()[0] == "R"
-        return max(total - own, 0)
-    except (OSError, IndexError, ValueError):
-        return 1 << 30
-
-
 def _found(chunks: Iterable[pa.Array | None], keys: pa.Array) -> pa.ChunkedArray | None:
     """The position in ``keys`` of each id of ``chunks`` (null where absent; None: not ids)."""
     part: list[pa.Array] = []
@@ -401,22 +368,26 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int
         >>> lookup([iter([pa.array([3])]), iter([None])], pa.array([3]), 2) is None
         True
     """
-    found: list[pa.ChunkedArray | None]
+    out = empty(n, np.intp)
+
+    def code(chunks: Iterable[pa.Array | None]) -> int | None:
+        """Look up the ids of ``chunks`` from the start of ``out``; return how many."""
+        found = _found(chunks, keys)
+        if found is None:
+            return None
+        concatenate(pc.fill_null(found, -1), np.intp, out[:len(found)])
+        return len(found)
+
     if len(parts) >= 2 and n >= PARALLEL_LOOKUP_MIN and spare_core():
         with ThreadPoolExecutor(max_workers=1) as pool:
-            first = pool.submit(_found, parts[0], keys)
-            found = [_found(itertools.chain(*parts[1:]), keys)]
-            found.insert(0, first.result())
-    else:
-        found = [_found(itertools.chain(*parts), keys)]
-    out = empty(n, np.intp)
-    start = 0
-    for codes in found:
-        if codes is None:
+            first = pool.submit(code, parts[0])
+            rest = _found(itertools.chain(*parts[1:]), keys)
+            start = first.result()
+        if start is None or rest is None:
             return None
-        concatenate(pc.fill_null(codes, -1), np.intp, out[start:start + len(codes)])
-        start += len(codes)
-    return out
+        concatenate(pc.fill_null(rest, -1), np.intp, out[start:])
+        return out
+    return out if code(itertools.chain(*parts)) is not None else None
 
 
 def joint_codes(*columns: tuple[InputTable, str]) -> tuple[pa.Array, list[IntArray]]:

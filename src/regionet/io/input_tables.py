@@ -131,8 +131,9 @@ def _parquet(path: Path, year: int | None, required: Sequence[str],
     sizes = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
 
     def batches(c: str, part: int = 0, parts: int = 1) -> Iterator[pa.Array]:
-        # Part ``part`` of ``parts`` is a run of whole row groups: parts can be read at once.
-        groups = range(len(sizes) * part // parts, len(sizes) * (part + 1) // parts)
+        # Part ``part`` of ``parts`` is a run of whole row groups (the first parts get the odd
+        # ones: the caller's own thread has other work), so parts can be read at once.
+        groups = range(-(-len(sizes) * part // parts), -(-len(sizes) * (part + 1) // parts))
         file = pq.ParquetFile(path, metadata=metadata, memory_map=True,
                               read_dictionary=dictionary)
         start = sum(sizes[: groups.start])

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from regionet.core import tables
+from regionet.core import cores, tables
 from regionet.core.errors import InvalidValueError
 from regionet.core.tables import digit_chunk, lookup
 from regionet.engines.fiscal.inputs import coding
@@ -75,29 +75,29 @@ def test_the_first_part_is_read_and_looked_up_in_another_thread_on_a_spare_core(
         assert read == [main] * 4
 
 
-@pytest.mark.parametrize(("cores", "runnable", "spare"), [(2, 0, True), (2, 1, False),
-                                                          (2, 11, False), (1, 0, False),
-                                                          (4, 2, True), (4, 3, False),
-                                                          (4, 1 << 30, False)])
-def test_two_cores_are_ours_when_no_other_process_needs_them(cores: int, runnable: int, spare: bool,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tables.os, "sched_getaffinity", lambda _: set(range(cores)),
+@pytest.mark.parametrize(("n_cores", "runnable", "spare"), [(2, 0, True), (2, 1, False),
+                                                            (2, 11, False), (1, 0, False),
+                                                            (4, 2, True), (4, 3, False),
+                                                            (4, 1 << 30, False)])
+def test_two_cores_are_ours_when_no_other_process_needs_them(
+        n_cores: int, runnable: int, spare: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda _: set(range(n_cores)),
                         raising=False)
-    monkeypatch.setattr(tables, "_runnable", lambda: runnable)
-    assert tables.spare_core() is spare
+    monkeypatch.setattr(cores, "_runnable", lambda: runnable)
+    assert cores.spare_core() is spare
 
 
 def test_runnable_threads_of_other_processes_are_read_from_the_system() -> None:
-    assert 0 <= tables._runnable() < 1 << 30  # this thread, running, is not counted
+    assert 0 <= cores._runnable() < 1 << 30  # this thread, running, is not counted
 
 
 def test_this_process_running_threads_are_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
     files = {"/proc/loadavg": "0.50 0.40 0.30 3/200 4242\n",
              "/proc/self/task/1/stat": "1 (python (x)) R 0 1", "/proc/self/task/2/stat":
              "2 (python) S 0 1", "/proc/self/task/3/stat": "3 (python) R 0 1"}
-    monkeypatch.setattr(tables.os, "listdir", lambda path: ["1", "2", "3"])
+    monkeypatch.setattr(cores.os, "listdir", lambda path: ["1", "2", "3"])
     monkeypatch.setattr("builtins.open", lambda path, encoding=None: io.StringIO(files[path]))
-    assert tables._runnable() == 1  # 3 runnable, 2 of them ours
+    assert cores._runnable() == 1  # 3 runnable, 2 of them ours
 
 
 def test_few_ids_are_looked_up_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
