@@ -141,8 +141,8 @@ class Shares:
                 stop = min(start + _CHUNK, n)
                 m = stop - start
                 _combine(est, terms, start, stop, out[:m], scratch[:m])
-                parts[k] = np.bincount(est.region[start:stop], weights=out[:m],
-                                       minlength=n_regions)
+                parts[k] = np.asarray(np.bincount(est.region[start:stop], weights=out[:m],
+                                                  minlength=n_regions), dtype=np.float64)
 
         everything = range(len(starts))
         if len(starts) >= 4 and spare_core():
