@@ -51,8 +51,8 @@ from regionet.io.registered_inputs import (
 from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder, reading, workspace_of
 
-if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used, pandas (for the
-    # illustrative economy) when the economy is
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used, the economy when
+    # it is (it needs no pandas)
     from regionet.engines.economy.economy import Economy
     from regionet.storage.fiscal_inputs import InputsRecord
     from regionet.storage.workspace import Workspace
