@@ -30,7 +30,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any, Final
 
@@ -167,22 +167,31 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
     ``index_in``: one hash table of the F firm ids probed by the establishments, the two
     halves of the file read and looked up in two threads on an idle machine
     (:func:`~regionet.core.tables.lookup`; about a third faster than encoding both
-    together), while another thread sorts the firm ids to find repeats. Other ids are
-    encoded together in one pass.
+    together; the first half's reading starts while the firms' ids are read), while another
+    thread sorts the firm ids to find repeats. Other ids are encoded together in one pass.
     """
-    digits = digit_keys(firms, "firm_id")
-    if digits is not None:
-        keys = pa.chunked_array(digits[0], type=pa.int64()).combine_chunks()
-        length = digits[1]
-        with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
-            repeats = pool.submit(_repeats, keys)
-            est_codes = lookup([_digit_chunks(part, length)
-                                for part in establishments.parts("firm_id", 2)],
-                               keys, establishments.n_rows)
-            if est_codes is not None:
-                return repeats.result(), est_codes
+    parts: list[Iterable[pa.Array]] = list(establishments.parts("firm_id", 2))
+    with ThreadPoolExecutor(max_workers=1) as early:
+        if establishments.n_rows >= PARALLEL_LOOKUP_MIN and spare_core():
+            # Reading the first half's ids needs no keys: it starts while the firms' are read.
+            parts[0] = _when_done(early.submit(list, parts[0]))
+        digits = digit_keys(firms, "firm_id")
+        if digits is not None:
+            keys = pa.chunked_array(digits[0], type=pa.int64()).combine_chunks()
+            length = digits[1]
+            with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
+                repeats = pool.submit(_repeats, keys)
+                est_codes = lookup([_digit_chunks(part, length) for part in parts], keys,
+                                   establishments.n_rows)
+                if est_codes is not None:
+                    return repeats.result(), est_codes
     _, (firm_codes, est_codes) = joint_codes((firms, "firm_id"), (establishments, "firm_id"))
     return firm_codes, est_codes
+
+
+def _when_done(chunks: Future[list[pa.Array]]) -> Iterator[pa.Array]:
+    """The chunks another thread is reading, once it has read them."""
+    yield from chunks.result()
 
 
 def _digit_chunks(chunks: Iterable[pa.Array], length: int) -> Iterator[pa.Array | None]:
