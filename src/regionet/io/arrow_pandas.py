@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from importlib.abc import Loader, MetaPathFinder
 from importlib.machinery import ModuleSpec
 from types import ModuleType
@@ -30,25 +31,26 @@ from typing import Any
 
 __all__ = ["arrow_without_pandas"]
 
-_ASKED = False
+_ASKED: list[bool] = []
+_ASKING = threading.Lock()  # files may be opened in two threads at once
 
 
 def arrow_without_pandas() -> None:
     """Let pyarrow convert arrays without importing pandas (once; see the module docstring)."""
-    global _ASKED
-    if _ASKED or "pandas" in sys.modules:
-        return
-    _ASKED = True
-    import numpy as np
-    import pyarrow as pa
+    with _ASKING:
+        if _ASKED or "pandas" in sys.modules:
+            return
+        _ASKED.append(True)
+        import numpy as np
+        import pyarrow as pa
 
-    refuse = _Refuse()
-    sys.meta_path.insert(0, refuse)
-    try:
-        pa.array(np.zeros(1))  # pyarrow's one quiet question: is pandas there?
-    finally:
-        sys.meta_path.remove(refuse)
-    sys.meta_path.insert(0, _TellArrowAfterPandas())
+        refuse = _Refuse()
+        sys.meta_path.insert(0, refuse)
+        try:
+            pa.array(np.zeros(1))  # pyarrow's one quiet question: is pandas there?
+        finally:
+            sys.meta_path.remove(refuse)
+        sys.meta_path.insert(0, _TellArrowAfterPandas())
 
 
 def _tell_arrow() -> None:
