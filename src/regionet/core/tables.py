@@ -18,7 +18,6 @@ Examples:
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -29,11 +28,12 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from regionet.core.cores import spare_core
 from regionet.core.errors import DataFileError
 
-__all__ = ["PARALLEL_LOOKUP_MIN", "InputTable", "codes_of", "concatenate", "digit_chunk",
-           "digit_keys", "empty", "first_duplicate", "joint_codes", "lookup", "missing_columns",
-           "numbers_of", "spare_core"]
+__all__ = ["PARALLEL_LOOKUP_MIN", "InputTable", "as_numpy", "codes_of", "concatenate",
+           "digit_chunk", "digit_keys", "empty", "first_duplicate", "joint_codes", "lookup",
+           "missing_columns", "numbers_of", "spare_core"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -64,13 +64,15 @@ class InputTable:
         raw: ``raw(column, file_row)`` returns a cell as written in the file (CSV text), for
             errors; None: the Arrow value.
         chunks: column name -> a function yielding the column's chunks one by one (read
-            as they are asked for); by default the chunks of :meth:`column`.
+            as they are asked for): ``f(part, parts)`` yields part ``part`` of ``parts``
+            contiguous parts (whole row groups), ``f()`` all of them; by default the chunks
+            of :meth:`column`.
     """
 
     def __init__(self, name: str, columns: Mapping[str, Loader], n_rows: int, *,
                  rows: IntArray | None = None,
                  raw: Callable[[str, int], object] | None = None,
-                 chunks: Mapping[str, Callable[[], Iterator[pa.Array]]] | None = None
+                 chunks: Mapping[str, Callable[..., Iterator[pa.Array]]] | None = None
                  ) -> None:
         self.name = name
         self._columns = dict(columns)
@@ -106,6 +108,23 @@ class InputTable:
         if name in self._chunks:
             return self._chunks[name]()
         return iter(self.column(name).chunks)
+
+    def parts(self, name: str, count: int) -> list[Iterator[pa.Array]]:
+        """Column ``name`` in ``count`` contiguous parts, each yielding its chunks when read.
+
+        Parts of a file read by row groups are read independently (one may be read in
+        another thread); otherwise the column is read at once and its chunks are divided.
+
+        Examples:
+            >>> t = InputTable.from_arrow("t", pa.table({"id": pa.chunked_array([[1, 2], [3]])}))
+            >>> [[c.to_pylist() for c in part] for part in t.parts("id", 2)]
+            [[[1, 2]], [[3]]]
+        """
+        if name in self._chunks:
+            return [self._chunks[name](part, count) for part in range(count)]
+        chunks = self.column(name).chunks
+        return [iter(chunks[len(chunks) * part // count: len(chunks) * (part + 1) // count])
+                for part in range(count)]
 
     def require(self, columns: Sequence[str]) -> None:
         """Raise :class:`DataFileError` if any of ``columns`` is missing."""
@@ -150,6 +169,38 @@ def numbers_of(column: pa.ChunkedArray) -> FloatArray:
     return concatenate(column, np.float64)
 
 
+#: NumPy types of the Arrow number types :func:`as_numpy` views in place.
+_VIEWS: Final = {pa.int8(): np.int8, pa.int16(): np.int16, pa.int32(): np.int32,
+                 pa.int64(): np.int64, pa.uint8(): np.uint8, pa.uint16(): np.uint16,
+                 pa.uint32(): np.uint32, pa.uint64(): np.uint64, pa.float32(): np.float32,
+                 pa.float64(): np.float64}
+
+
+def as_numpy(chunk: pa.Array) -> npt.NDArray[Any]:
+    """An Arrow array as NumPy: a read-only view of a null-free number array's memory.
+
+    What ``chunk.to_numpy(zero_copy_only=False)`` gives, without pyarrow's pandas-aware
+    conversion, which imports pandas (0.3 s of CPU) the first time it runs
+    (:mod:`regionet.io.arrow_pandas`). Booleans are cast to bytes first; anything else
+    (nulls, text) goes through ``to_numpy``.
+
+    Examples:
+        >>> as_numpy(pa.array([1, 2, 3]).slice(1)).tolist(), as_numpy(pa.array([True])).dtype
+        ([2, 3], dtype('bool'))
+    """
+    if not chunk.null_count:
+        if pa.types.is_boolean(chunk.type):
+            return as_numpy(pc.cast(chunk, pa.uint8())).view(np.bool_)
+        dtype = _VIEWS.get(chunk.type)
+        if dtype is not None:
+            if not len(chunk):
+                return np.empty(0, dtype)
+            data = chunk.buffers()[1]
+            return np.frombuffer(data, dtype=dtype, count=len(chunk),
+                                 offset=chunk.offset * np.dtype(dtype).itemsize)
+    return np.asarray(chunk.to_numpy(zero_copy_only=False))
+
+
 def empty(n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
     """A new writeable NumPy array whose memory comes from Arrow's memory pool.
 
@@ -174,7 +225,7 @@ def concatenate(column: pa.ChunkedArray, dtype: type[np.generic],
     start = 0
     for chunk in column.chunks:
         stop = start + len(chunk)
-        out[start:stop] = chunk.to_numpy(zero_copy_only=False)
+        out[start:stop] = as_numpy(chunk)
         start = stop
     return out
 
@@ -209,9 +260,9 @@ def codes_of(column: pa.ChunkedArray, index: pa.Array) -> IntArray:
     for chunk in column.chunks:
         stop = start + len(chunk)
         known = pc.fill_null(pc.index_in(chunk.dictionary, value_set=index), -1)
-        lookup = np.append(np.asarray(known.to_numpy(), dtype=np.intp), -1)  # [-1]: null
+        lookup = np.append(np.asarray(as_numpy(known), dtype=np.intp), -1)  # [-1]: null
         positions = pc.fill_null(chunk.indices, len(lookup) - 1)
-        np.take(lookup, positions.to_numpy(zero_copy_only=False), out=out[start:stop])
+        np.take(lookup, as_numpy(positions), out=out[start:stop])
         start = stop
     return out
 
@@ -230,7 +281,7 @@ def first_duplicate(ids: pa.Array | pa.ChunkedArray) -> int | None:
         return None
     # The dictionary lists ids in order of first appearance, so a first appearance has a
     # code above every earlier one; a repeat does not.
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes = np.asarray(as_numpy(encoded.indices), dtype=np.int64)
     seen = np.maximum.accumulate(codes)
     return int(np.flatnonzero(codes[1:] <= seen[:-1])[0]) + 1
 
@@ -289,73 +340,54 @@ def digit_chunk(chunk: pa.Array, length: int | None = None) -> tuple[pa.Array, i
 PARALLEL_LOOKUP_MIN: Final = 1 << 17
 
 
-def spare_core() -> bool:
-    """True when a core is idle now (Linux's ``/proc/loadavg``; elsewhere False).
-
-    Two or more cores are ours, and fewer threads are runnable in the whole system than we
-    have cores (this one counted). A second thread costs CPU (:func:`lookup` builds a
-    second hash table): it pays only on an idle core. On the development VM with other
-    sessions keeping both cores busy (load 8-12), looking up 5e6 ids in two threads took
-    more CPU and wall time than in one; and during a fiscal run the other core is often
-    busy importing pandas for the pipeline.
-    """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) >= 2 and _runnable() < (cores or 1)
+def _found(chunks: Iterable[pa.Array | None], keys: pa.Array) -> pa.ChunkedArray | None:
+    """The position in ``keys`` of each id of ``chunks`` (null where absent; None: not ids)."""
+    part: list[pa.Array] = []
+    for chunk in chunks:
+        if chunk is None:
+            return None
+        part.append(chunk)
+    return pc.index_in(pa.chunked_array(part, type=keys.type), value_set=keys)
 
 
-def _runnable() -> int:
-    """Threads runnable now in the whole system (``/proc/loadavg``); a large number if unknown."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            return int(handle.read().split()[3].split("/")[0])
-    except (OSError, IndexError, ValueError):
-        return 1 << 30
-
-
-def lookup(chunks: Iterable[pa.Array | None], keys: pa.Array, n: int) -> IntArray | None:
+def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int
+           ) -> IntArray | None:
     """The position of each id in ``keys`` (-1 where absent), looked up in two threads.
 
-    ``chunks`` yields the ``n`` ids chunk by chunk (read as they are asked for). Once half of
-    them are read, a second thread looks them up while this one reads and looks up the rest:
-    Arrow's ``index_in`` releases the GIL, and each thread builds its own hash table of
+    The ``n`` ids come in ``parts`` (e.g. a file's halves, each read as it is iterated).
+    With a core to spare (:func:`spare_core`) and at least :data:`PARALLEL_LOOKUP_MIN` ids,
+    a second thread reads and looks up the first part while this one does the rest: Arrow
+    reads and ``index_in`` release the GIL, and each thread builds its own hash table of
     ``keys`` (on the development machine 0.19 s of CPU for 1.7e6 keys, against 0.41 s to
-    probe 5e6 ids). Below :data:`PARALLEL_LOOKUP_MIN` ids, or when no core is idle once half
-    the ids are read (:func:`spare_core`), one thread. Returns None as soon
-    as ``chunks`` yields None (ids of another kind: the caller falls back).
+    probe 5e6 ids). Otherwise one pass over every part. Returns None when a part yields None
+    (ids of another kind: the caller falls back).
 
     Examples:
-        >>> lookup(iter([pa.array([3, 9]), pa.array([1])]), pa.array([1, 2, 3]), 3).tolist()
+        >>> lookup([iter([pa.array([3, 9]), pa.array([1])])], pa.array([1, 2, 3]), 3).tolist()
         [2, -1, 0]
-        >>> lookup(iter([pa.array([3]), None]), pa.array([3]), 2) is None
+        >>> lookup([iter([pa.array([3])]), iter([None])], pa.array([3]), 2) is None
         True
     """
     out = empty(n, np.intp)
-    split = n // 2 if n >= PARALLEL_LOOKUP_MIN else n
 
-    def code(part: list[pa.Array], start: int) -> None:
-        found = pc.index_in(pa.chunked_array(part, type=keys.type), value_set=keys)
-        stop = start + len(found)
-        concatenate(pc.fill_null(found, -1), np.intp, out[start:stop])
+    def code(chunks: Iterable[pa.Array | None]) -> int | None:
+        """Look up the ids of ``chunks`` from the start of ``out``; return how many."""
+        found = _found(chunks, keys)
+        if found is None:
+            return None
+        concatenate(pc.fill_null(found, -1), np.intp, out[:len(found)])
+        return len(found)
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        part: list[pa.Array] = []
-        start = done = 0
-        pending = None
-        for chunk in chunks:
-            if chunk is None:
-                return None
-            part.append(chunk)
-            done += len(chunk)
-            if pending is None and split <= done < n:
-                if not spare_core():  # asked when the half is read: is a core idle now?
-                    split = n
-                    continue
-                pending = pool.submit(code, part, start)
-                part, start = [], done
-        code(part, start)
-        if pending is not None:
-            pending.result()
-    return out
+    if len(parts) >= 2 and n >= PARALLEL_LOOKUP_MIN and spare_core():
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first = pool.submit(code, parts[0])
+            rest = _found(itertools.chain(*parts[1:]), keys)
+            start = first.result()
+        if start is None or rest is None:
+            return None
+        concatenate(pc.fill_null(rest, -1), np.intp, out[start:])
+        return out
+    return out if code(itertools.chain(*parts)) is not None else None
 
 
 def joint_codes(*columns: tuple[InputTable, str]) -> tuple[pa.Array, list[IntArray]]:

@@ -3,8 +3,10 @@
 The bundled case keeps its illustrative economy in ``cases/russia_1990s/economy/``:
 ``assumptions.yaml`` (every constant), ``population.csv`` (sourced 1990-2002, carried forward
 after) and ``resource_companies.csv``. :func:`read_economy_files` reads them (with the case's
-``subjects.csv``) into the plain structures the generator takes; :func:`load_economy` returns
-the generator itself.
+``subjects.csv``) into the structures the generator takes; :func:`load_economy` returns
+the generator itself. The files are read without pandas (:func:`read_economy_tables`: a
+fiscal run on a user's files needs the economy's regions table, not pandas);
+:func:`read_economy_files` gives the same tables as pandas frames.
 
 Users with real data skip the generator: :func:`read_fiscal_inputs` reads a regions table,
 an establishments table (CSV or Parquet) and a firms table into :class:`FiscalInputs`
@@ -20,18 +22,20 @@ Examples:
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError
 from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
+from regionet.engines.economy.columns import Columns
 from regionet.engines.economy.economy import Economy
 from regionet.engines.fiscal.inputs.establishments import FACTORS
 from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs
@@ -39,16 +43,21 @@ from regionet.engines.fiscal.law.files import read_yaml
 from regionet.io.casefiles import case_directory
 from regionet.io.fiscal_files import REGION_COLUMNS, read_firms, read_regions
 
+if TYPE_CHECKING:  # frames for the callers that ask for them (pandas loads on use)
+    import pandas as pd
+
 __all__ = [
     "ECONOMY_FOLDER",
     "REGION_COLUMNS",
     "EconomyFiles",
+    "EconomyTables",
     "economy_checksum",
     "economy_directory",
     "fiscal_input_frames",
     "load_economy",
     "read_assumptions",
     "read_economy_files",
+    "read_economy_tables",
     "read_firms",
     "read_fiscal_inputs",
     "read_published_figures",
@@ -64,7 +73,7 @@ _COMPANY_COLUMNS = ("firm", "region", "activity", "weight", "from_year", "to_yea
 
 
 class EconomyFiles(NamedTuple):
-    """The plain structures the generator takes (see :class:`Economy`)."""
+    """The economy's tables as pandas frames (see :class:`Economy`)."""
 
     assumptions: EconomyAssumptions
     population: pd.DataFrame
@@ -72,31 +81,73 @@ class EconomyFiles(NamedTuple):
     subjects: pd.DataFrame
 
 
+class EconomyTables(NamedTuple):
+    """The plain structures the generator takes: tables as ``{column: values}``."""
+
+    assumptions: EconomyAssumptions
+    population: dict[str, list[Any]]
+    companies: dict[str, list[Any]]
+    subjects: dict[str, list[Any]]
+
+
 def economy_directory(case: str | Path = DEFAULT_CASE) -> Path:
     """Return the economy folder of a bundled case id or a case folder."""
     return case_directory(case) / ECONOMY_FOLDER
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+def _read_csv(path: Path, required: tuple[str, ...]) -> dict[str, list[Any]]:
+    """A CSV file's columns as text (blank lines skipped), checked for ``required`` ones.
+
+    Raises:
+        DataFileError: a missing file or column, or a row whose number of cells is not the
+            header's.
+    """
     if not path.is_file():
         raise DataFileError("file not found", file=str(path), expected="an existing CSV file")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in required if c not in frame.columns]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+    header = rows[0] if rows else []
+    missing = [c for c in required if c not in header]
     if missing:
         raise DataFileError("missing column(s) " + ", ".join(missing), file=str(path),
                             field=missing[0], expected="columns " + ", ".join(required))
-    return frame
+    for line, row in enumerate(rows[1:], start=1):
+        if len(row) != len(header):
+            raise DataFileError(f"{len(row)} cells", file=str(path), row=line,
+                                expected=f"{len(header)} cells, one per column of the header")
+    return {name: [row[i] for row in rows[1:]] for i, name in enumerate(header)}
 
 
-def _numbers(frame: pd.DataFrame, column: str, path: Path, *, blank_ok: bool = False) -> pd.Series:
-    raw = frame[column].astype(str).str.strip()
-    values = pd.to_numeric(raw.where(raw != "", None), errors="coerce")
-    bad = values.isna() & ~((raw == "") & blank_ok)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InvalidValueError("not a number", file=str(path), row=row + 1, field=column,
-                                value=raw.iloc[row], expected="a number")
+_INTEGER: Final = re.compile(r"[-+]?[0-9]+")
+_DECIMAL: Final = re.compile(r"[-+]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[iI]nf(inity)?)")
+
+
+def _numbers(table: dict[str, list[Any]], column: str, path: Path, *, blank_ok: bool = False
+             ) -> list[int | float]:
+    """A text column as numbers (integers stay integers; a blank is NaN where allowed).
+
+    Raises:
+        InvalidValueError: a cell that is not a number, naming the file, row and field.
+    """
+    values: list[int | float] = []
+    for row, cell in enumerate(table[column], start=1):
+        text = str(cell).strip()
+        if _INTEGER.fullmatch(text):
+            values.append(int(text))
+        elif _DECIMAL.fullmatch(text):
+            values.append(float(text))
+        elif text == "" and blank_ok:
+            values.append(math.nan)
+        else:
+            raise InvalidValueError("not a number", file=str(path), row=row, field=column,
+                                    value=text, expected="a number")
     return values
+
+
+def _frame(table: Columns) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(dict(table))
 
 
 def read_assumptions(path: str | Path) -> EconomyAssumptions:
@@ -111,18 +162,21 @@ def read_assumptions(path: str | Path) -> EconomyAssumptions:
         raise
 
 
-def read_economy_files(case: str | Path = DEFAULT_CASE) -> EconomyFiles:
-    """Read a case's economy folder and ``subjects.csv``.
+def read_economy_tables(case: str | Path = DEFAULT_CASE) -> EconomyTables:
+    """Read a case's economy folder and ``subjects.csv`` as plain columns (no pandas).
+
+    Numbers are converted (``year``, ``population``; ``weight``, ``from_year`` and
+    ``to_year`` of the companies, blank years as NaN); every other cell stays text.
 
     Raises:
-        DataFileError: a missing file or column.
+        DataFileError: a missing file or column, or a row of the wrong length.
         InvalidValueError: a bad number or constant (naming file, row and field).
     """
     folder, root = economy_directory(case), case_directory(case)
     assumptions = read_assumptions(folder / "assumptions.yaml")
     population_file = folder / "population.csv"
     population = _read_csv(population_file, _POPULATION_COLUMNS)
-    population["year"] = _numbers(population, "year", population_file).astype(int)
+    population["year"] = [int(y) for y in _numbers(population, "year", population_file)]
     population["population"] = _numbers(population, "population", population_file)
     companies_file = folder / "resource_companies.csv"
     companies = _read_csv(companies_file, _COMPANY_COLUMNS)
@@ -130,7 +184,21 @@ def read_economy_files(case: str | Path = DEFAULT_CASE) -> EconomyFiles:
     for column in ("from_year", "to_year"):
         companies[column] = _numbers(companies, column, companies_file, blank_ok=True)
     subjects = _read_csv(root / "subjects.csv", ("id", "type", "economic_region"))
-    return EconomyFiles(assumptions, population, companies, subjects)
+    return EconomyTables(assumptions, population, companies, subjects)
+
+
+def read_economy_files(case: str | Path = DEFAULT_CASE) -> EconomyFiles:
+    """Read a case's economy folder and ``subjects.csv`` as pandas frames.
+
+    The tables of :func:`read_economy_tables`, each a frame.
+
+    Raises:
+        DataFileError: a missing file or column, or a row of the wrong length.
+        InvalidValueError: a bad number or constant (naming file, row and field).
+    """
+    tables = read_economy_tables(case)
+    return EconomyFiles(tables.assumptions, _frame(tables.population),
+                        _frame(tables.companies), _frame(tables.subjects))
 
 
 def economy_checksum(case: str | Path = DEFAULT_CASE, seed: int | None = None) -> str:
@@ -153,9 +221,9 @@ def economy_checksum(case: str | Path = DEFAULT_CASE, seed: int | None = None) -
 def load_economy(case: str | Path = DEFAULT_CASE, *, seed: int | None = None,
                  assumptions: EconomyAssumptions | None = None) -> Economy:
     """Return the illustrative economy of a case (``assumptions`` replaces the file's)."""
-    files = read_economy_files(case)
-    return Economy(assumptions or files.assumptions, files.population, files.companies,
-                   subjects=files.subjects, seed=seed)
+    tables = read_economy_tables(case)
+    return Economy(assumptions or tables.assumptions, tables.population, tables.companies,
+                   subjects=tables.subjects, seed=seed)
 
 
 # -- users' own inputs -------------------------------------------------------------------------
@@ -190,6 +258,8 @@ def read_fiscal_inputs(year: int, regions: str | Path, establishments: str | Pat
 def fiscal_input_frames(inputs: FiscalInputs, firm_ids: tuple[str, ...] | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return the regions, establishments and firms tables of ``inputs`` (file formats)."""
+    import pandas as pd
+
     r = inputs.regions
     regions = pd.DataFrame({"region": r.ids, "population": r.population,
                             "expenditure_index": r.expenditure_index,
@@ -295,12 +365,12 @@ def read_calibration_targets(case: str | Path = DEFAULT_CASE) -> pd.DataFrame:
         56.6
     """
     path = economy_directory(case) / "calibration_targets.csv"
-    frame = _read_csv(path, ("indicator", "year", "value", "low", "high", "unit", "tolerance",
+    table = _read_csv(path, ("indicator", "year", "value", "low", "high", "unit", "tolerance",
                              "sources", "status"))
-    frame["year"] = _numbers(frame, "year", path).astype(int)
+    table["year"] = [int(y) for y in _numbers(table, "year", path)]
     for column in ("value", "low", "high", "tolerance"):
-        frame[column] = _numbers(frame, column, path, blank_ok=True)
-    return frame
+        table[column] = _numbers(table, column, path, blank_ok=True)
+    return _frame(table)
 
 
 _FIGURE_COLUMNS = ("figure", "year_from", "year_to", "value", "low", "high", "unit", "measure",
@@ -326,11 +396,12 @@ def read_published_figures(case: str | Path = DEFAULT_CASE) -> pd.DataFrame:
         (49.0, 1999)
     """
     path = economy_directory(case) / "published_figures.csv"
-    frame = _read_csv(path, _FIGURE_COLUMNS)
+    table = _read_csv(path, _FIGURE_COLUMNS)
     for column in ("year_from", "year_to"):
-        frame[column] = _numbers(frame, column, path).astype(int)
+        table[column] = [int(y) for y in _numbers(table, column, path)]
     for column in ("value", "low", "high"):
-        frame[column] = _numbers(frame, column, path)
+        table[column] = _numbers(table, column, path)
+    frame = _frame(table)
     for row, r in enumerate(frame.to_dict(orient="records"), start=1):
         first, last = int(r["year_from"]), int(r["year_to"])
         value, low, high = float(r["value"]), float(r["low"]), float(r["high"])

@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from regionet.core.errors import DataFileError
 from regionet.core.tables import InputTable, missing_columns, numbers_of
+from regionet.io.arrow_pandas import arrow_without_pandas
 
 __all__ = ["DICTIONARY_COLUMNS", "FLAG_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table",
            "use_jemalloc"]
@@ -127,11 +128,16 @@ def _parquet(path: Path, year: int | None, required: Sequence[str],
     def loader(c: str) -> pa.ChunkedArray:
         return _keep(read(c), mask)
 
-    def batches(c: str) -> Iterator[pa.Array]:
+    sizes = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+
+    def batches(c: str, part: int = 0, parts: int = 1) -> Iterator[pa.Array]:
+        # Part ``part`` of ``parts`` is a run of whole row groups (the first parts get the odd
+        # ones: the caller's own thread has other work), so parts can be read at once.
+        groups = range(-(-len(sizes) * part // parts), -(-len(sizes) * (part + 1) // parts))
         file = pq.ParquetFile(path, metadata=metadata, memory_map=True,
                               read_dictionary=dictionary)
-        start = 0
-        for group in range(metadata.num_row_groups):
+        start = sum(sizes[: groups.start])
+        for group in groups:
             chunk = file.read_row_group(group, columns=[c], use_threads=True).column(0)
             stop = start + len(chunk)
             kept = chunk if mask is None else chunk.filter(pa.array(mask[start:stop]))
@@ -207,6 +213,7 @@ def open_table(path: str | Path, year: int | None = None, required: Sequence[str
     if not path.is_file():
         raise DataFileError("file not found", file=str(path), expected="an existing file")
     use_jemalloc()
+    arrow_without_pandas()
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return _parquet(path, year, required, columns, (tuple(ids), tuple(dictionary)))
     return _csv(path, year, required, columns, (tuple(ids), tuple(dictionary)))

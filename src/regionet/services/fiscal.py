@@ -49,7 +49,7 @@ from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder
 from regionet.services.inputs import ILLUSTRATIVE, inputs_key, load_inputs
 
-if TYPE_CHECKING:  # pandas and the pipeline load when a run needs them (see load_inputs)
+if TYPE_CHECKING:  # the pipeline loads when a run needs it, pandas when a frame is asked for
     import pandas as pd
 
     from regionet.engines.fiscal.run.explain import Explanation
@@ -266,8 +266,8 @@ def run_fiscal_year(source: CaseSource, year: int, *, scenario: str | Path | Non
         given = fiscal_inputs(source, year, regions=regions, establishments=establishments,
                               firms=firms, seed=seed, inputs=inputs)
         # Imported once the inputs are read: for users' files, a second thread imports the
-        # pipeline and pandas while the firm ids are coded (services/inputs.py, _files);
-        # importing it first would put pandas back on the main thread's path.
+        # pipeline while the firm ids are coded (services/inputs.py, _files). The pipeline
+        # imports no pandas: its results table is built on demand (YearResult.regions).
         from regionet.engines.fiscal.run.pipeline import run_year
 
         return run_year(given, parameters(source), scenario=chosen)

@@ -51,8 +51,8 @@ from regionet.io.registered_inputs import (
 from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_folder, reading, workspace_of
 
-if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used, pandas (for the
-    # illustrative economy) when the economy is
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a workspace is used, the economy when
+    # it is (it needs no pandas)
     from regionet.engines.economy.economy import Economy
     from regionet.storage.fiscal_inputs import InputsRecord
     from regionet.storage.workspace import Workspace
@@ -256,7 +256,7 @@ def forget_unregistered(source: CaseSource) -> list[Path]:
 
 
 def _warm_up() -> None:
-    """Import the pipeline (and pandas, which its results table needs)."""
+    """Import the pipeline (its rules and quantities; not pandas, which it loads on use)."""
     import_module("regionet.engines.fiscal.run.pipeline")
 
 
@@ -266,7 +266,7 @@ def _files(source: CaseSource, year: int, regions: Path | None, establishments: 
 
     While the firm ids are coded (Arrow, which releases the GIL), a second thread prepares
     the regions table (the illustrative economy's, or the regions file) and imports the
-    pipeline and pandas: on two cores the imports cost no wall time.
+    pipeline: on two cores the imports cost no wall time. Neither imports pandas.
     """
     if (establishments is None) != (firms is None):
         raise InvalidValueError("establishments and firms files go together",

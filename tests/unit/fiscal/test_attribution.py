@@ -447,3 +447,23 @@ def test_a_subnormal_factor_total_counts_as_zero(rule):
                          n_regions=2)
     result = attribute(est, Firms([0], [4.0], 2), rule)
     assert np.isfinite(result).all() and result.sum() == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize("rule", ["art288", "uditpa", "operation"])
+def test_regional_sums_in_two_threads_are_the_one_thread_sums_to_the_bit(
+        rule: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunks' sums are added in chunk order whichever thread computed them."""
+    from regionet.engines.fiscal.rules import shares
+
+    rng = np.random.default_rng(11)
+    n, firms = 5 * shares._CHUNK + 17, 5000
+    est = Establishments(firm=rng.integers(0, firms, n), region=rng.integers(0, 30, n),
+                         headcount=rng.random(n), payroll=rng.random(n), assets=rng.random(n),
+                         sales=rng.random(n), n_firms=firms, n_regions=30, sort=False)
+    base = rng.random(firms) * 1e6
+    monkeypatch.setattr(shares, "spare_core", lambda: False)
+    one = RULES[rule](est).regional_sums(base, 30)
+    monkeypatch.setattr(shares, "spare_core", lambda: True)
+    two = RULES[rule](est).regional_sums(base, 30)
+    assert one.tobytes() == two.tobytes()
+    assert one.sum() > 0

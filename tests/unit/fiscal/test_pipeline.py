@@ -296,3 +296,17 @@ def test_columns_are_documented() -> None:
     text = (Path(__file__).resolve().parents[3] / "docs" / "fiscal.md").read_text("utf-8")
     missing = [c for c in COLUMNS if f"`{c}`" not in text]
     assert not missing, f"columns not in docs/fiscal.md: {missing}"
+
+
+@pytest.mark.parametrize(("year", "illustrative"), [(1995, True), (2005, False)])
+def test_records_are_the_frame_rows_to_the_byte(tree: ParameterTree, year: int,
+                                                illustrative: bool) -> None:
+    """The JSON answer comes from records() without pandas: the same text as from the frame."""
+    result = run_year(federation(year, illustrative=illustrative), tree)
+    records = result.records()
+    assert json.dumps(records) == json.dumps(result.regions.to_dict(orient="records"))
+    assert list(records[0]) == list(COLUMNS)
+    assert [type(records[0][c]) for c in ("region", "year", "illustrative", "transfers")] == [
+        str, int, bool, float]
+    assert [r["region"] for r in records] == list(IDS)
+    assert {r["illustrative"] for r in records} == {illustrative}

@@ -41,14 +41,16 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownActorError, did_you_mean
 from regionet.core.rng import make_rng
 from regionet.engines.economy.assumptions import EconomyAssumptions, parse_assumptions
+from regionet.engines.economy.columns import Columns, columns_of, names_of, number_or_nan
 from regionet.engines.economy.firms import (
     CompanyRow,
     SyntheticFirms,
@@ -60,6 +62,9 @@ from regionet.engines.economy.firms import (
 )
 from regionet.engines.fiscal.inputs.establishments import FloatArray
 from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs, RegionTable
+
+if TYPE_CHECKING:  # frames are accepted, never needed: no pandas on a fiscal run's path
+    import pandas as pd
 
 __all__ = [
     "COMPONENTS",
@@ -95,29 +100,35 @@ class Economy:
         subjects: columns ``id, economic_region``; the regions are its ids, sorted.
         seed: integer >= 0; None uses the assumptions' ``seed``.
 
+    The tables are pandas frames or plain ``{column: values}`` mappings
+    (:mod:`~regionet.engines.economy.columns`); either reads the same.
+
     Raises:
         InvalidValueError: bad frames or constants (naming the field and value).
         UnknownActorError: a region named in the constants or tables that is not a subject.
     """
 
-    def __init__(self, assumptions: EconomyAssumptions, population: pd.DataFrame,
-                 companies: pd.DataFrame | None, *, subjects: pd.DataFrame,
-                 seed: int | None = None) -> None:
+    def __init__(self, assumptions: EconomyAssumptions, population: pd.DataFrame | Columns,
+                 companies: pd.DataFrame | Columns | None, *,
+                 subjects: pd.DataFrame | Columns, seed: int | None = None) -> None:
         a = self.assumptions = assumptions
         self.seed = int(a.number("seed")) if seed is None else seed
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise InvalidValueError("bad seed", field="seed", value=seed,
                                     expected="an integer >= 0")
         for column in ("id", "economic_region"):
-            if column not in subjects.columns:
+            if column not in names_of(subjects):
                 raise InvalidValueError(f"missing column {column}", file="subjects",
                                         expected="columns id, economic_region")
-        table = subjects.assign(id=subjects["id"].astype(str)).sort_values("id")
-        self.ids: tuple[str, ...] = tuple(table["id"])
+        subject = columns_of(subjects)
+        table = sorted(zip((str(i) for i in subject["id"]), subject["economic_region"],
+                           strict=True), key=lambda row: row[0])
+        self.ids: tuple[str, ...] = tuple(row[0] for row in table)
         n = len(self.ids)
         self._codes = {region: i for i, region in enumerate(self.ids)}
-        self._population = self._population_table(population)
-        self._population_notes = self._notes(population)
+        people = columns_of(population)
+        self._population = self._population_table(people)
+        self._population_notes = self._notes(people)
         nested = a.names("regions.nested_in") if a.has("regions.nested_in") else {}
         self._check_regions(nested, "regions.nested_in")
         self._check_regions({v: v for v in nested.values()}, "regions.nested_in")
@@ -125,14 +136,14 @@ class Economy:
         levels = a.numbers("income.economic_region")
         premium = a.numbers("income.region_premium")
         self._check_regions(premium, "income.region_premium")
-        unknown = sorted(set(table["economic_region"].astype(str)) - set(levels))
+        unknown = sorted({str(row[1]) for row in table} - set(levels))
         if unknown:
             raise InvalidValueError("economic region without a level",
                                     field="income.economic_region", value=unknown[0],
                                     expected="a level for every economic region of the subjects")
         rng = make_rng(self.seed)
         noise = rng.normal(0.0, a.number("income.noise_sigma"), n)
-        base = np.array([levels[str(e)] for e in table["economic_region"]], dtype=np.float64)
+        base = np.array([levels[str(row[1])] for row in table], dtype=np.float64)
         self._log_income = a.number("income.dispersion") * (
             base + self._vector(premium, 0.0) + noise)
         self._extraction = {c: self._shares(f"extraction.{c}")
@@ -183,30 +194,43 @@ class Economy:
             bases[key] = weights
         return bases
 
-    def _population_table(self, population: pd.DataFrame) -> pd.DataFrame:
+    def _population_table(self, population: dict[str, list[Any]]) -> dict[Any, FloatArray]:
+        """Population by year: one value per region (NaN where none is given)."""
         for column in ("region", "year", "population"):
-            if column not in population.columns:
+            if column not in population:
                 raise InvalidValueError(f"missing column {column}", file="population",
                                         expected="columns region, year, population")
-        self._check_regions(dict.fromkeys(population["region"].astype(str)), "population.region")
-        repeated = population.duplicated(["region", "year"])
-        if repeated.any():
-            row = int(np.flatnonzero(repeated.to_numpy())[0])
-            raise InvalidValueError("region and year given twice", file="population", row=row + 1,
-                                    field="region", value=population["region"].iloc[row],
-                                    expected="one population per region and year")
-        table = population.pivot_table(index="year", columns="region", values="population",
-                                       aggfunc="first")
-        return table.reindex(columns=list(self.ids))
+        regions, years = population["region"], population["year"]
+        self._check_regions(dict.fromkeys(str(r) for r in regions), "population.region")
+        seen: set[tuple[Any, Any]] = set()
+        for row, key in enumerate(zip(regions, years, strict=True)):
+            if key in seen:
+                raise InvalidValueError("region and year given twice", file="population",
+                                        row=row + 1, field="region", value=key[0],
+                                        expected="one population per region and year")
+            seen.add(key)
+        table: dict[Any, FloatArray] = {}
+        for region, year, value in zip(regions, years, population["population"], strict=True):
+            number = number_or_nan(value)
+            if math.isnan(number):  # as a pivot does: a year with no number is no year
+                continue
+            if year not in table:
+                table[year] = np.full(len(self.ids), np.nan)
+            table[year][self._codes[str(region)]] = number
+        return dict(sorted(table.items()))
 
     @staticmethod
-    def _notes(population: pd.DataFrame) -> dict[int, str]:
-        if "status" not in population.columns:
+    def _notes(population: dict[str, list[Any]]) -> dict[int, str]:
+        if "status" not in population:
             return {}
+        groups: dict[Any, list[int]] = {}
+        for row, year in enumerate(population["year"]):
+            groups.setdefault(year, []).append(row)
         notes = {}
-        for year, group in population.groupby("year"):
-            statuses = ", ".join(sorted(set(group["status"].astype(str))))
-            sources = sorted(set(group["source"].astype(str))) if "source" in group else []
+        for year, rows in sorted(groups.items()):
+            statuses = ", ".join(sorted({str(population["status"][i]) for i in rows}))
+            sources = (sorted({str(population["source"][i]) for i in rows})
+                       if "source" in population else [])
             notes[int(str(year))] = f"status {statuses}" + (f"; source: {sources[0]}"
                                                             if len(sources) == 1 else "")
         return notes
@@ -214,12 +238,12 @@ class Economy:
     # -- the regional economy ----------------------------------------------------------------
     def population(self, year: int) -> FloatArray:
         """Population of every region on 1 January of ``year``."""
-        if year not in self._population.index:
+        if year not in self._population:
+            known = list(self._population) or [math.nan]
             raise InvalidValueError("no population for the year", file="population",
                                     field="year", value=year,
-                                    expected="a year in " + f"{self._population.index.min()}-"
-                                    f"{self._population.index.max()}")
-        values = self._population.loc[year].to_numpy(dtype=np.float64)
+                                    expected=f"a year in {known[0]}-{known[-1]}")
+        values = self._population[year].copy()
         if not np.all(np.isfinite(values) & (values > 0)):
             region = self.ids[int(np.flatnonzero(~(np.isfinite(values) & (values > 0)))[0])]
             raise InvalidValueError("missing or bad population", file="population",
@@ -319,16 +343,18 @@ class Economy:
                             provenance=self.provenance(year), name="illustrative")
 
 
-def generate(year: int, assumptions: EconomyAssumptions, population: pd.DataFrame,
-             companies: pd.DataFrame | None, *, subjects: pd.DataFrame,
+def generate(year: int, assumptions: EconomyAssumptions, population: pd.DataFrame | Columns,
+             companies: pd.DataFrame | Columns | None, *, subjects: pd.DataFrame | Columns,
              seed: int | None = None) -> FiscalInputs:
     """Generate the illustrative :class:`FiscalInputs` of one year (see :class:`Economy`)."""
     return Economy(assumptions, population, companies, subjects=subjects, seed=seed).inputs(year)
 
 
 def generate_years(years: Iterable[int], assumptions: EconomyAssumptions,
-                   population: pd.DataFrame, companies: pd.DataFrame | None, *,
-                   subjects: pd.DataFrame, seed: int | None = None) -> dict[int, FiscalInputs]:
+                   population: pd.DataFrame | Columns,
+                   companies: pd.DataFrame | Columns | None, *,
+                   subjects: pd.DataFrame | Columns, seed: int | None = None
+                   ) -> dict[int, FiscalInputs]:
     """Generate the illustrative inputs of several years from one structure (one seed)."""
     economy = Economy(assumptions, population, companies, subjects=subjects, seed=seed)
     return {year: economy.inputs(year) for year in years}

@@ -29,19 +29,23 @@ flagged (the column's default).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownActorError, did_you_mean
 from regionet.engines.economy.assumptions import EconomyAssumptions
+from regionet.engines.economy.columns import Columns, columns_of, names_of, number_or_nan
 from regionet.engines.fiscal.inputs.establishments import (
     Establishments,
     Firms,
     FloatArray,
     IntArray,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ACTIVITY_KEYS", "OWN_BALANCE_PATH", "CompanyRow", "SyntheticFirms", "YearFirms",
            "build_synthetic", "company_rows", "firms_for_year", "own_balance_by_activity"]
@@ -116,7 +120,7 @@ def _year(value: object, row: int, field: str) -> int | None:
     return int(number)
 
 
-def company_rows(companies: pd.DataFrame, ids: tuple[str, ...],
+def company_rows(companies: pd.DataFrame | Columns, ids: tuple[str, ...],
                  activities: list[str]) -> list[CompanyRow]:
     """Validate the resource companies table and code its regions.
 
@@ -125,13 +129,14 @@ def company_rows(companies: pd.DataFrame, ids: tuple[str, ...],
             firm without a head office row, or two head offices in force in one year.
         UnknownActorError: a region not among ``ids``.
     """
-    missing = [c for c in _COMPANY_COLUMNS if c not in companies.columns]
+    missing = [c for c in _COMPANY_COLUMNS if c not in names_of(companies)]
     if missing:
         raise InvalidValueError("missing column(s) " + ", ".join(missing),
                                 file="resource companies", expected=", ".join(_COMPANY_COLUMNS))
     codes = {region: i for i, region in enumerate(ids)}
     rows: list[CompanyRow] = []
-    for n, rec in enumerate(companies[list(_COMPANY_COLUMNS)].itertuples(index=False), start=1):
+    table = columns_of(companies)
+    for n, rec in enumerate(zip(*(table[c] for c in _COMPANY_COLUMNS), strict=True), start=1):
         firm, region, activity, weight = str(rec[0]), str(rec[1]), str(rec[2]), rec[3]
         if region not in codes:
             raise UnknownActorError("unknown region", file="resource companies", row=n,
@@ -141,7 +146,7 @@ def company_rows(companies: pd.DataFrame, ids: tuple[str, ...],
             raise InvalidValueError("unknown activity", file="resource companies", row=n,
                                     field="activity", value=activity,
                                     expected="one of " + ", ".join(activities))
-        w = pd.to_numeric(pd.Series([weight]), errors="coerce").iloc[0]
+        w = number_or_nan(weight)
         if not (np.isfinite(w) and w > 0):
             raise InvalidValueError("bad weight", file="resource companies", row=n,
                                     field="weight", value=weight, expected="a number > 0")

@@ -69,7 +69,7 @@ def fiscal_run(
         for path in write_fiscal_result(result, out, fmt):
             typer.echo(str(path))
     elif fmt == "json":
-        print_json(result.regions.to_dict(orient="records"))
+        print_json(result.records())  # no pandas: the rows come from the result's arrays
     else:
         print_table(result.regions[KEY_COLUMNS].round(3).to_dict(orient="records"),
                     KEY_COLUMNS, f"Fiscal results {year} ({result.rules['attribution']}, "

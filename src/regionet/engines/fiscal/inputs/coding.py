@@ -29,8 +29,8 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any, Final
 
@@ -47,7 +47,9 @@ from regionet.core.errors import (
     did_you_mean,
 )
 from regionet.core.tables import (
+    PARALLEL_LOOKUP_MIN,
     InputTable,
+    as_numpy,
     codes_of,
     concatenate,
     digit_chunk,
@@ -55,6 +57,7 @@ from regionet.core.tables import (
     first_duplicate,
     joint_codes,
     lookup,
+    spare_core,
 )
 from regionet.engines.fiscal.inputs.establishments import (
     FACTORS,
@@ -161,44 +164,74 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
 
     Firm rows get codes by first appearance (their row when the ids are unique). Registry
     numbers (digits of one length) are checked for repeats by a sort and looked up with
-    ``index_in``: one hash table of the F firm ids probed by the establishments, in two
-    threads (:func:`~regionet.core.tables.lookup`), each half as soon as it is read (about a
-    third faster than encoding both together), while another thread sorts the firm ids to
-    find repeats. Other ids are encoded together in one pass.
+    ``index_in``: one hash table of the F firm ids probed by the establishments, the two
+    halves of the file read and looked up in two threads on an idle machine
+    (:func:`~regionet.core.tables.lookup`; about a third faster than encoding both
+    together; the first half's reading starts while the firms' ids are read), while another
+    thread sorts the firm ids to find repeats. Other ids are encoded together in one pass.
     """
-    digits = digit_keys(firms, "firm_id")
-    if digits is not None:
-        keys = pa.chunked_array(digits[0], type=pa.int64()).combine_chunks()
-        length = digits[1]
-        with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
-            repeats = pool.submit(_repeats, keys)
-            est_codes = lookup((None if (d := digit_chunk(chunk, length)) is None else d[0]
-                                for chunk in establishments.chunks("firm_id")),
-                               keys, establishments.n_rows)
-            if est_codes is not None:
-                return repeats.result(), est_codes
+    parts: list[Iterable[pa.Array]] = list(establishments.parts("firm_id", 2))
+    with ThreadPoolExecutor(max_workers=1) as early:
+        if establishments.n_rows >= PARALLEL_LOOKUP_MIN and spare_core():
+            # Reading the first half's ids needs no keys: it starts while the firms' are read.
+            parts[0] = _when_done(early.submit(list, parts[0]))
+        digits = digit_keys(firms, "firm_id")
+        if digits is not None:
+            keys = pa.chunked_array(digits[0], type=pa.int64()).combine_chunks()
+            length = digits[1]
+            with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
+                repeats = pool.submit(_repeats, keys)
+                est_codes = lookup([_digit_chunks(part, length) for part in parts], keys,
+                                   establishments.n_rows)
+                if est_codes is not None:
+                    return repeats.result(), est_codes
     _, (firm_codes, est_codes) = joint_codes((firms, "firm_id"), (establishments, "firm_id"))
     return firm_codes, est_codes
 
 
+def _when_done(chunks: Future[list[pa.Array]]) -> Iterator[pa.Array]:
+    """The chunks another thread is reading, once it has read them."""
+    yield from chunks.result()
+
+
+def _digit_chunks(chunks: Iterable[pa.Array], length: int) -> Iterator[pa.Array | None]:
+    """Each chunk of ids as int64 (:func:`~regionet.core.tables.digit_chunk`), or None."""
+    for chunk in chunks:
+        digits = digit_chunk(chunk, length)
+        yield None if digits is None else digits[0]
+
+
 def _repeats(keys: pa.Array) -> IntArray:
     """Codes of firm ids by first appearance: ``0..F-1`` unless an id repeats (a sort)."""
-    ordered = np.sort(np.asarray(keys.to_numpy(zero_copy_only=False)))
+    ordered = np.sort(as_numpy(keys))
     if len(ordered) > 1 and bool((ordered[1:] == ordered[:-1]).any()):
-        return np.asarray(pc.dictionary_encode(keys).indices.to_numpy(zero_copy_only=False),
-                          dtype=np.intp)  # a repeat: reported by the caller
+        # a repeat: reported by the caller
+        return np.asarray(as_numpy(pc.dictionary_encode(keys).indices), dtype=np.intp)
     return np.arange(len(keys), dtype=np.intp)
 
 
-def _columns(establishments: InputTable, firms: InputTable, region_index: pa.Array
-             ) -> dict[str, npt.NDArray[Any]]:
-    """Everything but the firm ids: region codes and amounts, as NumPy columns."""
-    return {"registered_region": codes_of(firms.column("registered_region"), region_index),
-            "profit": firms.numbers("profit"),
-            "region": codes_of(establishments.column("region"), region_index),
-            **{name: establishments.numbers(name) for name in FACTORS},
-            **({OWN_BALANCE_SHEET: flags_of(establishments, OWN_BALANCE_SHEET)}
-               if OWN_BALANCE_SHEET in establishments else {})}
+def _columns(establishments: InputTable, firms: InputTable, region_index: pa.Array, *,
+             parallel: bool = False) -> dict[str, npt.NDArray[Any]]:
+    """Everything but the firm ids: region codes and amounts, as NumPy columns.
+
+    ``parallel``: every other column is read and converted in a second thread (Parquet
+    reads and the copies into NumPy release the GIL); two columns are in memory at once.
+    """
+    tasks: dict[str, Callable[[], npt.NDArray[Any]]] = {
+        "registered_region": lambda: codes_of(firms.column("registered_region"), region_index),
+        "profit": partial(firms.numbers, "profit"),
+        "region": lambda: codes_of(establishments.column("region"), region_index),
+        **{name: partial(establishments.numbers, name) for name in FACTORS},
+        **({OWN_BALANCE_SHEET: partial(flags_of, establishments, OWN_BALANCE_SHEET)}
+           if OWN_BALANCE_SHEET in establishments else {})}
+    if not parallel:
+        return {name: task() for name, task in tasks.items()}
+    names = list(tasks)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        elsewhere = {name: pool.submit(tasks[name]) for name in names[::2]}
+        here = {name: tasks[name]() for name in names[1::2]}
+        return {name: elsewhere[name].result() if name in elsewhere else here[name]
+                for name in names}
 
 
 def code_inputs(establishments: InputTable, firms: InputTable,
@@ -208,9 +241,11 @@ def code_inputs(establishments: InputTable, firms: InputTable,
 
     Firm ids are coded in one hash pass (``dictionary_encode`` of the firms' ids followed by
     the establishments'), region ids once per distinct value, then the amounts are read one
-    column at a time; the checks run afterwards in a fixed order. (Reading the amounts in a
-    second thread meanwhile saved nothing on the 2-core development machine under load and
-    raised peak memory by 250 MB at 5e6 rows.)
+    column at a time; the checks run afterwards in a fixed order. With both cores free
+    (:func:`~regionet.core.tables.spare_core`) and many rows, each step runs in two threads:
+    the lookup on the two halves of the file, the amounts column by column. (Reading the
+    amounts in a second thread *during* the lookup raised peak memory to 670 MB at 5e6 rows,
+    above the 600 MB budget, with two hash tables: docs/performance.md, fourth round.)
 
     Args:
         establishments: columns ``firm_id, region, headcount, payroll, assets, sales`` and
@@ -238,7 +273,8 @@ def code_inputs(establishments: InputTable, firms: InputTable,
     region_index = pa.array([str(r) for r in (regions() if callable(regions) else regions)],
                             pa.string())
     _unique(region_index, None, "region", "regions")
-    columns = _columns(establishments, firms, region_index)
+    columns = _columns(establishments, firms, region_index,
+                       parallel=establishments.n_rows >= PARALLEL_LOOKUP_MIN and spare_core())
     repeated = np.flatnonzero(firm_codes != np.arange(len(firm_codes)))
     if repeated.size:
         i = int(repeated[0])

@@ -6,7 +6,8 @@ Every attribution rule is a weighted mean of factor shares, so the share of esta
 firm ``f``. The rest of the firm's base, ``head_office[f]``, stays at its registered region.
 Per-firm arrays are cheap; expanding them to establishments is the costly step, so it runs
 over the firm-sorted columns in cache-sized chunks (``np.take`` of the per-firm
-coefficient, multiply, ``np.bincount`` by region) and allocates no full-length temporary.
+coefficient, multiply, ``np.bincount`` by region) and allocates no full-length temporary;
+with both cores free, the regional sums' chunks are split between two threads.
 
 Examples:
     >>> from regionet.engines.fiscal.inputs.establishments import Establishments
@@ -21,11 +22,13 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from regionet.core.errors import InvalidValueError
+from regionet.core.tables import spare_core
 from regionet.engines.fiscal.inputs.establishments import Establishments, FloatArray
 
 __all__ = ["MIN_TOTAL", "Groups", "Shares", "first_positive", "mean_of_shares"]
@@ -128,12 +131,31 @@ class Shares:
         if not self.per_unit or n == 0:
             return sums
         terms = self._terms(scale)
-        out, scratch = np.empty(min(n, _CHUNK)), np.empty(min(n, _CHUNK))
-        for start in range(0, n, _CHUNK):
-            stop = min(start + _CHUNK, n)
-            m = stop - start
-            _combine(est, terms, start, stop, out[:m], scratch[:m])
-            sums += np.bincount(est.region[start:stop], weights=out[:m], minlength=n_regions)
+        starts = range(0, n, _CHUNK)
+        parts: list[FloatArray] = [sums] * len(starts)
+
+        def chunks(which: range) -> None:
+            out, scratch = np.empty(min(n, _CHUNK)), np.empty(min(n, _CHUNK))
+            for k in which:
+                start = starts[k]
+                stop = min(start + _CHUNK, n)
+                m = stop - start
+                _combine(est, terms, start, stop, out[:m], scratch[:m])
+                parts[k] = np.asarray(np.bincount(est.region[start:stop], weights=out[:m],
+                                                  minlength=n_regions), dtype=np.float64)
+
+        everything = range(len(starts))
+        if len(starts) >= 4 and spare_core():
+            # Half the chunks in another thread (take and the products release the GIL); the
+            # chunks' sums are added in chunk order below, so the result is the same to the bit.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                done = pool.submit(chunks, everything[: len(starts) // 2])
+                chunks(everything[len(starts) // 2:])
+                done.result()
+        else:
+            chunks(everything)
+        for part in parts:
+            sums += part
         return sums
 
 

@@ -33,11 +33,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from regionet.core.errors import InvalidValueError, UnknownActorError, UnknownReferenceError
 from regionet.engines.fiscal.inputs.year_inputs import FiscalInputs, RegionTable
@@ -58,6 +58,9 @@ from regionet.engines.fiscal.run.quantities_taxes import (
 )
 from regionet.engines.fiscal.run.runner import Evaluation
 from regionet.engines.fiscal.run.trace import Trace
+
+if TYPE_CHECKING:  # the results table is built on demand: a JSON answer needs no pandas
+    import pandas as pd
 
 __all__ = [
     "COLUMNS", "HYDROCARBONS", "MISSING_SPLIT", "OKRUG", "QUANTITY_COLUMNS", "RULE_NAMES",
@@ -91,11 +94,15 @@ TOTALS: Final = ("tax_collected", "federal_tax_revenue", "regional_tax_revenue",
 
 @dataclass(frozen=True, eq=False)
 class YearResult:
-    """One year's results: the per-region frame, national totals and what produced them.
+    """One year's results: the per-region columns, national totals and what produced them.
 
     Attributes:
         year: the fiscal year.
-        regions: one row per region, columns :data:`COLUMNS`.
+        columns: one array per quantity column of :data:`COLUMNS` (``QUANTITY_COLUMNS``),
+            float64, one value per region in the order of ``inputs.regions.ids``.
+        regions: one row per region, columns :data:`COLUMNS` (a pandas frame, built from
+            ``columns`` when first asked for); :meth:`records` gives the same rows as plain
+            Python values without pandas.
         totals: national totals (plain floats): ``tax_collected``, ``federal_tax_revenue``,
             ``regional_tax_revenue`` (regional + local), ``regional_share_of_tax_revenue``
             (the calibration target), ``fund_base_amount``, ``fund_size``,
@@ -114,7 +121,7 @@ class YearResult:
     """
 
     year: int
-    regions: pd.DataFrame
+    columns: Mapping[str, npt.NDArray[np.float64]]
     totals: Mapping[str, float]
     parameters: Mapping[str, AnnualValue]
     rules: Mapping[str, str]
@@ -124,6 +131,38 @@ class YearResult:
     trace: Trace
     scenario: str | None = None
     collection_override: bool = False
+
+    def _labelled(self) -> dict[str, Any]:
+        """Every column of :data:`COLUMNS`: the labels (region, year, illustrative) added."""
+        n = self.inputs.regions.n
+        return {"region": list(self.inputs.regions.ids),
+                "year": np.full(n, self.year, dtype=np.int64), **self.columns,
+                "illustrative": np.full(n, bool(self.inputs.illustrative))}
+
+    @cached_property
+    def regions(self) -> pd.DataFrame:
+        """One row per region, columns :data:`COLUMNS` (built once, when first asked for)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._labelled(), columns=list(COLUMNS))
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows of :attr:`regions` as dicts of plain Python values, without pandas.
+
+        The same as ``regions.to_dict(orient="records")``: str, int, float and bool values,
+        keys in the order of :data:`COLUMNS`.
+
+        Examples:
+            >>> from regionet.services.case_source import CaseSource
+            >>> from regionet.services.fiscal import run_fiscal_year
+            >>> result = run_fiscal_year(CaseSource.bundled(), 1999)
+            >>> result.records() == result.regions.to_dict(orient="records")
+            True
+        """
+        labelled = self._labelled()
+        values = [v if isinstance(v, list) else v.tolist()
+                  for v in (labelled[c] for c in COLUMNS)]
+        return [dict(zip(COLUMNS, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,9 +251,6 @@ def _run(inputs: FiscalInputs, tree: ParameterTree, scenario: Scenario | None,
                             use_published_total=use_published_total, parent=_parents(regions))
     cols = {name: evaluation.array(name) for name in QUANTITY_COLUMNS}
     trace = evaluation.trace()
-    frame = pd.DataFrame({"region": list(regions.ids), "year": np.full(n, year, dtype=np.int64),
-                          **cols, "illustrative": np.full(n, bool(inputs.illustrative))},
-                         columns=list(COLUMNS))
     transfers = trace.nodes["transfers"]
     allocation = transfers.outcome
     if not isinstance(allocation, Allocation):
@@ -238,7 +274,7 @@ def _run(inputs: FiscalInputs, tree: ParameterTree, scenario: Scenario | None,
     rules = {"attribution": str(trace.nodes["profit_tax_base_attributed"].rule),
              "equalization": str(transfers.rule), "fund_base": str(base.rule),
              "fund_source": str(fund.rule)}
-    return YearResult(year=year, regions=frame, totals=totals, parameters=trace.parameters,
+    return YearResult(year=year, columns=cols, totals=totals, parameters=trace.parameters,
                       rules=rules, allocation=allocation, inputs=inputs, tree=tree, trace=trace,
                       scenario=None if scenario is None else scenario.name,
                       collection_override=collection_by_region is not None)
@@ -267,6 +303,8 @@ def run_years(inputs_by_year: Mapping[int, FiscalInputs] | Iterable[FiscalInputs
             raise InvalidValueError("year given twice", field="year", value=inputs.year)
         override = (collection_by_region or {}).get(inputs.year)
         years[inputs.year] = _run(inputs, reformed, scenario, override, use_published_total)
+    import pandas as pd
+
     frames = [r.regions for r in years.values()]
     regions = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     totals = pd.DataFrame([{"year": y, **r.totals} for y, r in years.items()])
