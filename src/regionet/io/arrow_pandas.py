@@ -61,10 +61,16 @@ def _tell_arrow() -> None:
 
 
 class _Refuse(MetaPathFinder):
-    """Makes ``import pandas`` fail (while pyarrow asks)."""
+    """Makes ``import pandas`` fail in the thread that asks (while pyarrow asks).
+
+    Another thread importing pandas in that moment (a server's other request) is not refused.
+    """
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
-        if name == "pandas":
+        if name == "pandas" and threading.get_ident() == self.thread:
             raise ImportError("pandas is not needed to read the input files", name=name)
         return None
 
