@@ -380,7 +380,13 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
+        # Once a read of this handle found the current schema, no query: an API write asks
+        # for the upgrade each time, and the schema a process found current stays so (a read
+        # that finds otherwise clears the flag, see :meth:`snapshot`).
+        if self._schema_current:
+            return False
         if self._current_schema() >= SCHEMA_VERSION:
+            self._schema_current = True
             return False
         with self.database.writing() as conn:
             if _schema_version(conn, missing=self._not_found) < SCHEMA_VERSION:
