@@ -16,10 +16,10 @@ The bearer token is still checked on every request, in the same snapshot that re
 version (on PostgreSQL one statement joining both, :mod:`regionet.storage.account_state`): a
 revoked token gets 401 at once, and a changed role reads under its new role. Only a ``200``
 whose ``X-Regionet-Revision`` is the revision that was read is kept (a whole-graph result
-served from the previous revision while the new one is computed
-is not). Never cached: ``?include=`` (proposals are written without a new revision),
-``…/history``, conditional requests (``If-None-Match``…), other methods and paths. The
-cache is bounded in bytes with every other cached result (``REGIONET_CACHE_MB``).
+served from the previous revision while the new one is computed is not). Never cached:
+``?include=`` (proposals are written without a new revision), ``…/history``, conditional
+requests (``If-None-Match``…), other methods and paths. The cache is bounded in bytes with
+every other cached result (``REGIONET_CACHE_MB``).
 
 On a miss the request goes on to the application, which does not authenticate it again;
 requests for an answer already being made wait for it (one computation, not one each).
