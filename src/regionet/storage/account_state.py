@@ -25,8 +25,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from regionet.storage import database
 from regionet.storage.accounts import Account
 from regionet.storage.schema import METADATA
@@ -58,27 +56,28 @@ def account_and_state(db: database.Database, token_id: str
     PostgreSQL only. None when the query failed or found no header: the caller then reads
     the careful way.
 
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: no connection could be made (the database is down):
+            the caller turns it into its readable error at once, without trying again.
+
     Args:
         db: a PostgreSQL workspace database.
         token_id: the public prefix of a token (10 hex digits).
     """
-    try:
-        with db.connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            raw = conn.connection.dbapi_connection
-            if raw is None:
-                return None
-            cursor = raw.cursor()
-            try:
-                cursor.execute(_text(raw, token_id))  # no parameters: simple query protocol
-                cursor.nextset()  # past the SET's empty result
-                row = cursor.fetchone()
-            except conn.dialect.loaded_dbapi.Error:
-                return None
-            finally:
-                cursor.close()
-    except SQLAlchemyError:  # no connection: the careful way says so readably
-        return None
+    with db.connect() as conn:  # no connection: SQLAlchemy's error, at once (no retry)
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        raw = conn.connection.dbapi_connection
+        if raw is None:
+            return None
+        cursor = raw.cursor()
+        try:
+            cursor.execute(_text(raw, token_id))  # no parameters: the simple query protocol
+            cursor.nextset()  # past the SET's empty result
+            row = cursor.fetchone()
+        except conn.dialect.loaded_dbapi.Error:
+            return None
+        finally:
+            cursor.close()
     if row is None:
         return None
     user = dict(zip(_ACCOUNT_COLUMNS, row[3:], strict=True))

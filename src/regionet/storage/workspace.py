@@ -274,7 +274,10 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         if self._schema_current and self.database.is_postgresql:
-            found = account_and_state(self.database, token_id)
+            try:
+                found = account_and_state(self.database, token_id)
+            except SQLAlchemyError as exc:  # unavailable: say so now, not after a second try
+                raise self.database.error(exc, write=False) from exc
             if found is not None and found[1] >= SCHEMA_VERSION:
                 return found[0], found[2], found[3]
         with self.snapshot() as (conn, revision, version):

@@ -20,8 +20,9 @@ from regionet.core.errors import RegionetError
 from regionet.services.accounts import add_user, authenticate, parse_token, revoke_user
 from regionet.services.case_source import CaseSource, workspace_of
 from regionet.services.workspace import import_files, init_workspace
-from regionet.storage import accounts, database
+from regionet.storage import Workspace, accounts, database
 from regionet.storage.account_state import account_and_state
+from regionet.storage.database import DatabaseUnavailableError
 
 
 def _snapshot_view(source: CaseSource, token_id: str) -> tuple[object, int, str]:
@@ -94,3 +95,16 @@ def test_the_quick_read_is_one_round_trip_bounded_by_the_read_timeout(
         release.set()
         holder.join()
     assert account_and_state(ws.database, token_id) == found
+
+
+def test_an_unavailable_server_is_said_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a server that refuses connections: the quick read's error is the readable one, and
+    # the careful read is not tried as well (an outage's 503 would take twice as long)
+    ws = Workspace("postgresql+psycopg://postgres@127.0.0.1:9/regionet_nowhere")
+    ws._schema_current = True   # as after a first read found the current schema
+    tried: list[bool] = []
+    monkeypatch.setattr(Workspace, "snapshot", lambda self: tried.append(True))
+    with pytest.raises(DatabaseUnavailableError, match="not available"):
+        ws.account_state("0123456789")
+    assert tried == []
+    ws.close()
