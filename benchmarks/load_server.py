@@ -199,8 +199,12 @@ async def readers(client: Pool, token: str, rate: float, seconds: float,
 
 
 async def editor(client: Pool, name: str, token: str, until: float,
-                 stats: dict[str, Stats]) -> None:
-    """Read a tie's row, propose a new description with If-Match; again until ``until``."""
+                 stats: dict[str, Stats], pause: float = 0.05) -> None:
+    """Read a tie's row, propose a new description with If-Match; again until ``until``.
+
+    Between two rounds the editor waits ``pause`` seconds: the editors are a closed loop, so
+    a faster server gets more proposals (``--editor-pause`` evens that out between runs).
+    """
     n = 0
     while time.perf_counter() < until:
         tie = TIES[n % len(TIES)]
@@ -217,7 +221,7 @@ async def editor(client: Pool, name: str, token: str, until: float,
         await _timed(client, stats["PUT /api/ties/{tie}"], "PUT", f"/api/ties/{tie}", now,
                      json_body=body,
                      headers={**_auth(token), "If-Match": row.headers["etag"]})
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(pause)
 
 
 async def reviewer(client: Pool, token: str, until: float,
@@ -258,15 +262,15 @@ async def warm_up(base: str, tokens: dict[str, str]) -> None:
         client.close()
 
 
-async def run_load(base: str, tokens: dict[str, str], seconds: float, rate: float
-                   ) -> dict[str, Stats]:
+async def run_load(base: str, tokens: dict[str, str], seconds: float, rate: float,
+                   pause: float = 0.05) -> dict[str, Stats]:
     stats: dict[str, Stats] = defaultdict(Stats)
     host, port = base.removeprefix("http://").rsplit(":", 1)
     pool = Pool(host, int(port), READER_CONNECTIONS)
     client = Pool(host, int(port), EDITOR_CONNECTIONS)
     try:
         until = time.perf_counter() + seconds
-        editors = [editor(client, name, token, until, stats)
+        editors = [editor(client, name, token, until, stats, pause)
                    for name, token in tokens.items() if name.startswith("editor")]
         await asyncio.gather(readers(pool, tokens["reader"], rate, seconds, stats),
                              reviewer(client, tokens["reviewer"], until, stats), *editors)
@@ -303,14 +307,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="server processes (`regionet serve --workers`; CPU and memory "
                              "are summed over them)")
+    parser.add_argument("--editor-pause", type=float, default=0.05,
+                        help="seconds each editor waits between two rounds (default 0.05)")
     parser.add_argument("--out", type=Path, help="write the results as JSON")
     parser.add_argument("--cold", action="store_true",
                         help="no warm-up: the server's first requests are counted too")
     args = parser.parse_args()
     if (not 0 < args.seconds <= 600 or not 0 < args.reads <= 2000 or not 0 < args.editors <= 50
-            or not 0 < args.workers <= 8):
-        parser.error("--seconds 0–600, --reads 0–2000, --editors 1–50 and --workers 1–8 keep "
-                     "the load bounded")
+            or not 0 < args.workers <= 8 or not 0 <= args.editor_pause <= 60):
+        parser.error("--seconds 0–600, --reads 0–2000, --editors 1–50, --workers 1–8 and "
+                     "--editor-pause 0–60 keep the load bounded")
 
     made = None
     db = args.db
@@ -326,7 +332,8 @@ def main() -> None:
             asyncio.run(warm_up(base, tokens))
         rss_before = tree_rss(server.pid)
         server_cpu, client_cpu = tree_cpu(server.pid), time.process_time()
-        stats = asyncio.run(run_load(base, tokens, args.seconds, args.reads))
+        stats = asyncio.run(run_load(base, tokens, args.seconds, args.reads,
+                                     args.editor_pause))
         after_cpu = tree_cpu(server.pid)
         client_cpu = time.process_time() - client_cpu
         server_cpu = (after_cpu - server_cpu
@@ -342,7 +349,7 @@ def main() -> None:
     rows, errors, deliberate = report(stats)
     result = {"machine": machine(), "load_average": os.getloadavg(), "seconds": args.seconds,
               "reads_per_second": args.reads, "editors": args.editors,
-              "workers": args.workers,
+              "workers": args.workers, "editor_pause": args.editor_pause,
               "warm_up": not args.cold,
               "backend": db.split("://", 1)[0] if "://" in db else "sqlite",
               "errors": errors, "deliberate_412": deliberate,

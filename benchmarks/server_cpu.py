@@ -7,7 +7,9 @@ on a fresh PostgreSQL database with the bundled case and the accounts of
 connection, after ``--warmup`` uncounted ones; the server process's user + system CPU time
 (Linux ``/proc``) over those requests divided by their number. Also a stale edit (``PUT`` with
 an old ``If-Match``, answered 412: no write) and a write (``PUT`` proposing a change, then the
-reviewer's ``accept``), timed as one pair.
+reviewer's ``accept``), timed as one pair; and the same write followed by the five reads twice
+(0.6 s apart): the cost of a new revision for the readers is that row minus the write's and
+ten cached reads'.
 
     .venv/bin/python benchmarks/server_cpu.py                  # 300 requests per endpoint
     .venv/bin/python benchmarks/server_cpu.py --requests 100 --out cpu.json
@@ -81,6 +83,21 @@ def run(base: str, pid: int, tokens: dict[str, str], requests: int, warmup: int
         cpu, wall, statuses = measure(client, pid, write, write_count, 2)
         rows.append({"endpoint": "GET row + PUT + accept (a write)", "cpu_ms": cpu,
                      "wall_ms": wall, "statuses": statuses})
+
+        def write_and_read(i: int) -> httpx.Response:
+            # the five reads right after a write: each answer of the new revision is made
+            # (the whole-graph ones in the background: the second read of each waits for it)
+            last = write(i)
+            for _name, path in gets[:len(READS)]:
+                client.get(path, headers=reader)
+            time.sleep(0.6)  # the background computation ends (a stale answer waits 0.5 s)
+            for _name, path in gets[:len(READS)]:
+                client.get(path, headers=reader)
+            return last
+
+        cpu, wall, statuses = measure(client, pid, write_and_read, write_count, 2)
+        rows.append({"endpoint": "a write, then the five reads twice (new revision)",
+                     "cpu_ms": cpu, "wall_ms": wall, "statuses": statuses})
 
         def stale(_i: int) -> httpx.Response:
             return client.put(f"/api/ties/{tie}", json=body,

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from regionet.core.errors import InvalidValueError, UnknownReferenceError
+from regionet.core.jsonsafe import json_bytes
 from regionet.engines.fiscal.run.outputs import donors_recipients
 from regionet.io.casefiles import load_case
 from regionet.model.case import Case
 from regionet.services.case_source import CaseSource
 from regionet.services.fiscal import run_fiscal_year
-from regionet.services.measures import MEASURES, measure_values, subjects_geojson
+from regionet.services.measures import (
+    MEASURES,
+    encoded_subjects,
+    measure_values,
+    subjects_geojson,
+    subjects_geojson_bytes,
+)
+from regionet.services.workspace import import_files, init_workspace
 
 SRC = CaseSource.bundled()
 
@@ -174,3 +183,44 @@ def test_subjects_geojson_without_a_measure() -> None:
 def test_subjects_geojson_network_measure_keeps_year_drops_scenario() -> None:
     fc = subjects_geojson(SRC, "ties_total", year=1998, scenario="tax-at-operation")
     assert (fc["year"], fc["scenario"], fc["illustrative"]) == (1998, None, False)
+
+
+@pytest.mark.parametrize(("measure", "year", "scenario"), [
+    (None, None, None), ("ties_total", None, None), ("ties_cross_border", 1998, "x"),
+    ("population", 1999, None), ("transfers_per_capita", 1999, None),
+    ("donor_net_contributor", 1998, "tax-at-operation")])
+def test_the_map_bytes_are_the_collection_encoded(measure: str | None, year: int | None,
+                                                  scenario: str | None) -> None:
+    # the features are encoded once per case folder and joined around the values: the
+    # answer must stay exactly the encoding of the collection, byte for byte
+    assert subjects_geojson_bytes(SRC, measure, year=year, scenario=scenario) == json_bytes(
+        subjects_geojson(SRC, measure, year=year, scenario=scenario))
+
+
+def test_encoded_subjects_write_null_for_a_missing_or_non_finite_value() -> None:
+    encoded = encoded_subjects(SRC)
+    assert encoded is encoded_subjects(SRC) and len(encoded.ids) == 89  # once per folder
+    values = {"RU-KR": 7.0, "RU-MUR": math.nan, "RU-AD": math.inf, "RU-MOW": 1.5e7}
+    fc = json.loads(encoded.join({"type": "FeatureCollection", "measure": "m"}, values))
+    assert list(fc) == ["type", "measure", "attribution", "features"]
+    got = {f["id"]: f["properties"]["value"] for f in fc["features"]}
+    assert {k: v for k, v in got.items() if v is not None} == {"RU-KR": 7.0, "RU-MOW": 1.5e7}
+    assert list(got) == list(encoded.ids)
+    assert fc["features"][0] == {**subjects_geojson(SRC)["features"][0]}
+
+
+def test_the_map_bytes_follow_the_workspace(workspace_url: str, tmp_path: Path) -> None:
+    init_workspace(workspace_url)
+    source = CaseSource.workspace(workspace_url)
+    before = json.loads(subjects_geojson_bytes(source, "ties_bilateral"))
+    counts = {f["id"]: f["properties"]["value"] for f in before["features"]}
+    ties = tmp_path / "ties.csv"
+    ties.write_text("id,kind,actors,start,end,domains,sources\n"
+                    "t-test-kr-ark,cooperation,RU-KR;RU-ARK,1997,1999,transport,"
+                    "sergounin-1999:para 11\n", encoding="utf-8")
+    import_files(workspace_url, [ties])
+    after = subjects_geojson_bytes(source, "ties_bilateral")  # a new revision
+    assert after == json_bytes(subjects_geojson(source, "ties_bilateral"))
+    changed = {f["id"]: f["properties"]["value"] for f in json.loads(after)["features"]
+               if f["properties"]["value"] != counts[f["id"]]}
+    assert changed == {"RU-KR": counts["RU-KR"] + 1, "RU-ARK": counts["RU-ARK"] + 1}

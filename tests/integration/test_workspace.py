@@ -600,3 +600,19 @@ def test_every_read_on_postgresql_has_its_statement_timeout(ws: Workspace) -> No
     assert ws._schema_current
     with ws.database.connect() as conn:   # outside a read: the server's default
         assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "0"
+
+
+
+def test_upgrade_asks_nothing_once_it_found_the_current_schema(ws: Workspace,
+                                                               workspace_url: str) -> None:
+    """An API write asks for the upgrade each time: after the first, no statement is sent."""
+    fresh = Workspace(workspace_url)   # a new handle: it has not read the schema yet
+    statements: list[str] = []
+    sa.event.listen(fresh.database.engine(), "before_cursor_execute",
+                    lambda _conn, _cursor, sql, *_rest: statements.append(sql))
+    assert fresh.upgrade() is False
+    asked = len(statements)
+    assert any("schema_version" in s for s in statements)
+    assert fresh.upgrade() is False and fresh.upgrade() is False
+    assert len(statements) == asked
+    fresh.close()

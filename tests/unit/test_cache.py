@@ -69,6 +69,50 @@ def test_estimated_sizes_follow_the_data() -> None:
     assert cache.estimate_size(frame) >= 8000 + 10_000
 
 
+def _deep_size(value: object) -> int:
+    """Every object's ``sys.getsizeof`` (each counted once): what estimates are checked with."""
+    import sys
+
+    seen: set[int] = set()
+    todo, total = [value], 0
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+        elif hasattr(item, "__dict__"):
+            todo.append(vars(item))
+    return total
+
+
+class _Record:
+    def __init__(self, i: int) -> None:
+        self.id = f"t-{i:06d}"
+        self.parties = [f"RU-{i % 89:03d}", f"FI-{i:05d}"]
+        self.attributes = {f"a{k}": f"{i}-{k}" for k in range(20)}
+        self.kind, self.level, self.sublevel, self.start, self.end = "agreement", "", "", "", ""
+        self.domains: tuple[str, ...] = ()
+        self.note = ""
+
+
+def test_nested_values_are_estimated_near_their_size() -> None:
+    # 8 items of each inner container are looked at (64 of the outer): within a factor of 2
+    value = {f"t-{i:06d}": _Record(i) for i in range(2000)}
+    assert 0.5 < cache.estimate_size(value) / _deep_size(value) < 2.0
+
+
+def test_every_field_of_an_object_is_counted() -> None:
+    record = _Record(1)
+    record.note = "x" * 100_000  # the last of its 10 fields, and the only large one
+    assert cache.estimate_size(record) > 100_000
+
+
 def test_stale_results_while_a_new_version_is_computed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "STALE_WAIT_SECONDS", 0.2)
     release = threading.Event()

@@ -183,9 +183,8 @@ def authenticate(source: CaseSource, token: str) -> Principal:
                                   hint="Ask an admin for a new token")
     if source.kind != "workspace":
         raise refused
-    with workspace_of(source).snapshot() as (conn, revision, version):
-        note_state(source.key, (revision, version))
-        account = accounts.by_token_id(conn, token_id)
+    account, revision, version = workspace_of(source).account_state(token_id)
+    note_state(source.key, (revision, version))
     if account is None or account.revoked_at is not None:
         raise refused
     digest = hashlib.sha256(token.strip().encode()).hexdigest()

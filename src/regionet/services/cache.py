@@ -72,6 +72,11 @@ MAX_BYTES: Final = _budget()
 STALE_WAIT_SECONDS: Final = 0.5
 
 
+#: Items of a container :func:`estimate_size` looks at: of the value, and of values inside it.
+_SAMPLE: Final = 64
+_SAMPLE_INSIDE: Final = 8
+
+
 @dataclass
 class _Entry:
     value: Any
@@ -157,24 +162,29 @@ def estimate_size(value: object, *, _depth: int = 0) -> int:
     size = sys.getsizeof(value, 64)
     if isinstance(value, str | bytes | bytearray | int | float | bool) or value is None:
         return size
+    # Up to 64 items of the value itself, fewer of the values inside it: a record of a case
+    # holds small containers whose items are alike, and sampling 64 of each at every level
+    # cost ≈ 18 ms for the bundled case, more than reading it (≈ 3 ms with 8).
+    sample = _SAMPLE if _depth == 0 else _SAMPLE_INSIDE
     items: list[Any]
     if isinstance(value, Mapping):
-        entries = list(value.items()) if len(value) <= 64 else None
-        if entries is None:
-            sample = [kv for _, kv in zip(range(64), value.items(), strict=False)]
-            per = sum(estimate_size(k, _depth=_depth + 1) + estimate_size(v, _depth=_depth + 1)
-                      for k, v in sample) / max(1, len(sample))
-            return size + int(per * len(value))
-        return size + sum(estimate_size(k, _depth=_depth + 1) + estimate_size(v, _depth=_depth + 1)
-                          for k, v in entries)
+        n = len(value)
+        pairs = list(value.items()) if n <= sample else [
+            kv for _, kv in zip(range(sample), value.items(), strict=False)]
+        per = sum(estimate_size(k, _depth=_depth + 1) + estimate_size(v, _depth=_depth + 1)
+                  for k, v in pairs) / max(1, len(pairs))
+        return size + int(per * n)
     if isinstance(value, list | tuple | set | frozenset):
         n = len(value)
-        items = list(value) if n <= 64 else [v for _, v in zip(range(64), value, strict=False)]
+        items = list(value) if n <= sample else [
+            v for _, v in zip(range(sample), value, strict=False)]
         per = sum(estimate_size(v, _depth=_depth + 1) for v in items) / max(1, len(items))
         return size + int(per * n)
     fields = getattr(value, "__dict__", None)
-    if isinstance(fields, dict):
-        return size + estimate_size(fields, _depth=_depth + 1)
+    if isinstance(fields, dict):  # an object's fields differ from each other: each is counted
+        return size + sys.getsizeof(fields) + sum(
+            estimate_size(k, _depth=_depth + 1) + estimate_size(v, _depth=_depth + 1)
+            for k, v in fields.items())
     slots = [s for cls in type(value).__mro__ for s in getattr(cls, "__slots__", ())]
     return size + sum(estimate_size(getattr(value, s, None), _depth=_depth + 1) for s in slots
                       if isinstance(s, str))

@@ -18,6 +18,7 @@ Examples:
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from regionet.engines.network.graphs import check_levels, tie_graph
 from regionet.io.exports import GRAPH_FORMATS, write_graph
 from regionet.model.case import Case
 from regionet.model.levels import Sublevel
+from regionet.services.cache import memo
 from regionet.services.case_source import CaseSource, case_of, per_revision
 from regionet.services.records import check_actor_exists
 
@@ -53,6 +55,7 @@ __all__ = [
     "bloc_dominance_table",
     "communities_vs_associations",
     "export_graph",
+    "graph_digest",
     "graph_json",
     "network_graph",
     "network_metrics",
@@ -93,12 +96,46 @@ def network_metrics(source: CaseSource, *, year: int | None = None, level: str |
     if level is not None:
         check_levels([level], field="level")
     return list(per_revision(source, "network.metrics", (year, level, seed, backend),
-                             lambda case: _metrics(case, year, level, seed, backend)))
+                             lambda case: _graph_metrics(_graph(case, year, level), seed,
+                                                         backend)))
 
 
-def _metrics(case: Case, year: int | None, level: str | None, seed: Seed, backend: str
-             ) -> tuple[dict[str, Any], ...]:
-    G = _graph(case, year, level)
+def graph_digest(G: nx.MultiGraph) -> str:
+    """A SHA-256 digest of everything a result computed from ``G`` can depend on.
+
+    The graph's attributes, its nodes and its edges (with keys), each with every attribute,
+    in the graph's order (community detection depends on the order). :func:`tie_graph
+    <regionet.engines.network.graphs.tie_graph>` keeps every attribute a plain ``str``,
+    ``int``, ``float`` or ``bool``, whose ``repr`` is exact (``1`` and ``1.0`` differ), so
+    two graphs with the same digest give the same measures.
+
+    Examples:
+        >>> G, H = nx.MultiGraph(), nx.MultiGraph()
+        >>> _ = G.add_edge("a", "b", key="t1", weight=1.0)
+        >>> _ = H.add_edge("a", "b", key="t1", weight=1)
+        >>> graph_digest(G) == graph_digest(G.copy()), graph_digest(G) == graph_digest(H)
+        (True, False)
+    """
+    content = (tuple(G.graph.items()),
+               tuple((node, tuple(data.items())) for node, data in G.nodes(data=True)),
+               tuple((u, v, key, tuple(data.items()))
+                     for u, v, key, data in G.edges(keys=True, data=True)))
+    return hashlib.sha256(repr(content).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _graph_metrics(G: nx.MultiGraph, seed: Seed, backend: str) -> tuple[dict[str, Any], ...]:
+    """:func:`_metrics` of ``G``, once per graph content (the services' cache).
+
+    Most accepted changes of a team's registry leave the graph as it was (a tie's
+    description, its sources or locators): the new revision's measures are then the
+    previous ones, found by the graph's digest instead of computed again (≈ 30–40 ms of CPU
+    for the bundled case, for every accepted change).
+    """
+    return memo("network.metrics.graph", (graph_digest(G), seed, backend),
+                lambda: _metrics(G, seed, backend))
+
+
+def _metrics(G: nx.MultiGraph, seed: Seed, backend: str) -> tuple[dict[str, Any], ...]:
     deg, st = degree(G), strength(G)
     by_level, by_sublevel = degree_by_level(G), degree_by_level(G, by="sublevel")
     st_level = strength_by_level(G)

@@ -109,7 +109,9 @@ class Staging:
                 sa.Column("locator", sa.Text, nullable=False),
                 prefixes=["TEMPORARY"])
         self.rows = 0
-        meta.create_all(conn)
+        # The names are new (a counter of the process) and temporary tables belong to this
+        # connection alone: no table can exist yet, so none is looked up first (seven queries).
+        meta.create_all(conn, checkfirst=False)
 
     def keys(self, keys: Sequence[tuple[str, int, int]]) -> None:
         """Record ``(key, file, row)`` of parsed rows, valid or not, in batch order."""

@@ -30,7 +30,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from regionet.core.errors import RegionetError, ValidationError
 from regionet.model.case import Case
-from regionet.storage import migrations
+from regionet.storage import accounts, migrations
+from regionet.storage.account_state import account_and_state
+from regionet.storage.accounts import Account
 from regionet.storage.catalog import ActorLookup, classify_stored, federation
 from regionet.storage.database import WRITE_WAIT_SECONDS, Database
 from regionet.storage.history import record_import
@@ -260,6 +262,27 @@ class Workspace:
         with self.database.reading() as conn:
             yield conn, *self._header(conn)[1:]
 
+    def account_state(self, token_id: str) -> tuple[Account | None, int, str]:
+        """The account of a token's public prefix ``token_id`` (or None), revision, version.
+
+        Read in one snapshot, for the bearer check of every API request. On PostgreSQL, once
+        a read has found the current schema, in one round trip after the pre-ping
+        (:func:`~regionet.storage.account_state.account_and_state`); otherwise in a
+        :meth:`snapshot`.
+
+        Raises:
+            WorkspaceNotFoundError: when the workspace has not been initialised.
+        """
+        if self._schema_current and self.database.is_postgresql:
+            try:
+                found = account_and_state(self.database, token_id)
+            except SQLAlchemyError as exc:  # unavailable: say so now, not after a second try
+                raise self.database.error(exc, write=False) from exc
+            if found is not None and found[1] >= SCHEMA_VERSION:
+                return found[0], found[2], found[3]
+        with self.snapshot() as (conn, revision, version):
+            return accounts.by_token_id(conn, token_id), revision, version
+
     def _quick_header(self, conn: sa.Connection) -> tuple[int, int, str]:
         """(schema version, revision, version) in one query, unguarded.
 
@@ -360,7 +383,13 @@ class Workspace:
             WorkspaceNotFoundError: when the workspace has not been initialised.
         """
         self._require_file()
+        # Once a read of this handle found the current schema, no query: an API write asks
+        # for the upgrade each time, and the schema a process found current stays so (a read
+        # that finds otherwise clears the flag, see :meth:`snapshot`).
+        if self._schema_current:
+            return False
         if self._current_schema() >= SCHEMA_VERSION:
+            self._schema_current = True
             return False
         with self.database.writing() as conn:
             if _schema_version(conn, missing=self._not_found) < SCHEMA_VERSION:

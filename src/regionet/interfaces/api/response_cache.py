@@ -12,13 +12,14 @@ under the digest of:
 - what the caller may see: the role of its account (``anonymous`` without a token), and its
   ``Accept`` header.
 
-The bearer token is still checked on every request, in the same transaction that reads the
-version (one query each): a revoked token gets 401 at once, and a changed role reads under
-its new role. Only a ``200`` whose ``X-Regionet-Revision`` is the revision that was read is
-kept (a whole-graph result served from the previous revision while the new one is computed
-is not). Never cached: ``?include=`` (proposals are written without a new revision),
-``…/history``, conditional requests (``If-None-Match``…), other methods and paths. The
-cache is bounded in bytes with every other cached result (``REGIONET_CACHE_MB``).
+The bearer token is still checked on every request, in the same snapshot that reads the
+version (on PostgreSQL one statement joining both, :mod:`regionet.storage.account_state`): a
+revoked token gets 401 at once, and a changed role reads under its new role. Only a ``200``
+whose ``X-Regionet-Revision`` is the revision that was read is kept (a whole-graph result
+served from the previous revision while the new one is computed is not). Never cached:
+``?include=`` (proposals are written without a new revision), ``…/history``, conditional
+requests (``If-None-Match``…), other methods and paths. The cache is bounded in bytes with
+every other cached result (``REGIONET_CACHE_MB``).
 
 On a miss the request goes on to the application, which does not authenticate it again;
 requests for an answer already being made wait for it (one computation, not one each).
