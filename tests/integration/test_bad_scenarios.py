@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,9 @@ def test_the_service_collects_every_problem(name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(None, dashboard=False))
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(None, dashboard=False)) as client:  # one event loop
+        yield client
 
 
 def body(name: str) -> dict[str, Any]:

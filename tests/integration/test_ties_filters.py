@@ -17,7 +17,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +106,9 @@ def test_the_hand_counts_select_proper_subsets() -> None:
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(None, dashboard=False))
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(None, dashboard=False)) as client:  # one event loop
+        yield client
 
 
 def api_ids(client: TestClient, query: dict[str, Any]) -> tuple[int, list[str]]:

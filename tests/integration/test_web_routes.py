@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -65,8 +66,9 @@ def parse(html: str) -> Page:
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(None))
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(None)) as client:  # one event loop
+        yield client
 
 
 @pytest.mark.parametrize("path", PAGES)

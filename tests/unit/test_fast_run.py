@@ -1,12 +1,15 @@
 """What ``make test-fast`` leaves out (``conftest.py``): fewer Hypothesis examples, slow modules.
 
 ``--hypothesis-share`` lowers each Hypothesis test's ``max_examples`` (``make test`` runs them
-all); a module marked slow as a whole is not even imported when ``-m "not slow"`` deselects it.
+all); a module marked slow as a whole is not even imported when ``-m "not slow"`` deselects it;
+the PostgreSQL tests are told apart; the garbage collector and Hypothesis' folder are set up.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib.util
+import os
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -117,3 +120,34 @@ def test_the_slow_modules_of_the_suite_are_found() -> None:
             "tests/integration/team/test_schemathesis_team.py",
             "tests/e2e/test_dashboard.py"} <= found
     assert "tests/integration/api/test_api.py" not in found
+
+
+@pytest.mark.parametrize(("fixtures", "params", "postgres"), [
+    (("tmp_path", "postgres_url"), None, True),
+    (("pg_url",), None, True),  # the team tests' own fixture
+    (("tmp_path", "workspace_url"), {"workspace_url": "postgresql"}, True),
+    (("tmp_path", "workspace_url"), {"workspace_url": "sqlite"}, False),
+    (("tmp_path", "pg_urls"), None, False),
+    ((), None, False)])
+def test_the_postgresql_tests_are_told_apart(fixtures: tuple[str, ...],
+                                             params: dict[str, str] | None,
+                                             postgres: bool) -> None:
+    callspec = None if params is None else SimpleNamespace(params=params)
+    item = SimpleNamespace(fixturenames=fixtures, callspec=callspec)
+    assert conftest.uses_postgres(item) is postgres
+
+
+def test_the_tests_run_with_fewer_garbage_collections() -> None:
+    # conftest.py's pytest_collection_finish ran in this process before the tests
+    assert gc.get_threshold() == conftest.GC_THRESHOLDS == (7000, 10, 10)
+    assert gc.get_freeze_count() > 10_000  # the modules and tests collected, at least
+
+
+def test_hypothesis_keeps_its_files_outside_the_repository_between_runs() -> None:
+    from hypothesis.configuration import storage_directory
+
+    home = conftest.hypothesis_home()
+    assert home.name == f"regionet-hypothesis-{os.getuid()}" and home.is_dir()
+    assert not home.resolve().is_relative_to(ROOT.resolve())
+    assert storage_directory("constants").path == home / "constants"
+    assert conftest.hypothesis_home() == home  # the same folder on every call

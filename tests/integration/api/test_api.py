@@ -5,6 +5,7 @@ Bad input must give a 4xx ``application/problem+json`` naming the field and valu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(None, dashboard=False))
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(None, dashboard=False)) as client:  # one event loop
+        yield client
 
 
 @pytest.fixture(scope="module")

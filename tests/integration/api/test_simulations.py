@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -22,8 +23,10 @@ SOURCE = CaseSource.bundled()
 
 
 @pytest.fixture
-def client(api_app: FastAPI) -> TestClient:
-    return TestClient(api_app)  # its simulation runs are new for each test (conftest.py)
+def client(api_app: FastAPI) -> Iterator[TestClient]:
+    # its simulation runs are new for each test (conftest.py); one event loop for its requests
+    with TestClient(api_app) as client:
+        yield client
 
 
 def poll(client: TestClient, url: str, timeout: float = 60.0) -> dict[str, Any]:
