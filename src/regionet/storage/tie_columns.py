@@ -11,8 +11,8 @@ by set membership (kinds, domains, actors, locations, documents), and each *dist
 pair, amount, quantity, status and source list through the row parser's own functions. In
 Python, per row, only what ties several cells together: two distinct known parties, dates
 within each party's validity (memoized per party and date pair), and the level
-classification (cached per ``actors`` cell, location and — when an association is a party —
-dates).
+classification (one per *shape* of party set, its reason filled in per tie:
+:class:`~regionet.model.level_shapes.ShapeClassifier`).
 
 The screen only answers "clean or not". A clean chunk is staged as tuples built column by
 column (values taken by their code with NumPy), each tie's parties, domains and sources
@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import repeat
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -57,10 +57,10 @@ from regionet.io.records import (
     parse_money,
 )
 from regionet.model.case import MEMBERSHIP
-from regionet.model.levels import Federation, Side
+from regionet.model.level_shapes import ShapeClassifier
+from regionet.model.levels import Federation
 from regionet.model.sources import parse_status
 from regionet.model.validation import Catalog
-from regionet.storage.mapping import classification_values
 from regionet.storage.staging import PACKED_PARTIES, Staging
 
 
@@ -83,8 +83,6 @@ _DOUBTFUL = r"^[\s\pZ]|[\s\pZ]$|^'+[=+\-@\t\r]"
 _CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
 #: An id cell the lookalike screen passes without a look (printable ASCII).
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
-#: The most classifications kept at once (the cache is cleared past it).
-_CACHE = 50_000
 _TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
                 "currency", "amount_year", "quantity", "unit", "location", "description",
                 "status", "note", "level", "sublevel", "level_reason", "neighbours")
@@ -147,7 +145,7 @@ class TieColumns:
             for c in (*schema.required, *schema.optional)}
         self.doubt = np.zeros(n, dtype=bool)
         self._within: dict[tuple[int, int], bool] = {}
-        self._classes: dict[tuple[str, str | None], Any] = {}
+        self._shapes = ShapeClassifier(fed)
         self._lists: tuple[Staging, np.ndarray[Any, Any], np.ndarray[Any, Any]] | None = None
         self._screen()
 
@@ -317,7 +315,7 @@ class TieColumns:
                 return False
             if stage:
                 party_lists.append(parties)
-                levels.append(classify(text, parties, place or None, when))
+                levels.append(classify(parties, place or None, when))
         staging.keys(list(zip(ids, repeat(index), range(first + 1, end + 1))))
         digest.add_columns("ties", {c: self.columns[c].slice(first, end - first).to_pylist()
                                     for c in self.columns})
@@ -385,30 +383,10 @@ class TieColumns:
                 return False
         return True
 
-    def _classify(self, text: str, parties: list[str], place: str | None, when: int
+    def _classify(self, parties: list[str], place: str | None, when: int
                   ) -> tuple[Any, ...]:
-        """The classification columns of a tie, cached by its ``actors`` cell and location.
-
-        The dates matter only with an association among the parties (cached by them too).
-        """
-        key = (text, place)
-        found = self._classes.get(key)
-        if found is None:
-            if len(self._classes) >= _CACHE:
-                self._classes.clear()
-            side = self.fed.side
-            if not any(side(p)[0] is Side.ASSOCIATION for p in parties):
-                found = self._classes[key] = classification_values(self.fed.classify(
-                    parties, location=place, period=self.intervals[when]))
-                return found
-            found = self._classes[key] = {}
-        if isinstance(found, dict):
-            dated = found.get(when)
-            if dated is None:
-                dated = found[when] = classification_values(self.fed.classify(
-                    parties, location=place, period=self.intervals[when]))
-            return dated
-        return cast(tuple[Any, ...], found)
+        """The classification columns of a tie, by the shape of its party set."""
+        return self._shapes.values(parties, place, self.intervals[when])
 
 
 def _objects(values: list[Any]) -> np.ndarray[Any, Any]:
