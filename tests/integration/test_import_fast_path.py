@@ -258,3 +258,29 @@ def test_bad_rows_inside_later_chunks_are_reported_as_the_row_path_reports_them(
     assert problems[3].startswith("bad_ties.csv, row 6101, field 'actors'")
     assert fast["row_chunks"] == [2000, 500]  # chunks 2 and 4 (rows 2001–4000, 6001–6500)
     assert slow["row_chunks"] == [2000, 2000, 2000, 500]
+
+
+@pytest.mark.slow
+def test_party_checks_in_bulk_send_only_their_chunks_row_by_row(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """Dates outside one party's validity, and a single party: found in bulk (issue 8), so
+    only their chunks go row by row, where the row checker words the same problems."""
+    rows = tie_rows(4500, seed=11)
+    rows[2222].update(actors="RU-KR;assoc-central-russia;FI", start="2003", end="2004",
+                      location="")  # the association ended in 2001
+    if rows[2222]["amount"] and not rows[2222]["amount_year"]:
+        rows[2222]["amount_year"] = "1998"
+    rows[4321]["actors"] = "RU-KR"
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "party_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert fast["problems"] == slow["problems"]
+    assert fast["tables"] == slow["tables"]
+    problems = fast["problems"]
+    assert len(problems) == 2
+    assert problems[0].startswith("party_ties.csv, row 2223, field 'start', value '2003–2004': "
+                                  "assoc-central-russia is used outside its validity dates")
+    assert problems[1].startswith("party_ties.csv, row 4322, field 'actors'")
+    assert fast["row_chunks"] == [2000, 500]  # chunks 2 and 3; chunk 1 columnar
+    assert slow["row_chunks"] == [2000, 2000, 500]

@@ -8,10 +8,10 @@ each chunk of :data:`~regionet.storage.import_stream.CHUNK` rows is **screened i
 every cell against what the row reader would change (surrounding spaces, a formula
 apostrophe), id cells for printable ASCII, references
 by set membership (kinds, domains, actors, locations, documents), and each *distinct* date
-pair, amount, quantity, status and source list through the row parser's own functions. In
-Python, per row, only what ties several cells together: two distinct known parties, dates
-within each party's validity (memoized per party and date pair), and the level
-classification (one per *shape* of party set, its reason filled in per tie:
+pair, amount, quantity, status and source list through the row parser's own functions; two
+distinct known parties and dates within each party's validity, also in bulk (each distinct
+pair of a party's validity and a tie's dates tested once). In Python, per row, only the
+level classification (one per *shape* of party set, its reason filled in per tie:
 :class:`~regionet.model.level_shapes.ShapeClassifier`).
 
 The screen only answers "clean or not". A clean chunk is staged as tuples built column by
@@ -144,7 +144,6 @@ class TieColumns:
             c: (table.column(c) if c in names else pa.chunked_array([empty]))
             for c in (*schema.required, *schema.optional)}
         self.doubt = np.zeros(n, dtype=bool)
-        self._within: dict[tuple[int, int], bool] = {}
         self._shapes = ShapeClassifier(fed)
         self._lists: tuple[Staging, np.ndarray[Any, Any], np.ndarray[Any, Any]] | None = None
         self._screen()
@@ -255,6 +254,37 @@ class TieColumns:
                                          for m in self.money]) for k in range(3)]
         self.money_code = codes
         self._flag_codes(codes, [m is False for m in self.money])
+        self._flag_parties(cols["actors"])
+
+    def _flag_parties(self, col: pa.ChunkedArray) -> None:
+        """Flag rows of fewer than two parties, a repeated party, or dates outside a party's.
+
+        In bulk: each distinct (party validity, tie dates) pair is tested once. Rows already
+        doubtful (an unknown party, bad dates) are left as they are.
+        """
+        lists = pc.split_pattern(col, ";")
+        lengths = np.asarray(pc.list_value_length(lists).to_numpy(zero_copy_only=False))
+        self.doubt |= lengths < 2
+        names, codes = _codes(pc.list_flatten(lists))
+        parents = np.asarray(pc.list_parent_indices(lists).to_numpy(zero_copy_only=False))
+        order = np.lexsort((codes, parents))
+        row, party = parents[order], codes[order]
+        repeated = (row[1:] == row[:-1]) & (party[1:] == party[:-1])
+        self.doubt[row[1:][repeated]] = True
+        validity = np.asarray([self.validities.get(n, -1) for n in names], dtype=np.int64)
+        spans = validity[codes]
+        when = self.interval_code[parents].astype(np.int64)
+        checked = (spans >= 0) & ~self.doubt[parents]
+        pairs = np.unique(spans[checked] * len(self.intervals) + when[checked])
+        outside = []
+        for pair in pairs.tolist():
+            span, dates = divmod(pair, len(self.intervals))
+            interval = self.intervals[dates]
+            if interval is None or not interval.within(self.validity_list[span]):
+                outside.append(pair)
+        if outside:
+            bad = checked & np.isin(spans * len(self.intervals) + when, outside)
+            self.doubt[parents[bad]] = True
 
     def _flag_list(self, col: pa.ChunkedArray, good: set[str], *, allow_empty: bool) -> None:
         lists = pc.split_pattern(col, ";")
@@ -303,19 +333,16 @@ class TieColumns:
         if self.doubt[first:end].any():
             return False
         ids, actors, places = self._cells(first, end, ("id", "actors", "location"))
-        inside, classify = self._inside, self._classify
         party_lists: list[list[str]] = []
         levels: list[tuple[Any, ...]] = []
-        for text, place, when in zip(actors, places, self.interval_code[first:end].tolist(),
-                                     strict=True):
-            parties = text.split(";")
-            if len(parties) < 2 or len(set(parties)) != len(parties):
-                return False
-            if not inside(parties, when):
-                return False
-            if stage:
+        if stage:
+            classify = self._shapes.values
+            intervals = self.intervals
+            for text, place, when in zip(actors, places,
+                                         self.interval_code[first:end].tolist(), strict=True):
+                parties = text.split(";")
                 party_lists.append(parties)
-                levels.append(classify(parties, place or None, when))
+                levels.append(classify(parties, place or None, intervals[when]))
         staging.keys(list(zip(ids, repeat(index), range(first + 1, end + 1))))
         digest.add_columns("ties", {c: self.columns[c].slice(first, end - first).to_pylist()
                                     for c in self.columns})
@@ -344,14 +371,16 @@ class TieColumns:
         _, domain_numbers, source_numbers = self._lists
         dates = [c[self.interval_code[rows]].tolist() for c in self._date_columns]
         money = [c[self.money_code[rows]].tolist() for c in self._money_columns]
-        parties: list[list[str | None]] = [[] for _ in range(PACKED_PARTIES)]
+        pad: list[str | None] = [None] * PACKED_PARTIES
+        packed: list[list[str | None]] = []
         links: list[tuple[str, int, str]] = []
         for tie_id, names in zip(ids, party_lists, strict=True):
             if len(names) > PACKED_PARTIES:
                 links.extend((tie_id, i, a) for i, a in enumerate(names))
-                names = []
-            for i, column in enumerate(parties):
-                column.append(names[i] if i < len(names) else None)
+                packed.append(pad)
+            else:
+                packed.append([*names, *pad[len(names):]])
+        parties = list(zip(*packed, strict=True))
         ties = list(zip(
             ids, kinds, *dates, *money,
             self._quantity_column[self.quantity_code[rows]].tolist(), units,
@@ -368,25 +397,6 @@ class TieColumns:
         """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
         self.columns = {}
         pa.default_memory_pool().release_unused()
-
-    def _inside(self, parties: list[str], when: int) -> bool:
-        """Whether the dates ``when`` lie within every party's validity (memoized)."""
-        memo = self._within
-        for party in parties:
-            key = (self.validities[party], when)
-            ok = memo.get(key)
-            if ok is None:
-                interval = self.intervals[when]
-                assert interval is not None
-                ok = memo[key] = interval.within(self.validity_list[key[0]])
-            if not ok:
-                return False
-        return True
-
-    def _classify(self, parties: list[str], place: str | None, when: int
-                  ) -> tuple[Any, ...]:
-        """The classification columns of a tie, by the shape of its party set."""
-        return self._shapes.values(parties, place, self.intervals[when])
 
 
 def _objects(values: list[Any]) -> np.ndarray[Any, Any]:
