@@ -14,9 +14,11 @@ pair of a party's validity and a tie's dates tested once). In Python, per row, o
 level classification (one per *shape* of party set, its reason filled in per tie:
 :class:`~regionet.model.level_shapes.ShapeClassifier`).
 
-The screen only answers "clean or not". A clean chunk is staged as tuples built column by
-column (values taken by their code with NumPy), each tie's parties, domains and sources
-packed in one narrow row that the write expands with SQL
+The screen only answers "clean or not". A clean chunk only leaves its keys and digest;
+once the whole file is checked, the rows of the clean chunks are staged **in the order of
+their ids** (so the write copies them without a sort), as tuples built column by column
+(values taken by their code with NumPy), each tie's parties, domains and sources packed in
+one narrow row that the write expands with SQL
 (:meth:`~regionet.storage.staging.Staging.add_lists`); a chunk with any doubt goes, whole,
 through the row-by-row checker
 (:func:`regionet.storage.import_stream.check_chunk`), which alone finds and words problems,
@@ -144,6 +146,7 @@ class TieColumns:
             c: (table.column(c) if c in names else pa.chunked_array([empty]))
             for c in (*schema.required, *schema.optional)}
         self.doubt = np.zeros(n, dtype=bool)
+        self.clean = np.zeros(n, dtype=bool)  # rows of the chunks that passed the screen
         self._shapes = ShapeClassifier(fed)
         self._lists: tuple[Staging, np.ndarray[Any, Any], np.ndarray[Any, Any]] | None = None
         self._screen()
@@ -308,12 +311,18 @@ class TieColumns:
         for first in range(0, self.rows, size):
             yield first, min(first + size, self.rows)
 
-    def _cells(self, first: int, end: int, names: Sequence[str]) -> list[list[str]]:
-        return [self.columns[c].slice(first, end - first).to_pylist() for c in names]
+    def _cells(self, rows: slice | np.ndarray[Any, Any], names: Sequence[str]
+               ) -> list[list[str]]:
+        """The cells of columns ``names`` at ``rows`` (a slice, or offsets in any order)."""
+        if isinstance(rows, slice):
+            return [self.columns[c].slice(rows.start, rows.stop - rows.start).to_pylist()
+                    for c in names]
+        at = pa.array(rows, pa.int64())
+        return [self.columns[c].take(at).to_pylist() for c in names]
 
     def rows_of(self, first: int, end: int) -> list[tuple[int, dict[str, str]]]:
         """The chunk as the row reader reads it: ``(row_number, row)`` pairs."""
-        cells = self._cells(first, end, self.names)
+        cells = self._cells(slice(first, end), self.names)
         out = []
         for offset, values in enumerate(zip(*cells, strict=True)):
             row = {c: restore_formula(v.strip()) for c, v in zip(self.names, values,
@@ -323,45 +332,54 @@ class TieColumns:
             out.append((first + offset + 1, row))
         return out
 
-    def stage(self, first: int, end: int, index: int, staging: Staging, digest: RowDigest,
-              *, stage: bool) -> bool:
-        """Stage a chunk (its keys, digest and, with ``stage``, its rows) if it is clean.
+    def check(self, first: int, end: int, index: int, staging: Staging, digest: RowDigest
+              ) -> bool:
+        """Take a chunk's keys and digest if it is clean; its rows wait for :meth:`stage`.
 
         Returns:
             False (and nothing done) when the chunk needs the row-by-row checker.
         """
         if self.doubt[first:end].any():
             return False
-        ids, actors, places = self._cells(first, end, ("id", "actors", "location"))
-        party_lists: list[list[str]] = []
-        levels: list[tuple[Any, ...]] = []
-        if stage:
-            classify = self._shapes.values
-            intervals = self.intervals
-            for text, place, when in zip(actors, places,
-                                         self.interval_code[first:end].tolist(), strict=True):
-                parties = text.split(";")
-                party_lists.append(parties)
-                levels.append(classify(parties, place or None, intervals[when]))
+        self.clean[first:end] = True
+        ids = self.columns["id"].slice(first, end - first).to_pylist()
         staging.keys(list(zip(ids, repeat(index), range(first + 1, end + 1))))
         digest.add_columns("ties", {c: self.columns[c].slice(first, end - first).to_pylist()
                                     for c in self.columns})
-        if stage:
-            self._stage_rows(first, end, staging, ids, places, party_lists, levels)
         return True
 
-    def _stage_rows(self, first: int, end: int, staging: Staging, ids: list[str],
+    def stage(self, staging: Staging, size: int) -> None:
+        """Stage the rows of the clean chunks in the order of their ids, ``size`` at a time.
+
+        Staged in key order, they are copied into the workspace without a sort
+        (:meth:`Staging.copy`).
+        """
+        order = np.asarray(pc.sort_indices(self.columns["id"]).to_numpy(zero_copy_only=False))
+        order = order[self.clean[order]]
+        classify = self._shapes.values
+        intervals = self.intervals
+        for start in range(0, len(order), size):
+            rows = order[start:start + size]
+            ids, actors, places = self._cells(rows, ("id", "actors", "location"))
+            party_lists: list[list[str]] = []
+            levels: list[tuple[Any, ...]] = []
+            for text, place, when in zip(actors, places, self.interval_code[rows].tolist(),
+                                         strict=True):
+                parties = text.split(";")
+                party_lists.append(parties)
+                levels.append(classify(parties, place or None, intervals[when]))
+            self._stage_rows(rows, staging, ids, places, party_lists, levels)
+
+    def _stage_rows(self, rows: np.ndarray[Any, Any], staging: Staging, ids: list[str],
                     places: list[str], party_lists: list[list[str]],
                     levels: list[tuple[Any, ...]]) -> None:
-        """Stage a clean chunk's ties as tuples built column by column.
+        """Stage clean ties (at offsets ``rows``) as tuples built column by column.
 
         A tie's parties (up to :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and
         sources go in one narrow packed row (see :meth:`Staging.add_lists`); a tie with more
         parties stages them in ``tie_actors``.
         """
-        rows = slice(first, end)
-        kinds, units, texts, notes = self._cells(first, end, ("kind", "unit", "description",
-                                                              "note"))
+        kinds, units, texts, notes = self._cells(rows, ("kind", "unit", "description", "note"))
         if self._lists is None or self._lists[0] is not staging:
             domains = staging.add_lists([[(d, "") for d in text.split(";")] if text else []
                                          for text in self.domain_lists])
