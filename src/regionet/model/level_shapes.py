@@ -131,10 +131,10 @@ class ShapeClassifier:
 
     Args:
         fed: the federation; its classification of every tie is what this returns.
-        limit: the most shapes kept at once (the cache is cleared past it).
+        limit: the most shapes kept at once (past it, those seen only once are dropped).
     """
 
-    def __init__(self, fed: Federation, *, limit: int = 200_000) -> None:
+    def __init__(self, fed: Federation, *, limit: int = 50_000) -> None:
         self.fed = fed
         self.limit = limit
         self._overlay = _Overlay(fed.actors)
@@ -182,9 +182,14 @@ class ShapeClassifier:
         real = _values(self.fed.classify(parties, location=location, period=period))
         if found is None:
             if len(self._shapes) >= self.limit:
-                self._shapes.clear()
+                self._forget()
             self._shapes[key] = _FirstSeen(tuple(parties), real)
         return real
+
+    def _forget(self) -> None:
+        """Make room: drop the shapes seen once (or, if templates fill half, every shape)."""
+        kept = {k: v for k, v in self._shapes.items() if v.__class__ is _Template}
+        self._shapes = kept if len(kept) < self.limit // 2 else {}
 
     def _token(self, party: str) -> Any:
         """A party's token: its own id unless it can stand in (see the module)."""

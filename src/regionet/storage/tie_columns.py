@@ -186,6 +186,7 @@ class TieColumns:
             if (_flags(pc.match_substring_regex(col, _CONTROL)).any()
                     or _flags(pc.greater(pc.utf8_length(col), FIELD_LIMIT)).any()):
                 return None
+        del body, raw  # the columns are copies: free the file's bytes before the screen
         return cls(table, names, schema, catalog, fed)
 
     # -- the bulk screen ---------------------------------------------------------------
@@ -272,22 +273,23 @@ class TieColumns:
         parents = np.asarray(pc.list_parent_indices(lists).to_numpy(zero_copy_only=False))
         order = np.lexsort((codes, parents))
         row, party = parents[order], codes[order]
+        del order
         repeated = (row[1:] == row[:-1]) & (party[1:] == party[:-1])
         self.doubt[row[1:][repeated]] = True
+        del row, party, repeated
         validity = np.asarray([self.validities.get(n, -1) for n in names], dtype=np.int64)
-        spans = validity[codes]
-        when = self.interval_code[parents].astype(np.int64)
-        checked = (spans >= 0) & ~self.doubt[parents]
-        pairs = np.unique(spans[checked] * len(self.intervals) + when[checked])
+        pairs = validity[codes] * len(self.intervals) + self.interval_code[parents]
+        pairs[(validity[codes] < 0) | self.doubt[parents]] = -1  # unknown party, bad dates
         outside = []
-        for pair in pairs.tolist():
+        for pair in np.unique(pairs).tolist():
+            if pair < 0:
+                continue
             span, dates = divmod(pair, len(self.intervals))
             interval = self.intervals[dates]
             if interval is None or not interval.within(self.validity_list[span]):
                 outside.append(pair)
         if outside:
-            bad = checked & np.isin(spans * len(self.intervals) + when, outside)
-            self.doubt[parents[bad]] = True
+            self.doubt[parents[np.isin(pairs, outside)]] = True
 
     def _flag_list(self, col: pa.ChunkedArray, good: set[str], *, allow_empty: bool) -> None:
         lists = pc.split_pattern(col, ";")
