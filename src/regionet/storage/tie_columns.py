@@ -187,6 +187,9 @@ class TieColumns:
                     or _flags(pc.greater(pc.utf8_length(col), FIELD_LIMIT)).any()):
                 return None
         del body, raw  # the columns are copies: free the file's bytes before the screen
+        for name in names:  # one chunk each: a take across many chunks concatenates them
+            column = table.column(name).combine_chunks()
+            table = table.drop_columns([name]).append_column(name, column)  # frees the blocks
         return cls(table, names, schema, catalog, fed)
 
     # -- the bulk screen ---------------------------------------------------------------
