@@ -291,27 +291,34 @@ class Staging:
         """
         tie, lists, positions = (_quote(t.name) for t in (self.packed, self.list_table,
                                                            self.positions))
-        ties = ", ".join(_quote(c.name) for c in METADATA.tables["ties"].columns)
         party = "CASE n.position " + " ".join(
             f"WHEN {i} THEN p.party_{i}" for i in range(PACKED_PARTIES)) + " END"
-        selects = {
-            "ties": f"SELECT {ties} FROM {_quote(self.tables['ties'].name)}",
-            "tie_actors": f"SELECT p.id, n.position, {party} FROM {tie} AS p "
-                          f"CROSS JOIN {positions} AS n WHERE {party} IS NOT NULL",
-            "tie_domains": f"SELECT p.id, l.position, l.item FROM {tie} AS p "
-                           f"CROSS JOIN {lists} AS l ON l.list = p.domain_list",
-            "sources": f"SELECT 'ties', p.id, l.position, l.item, l.locator FROM {tie} AS p "
-                       f"CROSS JOIN {lists} AS l ON l.list = p.source_list",
+
+        def links(names: dict[str, str], join: str) -> sa.Select[Any]:
+            columns: list[Any] = [sa.literal_column(e).label(c) for c, e in names.items()]
+            return sa.select(*columns).select_from(sa.text(f"{tie} AS p CROSS JOIN {join}"))
+
+        staged = self.tables["ties"]
+        selects: dict[str, sa.Select[Any]] = {
+            "ties": sa.select(*(staged.c[c.name] for c in METADATA.tables["ties"].columns)),
+            "tie_actors": links({"tie_id": "p.id", "position": "n.position", "actor_id": party},
+                                f"{positions} AS n").where(sa.text(f"{party} IS NOT NULL")),
+            "tie_domains": links({"tie_id": "p.id", "position": "l.position",
+                                  "domain": "l.item"},
+                                 f"{lists} AS l ON l.list = p.domain_list"),
+            "sources": links({"record_table": "'ties'", "record_id": "p.id",
+                              "position": "l.position", "document_id": "l.item",
+                              "locator": "l.locator"},
+                             f"{lists} AS l ON l.list = p.source_list"),
         }
         counts: dict[str, int] = {}
-        for name, select in selects.items():
+        for name, rows in selects.items():
             target = METADATA.tables[name]
             indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes \
                 else []
             for index in indexes:
                 self.conn.execute(sa.schema.DropIndex(index))
-            columns = ", ".join(_quote(c.name) for c in target.columns)
-            n = self.conn.exec_driver_sql(f'INSERT INTO "{name}" ({columns}) {select}').rowcount
+            n = mapping.insert_rows(self.conn, name, rows)
             for index in indexes:
                 self.conn.execute(sa.schema.CreateIndex(index))
             if n:
