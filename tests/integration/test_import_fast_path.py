@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from regionet.core.errors import ValidationError
 from regionet.io.casefiles import load_case
-from regionet.storage import Workspace, import_stream, tie_columns
+from regionet.storage import Workspace, import_stream, staging, tie_columns
 
 PARTIES = ["RU-KR", "RU-SPE", "RU-MUR", "RU-ARK", "RU-AD", "RU-IN", "FI", "NO", "SE", "US",
            "DE", "gazprom", "nefco", "eu", "assoc-northwest", "cbss"]
@@ -258,3 +258,57 @@ def test_bad_rows_inside_later_chunks_are_reported_as_the_row_path_reports_them(
     assert problems[3].startswith("bad_ties.csv, row 6101, field 'actors'")
     assert fast["row_chunks"] == [2000, 500]  # chunks 2 and 4 (rows 2001–4000, 6001–6500)
     assert slow["row_chunks"] == [2000, 2000, 2000, 500]
+
+
+@pytest.mark.slow
+def test_party_checks_in_bulk_send_only_their_chunks_row_by_row(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """Dates outside one party's validity, and a single party: found in bulk (issue 8), so
+    only their chunks go row by row, where the row checker words the same problems."""
+    rows = tie_rows(4500, seed=11)
+    rows[2222].update(actors="RU-KR;assoc-central-russia;FI", start="2003", end="2004",
+                      location="")  # the association ended in 2001
+    if rows[2222]["amount"] and not rows[2222]["amount_year"]:
+        rows[2222]["amount_year"] = "1998"
+    rows[4321]["actors"] = "RU-KR"
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "party_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert fast["problems"] == slow["problems"]
+    assert fast["tables"] == slow["tables"]
+    problems = fast["problems"]
+    assert len(problems) == 2
+    assert problems[0].startswith("party_ties.csv, row 2223, field 'start', value '2003–2004': "
+                                  "assoc-central-russia is used outside its validity dates")
+    assert problems[1].startswith("party_ties.csv, row 4322, field 'actors'")
+    assert fast["row_chunks"] == [2000, 500]  # chunks 2 and 3; chunk 1 columnar
+    assert slow["row_chunks"] == [2000, 2000, 500]
+
+
+@pytest.mark.slow
+def test_rows_in_any_order_are_staged_in_key_order_and_copied_without_a_sort(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """Ids shuffled in the file: the columnar path stages them sorted (issue 8), and SQLite
+    copies them as staged (no ``ORDER BY``); the rows written are the row path's."""
+    rows = tie_rows(4500, seed=12)
+    random.Random(12).shuffle(rows)
+    copies: list[int] = []
+    ordered = staging.Staging._copy_ordered
+
+    def spy(self: staging.Staging, **kwargs: Any) -> dict[str, int]:
+        copies.append(self.rows)
+        return ordered(self, **kwargs)
+
+    monkeypatch.setattr(staging.Staging, "_copy_ordered", spy)
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "shuffled_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert slow["problems"] is None and fast["problems"] is None
+    assert fast["row_chunks"] == []
+    assert fast["counts"] == slow["counts"]
+    for table in TABLES:
+        assert fast["tables"][table] == slow["tables"][table], table
+    # the row path stages rows as dicts: never in order; PostgreSQL keeps its ORDER BY
+    assert copies == ([] if pristine.startswith("postgresql") else [4500])

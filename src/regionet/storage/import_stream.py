@@ -145,9 +145,10 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
     """Screen, parse, check, classify and stage every row of ``files`` (all feeding ``table``).
 
     A clean CSV file of ties takes the columnar path (:mod:`regionet.storage.tie_columns`):
-    its chunks that pass the bulk screen are staged without the row-by-row checks; any
-    other chunk, and every other file, goes row by row (:func:`check_chunk`), which alone
-    words the problems.
+    its chunks that pass the bulk screen need no row-by-row check, and once the whole file
+    is checked (and the batch has no problem) their rows are staged in the order of their
+    ids; any other chunk, and every other file, goes row by row (:func:`check_chunk`), which
+    alone words the problems.
 
     Args:
         table: ``ties`` or ``observations``.
@@ -167,10 +168,11 @@ def stream_table(table: str, files: list[tuple[int, Path]], catalog: Catalog,
             if columns is not None:
                 result.rows_per_file[index] = columns.rows
                 for first, end in columns.spans(CHUNK):
-                    if not columns.stage(first, end, index, staging, digest,
-                                         stage=not failed() and not result.failed):
+                    if not columns.check(first, end, index, staging, digest):
                         check_chunk(table, index, path.name, columns.rows_of(first, end),
                                     catalog, fed, screens, staging, digest, failed, result)
+                if not failed() and not result.failed:
+                    columns.stage(staging, CHUNK)
                 columns.close()
                 continue
         try:

@@ -8,15 +8,17 @@ each chunk of :data:`~regionet.storage.import_stream.CHUNK` rows is **screened i
 every cell against what the row reader would change (surrounding spaces, a formula
 apostrophe), id cells for printable ASCII, references
 by set membership (kinds, domains, actors, locations, documents), and each *distinct* date
-pair, amount, quantity, status and source list through the row parser's own functions. In
-Python, per row, only what ties several cells together: two distinct known parties, dates
-within each party's validity (memoized per party and date pair), and the level
-classification (cached per ``actors`` cell, location and — when an association is a party —
-dates).
+pair, amount, quantity, status and source list through the row parser's own functions; two
+distinct known parties and dates within each party's validity, also in bulk (each distinct
+pair of a party's validity and a tie's dates tested once). In Python, per row, only the
+level classification (one per *shape* of party set, its reason filled in per tie:
+:class:`~regionet.model.level_shapes.ShapeClassifier`).
 
-The screen only answers "clean or not". A clean chunk is staged as tuples built column by
-column (values taken by their code with NumPy), each tie's parties, domains and sources
-packed in one narrow row that the write expands with SQL
+The screen only answers "clean or not". A clean chunk only leaves its keys and digest;
+once the whole file is checked, the rows of the clean chunks are staged **in the order of
+their ids** (so the write copies them without a sort), as tuples built column by column
+(values taken by their code with NumPy), each tie's parties, domains and sources packed in
+one narrow row that the write expands with SQL
 (:meth:`~regionet.storage.staging.Staging.add_lists`); a chunk with any doubt goes, whole,
 through the row-by-row checker
 (:func:`regionet.storage.import_stream.check_chunk`), which alone finds and words problems,
@@ -37,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import repeat
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -57,10 +59,10 @@ from regionet.io.records import (
     parse_money,
 )
 from regionet.model.case import MEMBERSHIP
-from regionet.model.levels import Federation, Side
+from regionet.model.level_shapes import ShapeClassifier
+from regionet.model.levels import Federation
 from regionet.model.sources import parse_status
 from regionet.model.validation import Catalog
-from regionet.storage.mapping import classification_values
 from regionet.storage.staging import PACKED_PARTIES, Staging
 
 
@@ -83,8 +85,6 @@ _DOUBTFUL = r"^[\s\pZ]|[\s\pZ]$|^'+[=+\-@\t\r]"
 _CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
 #: An id cell the lookalike screen passes without a look (printable ASCII).
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
-#: The most classifications kept at once (the cache is cleared past it).
-_CACHE = 50_000
 _TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
                 "currency", "amount_year", "quantity", "unit", "location", "description",
                 "status", "note", "level", "sublevel", "level_reason", "neighbours")
@@ -146,8 +146,8 @@ class TieColumns:
             c: (table.column(c) if c in names else pa.chunked_array([empty]))
             for c in (*schema.required, *schema.optional)}
         self.doubt = np.zeros(n, dtype=bool)
-        self._within: dict[tuple[int, int], bool] = {}
-        self._classes: dict[tuple[str, str | None], Any] = {}
+        self.clean = np.zeros(n, dtype=bool)  # rows of the chunks that passed the screen
+        self._shapes = ShapeClassifier(fed)
         self._lists: tuple[Staging, np.ndarray[Any, Any], np.ndarray[Any, Any]] | None = None
         self._screen()
 
@@ -186,6 +186,10 @@ class TieColumns:
             if (_flags(pc.match_substring_regex(col, _CONTROL)).any()
                     or _flags(pc.greater(pc.utf8_length(col), FIELD_LIMIT)).any()):
                 return None
+        del body, raw  # the columns are copies: free the file's bytes before the screen
+        for name in names:  # one chunk each: a take across many chunks concatenates them
+            column = table.column(name).combine_chunks()
+            table = table.drop_columns([name]).append_column(name, column)  # frees the blocks
         return cls(table, names, schema, catalog, fed)
 
     # -- the bulk screen ---------------------------------------------------------------
@@ -257,6 +261,38 @@ class TieColumns:
                                          for m in self.money]) for k in range(3)]
         self.money_code = codes
         self._flag_codes(codes, [m is False for m in self.money])
+        self._flag_parties(cols["actors"])
+
+    def _flag_parties(self, col: pa.ChunkedArray) -> None:
+        """Flag rows of fewer than two parties, a repeated party, or dates outside a party's.
+
+        In bulk: each distinct (party validity, tie dates) pair is tested once. Rows already
+        doubtful (an unknown party, bad dates) are left as they are.
+        """
+        lists = pc.split_pattern(col, ";")
+        lengths = np.asarray(pc.list_value_length(lists).to_numpy(zero_copy_only=False))
+        self.doubt |= lengths < 2
+        names, codes = _codes(pc.list_flatten(lists))
+        parents = np.asarray(pc.list_parent_indices(lists).to_numpy(zero_copy_only=False))
+        order = np.lexsort((codes, parents))
+        row, party = parents[order], codes[order]
+        del order
+        repeated = (row[1:] == row[:-1]) & (party[1:] == party[:-1])
+        self.doubt[row[1:][repeated]] = True
+        del row, party, repeated
+        validity = np.asarray([self.validities.get(n, -1) for n in names], dtype=np.int64)
+        pairs = validity[codes] * len(self.intervals) + self.interval_code[parents]
+        pairs[(validity[codes] < 0) | self.doubt[parents]] = -1  # unknown party, bad dates
+        outside = []
+        for pair in np.unique(pairs).tolist():
+            if pair < 0:
+                continue
+            span, dates = divmod(pair, len(self.intervals))
+            interval = self.intervals[dates]
+            if interval is None or not interval.within(self.validity_list[span]):
+                outside.append(pair)
+        if outside:
+            self.doubt[parents[np.isin(pairs, outside)]] = True
 
     def _flag_list(self, col: pa.ChunkedArray, good: set[str], *, allow_empty: bool) -> None:
         lists = pc.split_pattern(col, ";")
@@ -280,12 +316,18 @@ class TieColumns:
         for first in range(0, self.rows, size):
             yield first, min(first + size, self.rows)
 
-    def _cells(self, first: int, end: int, names: Sequence[str]) -> list[list[str]]:
-        return [self.columns[c].slice(first, end - first).to_pylist() for c in names]
+    def _cells(self, rows: slice | np.ndarray[Any, Any], names: Sequence[str]
+               ) -> list[list[str]]:
+        """The cells of columns ``names`` at ``rows`` (a slice, or offsets in any order)."""
+        if isinstance(rows, slice):
+            return [self.columns[c].slice(rows.start, rows.stop - rows.start).to_pylist()
+                    for c in names]
+        at = pa.array(rows, pa.int64())
+        return [self.columns[c].take(at).to_pylist() for c in names]
 
     def rows_of(self, first: int, end: int) -> list[tuple[int, dict[str, str]]]:
         """The chunk as the row reader reads it: ``(row_number, row)`` pairs."""
-        cells = self._cells(first, end, self.names)
+        cells = self._cells(slice(first, end), self.names)
         out = []
         for offset, values in enumerate(zip(*cells, strict=True)):
             row = {c: restore_formula(v.strip()) for c, v in zip(self.names, values,
@@ -295,48 +337,54 @@ class TieColumns:
             out.append((first + offset + 1, row))
         return out
 
-    def stage(self, first: int, end: int, index: int, staging: Staging, digest: RowDigest,
-              *, stage: bool) -> bool:
-        """Stage a chunk (its keys, digest and, with ``stage``, its rows) if it is clean.
+    def check(self, first: int, end: int, index: int, staging: Staging, digest: RowDigest
+              ) -> bool:
+        """Take a chunk's keys and digest if it is clean; its rows wait for :meth:`stage`.
 
         Returns:
             False (and nothing done) when the chunk needs the row-by-row checker.
         """
         if self.doubt[first:end].any():
             return False
-        ids, actors, places = self._cells(first, end, ("id", "actors", "location"))
-        inside, classify = self._inside, self._classify
-        party_lists: list[list[str]] = []
-        levels: list[tuple[Any, ...]] = []
-        for text, place, when in zip(actors, places, self.interval_code[first:end].tolist(),
-                                     strict=True):
-            parties = text.split(";")
-            if len(parties) < 2 or len(set(parties)) != len(parties):
-                return False
-            if not inside(parties, when):
-                return False
-            if stage:
-                party_lists.append(parties)
-                levels.append(classify(text, parties, place or None, when))
+        self.clean[first:end] = True
+        ids = self.columns["id"].slice(first, end - first).to_pylist()
         staging.keys(list(zip(ids, repeat(index), range(first + 1, end + 1))))
         digest.add_columns("ties", {c: self.columns[c].slice(first, end - first).to_pylist()
                                     for c in self.columns})
-        if stage:
-            self._stage_rows(first, end, staging, ids, places, party_lists, levels)
         return True
 
-    def _stage_rows(self, first: int, end: int, staging: Staging, ids: list[str],
+    def stage(self, staging: Staging, size: int) -> None:
+        """Stage the rows of the clean chunks in the order of their ids, ``size`` at a time.
+
+        Staged in key order, they are copied into the workspace without a sort
+        (:meth:`Staging.copy`).
+        """
+        order = np.asarray(pc.sort_indices(self.columns["id"]).to_numpy(zero_copy_only=False))
+        order = order[self.clean[order]]
+        classify = self._shapes.values
+        intervals = self.intervals
+        for start in range(0, len(order), size):
+            rows = order[start:start + size]
+            ids, actors, places = self._cells(rows, ("id", "actors", "location"))
+            party_lists: list[list[str]] = []
+            levels: list[tuple[Any, ...]] = []
+            for text, place, when in zip(actors, places, self.interval_code[rows].tolist(),
+                                         strict=True):
+                parties = text.split(";")
+                party_lists.append(parties)
+                levels.append(classify(parties, place or None, intervals[when]))
+            self._stage_rows(rows, staging, ids, places, party_lists, levels)
+
+    def _stage_rows(self, rows: np.ndarray[Any, Any], staging: Staging, ids: list[str],
                     places: list[str], party_lists: list[list[str]],
                     levels: list[tuple[Any, ...]]) -> None:
-        """Stage a clean chunk's ties as tuples built column by column.
+        """Stage clean ties (at offsets ``rows``) as tuples built column by column.
 
         A tie's parties (up to :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and
         sources go in one narrow packed row (see :meth:`Staging.add_lists`); a tie with more
         parties stages them in ``tie_actors``.
         """
-        rows = slice(first, end)
-        kinds, units, texts, notes = self._cells(first, end, ("kind", "unit", "description",
-                                                              "note"))
+        kinds, units, texts, notes = self._cells(rows, ("kind", "unit", "description", "note"))
         if self._lists is None or self._lists[0] is not staging:
             domains = staging.add_lists([[(d, "") for d in text.split(";")] if text else []
                                          for text in self.domain_lists])
@@ -346,14 +394,16 @@ class TieColumns:
         _, domain_numbers, source_numbers = self._lists
         dates = [c[self.interval_code[rows]].tolist() for c in self._date_columns]
         money = [c[self.money_code[rows]].tolist() for c in self._money_columns]
-        parties: list[list[str | None]] = [[] for _ in range(PACKED_PARTIES)]
+        pad: list[str | None] = [None] * PACKED_PARTIES
+        packed: list[list[str | None]] = []
         links: list[tuple[str, int, str]] = []
         for tie_id, names in zip(ids, party_lists, strict=True):
             if len(names) > PACKED_PARTIES:
                 links.extend((tie_id, i, a) for i, a in enumerate(names))
-                names = []
-            for i, column in enumerate(parties):
-                column.append(names[i] if i < len(names) else None)
+                packed.append(pad)
+            else:
+                packed.append([*names, *pad[len(names):]])
+        parties = list(zip(*packed, strict=True))
         ties = list(zip(
             ids, kinds, *dates, *money,
             self._quantity_column[self.quantity_code[rows]].tolist(), units,
@@ -370,45 +420,6 @@ class TieColumns:
         """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
         self.columns = {}
         pa.default_memory_pool().release_unused()
-
-    def _inside(self, parties: list[str], when: int) -> bool:
-        """Whether the dates ``when`` lie within every party's validity (memoized)."""
-        memo = self._within
-        for party in parties:
-            key = (self.validities[party], when)
-            ok = memo.get(key)
-            if ok is None:
-                interval = self.intervals[when]
-                assert interval is not None
-                ok = memo[key] = interval.within(self.validity_list[key[0]])
-            if not ok:
-                return False
-        return True
-
-    def _classify(self, text: str, parties: list[str], place: str | None, when: int
-                  ) -> tuple[Any, ...]:
-        """The classification columns of a tie, cached by its ``actors`` cell and location.
-
-        The dates matter only with an association among the parties (cached by them too).
-        """
-        key = (text, place)
-        found = self._classes.get(key)
-        if found is None:
-            if len(self._classes) >= _CACHE:
-                self._classes.clear()
-            side = self.fed.side
-            if not any(side(p)[0] is Side.ASSOCIATION for p in parties):
-                found = self._classes[key] = classification_values(self.fed.classify(
-                    parties, location=place, period=self.intervals[when]))
-                return found
-            found = self._classes[key] = {}
-        if isinstance(found, dict):
-            dated = found.get(when)
-            if dated is None:
-                dated = found[when] = classification_values(self.fed.classify(
-                    parties, location=place, period=self.intervals[when]))
-            return dated
-        return cast(tuple[Any, ...], found)
 
 
 def _objects(values: list[Any]) -> np.ndarray[Any, Any]:
