@@ -2,10 +2,10 @@
 
 A varied federation: the bundled case (subjects with borders and adjacency, associations
 with dated memberships, states, a cross-border structure, agencies, companies of the centre
-and of subjects) plus many synthetic companies, foreign regions, organizations, funds and
-programmes with colliding and brace-bearing names. Seeded random ties of 2–5 parties, with
-and without a location, at several dates: each tie's four classification columns are
-compared with the classifier's own.
+and of subjects) plus subjects' own agencies, companies those own, and many synthetic
+companies, foreign regions, organizations, funds and programmes with colliding and
+brace-bearing names. Seeded random ties of 2–5 parties, with and without a location, at
+several dates: each tie's four classification columns are compared with the classifier's own.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ def federation() -> Federation:
     for i in range(40):
         extra[ActorId(f"fr-{i:03d}")] = Actor(ActorId(f"fr-{i:03d}"), ActorKind.FOREIGN_REGION,
                                               f"Region {{{i}}}", parent=ActorId(rng.choice(states)))
+    for i in range(6):  # a subject's own ministries, and companies they own (the member's)
+        extra[ActorId(f"ag-{i:03d}")] = Actor(ActorId(f"ag-{i:03d}"), ActorKind.AGENCY,
+                                              f"Ministry {i}", parent=ActorId(subjects[i % 3]))
+    for i in range(12):
+        extra[ActorId(f"co-ag-{i:03d}")] = Actor(ActorId(f"co-ag-{i:03d}"), ActorKind.COMPANY,
+                                                 f"Firm {i}", parent=ActorId(f"ag-{i % 6:03d}"))
     kinds = (ActorKind.ORGANIZATION, ActorKind.FUND, ActorKind.PROGRAMME)
     for i in range(40):  # names that sort against each other and the case's in every way
         name = rng.choice(("Nordic fund", "Arctic body", "Zeta", "Baltic {x}", "Ω club"))
@@ -50,7 +56,7 @@ def federation() -> Federation:
 def random_ties(fed: Federation, n: int, seed: int) -> list[tuple[list[str], Any, Any]]:
     rng = random.Random(seed)
     ids = sorted(fed.actors)
-    common = [i for i in ids if i.startswith(("co-", "fr-", "ml-"))]
+    common = [i for i in ids if i.startswith(("co-", "fr-", "ml-", "ag-"))]
     subjects = [i for i in ids if fed.actors[i].kind is ActorKind.SUBJECT]
     periods = [Interval(), *(Interval.parse(str(y), str(y)) for y in (1992, 1996, 1999, 2004))]
     ties = []
