@@ -271,19 +271,28 @@ class Staging:
             if not any(self.conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1))
                        .first() for t in (staged, *self._packed_for(name))):
                 continue
-            indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes \
-                else []
-            for index in indexes:
-                self.conn.execute(sa.schema.DropIndex(index))
             source = self._expanded(name)
             order = [source.c[c.name] for c in target.primary_key.columns]
             rows = sa.select(*(source.c[c.name] for c in target.columns)).order_by(*order)
-            n = mapping.insert_rows(self.conn, name, rows)
-            for index in indexes:
-                self.conn.execute(sa.schema.CreateIndex(index))
+            n = self._insert(name, rows, rebuild_indexes=rebuild_indexes)
             if n:
                 counts[name] = n
         return counts
+
+    def _insert(self, name: str, rows: sa.Select[Any], *, rebuild_indexes: bool) -> int:
+        """Insert ``rows`` into the workspace table ``name``; return the count.
+
+        With ``rebuild_indexes`` the table's secondary indexes are dropped first and made
+        again afterwards, in the order of their names.
+        """
+        target = METADATA.tables[name]
+        indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes else []
+        for index in indexes:
+            self.conn.execute(sa.schema.DropIndex(index))
+        n = mapping.insert_rows(self.conn, name, rows)
+        for index in indexes:
+            self.conn.execute(sa.schema.CreateIndex(index))
+        return n
 
     def _copy_ordered(self, *, rebuild_indexes: bool) -> dict[str, int]:
         """:meth:`copy` of ties staged in key order (SQLite; see there).
@@ -315,14 +324,7 @@ class Staging:
         }
         counts: dict[str, int] = {}
         for name, rows in selects.items():
-            target = METADATA.tables[name]
-            indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes \
-                else []
-            for index in indexes:
-                self.conn.execute(sa.schema.DropIndex(index))
-            n = mapping.insert_rows(self.conn, name, rows)
-            for index in indexes:
-                self.conn.execute(sa.schema.CreateIndex(index))
+            n = self._insert(name, rows, rebuild_indexes=rebuild_indexes)
             if n:
                 counts[name] = n
         return counts
