@@ -194,12 +194,22 @@ def test_the_dashboard_shows_records_imported_while_it_runs(
 
 
 def test_the_scenario_runner_shows_progress_then_fan_charts(
-        page: tuple[Any, Watch], shots: Path) -> None:
+        page: tuple[Any, Watch], shots: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
     import pandas as pd
 
+    from regionet.services import simulation_runs
     from regionet.services.case_source import CaseSource
     from regionet.services.dynamics import run_simulation
 
+    def one_seed(*args: Any, **kwargs: Any) -> Any:
+        # at least 0.06 s a seed: on a fast machine 20 seeds ran between two of the page's
+        # polls (250 ms) and no progress could be seen; the results are the same
+        time.sleep(0.06)
+        return run_simulation(*args, **kwargs)
+
+    monkeypatch.setattr(simulation_runs, "run_simulation", one_seed)
     p, watch = page
     p.goto("/simulate")
     assert p.title() == "Scenario runner · regionet"
