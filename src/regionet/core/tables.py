@@ -33,7 +33,7 @@ from regionet.core.errors import DataFileError
 
 __all__ = ["PARALLEL_LOOKUP_MIN", "InputTable", "as_numpy", "codes_of", "concatenate",
            "digit_chunk", "digit_keys", "empty", "first_duplicate", "joint_codes", "lookup",
-           "missing_columns", "numbers_of", "spare_core"]
+           "missing_columns", "numbers_of"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]

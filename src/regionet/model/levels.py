@@ -58,7 +58,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -186,15 +186,17 @@ class Federation:
                 expected="an actor id defined in the case or workspace",
                 hint=did_you_mean(actor_id, self.actors)) from None
 
-    def _belongs_to_centre(self, actor: Actor) -> bool:
+    def _lineage(self, actor: Actor) -> Iterator[Actor]:
+        """The actor, its parent, the parent's parent…; a parent cycle ends the walk."""
         seen: set[str] = set()
         current: Actor | None = actor
         while current is not None and current.id not in seen:
-            if current.id == self.id:
-                return True
+            yield current
             seen.add(current.id)
             current = self.actors.get(current.parent) if current.parent else None
-        return False
+
+    def _belongs_to_centre(self, actor: Actor) -> bool:
+        return any(a.id == self.id for a in self._lineage(actor))
 
     def _owner(self, actor: Actor) -> tuple[Side, ActorId | None] | None:
         """Whose an actor is, walking up its parents: the first member or the centre reached.
@@ -203,15 +205,11 @@ class Federation:
         a region is the member's; the Foreign Ministry (parent ``RU``) and its units are the
         centre's; a chain that ends abroad, or loops, is nobody's (None).
         """
-        seen: set[str] = set()
-        current: Actor | None = actor
-        while current is not None and current.id not in seen:
-            if current.id == self.id:
+        for a in self._lineage(actor):
+            if a.id == self.id:
                 return Side.CENTRE, None
-            if current.kind is ActorKind.SUBJECT and current.parent == self.id:
-                return Side.MEMBER, current.id
-            seen.add(current.id)
-            current = self.actors.get(current.parent) if current.parent else None
+            if a.kind is ActorKind.SUBJECT and a.parent == self.id:
+                return Side.MEMBER, a.id
         return None
 
     def side(self, actor_id: str) -> tuple[Side, ActorId | None]:

@@ -39,6 +39,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from regionet.core.cores import spare_core
 from regionet.core.errors import (
     InvalidValueError,
     RegionetError,
@@ -57,7 +58,6 @@ from regionet.core.tables import (
     first_duplicate,
     joint_codes,
     lookup,
-    spare_core,
 )
 from regionet.engines.fiscal.inputs.establishments import (
     FACTORS,

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from regionet.core.cores import spare_core
 from regionet.core.errors import InvalidValueError
-from regionet.core.tables import spare_core
 from regionet.engines.fiscal.inputs.establishments import Establishments, FloatArray
 
 __all__ = ["MIN_TOTAL", "Groups", "Shares", "first_positive", "mean_of_shares"]
