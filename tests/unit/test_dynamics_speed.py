@@ -21,6 +21,12 @@ this file: fingerprint ``0f5bfc73…`` (a VM without AVX-512) and ``15c3487f…`
 evening of 2026-12-06) with the NumPy of those days' environments. On 2026-12-06 at 22:50 UTC a
 fresh environment (NumPy 2.4.6) on a VM of fingerprint ``15c3487f…`` gave other digests, the
 same for commit 11cf1e6 and for the model of main (b0b655c): those are recorded below.
+On 2026-12-07 (01:20 UTC) a VM of the same fingerprint and NumPy but with Sapphire Rapids'
+``AVX512_SPR`` target gave yet other digests, again the same for commit 11cf1e6 (run from a
+checkout) and for main (ac3d62a): the key now also names the SIMD targets NumPy dispatches to,
+and both recordings are kept. The earlier one's targets are inferred (that VM is gone: it
+gave other digests than a VM with ``AVX512_SPR``, and ``AVX512_ICL`` is the target below it);
+if the inference is wrong, such a machine skips the comparison, it cannot fail it.
 """
 
 from __future__ import annotations
@@ -48,10 +54,15 @@ CASES = ("neutral", "many-associations", "negative-and-large-hazards", "many-ass
 #: Per math key (:func:`math_key`): sha256 (first 20 hex digits) of every step's state, from
 #: commit 11cf1e6.
 RECORDED = {
-    "15c3487fe5802538742c numpy 2.4.6": {"neutral": "be332c3be1ad4652bd6e",
-                                         "many-associations": "21b34bdb9259900d308a",
-                                         "negative-and-large-hazards": "6de965f5059a14d5639a",
-                                         "many-associations-odd": "dd89e27c09c91fe20d25"},
+    # inferred targets: that VM gave these digests, a VM with AVX512_SPR other ones (below)
+    "15c3487fe5802538742c numpy 2.4.6 X86_V3 X86_V4 AVX512_ICL": {
+        "neutral": "be332c3be1ad4652bd6e", "many-associations": "21b34bdb9259900d308a",
+        "negative-and-large-hazards": "6de965f5059a14d5639a",
+        "many-associations-odd": "dd89e27c09c91fe20d25"},
+    "15c3487fe5802538742c numpy 2.4.6 X86_V3 X86_V4 AVX512_ICL AVX512_SPR": {
+        "neutral": "ddda0bf0ddeccc551624", "many-associations": "3742e0e65d53002e18ec",
+        "negative-and-large-hazards": "d3c4e74dfef02f8d40ab",
+        "many-associations-odd": "bd3e1174cb496afb031c"},
 }
 
 
@@ -65,8 +76,15 @@ def math_fingerprint() -> str:
 
 
 def math_key() -> str:
-    """The math fingerprint and the NumPy version: what a recorded digest depends on."""
-    return f"{math_fingerprint()} numpy {np.__version__}"
+    """The math fingerprint, the NumPy version and the SIMD targets NumPy dispatches to here.
+
+    The fingerprint alone did not tell two AVX-512 machines apart whose runs differ (one with
+    Sapphire Rapids' ``AVX512_SPR``): the targets NumPy enabled are part of the key.
+    """
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    targets = " ".join(t for t in __cpu_dispatch__ if __cpu_features__.get(t))
+    return f"{math_fingerprint()} numpy {np.__version__} {targets}".rstrip()
 
 
 def many_associations(n: int, seed: int):
