@@ -116,6 +116,7 @@ class Staging:
                 sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
                 prefixes=["TEMPORARY"])
         self.rows = 0
+        self._key_rows = 0
         #: Whether the staged rows are in key order, links packed (see :meth:`copy`).
         self.ordered = table == "ties"
         self._last_key: str | None = None
@@ -130,6 +131,7 @@ class Staging:
         """Record ``(key, file, row)`` of parsed rows, valid or not, in batch order."""
         if keys:
             self._executemany(self.key_table, ["key", "file", "row"], list(keys))
+            self._key_rows += len(keys)
 
     def add(self, rows: Mapping[str, Sequence[dict[str, Any]]]) -> None:
         """Stage rows to write (dicts by workspace table, as made by ``RowSet``).
@@ -228,6 +230,11 @@ class Staging:
 
         A key in the workspace is reported for every row that has it; a key repeated in
         the batch, for every row after the first.
+
+        Staged rows in key order (:attr:`ordered`) have increasing, hence distinct, keys;
+        when they are all the batch's rows (as many key rows as staged rows: each staged row
+        left its key), no key repeats and the search for repeats (a sort of every key:
+        2 s at a million) is skipped.
         """
         k = self.key_table
         target = METADATA.tables[self.table]
@@ -235,6 +242,8 @@ class Staging:
         stored = sa.select(k.c.key, k.c.file, k.c.row).where(
             sa.exists().where(key_col == k.c.key)).order_by(k.c.seq)
         out = [Duplicate(r.key, r.file, r.row, None) for r in self.conn.execute(stored)]
+        if self.ordered and self._key_rows == self.rows:
+            return out
         in_store = {d.key for d in out}
         firsts = (sa.select(k.c.key, sa.func.min(k.c.seq).label("first"))
                   .group_by(k.c.key).having(sa.func.count() > 1).subquery())
