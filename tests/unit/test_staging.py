@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from regionet.storage.history import append_set
 from regionet.storage.schema import METADATA, create_schema
-from regionet.storage.staging import Staging
+from regionet.storage.staging import SORT_CACHE_BYTES, Staging
 
 
 @pytest.fixture
@@ -39,10 +39,14 @@ def _statements(conn: sa.Connection) -> list[str]:
     return seen
 
 
+_TIE = {"kind": "loan", "unit": "", "description": "", "status": "verified", "note": "",
+        "level": "national", "level_reason": ""}
+
+
 def _stage_ordered(conn: sa.Connection, ids: list[str]) -> Staging:
     stage = Staging(conn, "ties")
     stage.keys([(k, 0, i + 1) for i, k in enumerate(ids)])
-    stage.add_tuples("ties", ("id", "kind"), [(k, "loan") for k in sorted(ids)])
+    stage.add_tuples("ties", ("id", *_TIE), [(k, *_TIE.values()) for k in sorted(ids)])
     return stage
 
 
@@ -102,3 +106,25 @@ def test_a_record_with_history_gets_its_next_version(conn: sa.Connection) -> Non
          "who": "me", "at": "then"} for v in (1, 2)])
     append_set(conn, "ties", sa.select(staged.c.id), "import", "me", at="now")
     assert _history(conn)[2:] == [("t-a", 1), ("t-b", 3)]
+
+
+def test_indexes_are_built_again_with_a_small_cache_then_the_cache_is_restored(
+        conn: sa.Connection) -> None:
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute("PRAGMA cache_size=-65536")
+    conn.execute(sa.insert(METADATA.tables["tie_kinds"]).values(
+        kind="loan", group="material", directed=True))
+    stage = _stage_ordered(conn, ["t-1", "t-2"])
+    sizes: dict[str, int] = {}
+
+    @sa.event.listens_for(conn, "before_cursor_execute")
+    def _cache(_c: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().startswith("CREATE INDEX"):
+            sizes[statement.split()[2]] = cursor.connection.execute(
+                "PRAGMA cache_size").fetchone()[0]
+
+    assert stage.copy(rebuild_indexes=True) == {"ties": 2}
+    assert {"ix_ties_kind", "ix_ties_level", "ix_tie_actors_actor_id"} <= set(sizes)
+    assert set(sizes.values()) == {-SORT_CACHE_BYTES // 1024}
+    assert raw.execute("PRAGMA cache_size").fetchone()[0] == -65536

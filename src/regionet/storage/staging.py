@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -35,7 +36,7 @@ import sqlalchemy as sa
 from regionet.storage import mapping
 from regionet.storage.schema import METADATA
 
-__all__ = ["PACKED_PARTIES", "STAGED_TABLES", "Duplicate", "Staging"]
+__all__ = ["PACKED_PARTIES", "SORT_CACHE_BYTES", "STAGED_TABLES", "Duplicate", "Staging"]
 
 #: The workspace tables each streamed import table writes, in insert order.
 STAGED_TABLES: Mapping[str, tuple[str, ...]] = {
@@ -49,6 +50,11 @@ PACKED_PARTIES = 4
 #: The tables whose rows a staged tie may pack (expanded by :meth:`Staging.copy`).
 _PACKED = ("tie_actors", "tie_domains", "sources")
 _counter = itertools.count()
+#: SQLite's page cache while it builds an index again after a copy. Its sorter keeps as many
+#: bytes in memory as the cache holds, then sorts them and writes them out as one run: runs
+#: of a few MiB fit in the processor's caches and merge fast, one run of hundreds of MiB does
+#: not (the six indexes of 10⁶ ties: 10.9 s with the import's 256 MiB cache, 5.5 s with 2 MiB).
+SORT_CACHE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -299,9 +305,28 @@ class Staging:
         for index in indexes:
             self.conn.execute(sa.schema.DropIndex(index))
         n = mapping.insert_rows(self.conn, name, rows)
-        for index in indexes:
-            self.conn.execute(sa.schema.CreateIndex(index))
+        with self._sort_cache(bool(indexes)):
+            for index in indexes:
+                self.conn.execute(sa.schema.CreateIndex(index))
         return n
+
+    @contextmanager
+    def _sort_cache(self, shrink: bool) -> Iterator[None]:
+        """Give SQLite a page cache of :data:`SORT_CACHE_BYTES` inside, then the old one back.
+
+        Only on SQLite and when ``shrink``; pages the smaller cache cannot hold go to the
+        write-ahead log now rather than at the commit.
+        """
+        raw = self.conn.connection.dbapi_connection
+        if not shrink or raw is None or self.conn.dialect.name != "sqlite":
+            yield
+            return
+        before = raw.execute("PRAGMA main.cache_size").fetchone()[0]
+        raw.execute(f"PRAGMA main.cache_size=-{SORT_CACHE_BYTES // 1024}")
+        try:
+            yield
+        finally:
+            raw.execute(f"PRAGMA main.cache_size={int(before)}")
 
     def _copy_ordered(self, *, rebuild_indexes: bool) -> dict[str, int]:
         """:meth:`copy` of ties staged in key order (SQLite; see there).
