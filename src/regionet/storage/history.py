@@ -93,14 +93,21 @@ def append_set(conn: sa.Connection, resource: str, ids: sa.Select[Any], action: 
                who: str, *, at: str | None = None, proposal_id: int | None = None) -> int:
     """Add one entry per id that ``ids`` selects, in one ``INSERT … SELECT``.
 
+    Entries are numbered (``seq``) in the order of the ids, or of a second column of ``ids``
+    that sorts them alike (e.g. the ``rowid`` of rows staged in key order: no sort). A
+    resource without any history yet takes version 1 for every id, without a lookup per id.
+
     Returns:
         The number of entries written.
     """
     chosen = ids.subquery("chosen")
-    key = next(iter(chosen.c))
-    rows = sa.select(sa.literal(resource), key, _next_version(resource, key),
+    key, *order = chosen.c
+    known = conn.execute(sa.select(sa.literal(1)).where(_HISTORY.c.resource == resource)
+                         .limit(1)).first()
+    version = _next_version(resource, key) if known else sa.literal(1, sa.Integer)
+    rows = sa.select(sa.literal(resource), key, version,
                      sa.literal(action), sa.literal(who), sa.literal(at or now()),
-                     sa.literal(proposal_id, sa.Integer)).order_by(key)  # seq in key order
+                     sa.literal(proposal_id, sa.Integer)).order_by(*order or [key])
     result = conn.execute(sa.insert(_HISTORY).from_select(
         ["resource", "record_id", "version", "action", "who", "at", "proposal_id"], rows))
     return int(result.rowcount or 0)
@@ -165,7 +172,10 @@ def record_import(conn: sa.Connection, plan: ImportPlan, who: str | None = None,
     for stage in plan.staged:
         if stage.table in RESOURCES:
             staged = stage.tables[stage.table]
-            written += append_set(conn, stage.table, sa.select(staged.c.id), "import", who,
+            keys = sa.select(staged.c.id)
+            if stage.ordered and conn.dialect.name == "sqlite":  # staged in key order
+                keys = keys.add_columns(sa.literal_column(f'"{staged.name}".rowid').label("seq"))
+            written += append_set(conn, stage.table, keys, "import", who,
                                   at=at, proposal_id=proposal_id)
     small = plan.small
     if small is not None:

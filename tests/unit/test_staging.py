@@ -1,0 +1,130 @@
+"""Staging's duplicate search and the history entries of staged rows (storage/staging.py,
+storage/history.py).
+
+Ties staged in key order, one key row each, cannot repeat a key: :meth:`Staging.duplicates`
+then skips the search for repeats (a sort of every key). A key row of a row that was not
+staged (an invalid row) may still repeat a staged key, and must still be found. History
+entries of staged ties are numbered in key order; a resource without history takes
+version 1 without a lookup per id, one with history the next version of each record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from regionet.storage.history import append_set
+from regionet.storage.schema import METADATA, create_schema
+from regionet.storage.staging import SORT_CACHE_BYTES, Staging
+
+
+@pytest.fixture
+def conn() -> Iterator[sa.Connection]:
+    engine = sa.create_engine("sqlite://")
+    with engine.begin() as connection:
+        create_schema(connection)
+        yield connection
+
+
+def _statements(conn: sa.Connection) -> list[str]:
+    seen: list[str] = []
+
+    @sa.event.listens_for(conn, "before_cursor_execute")
+    def _log(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    return seen
+
+
+_TIE = {"kind": "loan", "unit": "", "description": "", "status": "verified", "note": "",
+        "level": "national", "level_reason": ""}
+
+
+def _stage_ordered(conn: sa.Connection, ids: list[str]) -> Staging:
+    stage = Staging(conn, "ties")
+    stage.keys([(k, 0, i + 1) for i, k in enumerate(ids)])
+    stage.add_tuples("ties", ("id", *_TIE), [(k, *_TIE.values()) for k in sorted(ids)])
+    return stage
+
+
+def test_an_ordered_batch_with_a_key_per_row_skips_the_search_for_repeats(
+        conn: sa.Connection) -> None:
+    conn.execute(sa.insert(METADATA.tables["tie_kinds"]).values(
+        kind="loan", group="material", directed=True))
+    conn.execute(sa.insert(METADATA.tables["ties"]).values(
+        id="t-2", kind="loan", level="national", level_reason="stored"))
+    stage = _stage_ordered(conn, ["t-3", "t-1", "t-2"])
+    assert stage.ordered
+    seen = _statements(conn)
+    found = stage.duplicates()
+    assert [(d.key, d.row, d.first) for d in found] == [("t-2", 3, None)]
+    assert len(seen) == 1  # the workspace's keys only: no GROUP BY over the batch's keys
+
+
+def test_a_key_row_of_an_unstaged_row_that_repeats_a_staged_key_is_reported(
+        conn: sa.Connection) -> None:
+    stage = _stage_ordered(conn, ["t-1", "t-2"])
+    stage.keys([("t-1", 1, 7)])  # an invalid row of a second file: checked, not staged
+    assert stage.ordered
+    found = stage.duplicates()
+    assert [(d.key, d.file, d.row, d.first) for d in found] == [("t-1", 1, 7, (0, 1))]
+
+
+def test_rows_staged_out_of_key_order_are_searched_for_repeats(conn: sa.Connection) -> None:
+    stage = Staging(conn, "ties")
+    stage.keys([("t-2", 0, 1), ("t-1", 0, 2), ("t-2", 0, 3)])
+    stage.add_tuples("ties", ("id", "kind"), [("t-2", "loan"), ("t-1", "loan")])
+    stage.add_tuples("ties", ("id", "kind"), [("t-2", "loan")])
+    assert not stage.ordered
+    assert [(d.key, d.row, d.first) for d in stage.duplicates()] == [("t-2", 3, (0, 1))]
+
+
+def _history(conn: sa.Connection) -> list[tuple[Any, ...]]:
+    h = METADATA.tables["history"]
+    return [tuple(r) for r in conn.execute(
+        sa.select(h.c.record_id, h.c.version).order_by(h.c.seq))]
+
+
+def test_entries_follow_the_order_column_and_start_at_version_1(conn: sa.Connection) -> None:
+    stage = _stage_ordered(conn, ["t-b", "t-a", "t-c"])
+    staged = stage.tables["ties"]
+    # The staged rowid order is key order; a reversed order column proves it is followed.
+    ids = sa.select(staged.c.id, (-sa.literal_column(f'"{staged.name}".rowid')).label("o"))
+    assert append_set(conn, "ties", ids, "import", "me", at="now") == 3
+    assert _history(conn) == [("t-c", 1), ("t-b", 1), ("t-a", 1)]
+
+
+def test_a_record_with_history_gets_its_next_version(conn: sa.Connection) -> None:
+    stage = _stage_ordered(conn, ["t-a", "t-b"])
+    staged = stage.tables["ties"]
+    h = METADATA.tables["history"]
+    conn.execute(sa.insert(h), [
+        {"resource": "ties", "record_id": "t-b", "version": v, "action": "update",
+         "who": "me", "at": "then"} for v in (1, 2)])
+    append_set(conn, "ties", sa.select(staged.c.id), "import", "me", at="now")
+    assert _history(conn)[2:] == [("t-a", 1), ("t-b", 3)]
+
+
+def test_a_copy_that_rebuilds_indexes_runs_with_a_small_cache_then_restores_it(
+        conn: sa.Connection) -> None:
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute("PRAGMA cache_size=-65536")
+    conn.execute(sa.insert(METADATA.tables["tie_kinds"]).values(
+        kind="loan", group="material", directed=True))
+    stage = _stage_ordered(conn, ["t-1", "t-2"])
+    sizes: dict[str, int] = {}
+
+    @sa.event.listens_for(conn, "before_cursor_execute")
+    def _cache(_c: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().startswith(("CREATE INDEX", "INSERT INTO ties ")):
+            sizes[statement.split()[2]] = cursor.connection.execute(
+                "PRAGMA cache_size").fetchone()[0]
+
+    assert stage.copy(rebuild_indexes=True) == {"ties": 2}
+    assert {"ties", "ix_ties_kind", "ix_ties_level", "ix_tie_actors_actor_id"} <= set(sizes)
+    assert set(sizes.values()) == {-SORT_CACHE_BYTES // 1024}
+    assert raw.execute("PRAGMA cache_size").fetchone()[0] == -65536
