@@ -65,7 +65,7 @@ class IdHash:
         order of their positions: a probe finds the first.
 
         Examples:
-            >>> IdHash.of(np.array([5], np.int64), bound=2**60) is None   # 60 + 1 bits > 62
+            >>> IdHash.of(np.array([5], np.int64), bound=2**62) is None   # 62 + 1 bits > 62
             True
         """
         count = len(keys)
