@@ -72,21 +72,29 @@ class IdHash:
         bits = max(count.bit_length(), 1)
         if (max(bound, 1) - 1).bit_length() + bits > 62 or count >= 1 << 32:
             return None
-        slot_bits = max((count * _LOAD - 1).bit_length(), 4)
+        slot_bits = max((int(count * _LOAD) - 1).bit_length(), 4)
         shift = 64 - slot_bits
-        slots = (keys.view(np.uint64) * _GOLDEN) >> np.uint64(shift)
-        order = np.sort((slots << np.uint64(32)) | np.arange(count, dtype=np.uint64))
-        del slots
-        position = (order & np.uint64(0xFFFFFFFF)).astype(np.intp)
-        slot = (order >> np.uint64(32)).view(np.int64)
-        del order
+        # In place where possible: fresh memory is slow to touch on the development VM.
+        order = keys.view(np.uint64) * _GOLDEN
+        order >>= np.uint64(shift)
+        order <<= np.uint64(32)
         rank = np.arange(count, dtype=np.int64)
-        where = np.maximum.accumulate(slot - rank)
+        order |= rank.view(np.uint64)
+        order.sort()
+        position = (order & np.uint64(0xFFFFFFFF)).view(np.int64)
+        where = (order >> np.uint64(32)).view(np.int64)
+        del order
+        where -= rank
+        np.maximum.accumulate(where, out=where)
         where += rank
+        del rank
         # Room up to the last slot a probe can start at, and one empty slot past the last key.
         last = int(where[-1]) if count else 0
         table = np.full(max(1 << slot_bits, last + 1) + 1, _EMPTY, np.int64)
-        table[where] = (keys[position] << bits) | position
+        entry = keys[position]
+        entry <<= bits
+        entry |= position
+        table[where] = entry
         return cls(table, shift, bits)
 
     def positions(self, ids: Int64Array, out: IntArray) -> IntArray:
