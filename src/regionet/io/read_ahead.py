@@ -26,7 +26,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:  # pyarrow is imported by the reading thread
     import pyarrow as pa
@@ -63,42 +63,55 @@ def read_ahead(files: Sequence[tuple[str | Path, Sequence[str]]]) -> threading.T
 
 
 def _read(files: list[tuple[str | Path, Sequence[str]]]) -> None:
-    """Plan every file (its row groups), then read them in order; errors are left to others."""
-    import pyarrow.parquet as pq
+    """Plan every file (its row groups), then read them in order; errors are left to others.
 
-    planned = []
-    for path, columns in files:
-        key, state = os.path.abspath(path), _state(path)
-        try:
-            metadata = pq.read_metadata(path)
-        except Exception:  # noqa: BLE001 - whoever opens the file reports what is wrong
-            continue
-        if state is None or state != _state(path):
-            continue
-        names = set(metadata.schema.to_arrow_schema().names)
-        chunks: dict[tuple[str, int], Future[pa.ChunkedArray]] = {
-            (c, g): Future() for c in columns if c in names
-            for g in range(metadata.num_row_groups)}
-        with _LOCK:
-            if key in _PLANS:  # read already (or planned) by someone else
-                continue
-            _PLANS[key] = (state, chunks)
-        planned.append((path, metadata, chunks))
-    # Every chunk is listed first: readers take (pop) them from the plan meanwhile.
-    work = [(path, metadata, list(chunks.items())) for path, metadata, chunks in planned]
+    Whatever stops the reading, every chunk planned and not read is marked failed: whoever
+    waits for it reads it.
+    """
+    planned: list[tuple[str | Path, Any, list[tuple[tuple[str, int], Future[Any]]]]] = []
     try:
-        for path, metadata, items in work:
+        import pyarrow.parquet as pq
+
+        for path, columns in files:
+            plan = _plan(pq, path, columns)
+            if plan is not None:
+                planned.append(plan)
+        for path, metadata, items in planned:
             file = pq.ParquetFile(path, metadata=metadata, memory_map=True)
             for (column, group), future in items:
                 future.set_result(file.read_row_group(group, columns=[column],
                                                       use_threads=True).column(0))
     except Exception:  # noqa: BLE001, S110 - the readers read for themselves and report
         pass
-    finally:  # whatever stopped the reading: those waiting read for themselves
-        for _, _, items in work:
+    finally:
+        for _, _, items in planned:
             for _, future in items:
                 if not future.done():
                     future.set_exception(RuntimeError("not read ahead"))
+
+
+def _plan(pq: Any, path: str | Path, columns: Sequence[str]
+          ) -> tuple[str | Path, Any, list[tuple[tuple[str, int], Future[Any]]]] | None:
+    """Register the chunks of ``path`` to read (None: unreadable, or read by someone already).
+
+    Returns the file, its metadata and the chunks, listed: readers take (pop) them from the
+    plan meanwhile.
+    """
+    key, state = os.path.abspath(path), _state(path)
+    try:
+        metadata = pq.read_metadata(path)
+    except Exception:  # noqa: BLE001 - whoever opens the file reports what is wrong
+        return None
+    if state is None or state != _state(path):
+        return None
+    names = set(metadata.schema.to_arrow_schema().names)
+    chunks: dict[tuple[str, int], Future[Any]] = {
+        (c, g): Future() for c in columns if c in names for g in range(metadata.num_row_groups)}
+    with _LOCK:
+        if key in _PLANS:  # read already (or planned) by someone else
+            return None
+        _PLANS[key] = (state, chunks)
+    return path, metadata, list(chunks.items())
 
 
 def take(path: str | Path, column: str, group: int) -> pa.ChunkedArray | None:
