@@ -81,7 +81,7 @@ def _read(files: list[tuple[str | Path, Sequence[str]]]) -> None:
             for (column, group), future in items:
                 future.set_result(file.read_row_group(group, columns=[column],
                                                       use_threads=True).column(0))
-    except Exception:  # noqa: BLE001, S110 - the readers read for themselves and report
+    except Exception:  # the readers read for themselves and report
         pass
     finally:
         for _, _, items in planned:
@@ -100,7 +100,7 @@ def _plan(pq: Any, path: str | Path, columns: Sequence[str]
     key, state = os.path.abspath(path), _state(path)
     try:
         metadata = pq.read_metadata(path)
-    except Exception:  # noqa: BLE001 - whoever opens the file reports what is wrong
+    except Exception:  # whoever opens the file reports what is wrong
         return None
     if state is None or state != _state(path):
         return None
