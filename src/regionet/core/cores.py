@@ -27,8 +27,6 @@ def spare_core() -> bool:
     sessions keeping both cores busy (load 8-12), looking up 5e6 ids in two threads took more
     CPU and wall time than in one.
     """
-    if os.environ.get("F10C_SPARE"):
-        return os.environ["F10C_SPARE"] == "1"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (cores or 1) >= 2 and _runnable() < (cores or 1) - 1
 
