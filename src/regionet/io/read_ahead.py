@@ -21,6 +21,7 @@ Examples:
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections.abc import Sequence
@@ -36,6 +37,8 @@ __all__ = ["read_ahead", "take"]
 #: A file someone read before it was planned: never read ahead (no work done twice).
 _CLAIMED: Final = "claimed"
 _LOCK = threading.Lock()
+#: Set at exit: reading ahead stops (:func:`_stop`).
+_STOPPING = threading.Event()
 #: File -> its plan: (its state when planned, (column, row group) -> the chunk being read).
 _PLANS: dict[str, tuple[tuple[int, int], dict[tuple[str, int], Future[pa.ChunkedArray]]]
              | str] = {}
@@ -57,9 +60,21 @@ def read_ahead(files: Sequence[tuple[str | Path, Sequence[str]]]) -> threading.T
     dictionary-encode (text ids such as ``firm_id``, numbers), one row group at a time.
     Returns the thread (started; callers need not wait for it).
     """
-    thread = threading.Thread(target=_read, args=(list(files),), name="read-ahead")
+    # A daemon, stopped at exit after the row group it is reading: a run that fails early
+    # (a bad option) exits without reading files it will not use (5e6 bench files: 0.48 s,
+    # main 0.44 s; 2.17 s when the exit waited for the whole read); joined, so no read is
+    # cut short by the exit.
+    thread = threading.Thread(target=_read, args=(list(files),), name="read-ahead",
+                              daemon=True)
     thread.start()
+    atexit.register(_stop, thread)
     return thread
+
+
+def _stop(thread: threading.Thread) -> None:
+    """Stop reading ahead after the current row group and wait for it (at exit)."""
+    _STOPPING.set()
+    thread.join()
 
 
 def _read(files: list[tuple[str | Path, Sequence[str]]]) -> None:
@@ -79,6 +94,8 @@ def _read(files: list[tuple[str | Path, Sequence[str]]]) -> None:
         for path, metadata, items in planned:
             file = pq.ParquetFile(path, metadata=metadata, memory_map=True)
             for (column, group), future in items:
+                if _STOPPING.is_set():
+                    return
                 future.set_result(file.read_row_group(group, columns=[column],
                                                       use_threads=True).column(0))
     except Exception:  # the readers read for themselves and report

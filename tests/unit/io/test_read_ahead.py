@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -121,3 +122,15 @@ def test_a_missing_file_read_ahead_is_reported_as_before(tmp_path: Path) -> None
 def test_only_two_parquet_files_are_read_ahead(tmp_path: Path) -> None:
     assert read_inputs_ahead(tmp_path / "e.csv", tmp_path / "f.parquet") is None
     assert read_inputs_ahead(None, tmp_path / "f.parquet") is None
+
+
+def test_reading_ahead_stops_at_exit_and_leaves_no_reader_waiting(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = parquet(tmp_path / "a.parquet")
+    stopping = threading.Event()
+    stopping.set()  # as at exit (atexit: ahead._stop)
+    monkeypatch.setattr(ahead, "_STOPPING", stopping)
+    thread = read_ahead([(path, ("firm_id",))])
+    thread.join()
+    assert thread.daemon  # the exit does not wait for it; _stop ends it first
+    assert [take(path, "firm_id", g) for g in range(3)] == [None, None, None]
