@@ -38,6 +38,7 @@ import pyarrow as pa
 from regionet.core.errors import DataFileError
 from regionet.core.tables import InputTable, missing_columns, numbers_of
 from regionet.io.arrow_pandas import arrow_without_pandas
+from regionet.io.read_ahead import take
 
 __all__ = ["DICTIONARY_COLUMNS", "FLAG_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table",
            "use_jemalloc"]
@@ -138,7 +139,9 @@ def _parquet(path: Path, year: int | None, required: Sequence[str],
                               read_dictionary=dictionary)
         start = sum(sizes[: groups.start])
         for group in groups:
-            chunk = file.read_row_group(group, columns=[c], use_threads=True).column(0)
+            chunk = None if c in dictionary else take(path, c, group)  # read ahead?
+            if chunk is None:
+                chunk = file.read_row_group(group, columns=[c], use_threads=True).column(0)
             stop = start + len(chunk)
             kept = chunk if mask is None else chunk.filter(pa.array(mask[start:stop]))
             start = stop

@@ -14,6 +14,7 @@ import pytest
 
 from regionet.core import cores, tables
 from regionet.core.errors import InvalidValueError
+from regionet.core.id_hash import IdHash
 from regionet.core.tables import digit_chunk, lookup
 from regionet.engines.fiscal.inputs import coding
 from regionet.io.fiscal_files import read_firms
@@ -27,15 +28,16 @@ def chunks_of(values: list[int], sizes: list[int]) -> list[pa.Array]:
     return out
 
 
+@pytest.mark.parametrize("bound", [None, 100])  # Arrow's index_in; one IdHash
 @pytest.mark.parametrize("sizes", [[7], [3, 4], [1, 1, 5], [4, 0, 3], [0, 7]])
 def test_two_threads_give_each_id_its_position_or_minus_one(
-        sizes: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+        sizes: list[int], bound: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tables, "PARALLEL_LOOKUP_MIN", 2)  # split even these few ids
     monkeypatch.setattr(tables, "spare_core", lambda: True)
     keys = pa.array([40, 10, 30, 20], pa.int64())
-    ids = [30, 99, 10, 10, 20, 40, -5]
+    ids = [30, 99, 10, 10, 20, 40, 5 if bound else -5]
     chunks = chunks_of(ids, sizes)
-    got = lookup([iter(chunks[:1]), iter(chunks[1:])], keys, len(ids))
+    got = lookup([iter(chunks[:1]), iter(chunks[1:])], keys, len(ids), bound=bound)
     assert got is not None
     assert got.tolist() == [2, -1, 1, 1, 3, 0, -1]
     assert got.dtype == np.intp and got.flags.writeable
@@ -73,6 +75,37 @@ def test_the_first_part_is_read_and_looked_up_in_another_thread_on_a_spare_core(
     else:
         assert seen == [(main, 100)]
         assert read == [main] * 4
+
+
+@pytest.mark.parametrize("spare", [True, False])
+def test_registry_numbers_are_looked_up_in_one_table_both_threads_share(
+        spare: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables, "PARALLEL_LOOKUP_MIN", 2)
+    monkeypatch.setattr(tables, "spare_core", lambda: spare)
+    built: list[int] = []
+    probed: list[tuple[str, int]] = []
+    real_of, real_positions = IdHash.of, IdHash.positions
+
+    def of(keys: np.ndarray, bound: int) -> IdHash | None:
+        built.append(len(keys))
+        return real_of(keys, bound)
+
+    def positions(self: IdHash, ids: np.ndarray, out: np.ndarray) -> np.ndarray:
+        probed.append((threading.current_thread().name, len(ids)))
+        return real_positions(self, ids, out)
+
+    monkeypatch.setattr(IdHash, "of", staticmethod(of))
+    monkeypatch.setattr(IdHash, "positions", positions)
+    monkeypatch.setattr(tables.pc, "index_in", None)  # never used for these ids
+    keys = pa.array(range(1000, 1100), pa.int64())
+    ids = [1099 - i if i % 7 else 5 for i in range(100)]
+    got = lookup([iter(chunks_of(ids, [30, 20])), iter(chunks_of(ids[50:], [25, 25]))],
+                 keys, 100, bound=10_000)
+    assert got is not None and got.tolist() == [99 - i if i % 7 else -1 for i in range(100)]
+    assert built == [100]
+    main = threading.main_thread().name
+    assert sorted(n for _, n in probed) == [20, 25, 25, 30]
+    assert {name == main for name, _ in probed} == ({True, False} if spare else {True})
 
 
 @pytest.mark.parametrize(("n_cores", "runnable", "spare"), [(2, 0, True), (2, 1, False),

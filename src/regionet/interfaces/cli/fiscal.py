@@ -51,6 +51,10 @@ def fiscal_run(
     quiet: QuietOption = False,
 ) -> None:
     """Run one year: revenue by tax and level, transfers and net flow per region."""
+    if inputs is None:  # the files' firm ids are read while the services load
+        from regionet.services.read_ahead import read_inputs_ahead
+
+        read_inputs_ahead(establishments, firms)
     from regionet.core.errors import InvalidValueError
     from regionet.interfaces.cli.output import print_json, print_table
     from regionet.services.fiscal import run_fiscal_year, write_fiscal_result

@@ -182,7 +182,7 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
             with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
                 repeats = pool.submit(_repeats, keys)
                 est_codes = lookup([_digit_chunks(part, length) for part in parts], keys,
-                                   establishments.n_rows)
+                                   establishments.n_rows, bound=10 ** length)
                 if est_codes is not None:
                     return repeats.result(), est_codes
     _, (firm_codes, est_codes) = joint_codes((firms, "firm_id"), (establishments, "firm_id"))
