@@ -59,7 +59,7 @@ from regionet.io.records import (
     parse_money,
 )
 from regionet.model.case import MEMBERSHIP
-from regionet.model.level_shapes import ShapeClassifier
+from regionet.model.level_shapes import ClassificationValues, ReasonPattern, ShapeClassifier
 from regionet.model.levels import Federation
 from regionet.model.sources import parse_status
 from regionet.model.validation import Catalog
@@ -85,6 +85,8 @@ _DOUBTFUL = r"^[\s\pZ]|[\s\pZ]$|^'+[=+\-@\t\r]"
 _CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
 #: An id cell the lookalike screen passes without a look (printable ASCII).
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
+#: The most parties of a tie whose shape is found in bulk (more: classified one by one).
+_SHAPE_PARTIES = 4
 _TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
                 "currency", "amount_year", "quantity", "unit", "location", "description",
                 "status", "note", "level", "sublevel", "level_reason", "neighbours")
@@ -280,6 +282,10 @@ class TieColumns:
         repeated = (row[1:] == row[:-1]) & (party[1:] == party[:-1])
         self.doubt[row[1:][repeated]] = True
         del row, party, repeated
+        # kept for the bulk classification (:meth:`_shapes_of`): each row's parties as codes
+        self.party_names = names
+        self.party_codes = codes
+        self.party_offsets = np.concatenate(([0], np.cumsum(lengths)))
         validity = np.asarray([self.validities.get(n, -1) for n in names], dtype=np.int64)
         pairs = validity[codes] * len(self.intervals) + self.interval_code[parents]
         pairs[(validity[codes] < 0) | self.doubt[parents]] = -1  # unknown party, bad dates
@@ -361,23 +367,17 @@ class TieColumns:
         """
         order = np.asarray(pc.sort_indices(self.columns["id"]).to_numpy(zero_copy_only=False))
         order = order[self.clean[order]]
-        classify = self._shapes.values
-        intervals = self.intervals
+        levels = _Levels(self, order)
         for start in range(0, len(order), size):
             rows = order[start:start + size]
             ids, actors, places = self._cells(rows, ("id", "actors", "location"))
-            party_lists: list[list[str]] = []
-            levels: list[tuple[Any, ...]] = []
-            for text, place, when in zip(actors, places, self.interval_code[rows].tolist(),
-                                         strict=True):
-                parties = text.split(";")
-                party_lists.append(parties)
-                levels.append(classify(parties, place or None, intervals[when]))
-            self._stage_rows(rows, staging, ids, places, party_lists, levels)
+            party_lists = [text.split(";") for text in actors]
+            self._stage_rows(rows, staging, ids, places, party_lists,
+                             levels.columns(start, start + len(rows), party_lists, places))
 
     def _stage_rows(self, rows: np.ndarray[Any, Any], staging: Staging, ids: list[str],
                     places: list[str], party_lists: list[list[str]],
-                    levels: list[tuple[Any, ...]]) -> None:
+                    levels: list[list[Any]]) -> None:
         """Stage clean ties (at offsets ``rows``) as tuples built column by column.
 
         A tie's parties (up to :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and
@@ -409,7 +409,7 @@ class TieColumns:
             self._quantity_column[self.quantity_code[rows]].tolist(), units,
             [p or None for p in places], texts,
             self._status_column[self.status_code[rows]].tolist(), notes,
-            *zip(*levels, strict=True), strict=True))
+            *levels, strict=True))
         staging.add_tuples("ties", _TIE_COLUMNS, ties)
         staging.add_packed(list(zip(
             ids, domain_numbers[self.domain_code[rows]].tolist(),
@@ -420,6 +420,153 @@ class TieColumns:
         """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
         self.columns = {}
         pa.default_memory_pool().release_unused()
+
+
+class _Levels:
+    """The level columns of the clean rows at ``order``, in bulk for templated shapes.
+
+    Each row's shape (:meth:`ShapeClassifier.values <regionet.model.level_shapes.
+    ShapeClassifier.values>`' key: its parties' tokens, its location, and its dates when a
+    party is an association) is found with NumPy. The first two rows of each shape go
+    through the classifier (which then templates the shape); the rows of a templated shape
+    take its level columns and have their reasons joined from its
+    :class:`~regionet.model.level_shapes.ReasonPattern` with Arrow; every other row (a
+    shape seen once or refused, more than :data:`_SHAPE_PARTIES` parties) is classified
+    one by one, as before.
+    """
+
+    def __init__(self, columns: TieColumns, order: np.ndarray[Any, Any]) -> None:
+        self.tc = columns
+        self.order = order
+        self.shapes = columns._shapes
+        offsets = columns.party_offsets
+        codes = columns.party_codes
+        first, lengths = offsets[order], offsets[order + 1] - offsets[order]
+        # the tokens of the parties of clean rows (all known actors), as numbers
+        flat = codes[np.repeat(columns.clean, np.diff(offsets))]
+        token_numbers: dict[Any, int] = {}
+        token_of = np.full(len(columns.party_names) + 1, -1, dtype=np.int64)
+        association = np.zeros(len(columns.party_names) + 1, dtype=bool)
+        self.english = [""] * len(columns.party_names)
+        for code in np.unique(flat).tolist():
+            party = columns.party_names[code]
+            token, association[code] = self.shapes.token(party)
+            token_of[code] = token_numbers.setdefault(token, len(token_numbers))
+            self.english[code] = self.shapes.name(party)
+        del flat
+        # the shape key, column by column, kept as one number per row (renumbered densely)
+        bulk = lengths <= _SHAPE_PARTIES
+        key = np.where(bulk, lengths, 0).astype(np.int64)
+        with_association = np.zeros(len(order), dtype=bool)
+        for i in range(_SHAPE_PARTIES):
+            at = np.where(lengths > i, first + i, 0)
+            party = np.where(lengths > i, codes[at], len(columns.party_names))
+            with_association |= association[party]
+            key = _combine(key, token_of[party])
+        self.places, location = _codes(columns.columns["location"])
+        self.location = location
+        key = _combine(key, location[order].astype(np.int64))
+        dates = np.where(with_association, columns.interval_code[order], -1)
+        key = _combine(key, dates.astype(np.int64))
+        key[~bulk] = -1
+        self.shape = key
+        # the classifier sees the first two rows of each shape, then gives its pattern
+        self.known: dict[int, ClassificationValues] = {}  # rows classified meanwhile
+        shapes_found = int(key.max()) + 1 if len(key) else 0
+        firsts = np.full(shapes_found + 1, -1, dtype=np.int64)
+        seconds = np.full(shapes_found + 1, -1, dtype=np.int64)
+        self.patterns: list[ReasonPattern | None] = [None] * shapes_found
+        positions = np.arange(len(key))[bulk]
+        shape_of = key[bulk]
+        firsts[shape_of[::-1]] = positions[::-1]  # the last write wins: the first row
+        later = positions != firsts[shape_of]
+        seconds[shape_of[later][::-1]] = positions[later][::-1]
+        for shape in np.argsort(firsts[:shapes_found], kind="stable").tolist():
+            pattern = None
+            one = int(firsts[shape])
+            if one >= 0:
+                self.known[one] = self._values(one)
+                two = int(seconds[shape])
+                if two >= 0:
+                    self.known[two] = self._values(two)
+                    pattern = self.shapes.pattern(*self._tie(two))
+            self.patterns[shape] = pattern
+        self._build_tables()
+
+    def _tie(self, at: int) -> tuple[list[str], str | None, Any]:
+        """The parties, location and dates of the row at ``order[at]``."""
+        row = int(self.order[at])
+        tc = self.tc
+        offsets = tc.party_offsets
+        names = tc.party_names
+        parties = [names[c] for c in tc.party_codes[offsets[row]:offsets[row + 1]].tolist()]
+        place = self.places[self.location[row]]
+        return parties, place or None, tc.intervals[tc.interval_code[row]]
+
+    def _values(self, at: int) -> ClassificationValues:
+        return self.shapes.values(*self._tie(at))
+
+    def _build_tables(self) -> None:
+        """Per shape (and one row more: no pattern), the pieces of the bulk join."""
+        patterns = [*self.patterns, None]
+        fields = max((len(p.positions) for p in patterns if p is not None), default=0)
+        self.fields = fields
+        self.literal_tables = [pa.array([p.literals[i] if p is not None and i < len(p.literals)
+                                         else "" for p in patterns], pa.string())
+                               for i in range(fields + 1)]
+        self.field_positions = [np.asarray([p.positions[i] if p is not None
+                                            and i < len(p.positions) else -1
+                                            for p in patterns], dtype=np.int64)
+                                for i in range(fields)]
+        self.field_named = [np.asarray([p is not None and i < len(p.named) and p.named[i]
+                                        for p in patterns], dtype=bool)
+                            for i in range(fields)]
+        self.patterned = np.asarray([p is not None for p in patterns], dtype=bool)
+        self.level_columns = [_objects([p and p.level for p in patterns]),
+                              _objects([p and p.sublevel for p in patterns]),
+                              _objects([p and p.neighbours for p in patterns])]
+        names = self.tc.party_names
+        if fields:
+            self.texts = pa.array([*names, *self.english, ""], pa.string())
+
+    def columns(self, start: int, end: int, party_lists: list[list[str]],
+                places: list[str]) -> list[list[Any]]:
+        """Level, sublevel, reason and neighbours of the rows at ``order[start:end]``."""
+        shape = self.shape[start:end]
+        shape = np.where(shape < 0, len(self.patterns), shape)
+        bulk = self.patterned[shape]
+        level, sublevel, neighbours = (c[shape].tolist() for c in self.level_columns)
+        if self.fields:
+            rows = self.order[start:end]
+            first = self.tc.party_offsets[rows]
+            codes = self.tc.party_codes
+            count = len(self.tc.party_names)
+            pieces = [self.literal_tables[0].take(pa.array(shape))]
+            for i in range(self.fields):
+                where = self.field_positions[i][shape]
+                ok = where >= 0
+                at = np.where(ok, codes[np.where(ok, first + where, 0)]
+                              + count * self.field_named[i][shape], 2 * count)
+                pieces.append(self.texts.take(pa.array(at)))
+                pieces.append(self.literal_tables[i + 1].take(pa.array(shape)))
+            reason = pc.binary_join_element_wise(*pieces, "").to_pylist()
+        else:
+            reason = self.literal_tables[0].take(pa.array(shape)).to_pylist()
+        interval = self.tc.interval_code[self.order[start:end]].tolist()
+        intervals = self.tc.intervals
+        for j in np.flatnonzero(~bulk).tolist():
+            found = self.known.pop(start + j, None)
+            if found is None:
+                found = self.shapes.values(party_lists[j], places[j] or None,
+                                           intervals[interval[j]])
+            level[j], sublevel[j], reason[j], neighbours[j] = found
+        return [level, sublevel, reason, neighbours]
+
+
+def _combine(key: np.ndarray[Any, Any], column: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Number the distinct pairs of ``key`` and ``column`` (both small non-negative-ish ints)."""
+    pairs = key * (int(column.max()) + 2 if len(column) else 1) + (column + 1)
+    return np.unique(pairs, return_inverse=True)[1].reshape(-1).astype(np.int64)
 
 
 def _objects(values: list[Any]) -> np.ndarray[Any, Any]:
