@@ -36,6 +36,7 @@ Examples:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import repeat
 from pathlib import Path
@@ -83,6 +84,12 @@ _BOM = b"\xef\xbb\xbf"
 _DOUBTFUL = r"^[\s\pZ]|[\s\pZ]$|^'+[=+\-@\t\r]"
 #: A character the CSV reader refuses in a file (:data:`regionet.io.csv_format.CONTROL`).
 _CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
+#: The bytes of :data:`_CONTROL`'s one-byte characters (C0 controls but TAB, LF, CR; DEL).
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+#: :data:`_CONTROL`'s C1 controls (U+0080–U+009F) in UTF-8.
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+#: Bytes screened at a time for control characters.
+_BLOCK = 1 << 24
 #: An id cell the lookalike screen passes without a look (printable ASCII).
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
 #: The most parties of a tie whose shape is found in bulk (more: classified one by one).
@@ -115,6 +122,26 @@ def plain_file(raw: bytes, required: Sequence[str], optional: Sequence[str]
             names):
         return None
     return names
+
+
+def _has_control(body: memoryview | bytes) -> bool:
+    r"""Whether UTF-8 text has a character of :data:`_CONTROL` (a control other than TAB, LF, CR).
+
+    On the bytes, a block at a time: a C0 control or DEL is its own byte, a C1 control
+    (U+0080–U+009F) the two bytes ``C2 80``–``C2 9F`` (``C2`` only ever leads a character).
+
+    Examples:
+        >>> _has_control("a,b\tc\r\nd".encode()), _has_control("x\x07".encode())
+        (False, True)
+        >>> _has_control("é ¡ \u0085".encode()), _has_control("é ¡".encode())
+        (True, False)
+    """
+    data = memoryview(body)
+    for at in range(0, len(data), _BLOCK):
+        block = bytes(data[at:at + _BLOCK + 1])  # one byte more: a C2 at a block's end
+        if len(block.translate(None, _C0_BYTES)) != len(block) or _C1_UTF8.search(block):
+            return True
+    return False
 
 
 def _flags(mask: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
@@ -183,10 +210,12 @@ class TieColumns:
             return None  # ragged rows, bad UTF-8…: the row reader names the fault
         if table.num_rows == 0 or table.column_names != names:
             return None
-        for name in names:  # faults of the file: the row reader names the first one
+        if _has_control(body):  # faults of the file: the row reader names the first one
+            return None
+        for name in names:
             col = table.column(name)
-            if (_flags(pc.match_substring_regex(col, _CONTROL)).any()
-                    or _flags(pc.greater(pc.utf8_length(col), FIELD_LIMIT)).any()):
+            if (pc.max(pc.binary_length(col)).as_py() > FIELD_LIMIT  # bytes >= characters
+                    and _flags(pc.greater(pc.utf8_length(col), FIELD_LIMIT)).any()):
                 return None
         del body, raw  # the columns are copies: free the file's bytes before the screen
         for name in names:  # one chunk each: a take across many chunks concatenates them
