@@ -29,6 +29,10 @@ Guards that keep it exact:
   is classified tie by tie (a one-off shape costs one classification, as without a cache;
   a repeated one two, whatever the number of its ties).
 
+A templated shape's :meth:`ShapeClassifier.pattern` gives its level columns and its reason as
+literal pieces around its parties' ids and names (:class:`ReasonPattern`), so that a bulk
+caller (the columnar ties import) can join many ties' reasons at once.
+
 Examples:
     >>> from regionet.core.ids import ActorId
     >>> from regionet.model.actors import Actor, ActorKind

@@ -10,9 +10,12 @@ apostrophe), id cells for printable ASCII, references
 by set membership (kinds, domains, actors, locations, documents), and each *distinct* date
 pair, amount, quantity, status and source list through the row parser's own functions; two
 distinct known parties and dates within each party's validity, also in bulk (each distinct
-pair of a party's validity and a tie's dates tested once). In Python, per row, only the
-level classification (one per *shape* of party set, its reason filled in per tie:
-:class:`~regionet.model.level_shapes.ShapeClassifier`).
+pair of a party's validity and a tie's dates tested once). The level classification too is
+done by *shape* of party set (:class:`~regionet.model.level_shapes.ShapeClassifier`): each
+row's shape is found with NumPy, the classifier sees the first two rows of each shape, and
+the rows of a templated shape get its level columns and a reason joined with Arrow from its
+:class:`~regionet.model.level_shapes.ReasonPattern`; only the other rows (a shape seen once
+or refused) are classified one by one.
 
 The screen only answers "clean or not". A clean chunk only leaves its keys and digest;
 once the whole file is checked, the rows of the clean chunks are staged **in the order of
