@@ -290,7 +290,8 @@ class TieColumns:
         money, codes = _codes(pc.binary_join_element_wise(
             cols["amount"], cols["currency"], cols["amount_year"], cols["start"], cols["end"],
             "\x1f"))
-        self.money = [_money(m) for m in money]
+        rests: dict[str, tuple[str, int] | None] = {}
+        self.money = [_money(m, rests) for m in money]
         self._money_columns = [_objects([m[k] if isinstance(m, tuple) else None
                                          for m in self.money]) for k in range(3)]
         self.money_code = codes
@@ -622,12 +623,39 @@ def _quantity(text: str) -> float | bool | None:
         return False
 
 
-def _money(key: str) -> tuple[float, str, int] | bool | None:
-    amount, currency, year, start, end = key.split("\x1f")
+def _money(key: str, rests: dict[str, tuple[str, int] | None] | None = None
+           ) -> tuple[float, str, int] | bool | None:
+    r"""A money key's ``(amount, currency, year)``, None without an amount, False if refused.
+
+    ``parse_money`` checks the amount alone, then the currency and price year (with the
+    dates) whatever the amount: amounts are nearly all distinct, so the currency, year and
+    dates of ``rests`` are checked once each.
+
+    Examples:
+        >>> rests = {}
+        >>> _money("5\x1fECU\x1f\x1f1998\x1f", rests), _money("7\x1fECU\x1f\x1f1998\x1f", rests)
+        ((5.0, 'ECU', 1998), (7.0, 'ECU', 1998))
+        >>> _money("\x1f\x1f\x1f\x1f", rests), _money("-1\x1fECU\x1f\x1f1998\x1f", rests)
+        (None, False)
+        >>> _money("5\x1fECU\x1f\x1f2004\x1f", rests), len(rests)  # no ECU after 1998
+        (False, 2)
+    """
+    amount, rest = key.split("\x1f", 1)
+    if amount == "":
+        return None
     try:
-        money = parse_money({"amount": amount, "currency": currency, "amount_year": year,
-                             "start": start, "end": end})
+        value = _number({"amount": amount}, "amount", None, None, minimum=0)
     except RegionetError:
         return False
-    return None if money is None else (money.amount, money.currency, money.year)
-
+    if rests is None:
+        rests = {}
+    if rest not in rests:
+        currency, year, start, end = rest.split("\x1f")
+        try:  # "0" stands for any valid amount: what follows does not read it
+            money = parse_money({"amount": "0", "currency": currency, "amount_year": year,
+                                 "start": start, "end": end})
+        except RegionetError:
+            money = None
+        rests[rest] = None if money is None else (money.currency, money.year)
+    found = rests[rest]
+    return False if found is None or value is None else (value, *found)
