@@ -29,6 +29,10 @@ Guards that keep it exact:
   is classified tie by tie (a one-off shape costs one classification, as without a cache;
   a repeated one two, whatever the number of its ties).
 
+A templated shape's :meth:`ShapeClassifier.pattern` gives its level columns and its reason as
+literal pieces around its parties' ids and names (:class:`ReasonPattern`), so that a bulk
+caller (the columnar ties import) can join many ties' reasons at once.
+
 Examples:
     >>> from regionet.core.ids import ActorId
     >>> from regionet.model.actors import Actor, ActorKind
@@ -54,8 +58,9 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from string import Formatter
 from typing import Any
 
 from regionet.core.ids import ActorId
@@ -63,7 +68,7 @@ from regionet.core.periods import Interval
 from regionet.model.actors import Actor, ActorKind
 from regionet.model.levels import Classification, Federation, Side
 
-__all__ = ["ClassificationValues", "ShapeClassifier"]
+__all__ = ["ClassificationValues", "ReasonPattern", "ShapeClassifier"]
 
 #: A tie's classification columns: level, sublevel, reason, neighbours.
 ClassificationValues = tuple[str, str | None, str, bool | None]
@@ -119,6 +124,32 @@ class _Template:
 
 
 @dataclass(frozen=True, slots=True)
+class ReasonPattern:
+    """The classification of the ties of one templated shape, its reason as literal pieces.
+
+    A tie's reason is ``literals[0]``, the id (or, where ``named``, the English name) of its
+    party at ``positions[0]``, ``literals[1]``, and so on to ``literals[-1]``: the pieces let
+    many ties' reasons be joined in bulk (:meth:`ShapeClassifier.pattern`).
+    """
+
+    level: str
+    sublevel: str | None
+    neighbours: bool | None
+    literals: tuple[str, ...]
+    positions: tuple[int, ...]
+    named: tuple[bool, ...]
+
+    def reason(self, parties: Sequence[str], name: Callable[[str], str]) -> str:
+        """The reason of a tie between ``parties`` (``name`` gives a party's English name)."""
+        out = [self.literals[0]]
+        for position, named, literal in zip(self.positions, self.named, self.literals[1:],
+                                            strict=True):
+            party = parties[position]
+            out += [name(party) if named else party, literal]
+        return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
 class _FirstSeen:
     """A shape seen once: its first tie's parties and classification (to check a template)."""
 
@@ -156,13 +187,8 @@ class ShapeClassifier:
         Raises:
             UnknownActorError: when a party or the location is not a known actor.
         """
-        try:
-            tokens = tuple(map(self._tokens.__getitem__, parties))
-        except KeyError:
-            tokens = tuple(self._tokens.get(p) or self._token(p) for p in parties)
-        key: tuple[Any, ...] = (tokens, location)
-        if self._associations and not self._associations.isdisjoint(parties):
-            key = (tokens, location, period or Interval())
+        key = self._key(parties, location, period)
+        tokens = key[0]
         found = self._shapes.get(key)
         if found.__class__ is _Template:
             if not found.slots:
@@ -185,6 +211,83 @@ class ShapeClassifier:
                 self._forget()
             self._shapes[key] = _FirstSeen(tuple(parties), real)
         return real
+
+    def _key(self, parties: Sequence[str], location: str | None, period: Interval | None
+             ) -> tuple[Any, ...]:
+        """The shape of a tie: its parties' tokens, its location (and dates, see the module)."""
+        try:
+            tokens = tuple(map(self._tokens.__getitem__, parties))
+        except KeyError:
+            tokens = tuple(self._tokens.get(p) or self._token(p) for p in parties)
+        if self._associations and not self._associations.isdisjoint(parties):
+            return (tokens, location, period or Interval())
+        return (tokens, location)
+
+    def token(self, party: str) -> tuple[Any, bool]:
+        """A party's token (its id, or what it stands for) and whether it is an association.
+
+        Two ties whose parties have the same tokens, in order, at the same location (and,
+        with an association, the same dates) have the same shape.
+
+        Raises:
+            UnknownActorError: when ``party`` is not a known actor.
+        """
+        token = self._tokens.get(party) or self._token(party)
+        return token, party in self._associations
+
+    def name(self, party: str) -> str:
+        """The English name of a party seen by :meth:`token` or :meth:`values`."""
+        return self._names[party]
+
+    def pattern(self, parties: Sequence[str], location: str | None = None,
+                period: Interval | None = None) -> ReasonPattern | None:
+        """The classification of every tie of this tie's shape, once the shape is templated.
+
+        None while the shape has no template (seen once, refused, or forgotten): its ties
+        are classified by :meth:`values` one by one.
+
+        Examples:
+            >>> from regionet.core.ids import ActorId
+            >>> from regionet.model.actors import Actor, ActorKind
+            >>> fed = Federation(ActorId("RU"), {x.id: x for x in [
+            ...     Actor(ActorId("RU"), ActorKind.CENTRE, "Russia"),
+            ...     Actor(ActorId("RU-KR"), ActorKind.SUBJECT, "Karelia", parent=ActorId("RU")),
+            ...     Actor(ActorId("FI"), ActorKind.STATE, "Finland"),
+            ...     Actor(ActorId("FI-1"), ActorKind.FOREIGN_REGION, "Lapland",
+            ...           parent=ActorId("FI"))]}, land_borders={"RU-KR": {"FI"}})
+            >>> shapes = ShapeClassifier(fed)
+            >>> shapes.pattern(["RU-KR", "FI-1"]) is None  # not seen yet
+            True
+            >>> _ = shapes.values(["RU-KR", "FI-1"]), shapes.values(["RU-KR", "FI-1"])
+            >>> p = shapes.pattern(["RU-KR", "FI-1"])
+            >>> p.literals
+            ('RU-KR and ', ': RU-KR borders FI by land (', ' is a region of FI)')
+            >>> p.positions, p.named
+            ((1, 1), (False, False))
+            >>> p.reason(["RU-KR", "FI-1"], shapes.name)
+            'RU-KR and FI-1: RU-KR borders FI by land (FI-1 is a region of FI)'
+        """
+        found = self._shapes.get(self._key(parties, location, period))
+        if found.__class__ is not _Template:
+            return None
+        level, sublevel, reason, neighbours = found.values
+        if not found.slots:
+            return ReasonPattern(level, sublevel, neighbours, (reason,), (), ())
+        literals = [""]
+        positions: list[int] = []
+        named: list[bool] = []
+        for text, field_name, spec, conversion in Formatter().parse(found.reason):
+            literals[-1] += text
+            if field_name is None:
+                continue
+            if spec or conversion or not field_name.isdigit():
+                return None  # not made by _template: left to values()
+            slot, is_name = divmod(int(field_name), 2)
+            positions.append(found.slots[slot])
+            named.append(bool(is_name))
+            literals.append("")
+        return ReasonPattern(found.level, found.sublevel, found.neighbours, tuple(literals),
+                             tuple(positions), tuple(named))
 
     def _forget(self) -> None:
         """Make room: drop the shapes seen once (or, if templates fill half, every shape)."""

@@ -10,9 +10,12 @@ apostrophe), id cells for printable ASCII, references
 by set membership (kinds, domains, actors, locations, documents), and each *distinct* date
 pair, amount, quantity, status and source list through the row parser's own functions; two
 distinct known parties and dates within each party's validity, also in bulk (each distinct
-pair of a party's validity and a tie's dates tested once). In Python, per row, only the
-level classification (one per *shape* of party set, its reason filled in per tie:
-:class:`~regionet.model.level_shapes.ShapeClassifier`).
+pair of a party's validity and a tie's dates tested once). The level classification too is
+done by *shape* of party set (:class:`~regionet.model.level_shapes.ShapeClassifier`): each
+row's shape is found with NumPy, the classifier sees the first two rows of each shape, and
+the rows of a templated shape get its level columns and a reason joined with Arrow from its
+:class:`~regionet.model.level_shapes.ReasonPattern`; only the other rows (a shape seen once
+or refused) are classified one by one.
 
 The screen only answers "clean or not". A clean chunk only leaves its keys and digest;
 once the whole file is checked, the rows of the clean chunks are staged **in the order of
@@ -36,6 +39,7 @@ Examples:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import repeat
 from pathlib import Path
@@ -59,7 +63,7 @@ from regionet.io.records import (
     parse_money,
 )
 from regionet.model.case import MEMBERSHIP
-from regionet.model.level_shapes import ShapeClassifier
+from regionet.model.level_shapes import ClassificationValues, ReasonPattern, ShapeClassifier
 from regionet.model.levels import Federation
 from regionet.model.sources import parse_status
 from regionet.model.validation import Catalog
@@ -83,8 +87,16 @@ _BOM = b"\xef\xbb\xbf"
 _DOUBTFUL = r"^[\s\pZ]|[\s\pZ]$|^'+[=+\-@\t\r]"
 #: A character the CSV reader refuses in a file (:data:`regionet.io.csv_format.CONTROL`).
 _CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
+#: The bytes of :data:`_CONTROL`'s one-byte characters (C0 controls but TAB, LF, CR; DEL).
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+#: :data:`_CONTROL`'s C1 controls (U+0080–U+009F) in UTF-8.
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+#: Bytes screened at a time for control characters.
+_BLOCK = 1 << 24
 #: An id cell the lookalike screen passes without a look (printable ASCII).
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
+#: The most parties of a tie whose shape is found in bulk (more: classified one by one).
+_SHAPE_PARTIES = 4
 _TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
                 "currency", "amount_year", "quantity", "unit", "location", "description",
                 "status", "note", "level", "sublevel", "level_reason", "neighbours")
@@ -113,6 +125,26 @@ def plain_file(raw: bytes, required: Sequence[str], optional: Sequence[str]
             names):
         return None
     return names
+
+
+def _has_control(body: memoryview | bytes) -> bool:
+    r"""Whether UTF-8 text has a character of :data:`_CONTROL` (a control other than TAB, LF, CR).
+
+    On the bytes, a block at a time: a C0 control or DEL is its own byte, a C1 control
+    (U+0080–U+009F) the two bytes ``C2 80``–``C2 9F`` (``C2`` only ever leads a character).
+
+    Examples:
+        >>> _has_control("a,b\tc\r\nd".encode()), _has_control("x\x07".encode())
+        (False, True)
+        >>> _has_control("é ¡ \u0085".encode()), _has_control("é ¡".encode())
+        (True, False)
+    """
+    data = memoryview(body)
+    for at in range(0, len(data), _BLOCK):
+        block = bytes(data[at:at + _BLOCK + 1])  # one byte more: a C2 at a block's end
+        if len(block.translate(None, _C0_BYTES)) != len(block) or _C1_UTF8.search(block):
+            return True
+    return False
 
 
 def _flags(mask: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
@@ -181,10 +213,12 @@ class TieColumns:
             return None  # ragged rows, bad UTF-8…: the row reader names the fault
         if table.num_rows == 0 or table.column_names != names:
             return None
-        for name in names:  # faults of the file: the row reader names the first one
+        if _has_control(body):  # faults of the file: the row reader names the first one
+            return None
+        for name in names:
             col = table.column(name)
-            if (_flags(pc.match_substring_regex(col, _CONTROL)).any()
-                    or _flags(pc.greater(pc.utf8_length(col), FIELD_LIMIT)).any()):
+            if (pc.max(pc.binary_length(col)).as_py() > FIELD_LIMIT  # bytes >= characters
+                    and _flags(pc.greater(pc.utf8_length(col), FIELD_LIMIT)).any()):
                 return None
         del body, raw  # the columns are copies: free the file's bytes before the screen
         for name in names:  # one chunk each: a take across many chunks concatenates them
@@ -256,7 +290,8 @@ class TieColumns:
         money, codes = _codes(pc.binary_join_element_wise(
             cols["amount"], cols["currency"], cols["amount_year"], cols["start"], cols["end"],
             "\x1f"))
-        self.money = [_money(m) for m in money]
+        rests: dict[str, tuple[str, int] | None] = {}
+        self.money = [_money(m, rests) for m in money]
         self._money_columns = [_objects([m[k] if isinstance(m, tuple) else None
                                          for m in self.money]) for k in range(3)]
         self.money_code = codes
@@ -280,6 +315,10 @@ class TieColumns:
         repeated = (row[1:] == row[:-1]) & (party[1:] == party[:-1])
         self.doubt[row[1:][repeated]] = True
         del row, party, repeated
+        # kept for the bulk classification (:meth:`_shapes_of`): each row's parties as codes
+        self.party_names = names
+        self.party_codes = codes
+        self.party_offsets = np.concatenate(([0], np.cumsum(lengths)))
         validity = np.asarray([self.validities.get(n, -1) for n in names], dtype=np.int64)
         pairs = validity[codes] * len(self.intervals) + self.interval_code[parents]
         pairs[(validity[codes] < 0) | self.doubt[parents]] = -1  # unknown party, bad dates
@@ -361,23 +400,17 @@ class TieColumns:
         """
         order = np.asarray(pc.sort_indices(self.columns["id"]).to_numpy(zero_copy_only=False))
         order = order[self.clean[order]]
-        classify = self._shapes.values
-        intervals = self.intervals
+        levels = _Levels(self, order)
         for start in range(0, len(order), size):
             rows = order[start:start + size]
             ids, actors, places = self._cells(rows, ("id", "actors", "location"))
-            party_lists: list[list[str]] = []
-            levels: list[tuple[Any, ...]] = []
-            for text, place, when in zip(actors, places, self.interval_code[rows].tolist(),
-                                         strict=True):
-                parties = text.split(";")
-                party_lists.append(parties)
-                levels.append(classify(parties, place or None, intervals[when]))
-            self._stage_rows(rows, staging, ids, places, party_lists, levels)
+            party_lists = [text.split(";") for text in actors]
+            self._stage_rows(rows, staging, ids, places, party_lists,
+                             levels.columns(start, start + len(rows), party_lists, places))
 
     def _stage_rows(self, rows: np.ndarray[Any, Any], staging: Staging, ids: list[str],
                     places: list[str], party_lists: list[list[str]],
-                    levels: list[tuple[Any, ...]]) -> None:
+                    levels: list[list[Any]]) -> None:
         """Stage clean ties (at offsets ``rows``) as tuples built column by column.
 
         A tie's parties (up to :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and
@@ -409,7 +442,7 @@ class TieColumns:
             self._quantity_column[self.quantity_code[rows]].tolist(), units,
             [p or None for p in places], texts,
             self._status_column[self.status_code[rows]].tolist(), notes,
-            *zip(*levels, strict=True), strict=True))
+            *levels, strict=True))
         staging.add_tuples("ties", _TIE_COLUMNS, ties)
         staging.add_packed(list(zip(
             ids, domain_numbers[self.domain_code[rows]].tolist(),
@@ -420,6 +453,153 @@ class TieColumns:
         """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
         self.columns = {}
         pa.default_memory_pool().release_unused()
+
+
+class _Levels:
+    """The level columns of the clean rows at ``order``, in bulk for templated shapes.
+
+    Each row's shape (:meth:`ShapeClassifier.values <regionet.model.level_shapes.
+    ShapeClassifier.values>`' key: its parties' tokens, its location, and its dates when a
+    party is an association) is found with NumPy. The first two rows of each shape go
+    through the classifier (which then templates the shape); the rows of a templated shape
+    take its level columns and have their reasons joined from its
+    :class:`~regionet.model.level_shapes.ReasonPattern` with Arrow; every other row (a
+    shape seen once or refused, more than :data:`_SHAPE_PARTIES` parties) is classified
+    one by one, as before.
+    """
+
+    def __init__(self, columns: TieColumns, order: np.ndarray[Any, Any]) -> None:
+        self.tc = columns
+        self.order = order
+        self.shapes = columns._shapes
+        offsets = columns.party_offsets
+        codes = columns.party_codes
+        first, lengths = offsets[order], offsets[order + 1] - offsets[order]
+        # the tokens of the parties of clean rows (all known actors), as numbers
+        flat = codes[np.repeat(columns.clean, np.diff(offsets))]
+        token_numbers: dict[Any, int] = {}
+        token_of = np.full(len(columns.party_names) + 1, -1, dtype=np.int64)
+        association = np.zeros(len(columns.party_names) + 1, dtype=bool)
+        self.english = [""] * len(columns.party_names)
+        for code in np.unique(flat).tolist():
+            party = columns.party_names[code]
+            token, association[code] = self.shapes.token(party)
+            token_of[code] = token_numbers.setdefault(token, len(token_numbers))
+            self.english[code] = self.shapes.name(party)
+        del flat
+        # the shape key, column by column, kept as one number per row (renumbered densely)
+        bulk = lengths <= _SHAPE_PARTIES
+        key = np.where(bulk, lengths, 0).astype(np.int64)
+        with_association = np.zeros(len(order), dtype=bool)
+        for i in range(_SHAPE_PARTIES):
+            at = np.where(lengths > i, first + i, 0)
+            party = np.where(lengths > i, codes[at], len(columns.party_names))
+            with_association |= association[party]
+            key = _combine(key, token_of[party])
+        self.places, location = _codes(columns.columns["location"])
+        self.location = location
+        key = _combine(key, location[order].astype(np.int64))
+        dates = np.where(with_association, columns.interval_code[order], -1)
+        key = _combine(key, dates.astype(np.int64))
+        key[~bulk] = -1
+        self.shape = key
+        # the classifier sees the first two rows of each shape, then gives its pattern
+        self.known: dict[int, ClassificationValues] = {}  # rows classified meanwhile
+        shapes_found = int(key.max()) + 1 if len(key) else 0
+        firsts = np.full(shapes_found + 1, -1, dtype=np.int64)
+        seconds = np.full(shapes_found + 1, -1, dtype=np.int64)
+        self.patterns: list[ReasonPattern | None] = [None] * shapes_found
+        positions = np.arange(len(key))[bulk]
+        shape_of = key[bulk]
+        firsts[shape_of[::-1]] = positions[::-1]  # the last write wins: the first row
+        later = positions != firsts[shape_of]
+        seconds[shape_of[later][::-1]] = positions[later][::-1]
+        for shape in np.argsort(firsts[:shapes_found], kind="stable").tolist():
+            pattern = None
+            one = int(firsts[shape])
+            if one >= 0:
+                self.known[one] = self._values(one)
+                two = int(seconds[shape])
+                if two >= 0:
+                    self.known[two] = self._values(two)
+                    pattern = self.shapes.pattern(*self._tie(two))
+            self.patterns[shape] = pattern
+        self._build_tables()
+
+    def _tie(self, at: int) -> tuple[list[str], str | None, Any]:
+        """The parties, location and dates of the row at ``order[at]``."""
+        row = int(self.order[at])
+        tc = self.tc
+        offsets = tc.party_offsets
+        names = tc.party_names
+        parties = [names[c] for c in tc.party_codes[offsets[row]:offsets[row + 1]].tolist()]
+        place = self.places[self.location[row]]
+        return parties, place or None, tc.intervals[tc.interval_code[row]]
+
+    def _values(self, at: int) -> ClassificationValues:
+        return self.shapes.values(*self._tie(at))
+
+    def _build_tables(self) -> None:
+        """Per shape (and one row more: no pattern), the pieces of the bulk join."""
+        patterns = [*self.patterns, None]
+        fields = max((len(p.positions) for p in patterns if p is not None), default=0)
+        self.fields = fields
+        self.literal_tables = [pa.array([p.literals[i] if p is not None and i < len(p.literals)
+                                         else "" for p in patterns], pa.string())
+                               for i in range(fields + 1)]
+        self.field_positions = [np.asarray([p.positions[i] if p is not None
+                                            and i < len(p.positions) else -1
+                                            for p in patterns], dtype=np.int64)
+                                for i in range(fields)]
+        self.field_named = [np.asarray([p is not None and i < len(p.named) and p.named[i]
+                                        for p in patterns], dtype=bool)
+                            for i in range(fields)]
+        self.patterned = np.asarray([p is not None for p in patterns], dtype=bool)
+        self.level_columns = [_objects([p and p.level for p in patterns]),
+                              _objects([p and p.sublevel for p in patterns]),
+                              _objects([p and p.neighbours for p in patterns])]
+        names = self.tc.party_names
+        if fields:
+            self.texts = pa.array([*names, *self.english, ""], pa.string())
+
+    def columns(self, start: int, end: int, party_lists: list[list[str]],
+                places: list[str]) -> list[list[Any]]:
+        """Level, sublevel, reason and neighbours of the rows at ``order[start:end]``."""
+        shape = self.shape[start:end]
+        shape = np.where(shape < 0, len(self.patterns), shape)
+        bulk = self.patterned[shape]
+        level, sublevel, neighbours = (c[shape].tolist() for c in self.level_columns)
+        if self.fields:
+            rows = self.order[start:end]
+            first = self.tc.party_offsets[rows]
+            codes = self.tc.party_codes
+            count = len(self.tc.party_names)
+            pieces = [self.literal_tables[0].take(pa.array(shape))]
+            for i in range(self.fields):
+                where = self.field_positions[i][shape]
+                ok = where >= 0
+                at = np.where(ok, codes[np.where(ok, first + where, 0)]
+                              + count * self.field_named[i][shape], 2 * count)
+                pieces.append(self.texts.take(pa.array(at)))
+                pieces.append(self.literal_tables[i + 1].take(pa.array(shape)))
+            reason = pc.binary_join_element_wise(*pieces, "").to_pylist()
+        else:
+            reason = self.literal_tables[0].take(pa.array(shape)).to_pylist()
+        interval = self.tc.interval_code[self.order[start:end]].tolist()
+        intervals = self.tc.intervals
+        for j in np.flatnonzero(~bulk).tolist():
+            found = self.known.pop(start + j, None)
+            if found is None:
+                found = self.shapes.values(party_lists[j], places[j] or None,
+                                           intervals[interval[j]])
+            level[j], sublevel[j], reason[j], neighbours[j] = found
+        return [level, sublevel, reason, neighbours]
+
+
+def _combine(key: np.ndarray[Any, Any], column: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Number the distinct pairs of ``key`` and ``column`` (both small non-negative-ish ints)."""
+    pairs = key * (int(column.max()) + 2 if len(column) else 1) + (column + 1)
+    return np.unique(pairs, return_inverse=True)[1].reshape(-1).astype(np.int64)
 
 
 def _objects(values: list[Any]) -> np.ndarray[Any, Any]:
@@ -443,12 +623,39 @@ def _quantity(text: str) -> float | bool | None:
         return False
 
 
-def _money(key: str) -> tuple[float, str, int] | bool | None:
-    amount, currency, year, start, end = key.split("\x1f")
+def _money(key: str, rests: dict[str, tuple[str, int] | None] | None = None
+           ) -> tuple[float, str, int] | bool | None:
+    r"""A money key's ``(amount, currency, year)``, None without an amount, False if refused.
+
+    ``parse_money`` checks the amount alone, then the currency and price year (with the
+    dates) whatever the amount: amounts are nearly all distinct, so the currency, year and
+    dates of ``rests`` are checked once each.
+
+    Examples:
+        >>> rests = {}
+        >>> _money("5\x1fECU\x1f\x1f1998\x1f", rests), _money("7\x1fECU\x1f\x1f1998\x1f", rests)
+        ((5.0, 'ECU', 1998), (7.0, 'ECU', 1998))
+        >>> _money("\x1f\x1f\x1f\x1f", rests), _money("-1\x1fECU\x1f\x1f1998\x1f", rests)
+        (None, False)
+        >>> _money("5\x1fECU\x1f\x1f2004\x1f", rests), len(rests)  # no ECU after 1998
+        (False, 2)
+    """
+    amount, rest = key.split("\x1f", 1)
+    if amount == "":
+        return None
     try:
-        money = parse_money({"amount": amount, "currency": currency, "amount_year": year,
-                             "start": start, "end": end})
+        value = _number({"amount": amount}, "amount", None, None, minimum=0)
     except RegionetError:
         return False
-    return None if money is None else (money.amount, money.currency, money.year)
-
+    if rests is None:
+        rests = {}
+    if rest not in rests:
+        currency, year, start, end = rest.split("\x1f")
+        try:  # "0" stands for any valid amount: what follows does not read it
+            money = parse_money({"amount": "0", "currency": currency, "amount_year": year,
+                                 "start": start, "end": end})
+        except RegionetError:
+            money = None
+        rests[rest] = None if money is None else (money.currency, money.year)
+    found = rests[rest]
+    return False if found is None or value is None else (value, *found)

@@ -112,3 +112,25 @@ def test_a_template_that_would_differ_is_refused(federation: Federation) -> None
     for parties in pairs * 2:
         assert shapes.values(parties)[2] == federation.classify(parties).reason
     assert not [t for t in shapes._shapes.values() if isinstance(t, _Template)]
+
+
+def test_a_shape_s_pattern_gives_each_of_its_ties_what_the_classifier_gives(
+        federation: Federation) -> None:
+    """The pieces the fast import path joins in bulk make every tie's own reason."""
+    shapes = ShapeClassifier(federation)
+    ties = random_ties(federation, 6_000, seed=81)
+    for parties, location, period in ties:
+        shapes.values(parties, location, period)
+    patterned = named = 0
+    for parties, location, period in ties:
+        pattern = shapes.pattern(parties, location, period)
+        if pattern is None:
+            continue
+        patterned += 1
+        named += any(pattern.named)
+        c = federation.classify(parties, location=location, period=period)
+        assert (pattern.level, pattern.sublevel, pattern.reason(parties, shapes.name),
+                pattern.neighbours) == (c.level.value, c.sublevel.value if c.sublevel else None,
+                                        c.reason, c.neighbours), (parties, location, period)
+    assert patterned > 0.4 * len(ties)
+    assert named > 100
