@@ -99,6 +99,10 @@ def import_both(pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyP
         with engine.connect() as conn:
             tables = {t: conn.execute(sa.text(f"SELECT * FROM {t} ORDER BY 1, 2, 3")).all()
                       for t in TABLES}
+            # entries in the order they were numbered (seq), without their time
+            tables["history"] = conn.execute(sa.text(
+                "SELECT seq, resource, record_id, version, action FROM history ORDER BY seq")
+            ).all()
         engine.dispose()
         out[fast] = {"digest": digest, "counts": counts, "problems": problems,
                      "tables": tables, "row_chunks": calls}
@@ -125,8 +129,10 @@ def test_a_clean_file_is_written_as_the_row_path_writes_it(
     new_links = [r for r in fast["tables"]["tie_actors"] if r[0].startswith("t-fast-")]
     assert len(new_links) == sum(len(r["actors"].split(";")) for r in rows)
     assert fast["digest"] == slow["digest"]
-    for table in TABLES:
+    for table in (*TABLES, "history"):
         assert fast["tables"][table] == slow["tables"][table], table
+    new_entries = [r[2] for r in fast["tables"]["history"] if r[2].startswith("t-fast-")]
+    assert new_entries == sorted(r["id"] for r in rows)  # numbered in key order
     by_id = {r[0]: r for r in fast["tables"]["ties"]}
     assert by_id["t-fast-02500"][12] == "spaced out"
     assert by_id["t-fast-02600"][12] == "=SUM(A1)"
@@ -209,7 +215,7 @@ def test_many_parties_and_dated_associations_are_written_as_the_row_path_writes_
     assert slow["problems"] is None and fast["problems"] is None
     assert fast["row_chunks"] == []  # every chunk took the columnar path
     assert fast["counts"] == slow["counts"]
-    for table in TABLES:
+    for table in (*TABLES, "history"):
         assert fast["tables"][table] == slow["tables"][table], table
     links = {(r[0], r[1]): r[2] for r in fast["tables"]["tie_actors"]}
     for i in (0, 7, 14, 21):

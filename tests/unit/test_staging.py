@@ -39,14 +39,20 @@ def _statements(conn: sa.Connection) -> list[str]:
     return seen
 
 
-_TIE = {"kind": "loan", "unit": "", "description": "", "status": "verified", "note": "",
-        "level": "national", "level_reason": ""}
+def _coded(key: str) -> tuple[Any, ...]:
+    """A coded tie (CODED_COLUMNS) whose codes are all 0, between RU-KR and FI-19."""
+    return (key, "loan", 0, 0, 0, "", "", "", 0, "", 0, "", 0, 0, "RU-KR", "FI-19", "", "")
 
 
 def _stage_ordered(conn: sa.Connection, ids: list[str]) -> Staging:
     stage = Staging(conn, "ties")
     stage.keys([(k, 0, i + 1) for i, k in enumerate(ids)])
-    stage.add_tuples("ties", ("id", *_TIE), [(k, *_TIE.values()) for k in sorted(ids)])
+    stage.add_values("dates", [(0, None, None, None, None)])
+    stage.add_values("money", [(0, None, None, None)])
+    stage.add_values("quantity", [(0, None)])
+    stage.add_values("status", [(0, "verified")])
+    stage.add_values("levels", [(0, "national", None, None)])
+    stage.add_coded([_coded(k) for k in sorted(ids)])
     return stage
 
 
@@ -90,7 +96,7 @@ def _history(conn: sa.Connection) -> list[tuple[Any, ...]]:
 
 def test_entries_follow_the_order_column_and_start_at_version_1(conn: sa.Connection) -> None:
     stage = _stage_ordered(conn, ["t-b", "t-a", "t-c"])
-    staged = stage.tables["ties"]
+    staged = stage.packed
     # The staged rowid order is key order; a reversed order column proves it is followed.
     ids = sa.select(staged.c.id, (-sa.literal_column(f'"{staged.name}".rowid')).label("o"))
     assert append_set(conn, "ties", ids, "import", "me", at="now") == 3
@@ -99,7 +105,7 @@ def test_entries_follow_the_order_column_and_start_at_version_1(conn: sa.Connect
 
 def test_a_record_with_history_gets_its_next_version(conn: sa.Connection) -> None:
     stage = _stage_ordered(conn, ["t-a", "t-b"])
-    staged = stage.tables["ties"]
+    staged = stage.packed
     h = METADATA.tables["history"]
     conn.execute(sa.insert(h), [
         {"resource": "ties", "record_id": "t-b", "version": v, "action": "update",
@@ -124,7 +130,7 @@ def test_a_copy_that_rebuilds_indexes_runs_with_a_small_cache_then_restores_it(
             sizes[statement.split()[2]] = cursor.connection.execute(
                 "PRAGMA cache_size").fetchone()[0]
 
-    assert stage.copy(rebuild_indexes=True) == {"ties": 2}
+    assert stage.copy(rebuild_indexes=True) == {"ties": 2, "tie_actors": 4}
     assert {"ties", "ix_ties_kind", "ix_ties_level", "ix_tie_actors_actor_id"} <= set(sizes)
     assert set(sizes.values()) == {-SORT_CACHE_BYTES // 1024}
     assert raw.execute("PRAGMA cache_size").fetchone()[0] == -65536

@@ -171,11 +171,7 @@ def record_import(conn: sa.Connection, plan: ImportPlan, who: str | None = None,
     written = 0
     for stage in plan.staged:
         if stage.table in RESOURCES:
-            staged = stage.tables[stage.table]
-            keys = sa.select(staged.c.id)
-            if stage.ordered and conn.dialect.name == "sqlite":  # staged in key order
-                keys = keys.add_columns(sa.literal_column(f'"{staged.name}".rowid').label("seq"))
-            written += append_set(conn, stage.table, keys, "import", who,
+            written += append_set(conn, stage.table, stage.key_select(), "import", who,
                                   at=at, proposal_id=proposal_id)
     small = plan.small
     if small is not None:

@@ -6,8 +6,10 @@ SQLite keeps temporary tables in a separate file). Once the batch is valid, the 
 transaction checks keys against the workspace with SQL (:func:`duplicates`) and copies the
 staged rows into the workspace sorted by key (:meth:`Staging.copy`), so that every index is
 written in order; rows staged in key order already (the columnar path's) are copied as they
-are, without a sort. Every staged row also leaves its key, file and row number in a key
-table, valid or not, for the duplicate checks.
+are, without a sort. The columnar path stages each tie as one *coded* row (:meth:`Staging.
+add_coded`: numbers for its few-valued columns, no ``NULL``), which the copy decodes with SQL.
+Every staged row also leaves its key, file and row number in a key table, valid or not, for
+the duplicate checks.
 
 Examples:
     >>> import sqlalchemy as sa
@@ -36,7 +38,8 @@ import sqlalchemy as sa
 from regionet.storage import mapping
 from regionet.storage.schema import METADATA
 
-__all__ = ["PACKED_PARTIES", "SORT_CACHE_BYTES", "STAGED_TABLES", "Duplicate", "Staging"]
+__all__ = ["CODED_COLUMNS", "PACKED_PARTIES", "SORT_CACHE_BYTES", "STAGED_TABLES", "Duplicate",
+           "Staging"]
 
 #: The workspace tables each streamed import table writes, in insert order.
 STAGED_TABLES: Mapping[str, tuple[str, ...]] = {
@@ -44,11 +47,26 @@ STAGED_TABLES: Mapping[str, tuple[str, ...]] = {
     "observations": ("observations", "sources"),
 }
 _KEY_COLUMN = {"ties": "id", "observations": "id"}
-#: Parties a staged tie may carry in its own row (``party_0`` …): the columnar path stages a
-#: tie's parties, domains and sources in the tie's row and the copy expands them with SQL.
+#: Parties a coded tie carries in its own row (``party_0`` …, ``""`` for none): the columnar
+#: path stages a tie's parties, domains and sources in the tie's row and the copy expands them
+#: with SQL.
 PACKED_PARTIES = 4
-#: The tables whose rows a staged tie may pack (expanded by :meth:`Staging.copy`).
+#: The tables whose rows a coded tie packs (expanded by :meth:`Staging.copy`).
 _PACKED = ("tie_actors", "tie_domains", "sources")
+#: The columns of ``ties`` that a coded tie holds as the number of a row of a small table of
+#: distinct values, by family (the family names the coded row's column and the table).
+_CODED_VALUES: Mapping[str, tuple[str, ...]] = {
+    "dates": ("start_date", "start_text", "end_date", "end_text"),
+    "money": ("amount", "currency", "amount_year"),
+    "quantity": ("quantity",),
+    "status": ("status",),
+    "levels": ("level", "sublevel", "neighbours"),
+}
+#: The columns of a coded tie (:meth:`Staging.add_coded`), in order.
+CODED_COLUMNS: tuple[str, ...] = (
+    "id", "kind", "dates", "money", "quantity", "unit", "location", "description", "status",
+    "note", "levels", "level_reason", "domain_list", "source_list",
+    *(f"party_{i}" for i in range(PACKED_PARTIES)))
 _counter = itertools.count()
 #: SQLite's page cache during a copy whose table's indexes are dropped and built again. Its
 #: sorter (``ORDER BY``, ``CREATE INDEX``) keeps as many bytes in memory as the cache holds,
@@ -106,12 +124,19 @@ class Staging:
                 *(sa.Column(c.name, c.type, nullable=True) for c in source.columns),
                 prefixes=["TEMPORARY"])
         self.lists: dict[tuple[tuple[str, str], ...], int] = {}
-        if table == "ties":  # a tie's links packed in one narrow row (see :meth:`add_lists`)
+        self.values: dict[str, sa.Table] = {}
+        if table == "ties":  # a whole tie in one coded row (see :meth:`add_coded`)
+            ties = METADATA.tables["ties"]
             self.packed = sa.Table(
-                f"stage_packed_{suffix}", meta, sa.Column("id", sa.Text),
-                sa.Column("domain_list", sa.Integer), sa.Column("source_list", sa.Integer),
-                *(sa.Column(f"party_{i}", sa.Text) for i in range(PACKED_PARTIES)),
+                f"stage_packed_{suffix}", meta,
+                *(sa.Column(c, sa.Integer if c in _CODED_VALUES or c.endswith("_list")
+                            else sa.Text) for c in CODED_COLUMNS),
                 prefixes=["TEMPORARY"])
+            self.values = {family: sa.Table(
+                f"stage_{family}_{suffix}", meta,
+                sa.Column("code", sa.Integer, primary_key=True, autoincrement=False),
+                *(sa.Column(c, ties.c[c].type) for c in columns), prefixes=["TEMPORARY"])
+                for family, columns in _CODED_VALUES.items()}
             self.list_table = sa.Table(
                 f"stage_lists_{suffix}", meta,
                 sa.Column("list", sa.Integer, nullable=False),
@@ -126,7 +151,7 @@ class Staging:
                 prefixes=["TEMPORARY"])
         self.rows = 0
         self._key_rows = 0
-        #: Whether the staged rows are in key order, links packed (see :meth:`copy`).
+        #: Whether every staged row is a coded tie, staged in key order (see :meth:`copy`).
         self.ordered = table == "ties"
         self._last_key: str | None = None
         # The names are new (a counter of the process) and temporary tables belong to this
@@ -167,15 +192,14 @@ class Staging:
                    rows: Sequence[Sequence[Any]]) -> None:
         """Stage rows of the workspace table ``name`` given as tuples in ``columns`` order.
 
-        Dates must already be ISO text (how the workspace stores them).
+        Dates must already be ISO text (how the workspace stores them). The copy then sorts
+        (:attr:`ordered` becomes false).
         """
         if rows:
             self._executemany(self.tables[name], list(columns), rows)
             if name == self.table:
                 self.rows += len(rows)
-                self._follow_keys([r[0] for r in rows])
-            else:
-                self.ordered = False
+            self.ordered = False
 
     def _follow_keys(self, keys: list[str]) -> None:
         """Keep :attr:`ordered` true only while staged keys keep increasing."""
@@ -185,17 +209,40 @@ class Staging:
                 map(operator.lt, keys, keys[1:]))
         self._last_key = keys[-1]
 
-    def add_packed(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Stage ties' packed links: ``(id, domain_list, source_list, party_0, …)`` tuples."""
+    def add_coded(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Stage whole ties as coded rows: tuples in :data:`CODED_COLUMNS` order.
+
+        A coded tie is one narrow row with no ``NULL`` in it: its dates, money, quantity,
+        status and level columns are numbers of rows staged by :meth:`add_values`, its
+        domains and sources numbers of lists (:meth:`add_lists`), its first
+        :data:`PACKED_PARTIES` parties in ``party_0`` … (``""`` for none; a tie with more
+        parties stages all of them in ``tie_actors`` and none here), and an empty
+        ``location`` stands for none. The driver binds a ``None`` (and a ``bool``) through
+        its adapter lookup, several times slower than a number or a text (measured:
+        ≈ 2.3 × a text, 8 × a number); :meth:`copy` decodes the rows with SQL.
+        """
         if rows:
-            self._executemany(self.packed, [c.name for c in self.packed.columns], rows)
+            self._executemany(self.packed, list(CODED_COLUMNS), rows)
+            self.rows += len(rows)
+            self._follow_keys([r[0] for r in rows])
+
+    def add_values(self, family: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Stage ``(code, value, …)`` rows of a family of coded values (see :meth:`add_coded`).
+
+        ``family`` is ``dates`` (start date, start text, end date, end text), ``money``
+        (amount, currency, price year), ``quantity``, ``status`` or ``levels`` (level,
+        sublevel, neighbours); dates as ISO text.
+        """
+        if rows:
+            table = self.values[family]
+            self._executemany(table, [c.name for c in table.columns], rows)
 
     def add_lists(self, lists: Sequence[Sequence[tuple[str, str]]]) -> list[int]:
         """Return the number of each list of ``(item, locator)`` pairs, staging new ones.
 
         A tie staged by the columnar path names its domains and its sources by such numbers
         (``domain_list``, ``source_list``; a domain's locator is ``""``) and its first
-        :data:`PACKED_PARTIES` parties in ``party_0`` … (:meth:`add_packed`: one narrow row
+        :data:`PACKED_PARTIES` parties in ``party_0`` … (:meth:`add_coded`: one narrow row
         per tie instead of a row per link); :meth:`copy` expands them into
         ``tie_domains``, ``sources`` and ``tie_actors`` with SQL. A batch has few distinct
         lists of domains or sources, so this stages a few rows instead of millions.
@@ -272,10 +319,11 @@ class Staging:
         With ``rebuild_indexes`` the tables' secondary indexes are dropped first and made
         again afterwards (faster when the batch is large next to what is stored).
 
-        Ties staged in key order with packed links only (:attr:`ordered`, as the columnar
-        path stages a file) are copied on SQLite without a sort: the ties as staged, their
-        links expanded tie by tie in position order (each ``ORDER BY`` over a million
-        staged rows costs SQLite an external sort: 3–4 s of CPU and temporary files). The
+        Coded ties (:meth:`add_coded`) are decoded with SQL. Ties staged in key order, all
+        coded (:attr:`ordered`, as the columnar path stages a file), are copied on SQLite
+        without a sort: the ties as staged, their links expanded tie by tie in position
+        order (each ``ORDER BY`` over a million staged rows costs SQLite an external sort:
+        3–4 s of CPU and temporary files). The
         order only makes the copy faster; the rows written are the same.
 
         Returns:
@@ -335,8 +383,10 @@ class Staging:
     def _copy_ordered(self, *, rebuild_indexes: bool) -> dict[str, int]:
         """:meth:`copy` of ties staged in key order (SQLite; see there).
 
-        ``CROSS JOIN`` keeps the staged ties as SQLite's outer loop, so the links come out
-        in (tie, position) order: the order of each target's primary key.
+        The coded ties are read in the order they were staged (``rowid``), which SQLite
+        follows without a sort; ``CROSS JOIN`` keeps them as the outer loop of the links'
+        expansions, so the links come out in (tie, position) order: the order of each
+        target's primary key.
         """
         tie, lists, positions = (_quote(t.name) for t in (self.packed, self.list_table,
                                                            self.positions))
@@ -347,11 +397,10 @@ class Staging:
             columns: list[Any] = [sa.literal_column(e).label(c) for c, e in names.items()]
             return sa.select(*columns).select_from(sa.text(f"{tie} AS p CROSS JOIN {join}"))
 
-        staged = self.tables["ties"]
         selects: dict[str, sa.Select[Any]] = {
-            "ties": sa.select(*(staged.c[c.name] for c in METADATA.tables["ties"].columns)),
+            "ties": self._decoded().order_by(sa.literal_column(f"{tie}.rowid")),
             "tie_actors": links({"tie_id": "p.id", "position": "n.position", "actor_id": party},
-                                f"{positions} AS n").where(sa.text(f"{party} IS NOT NULL")),
+                                f"{positions} AS n").where(sa.text(f"{party} <> ''")),
             "tie_domains": links({"tie_id": "p.id", "position": "l.position",
                                   "domain": "l.item"},
                                  f"{lists} AS l ON l.list = p.domain_list"),
@@ -367,25 +416,65 @@ class Staging:
                 counts[name] = n
         return counts
 
+    def _decoded(self) -> sa.Select[Any]:
+        """The coded ties (:meth:`add_coded`) as rows of ``ties``: each code joined to its value.
+
+        Examples:
+            >>> import sqlalchemy as sa
+            >>> with sa.create_engine("sqlite://").begin() as conn:
+            ...     stage = Staging(conn, "ties")
+            ...     stage.add_values("dates", [(0, "1998-01-01", "1998", None, None)])
+            ...     for family in ("money", "quantity"):
+            ...         stage.add_values(family, [(0, *[None] * len(stage.values[family].c[1:]))])
+            ...     stage.add_values("status", [(0, "assumed")])
+            ...     stage.add_values("levels", [(0, "international", "cross-border", True)])
+            ...     stage.add_coded([("t-1", "loan", 0, 0, 0, "", "", "text", 0, "", 0,
+            ...                       "why", 0, 0, "RU-KR", "FI-19", "", "")])
+            ...     row = conn.execute(stage._decoded()).one()
+            >>> row.start_date, row.end_date, row.amount, row.location, row.neighbours
+            (datetime.date(1998, 1, 1), None, None, None, True)
+            >>> row.status, row.level, row.sublevel, row.level_reason
+            ('assumed', 'international', 'cross-border', 'why')
+        """
+        p = self.packed
+        family_of = {c: f for f, columns in _CODED_VALUES.items() for c in columns}
+        joined: sa.FromClause = p
+        for name, values in self.values.items():
+            joined = joined.join(values, values.c.code == p.c[name])
+        columns: list[Any] = []
+        for c in METADATA.tables["ties"].columns:
+            family = family_of.get(c.name)
+            if family is not None:
+                columns.append(self.values[family].c[c.name])
+            elif c.name == "location":
+                columns.append(sa.func.nullif(p.c.location, "").label("location"))
+            else:
+                columns.append(p.c[c.name])
+        return sa.select(*columns).select_from(joined)
+
     def _packed_for(self, name: str) -> tuple[sa.Table, ...]:
-        return (self.packed,) if self.table == "ties" and name in _PACKED else ()
+        packs = name in _PACKED or name == "ties"
+        return (self.packed,) if self.table == "ties" and packs else ()
 
     def _expanded(self, name: str) -> sa.Table | sa.Subquery:
-        """The staged rows of ``name`` with the packed links expanded.
+        """The staged rows of ``name`` with the coded ties decoded and their links expanded.
 
-        ``tie_actors`` adds a row per non-null ``party_<i>`` of a packed tie; ``tie_domains``
-        and ``sources`` a row per item of its ``domain_list`` / ``source_list``.
+        ``ties`` adds the decoded coded ties (:meth:`_decoded`); ``tie_actors`` a row per
+        non-empty ``party_<i>`` of a coded tie; ``tie_domains`` and ``sources`` a row per
+        item of its ``domain_list`` / ``source_list``.
         """
         staged = self.tables[name]
-        if self.table != "ties" or name not in _PACKED:
+        if self.table != "ties" or (name not in _PACKED and name != "ties"):
             return staged
         tie, lists = self.packed, self.list_table
         parts: list[sa.Select[Any]]
-        if name == "tie_actors":
+        if name == "ties":
+            parts = [self._decoded()]
+        elif name == "tie_actors":
             parts = [sa.select(tie.c.id.label("tie_id"),
                                sa.literal_column(str(i), sa.Integer).label("position"),
                                tie.c[f"party_{i}"].label("actor_id"))
-                     .where(tie.c[f"party_{i}"].is_not(None)) for i in range(PACKED_PARTIES)]
+                     .where(tie.c[f"party_{i}"] != "") for i in range(PACKED_PARTIES)]
         elif name == "tie_domains":
             parts = [sa.select(tie.c.id.label("tie_id"), lists.c.position,
                                lists.c.item.label("domain"))
@@ -399,10 +488,26 @@ class Staging:
         return sa.union_all(sa.select(*(staged.c[c] for c in columns)), *parts).subquery(
             f"expanded_{name}")
 
+    def key_select(self) -> sa.Select[Any]:
+        """The ids of the staged rows (coded ones included), with their staged order if known.
+
+        Ties staged in key order (:attr:`ordered`, SQLite) come with a second column, their
+        ``rowid``, that sorts them alike (no sort: see
+        :func:`regionet.storage.history.append_set`); otherwise the ids alone.
+        """
+        if self.table != "ties":
+            return sa.select(self.tables[self.table].c.id)
+        if self.ordered and self.conn.dialect.name == "sqlite":
+            return sa.select(self.packed.c.id, sa.literal_column(
+                f'"{self.packed.name}".rowid').label("seq"))
+        staged = self.tables["ties"]
+        ids = sa.union_all(sa.select(staged.c.id), sa.select(self.packed.c.id)).subquery()
+        return sa.select(ids.c.id)
+
     def drop(self) -> None:
         """Drop the temporary tables (they also go when the connection closes)."""
         if self.table == "ties":
-            for extra in (self.list_table, self.packed, self.positions):
+            for extra in (self.list_table, self.packed, self.positions, *self.values.values()):
                 self.conn.execute(sa.schema.DropTable(extra, if_exists=True))
         for table in (self.key_table, *self.tables.values()):
             self.conn.execute(sa.schema.DropTable(table, if_exists=True))

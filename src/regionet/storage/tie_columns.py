@@ -19,9 +19,10 @@ or refused) are classified one by one.
 
 The screen only answers "clean or not". A clean chunk only leaves its keys and digest;
 once the whole file is checked, the rows of the clean chunks are staged **in the order of
-their ids** (so the write copies them without a sort), as tuples built column by column
-(values taken by their code with NumPy), each tie's parties, domains and sources packed in
-one narrow row that the write expands with SQL
+their ids** (so the write copies them without a sort), each tie as one *coded* row built
+column by column (:meth:`~regionet.storage.staging.Staging.add_coded`: the numbers of its
+distinct dates, money, quantity, status and levels, staged once each; its parties, domains
+and sources packed) that the write decodes and expands with SQL
 (:meth:`~regionet.storage.staging.Staging.add_lists`); a chunk with any doubt goes, whole,
 through the row-by-row checker
 (:func:`regionet.storage.import_stream.check_chunk`), which alone finds and words problems,
@@ -97,9 +98,6 @@ _BLOCK = 1 << 24
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
 #: The most parties of a tie whose shape is found in bulk (more: classified one by one).
 _SHAPE_PARTIES = 4
-_TIE_COLUMNS = ("id", "kind", "start_date", "start_text", "end_date", "end_text", "amount",
-                "currency", "amount_year", "quantity", "unit", "location", "description",
-                "status", "note", "level", "sublevel", "level_reason", "neighbours")
 
 def plain_file(raw: bytes, required: Sequence[str], optional: Sequence[str]
                ) -> list[str] | None:
@@ -271,12 +269,10 @@ class TieColumns:
         self.domain_lists, self.domain_code = _codes(cols["domains"])
         statuses, codes = _codes(cols["status"])
         self.statuses = [_status(s) for s in statuses]
-        self._status_column = _objects(self.statuses)
         self.status_code = codes
         self._flag_codes(codes, [s is None for s in self.statuses])
         quantities, codes = _codes(cols["quantity"])
         self.quantities = [_quantity(q) for q in quantities]
-        self._quantity_column = _objects([None if q is False else q for q in self.quantities])
         self.quantity_code = codes
         self._flag_codes(codes, [q is False for q in self.quantities])
         pairs, codes = _codes(pc.binary_join_element_wise(cols["start"], cols["end"], "\x1f"))
@@ -286,14 +282,11 @@ class TieColumns:
         self.dates = [None if i is None else (
             i.start.isoformat() if i.start else None, i.start_text,
             i.end.isoformat() if i.end else None, i.end_text) for i in self.intervals]
-        self._date_columns = [_objects([d and d[k] for d in self.dates]) for k in range(4)]
         money, codes = _codes(pc.binary_join_element_wise(
             cols["amount"], cols["currency"], cols["amount_year"], cols["start"], cols["end"],
             "\x1f"))
         rests: dict[str, tuple[str, int] | None] = {}
         self.money = [_money(m, rests) for m in money]
-        self._money_columns = [_objects([m[k] if isinstance(m, tuple) else None
-                                         for m in self.money]) for k in range(3)]
         self.money_code = codes
         self._flag_codes(codes, [m is False for m in self.money])
         self._flag_parties(cols["actors"])
@@ -411,11 +404,13 @@ class TieColumns:
     def _stage_rows(self, rows: np.ndarray[Any, Any], staging: Staging, ids: list[str],
                     places: list[str], party_lists: list[list[str]],
                     levels: list[list[Any]]) -> None:
-        """Stage clean ties (at offsets ``rows``) as tuples built column by column.
+        """Stage clean ties (at offsets ``rows``) as coded rows built column by column.
 
-        A tie's parties (up to :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and
-        sources go in one narrow packed row (see :meth:`Staging.add_lists`); a tie with more
-        parties stages them in ``tie_actors``.
+        A tie is one row (:meth:`Staging.add_coded`): its dates, money, quantity, status and
+        level columns as the numbers of their distinct values (staged once each,
+        :meth:`_stage_values`), its parties (up to
+        :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and sources packed (see
+        :meth:`Staging.add_lists`); a tie with more parties stages them in ``tie_actors``.
         """
         kinds, units, texts, notes = self._cells(rows, ("kind", "unit", "description", "note"))
         if self._lists is None or self._lists[0] is not staging:
@@ -424,11 +419,21 @@ class TieColumns:
             sources = staging.add_lists([refs or [] for refs in self.source_refs])
             self._lists = (staging, np.asarray(domains, dtype=np.int64),
                            np.asarray(sources, dtype=np.int64))
+            self._stage_values(staging)
         _, domain_numbers, source_numbers = self._lists
-        dates = [c[self.interval_code[rows]].tolist() for c in self._date_columns]
-        money = [c[self.money_code[rows]].tolist() for c in self._money_columns]
-        pad: list[str | None] = [None] * PACKED_PARTIES
-        packed: list[list[str | None]] = []
+        level, sublevel, reason, neighbours = levels
+        known = self._level_codes
+        new: list[tuple[Any, ...]] = []
+        level_codes: list[int] = []
+        for key in zip(level, sublevel, neighbours, strict=True):
+            code = known.get(key)
+            if code is None:
+                code = known[key] = len(known)
+                new.append((code, *key))
+            level_codes.append(code)
+        staging.add_values("levels", new)
+        pad = [""] * PACKED_PARTIES
+        packed: list[list[str]] = []
         links: list[tuple[str, int, str]] = []
         for tie_id, names in zip(ids, party_lists, strict=True):
             if len(names) > PACKED_PARTIES:
@@ -436,18 +441,30 @@ class TieColumns:
                 packed.append(pad)
             else:
                 packed.append([*names, *pad[len(names):]])
-        parties = list(zip(*packed, strict=True))
-        ties = list(zip(
-            ids, kinds, *dates, *money,
-            self._quantity_column[self.quantity_code[rows]].tolist(), units,
-            [p or None for p in places], texts,
-            self._status_column[self.status_code[rows]].tolist(), notes,
-            *levels, strict=True))
-        staging.add_tuples("ties", _TIE_COLUMNS, ties)
-        staging.add_packed(list(zip(
-            ids, domain_numbers[self.domain_code[rows]].tolist(),
-            source_numbers[self.source_code[rows]].tolist(), *parties, strict=True)))
+        staging.add_coded(list(zip(
+            ids, kinds, self.interval_code[rows].tolist(), self.money_code[rows].tolist(),
+            self.quantity_code[rows].tolist(), units, places, texts,
+            self.status_code[rows].tolist(), notes, level_codes, reason,
+            domain_numbers[self.domain_code[rows]].tolist(),
+            source_numbers[self.source_code[rows]].tolist(), *zip(*packed, strict=True),
+            strict=True)))
         staging.add_tuples("tie_actors", ("tie_id", "position", "actor_id"), links)
+
+    def _stage_values(self, staging: Staging) -> None:
+        """Stage the distinct dates, money, quantities and statuses of the file, by code.
+
+        The values a clean row cannot have (refused by the screen) are left out.
+        """
+        staging.add_values("dates", [(code, *d) for code, d in enumerate(self.dates)
+                                     if d is not None])
+        none = (None, None, None)
+        staging.add_values("money", [(code, *(m if isinstance(m, tuple) else none))
+                                     for code, m in enumerate(self.money) if m is not False])
+        staging.add_values("quantity", [(code, q) for code, q in enumerate(self.quantities)
+                                        if q is not False])
+        staging.add_values("status", [(code, s) for code, s in enumerate(self.statuses)
+                                      if s is not None])
+        self._level_codes: dict[tuple[Any, ...], int] = {}
 
     def close(self) -> None:
         """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
