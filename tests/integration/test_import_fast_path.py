@@ -111,10 +111,12 @@ def import_both(pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("bom", "newline"), [(False, "\n"), (True, "\r\n")])
+@pytest.mark.parametrize(("bom", "newline", "spare"), [(False, "\n", True), (True, "\r\n", False)])
 def test_a_clean_file_is_written_as_the_row_path_writes_it(
         pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        bom: bool, newline: str) -> None:
+        bom: bool, newline: str, spare: bool) -> None:
+    """``spare``: the file read and screened in two threads, or in one (the same answer)."""
+    monkeypatch.setattr(tie_columns, "spare_core", lambda: spare)
     rows = tie_rows(5000)
     rows[2500]["description"] = "  spaced out  "        # chunk 2: the row reader strips it
     rows[2600]["description"] = "'=SUM(A1)"             # and drops the formula apostrophe
