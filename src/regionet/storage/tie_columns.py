@@ -41,7 +41,7 @@ Examples:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 from pathlib import Path
@@ -76,8 +76,11 @@ from regionet.storage.staging import PACKED_PARTIES, Staging
 class RowDigest(Protocol):
     """What the fast path needs of :class:`regionet.storage.import_stream.RowDigest`."""
 
-    def add_columns(self, table: str, columns: Mapping[str, list[str]]) -> None:
-        """Add the rows of ``table`` given as columns."""
+    def prefix(self, table: str, names: list[str]) -> str:
+        """What a row's text starts with."""
+
+    def add_texts(self, texts: Iterable[bytes]) -> None:
+        """Add rows given as their texts in UTF-8."""
 
 __all__ = ["FAST", "TieColumns", "plain_file"]
 
@@ -399,8 +402,11 @@ class TieColumns:
         self.clean[first:end] = True
         ids = self.columns["id"].slice(first, end - first).to_pylist()
         staging.keys(list(zip(ids, repeat(index), range(first + 1, end + 1))))
-        digest.add_columns("ties", {c: self.columns[c].slice(first, end - first).to_pylist()
-                                    for c in self.columns})
+        names = sorted(self.columns)  # each row's text joined by Arrow (RowDigest.prefix)
+        texts = pc.binary_join_element_wise(
+            digest.prefix("ties", names)[:-1],
+            *(self.columns[c].slice(first, end - first) for c in names), "\x1f")
+        digest.add_texts(texts.cast(pa.binary()).to_pylist())
         return True
 
     def stage(self, staging: Staging, size: int) -> None:
