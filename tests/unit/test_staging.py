@@ -134,3 +134,21 @@ def test_a_copy_that_rebuilds_indexes_runs_with_a_small_cache_then_restores_it(
     assert {"ties", "ix_ties_kind", "ix_ties_level", "ix_tie_actors_actor_id"} <= set(sizes)
     assert set(sizes.values()) == {-SORT_CACHE_BYTES // 1024}
     assert raw.execute("PRAGMA cache_size").fetchone()[0] == -65536
+
+
+@pytest.mark.parametrize("dialect_fallback", [False, True])
+def test_a_run_of_keys_is_recorded_as_one_key_at_a_time_would_be(
+        conn: sa.Connection, monkeypatch: pytest.MonkeyPatch, dialect_fallback: bool) -> None:
+    """Keys through JSON (SQLite) or one row each (the other databases): the same rows."""
+    keys = ['t-"q"', "t-\\back", "t-é", "t-😀", "t-\u2028", "12", "t-1"]
+    one = Staging(conn, "ties")
+    one.keys([(k, 3, 40 + i) for i, k in enumerate(keys)])
+    run = Staging(conn, "ties")
+    if dialect_fallback:
+        monkeypatch.setattr(conn.dialect, "name", "postgresql")  # rows bound one by one
+    run.key_run(keys, 3, 40)
+    monkeypatch.undo()
+    got = conn.execute(sa.select(run.key_table).order_by(run.key_table.c.seq)).all()
+    assert got == conn.execute(sa.select(one.key_table).order_by(one.key_table.c.seq)).all()
+    assert [tuple(r)[1:] for r in got] == [(k, 3, 40 + i) for i, k in enumerate(keys)]
+    assert run._key_rows == len(keys)

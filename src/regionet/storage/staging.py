@@ -26,6 +26,7 @@ Examples:
 from __future__ import annotations
 
 import itertools
+import json
 import operator
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -166,6 +167,31 @@ class Staging:
         if keys:
             self._executemany(self.key_table, ["key", "file", "row"], list(keys))
             self._key_rows += len(keys)
+
+    def key_run(self, keys: list[str], file: int, first_row: int) -> None:
+        """Record the keys of consecutive rows ``first_row``, ``first_row + 1`` … of ``file``.
+
+        On SQLite the keys go as one JSON array that SQL unpacks (``json_each``): one
+        statement instead of a bound row per key (10⁶ keys: 0.55 s against 1.5 s).
+
+        Examples:
+            >>> import sqlalchemy as sa
+            >>> with sa.create_engine("sqlite://").begin() as conn:
+            ...     stage = Staging(conn, "ties")
+            ...     stage.key_run(['t-"1"', "t-é"], 2, 10)
+            ...     conn.execute(sa.select(stage.key_table)).all()
+            [(1, 't-"1"', 2, 10), (2, 't-é', 2, 11)]
+        """
+        raw = self.conn.connection.dbapi_connection
+        if not keys:
+            return
+        if raw is None or self.conn.dialect.name != "sqlite":
+            self.keys(list(zip(keys, itertools.repeat(file), itertools.count(first_row))))
+            return
+        raw.execute(f'INSERT INTO "{self.key_table.name}" ("key", file, "row") '
+                    "SELECT value, ?, ? + key FROM json_each(?) ORDER BY key",
+                    (file, first_row, json.dumps(keys, ensure_ascii=False)))
+        self._key_rows += len(keys)
 
     def add(self, rows: Mapping[str, Sequence[dict[str, Any]]]) -> None:
         """Stage rows to write (dicts by workspace table, as made by ``RowSet``).

@@ -43,7 +43,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from itertools import repeat
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -400,8 +399,8 @@ class TieColumns:
         if self.doubt[first:end].any():
             return False
         self.clean[first:end] = True
-        ids = self.columns["id"].slice(first, end - first).to_pylist()
-        staging.keys(list(zip(ids, repeat(index), range(first + 1, end + 1))))
+        staging.key_run(self.columns["id"].slice(first, end - first).to_pylist(), index,
+                        first + 1)
         names = sorted(self.columns)  # each row's text joined by Arrow (RowDigest.prefix)
         texts = pc.binary_join_element_wise(
             digest.prefix("ties", names)[:-1],
