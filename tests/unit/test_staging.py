@@ -152,3 +152,13 @@ def test_a_run_of_keys_is_recorded_as_one_key_at_a_time_would_be(
     assert got == conn.execute(sa.select(one.key_table).order_by(one.key_table.c.seq)).all()
     assert [tuple(r)[1:] for r in got] == [(k, 3, 40 + i) for i, k in enumerate(keys)]
     assert run._key_rows == len(keys)
+
+
+def test_a_coded_tie_whose_code_has_no_value_fails_the_copy(conn: sa.Connection) -> None:
+    """The copy's join would drop it: the copy refuses instead (the transaction rolls back)."""
+    conn.execute(sa.insert(METADATA.tables["tie_kinds"]).values(
+        kind="loan", group="material", directed=True))
+    stage = _stage_ordered(conn, ["t-1", "t-2"])
+    stage.add_coded([(*_coded("t-3")[:2], 7, *_coded("t-3")[3:])])  # dates code 7: none
+    with pytest.raises(RuntimeError, match="3 ties staged, 2 copied"):
+        stage.copy()

@@ -356,7 +356,7 @@ class Staging:
             Rows written per workspace table.
         """
         if self.ordered and self.rows and self.conn.dialect.name == "sqlite":
-            return self._copy_ordered(rebuild_indexes=rebuild_indexes)
+            return self._written(self._copy_ordered(rebuild_indexes=rebuild_indexes))
         counts: dict[str, int] = {}
         for name, staged in self.tables.items():
             target = METADATA.tables[name]
@@ -369,6 +369,19 @@ class Staging:
             n = self._insert(name, rows, rebuild_indexes=rebuild_indexes)
             if n:
                 counts[name] = n
+        return self._written(counts)
+
+    def _written(self, counts: dict[str, int]) -> dict[str, int]:
+        """Return ``counts`` if every staged row of the table was written, else raise.
+
+        A coded tie whose code had no row in its table of values would be dropped by the
+        copy's join: the write transaction is rolled back instead. (A driver that does not
+        count the rows of an ``INSERT … SELECT``, reporting -1, is not checked.)
+        """
+        copied = counts.get(self.table, 0)
+        if copied != self.rows and copied >= 0:
+            raise RuntimeError(f"internal error: {self.rows} {self.table} staged, "
+                               f"{copied} copied (nothing was written)")
         return counts
 
     def _insert(self, name: str, rows: sa.Select[Any], *, rebuild_indexes: bool) -> int:
