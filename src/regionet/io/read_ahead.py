@@ -6,9 +6,10 @@ the law and preparing the economy before it opens the files. :func:`read_ahead` 
 thread that reads the given columns of Parquet files row group by row group meanwhile, with
 a helper taking every other one (Arrow releases the GIL while it reads); :func:`take` hands
 a row group over to the reader that needs it (:mod:`regionet.io.input_tables`), waiting for
-it if it is still being read, and forgets it. Nothing else changes: a file that cannot be read ahead (missing, not Parquet,
-changed since) is read as before by the one who needs it, whose errors are the only ones
-reported; a file is read ahead only if nobody has read from it first.
+it if it is still being read, and forgets it. Nothing else changes: a file that cannot be
+read ahead (missing, not Parquet, changed since) is read as before by the one who needs it,
+whose errors are the only ones reported; a file is read ahead only if nobody has read from
+it first.
 
 Examples:
     >>> import pyarrow as pa, pyarrow.parquet as pq
@@ -65,6 +66,11 @@ def read_ahead(files: Sequence[tuple[str | Path, Sequence[str]]]) -> threading.T
     # (a bad option) exits without reading files it will not use (5e6 bench files: 0.48 s,
     # main 0.44 s; 2.17 s when the exit waited for the whole read); joined, so no read is
     # cut short by the exit.
+    # Imported here, before the thread starts, not in it: imports hold the GIL, and in the
+    # thread this one shared it with the caller's own imports, so the reading started
+    # ≈ 0.1 s later (the caller needs pyarrow anyway).
+    import pyarrow.parquet  # noqa: F401
+
     thread = threading.Thread(target=_read, args=(list(files),), name="read-ahead",
                               daemon=True)
     thread.start()
@@ -129,7 +135,7 @@ def _read_chunks(pq: Any, pending: deque[tuple[str | Path, Any, str, int, Future
                 files[path] = pq.ParquetFile(path, metadata=metadata, memory_map=True)
             future.set_result(files[path].read_row_group(group, columns=[column],
                                                          use_threads=True).column(0))
-        except Exception:  # noqa: BLE001 - the reader reads it for itself and reports
+        except Exception:  # the reader reads it for itself and reports
             future.set_exception(RuntimeError("not read ahead"))
             return
 
