@@ -9,8 +9,10 @@ runs.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,19 +20,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from regionet.interfaces.cli import teardown
-from regionet.interfaces.cli.app import main as regionet_entry
 
 pytestmark = pytest.mark.slow  # `regionet` processes
 
-#: ``regionet`` as its console script runs it (``main`` in ``__main__``), plus an atexit hook
-#: that writes a mark file: only a normal teardown runs it.
-SCRIPT = """
-import atexit, sys
+#: Loaded at start-up by the runs below (``sitecustomize``): an atexit hook writing a mark
+#: file, which only a normal teardown runs.
+HOOK = """
+import atexit, os
 from pathlib import Path
-atexit.register(Path(sys.argv[1]).write_text, "torn down")
-sys.argv = ["regionet", *sys.argv[2:]]
-from regionet.interfaces.cli.app import main
-sys.exit(main())
+atexit.register(Path(os.environ["TEARDOWN_MARK"]).write_text, "torn down")
 """
 
 
@@ -49,9 +47,16 @@ def files(tmp_path: Path) -> dict[str, str]:
     return {"establishments": str(est), "firms": str(firms)}
 
 
-def run(mark: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", SCRIPT, str(mark), *args],
-                          capture_output=True, text=True, timeout=180, check=False)
+def run(mark: Path, *args: str, script: tuple[str, ...] = ("-m", "regionet.interfaces.cli")
+        ) -> subprocess.CompletedProcess[str]:
+    """``python -m regionet.interfaces.cli ARGS`` (regionet's own script), hook loaded."""
+    hooks = mark.parent / "hooks"
+    hooks.mkdir(exist_ok=True)
+    (hooks / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(hooks), os.environ.get("PYTHONPATH")) if p)
+    return subprocess.run([sys.executable, *script, *args], capture_output=True,
+                          text=True, timeout=180, check=False,
+                          env={**os.environ, "PYTHONPATH": path, "TEARDOWN_MARK": str(mark)})
 
 
 def fiscal_run(files: dict[str, str], *more: str, rule: str = "art288") -> list[str]:
@@ -102,6 +107,18 @@ def test_a_failed_run_tears_down_and_keeps_its_code(
     assert mark.read_text() == "torn down"
 
 
+def test_a_script_calling_main_goes_on_after_a_finished_run(
+        files: dict[str, str], tmp_path: Path) -> None:
+    code = ("import sys; sys.argv = ['regionet', *sys.argv[1:]]\n"
+            "from regionet.interfaces.cli.app import main\n"
+            "try:\n    main()\nexcept SystemExit as done:\n"
+            "    print('went on', done.code, file=sys.stderr)\n")
+    mark = tmp_path / "mark"
+    done = run(mark, *fiscal_run(files, "--format", "json"), script=("-c", code))
+    assert done.returncode == 0 and done.stderr.endswith("went on 0\n"), done.stderr
+    assert mark.read_text() == "torn down"
+
+
 def test_other_commands_tear_down(tmp_path: Path) -> None:
     mark = tmp_path / "mark"
     done = run(mark, "fiscal", "run", "--help")
@@ -117,7 +134,9 @@ def test_only_a_marked_success_in_regionets_own_process_ends_it(
     try:
         teardown.end(0)  # pytest's __main__ is not regionet's script
         assert ended == []
-        monkeypatch.setattr(sys.modules["__main__"], "main", regionet_entry, raising=False)
+        script = types.ModuleType("__main__")
+        script.__file__ = "/usr/local/bin/regionet"
+        monkeypatch.setitem(sys.modules, "__main__", script)
         teardown.end(2)
         teardown.end("error")
         assert ended == []

@@ -8,7 +8,7 @@ nothing left to do. A command whose output is complete calls :func:`nothing_to_f
 command has returned) then flushes standard output and error and ends the process with
 ``os._exit``, and only when the process's own main script is regionet's console script
 (or ``python -m regionet.interfaces.cli``), which exits as soon as ``main`` does: a command
-run in-process (tests calling ``main()`` or ``CliRunner``) just returns. A failed command,
+run in-process (tests or scripts calling ``main()``, ``CliRunner``) just returns. A failed command,
 or one that never called :func:`nothing_to_finalize`, exits as before; so does a run whose
 output cannot be flushed (a closed pipe), which Python then reports as it always does.
 
@@ -60,11 +60,15 @@ def end(code: int | str | None) -> None:
 
 
 def _process_ends() -> bool:
-    """True when ``__main__`` is regionet's console script (its ``main`` is the CLI's).
+    """True when ``__main__`` is regionet's own script, which exits when ``main`` returns.
 
-    Such a script does ``sys.exit(main())``: nothing runs after the command. Under pytest,
-    or any program that calls ``main()`` and goes on, ``__main__`` is that program.
+    That is the console script (a file named ``regionet`` doing ``sys.exit(main())``) or
+    ``python -m regionet.interfaces.cli``. Under pytest, ``python -c``, or any program that
+    calls ``main()`` and goes on, ``__main__`` is that program.
     """
-    main = getattr(sys.modules.get("__main__"), "main", None)
-    return (getattr(main, "__module__", None) == "regionet.interfaces.cli.app"
-            and getattr(main, "__name__", None) == "main")
+    script = sys.modules.get("__main__")
+    spec = getattr(script, "__spec__", None)
+    if spec is not None:
+        return bool(spec.name == "regionet.interfaces.cli.__main__")
+    path = getattr(script, "__file__", None)
+    return isinstance(path, str) and os.path.basename(path) == "regionet"
