@@ -1,4 +1,4 @@
-"""Reading Parquet columns ahead, in a thread, while the process is still starting.
+"""Reading Parquet columns ahead, in two threads, while the process is still starting.
 
 A command that will read users' files knows their paths before it has imported what reads
 them: ``regionet fiscal run`` spends a few tenths of a second importing the services, parsing
@@ -56,7 +56,7 @@ def _state(path: str | Path) -> tuple[int, int] | None:
 
 
 def read_ahead(files: Sequence[tuple[str | Path, Sequence[str]]]) -> threading.Thread:
-    """Start a thread reading ``files``' columns (``(path, columns)``, in this order).
+    """Start a thread (and its helper) reading ``files``' columns (``(path, columns)``, in this order).
 
     Columns are read as :mod:`regionet.io.input_tables` reads a column it does not
     dictionary-encode (text ids such as ``firm_id``, numbers), one row group at a time.
