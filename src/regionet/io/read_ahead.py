@@ -56,7 +56,7 @@ def _state(path: str | Path) -> tuple[int, int] | None:
 
 
 def read_ahead(files: Sequence[tuple[str | Path, Sequence[str]]]) -> threading.Thread:
-    """Start a thread (and its helper) reading ``files``' columns (``(path, columns)``, in this order).
+    """Start a thread (and its helper) reading ``files``' columns (``(path, columns)``, in order).
 
     Columns are read as :mod:`regionet.io.input_tables` reads a column it does not
     dictionary-encode (text ids such as ``firm_id``, numbers), one row group at a time.
