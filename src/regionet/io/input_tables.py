@@ -55,8 +55,6 @@ DICTIONARY_COLUMNS: Final = ("region", "registered_region")
 Ids = tuple[tuple[str, ...], tuple[str, ...]]
 
 
-
-
 def _year_mask(years: pa.ChunkedArray, year: int) -> npt.NDArray[np.bool_]:
     return np.asarray(numbers_of(years) == year)
 

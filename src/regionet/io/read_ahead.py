@@ -62,10 +62,6 @@ def read_ahead(files: Sequence[tuple[str | Path, Sequence[str]]]) -> threading.T
     dictionary-encode (text ids such as ``firm_id``, numbers), one row group at a time.
     Returns the thread (started; callers need not wait for it).
     """
-    # A daemon, stopped at exit after the row group it is reading: a run that fails early
-    # (a bad option) exits without reading files it will not use (5e6 bench files: 0.48 s,
-    # main 0.44 s; 2.17 s when the exit waited for the whole read); joined, so no read is
-    # cut short by the exit.
     # Imported here, before the thread starts, not in it: imports hold the GIL, and in the
     # thread this one shared it with the caller's own imports, so the reading started
     # ≈ 0.1 s later (the caller needs pyarrow anyway).
@@ -77,6 +73,10 @@ def read_ahead(files: Sequence[tuple[str | Path, Sequence[str]]]) -> threading.T
     # stayed in the process's memory once freed (the peak of a 5e6 run rose by 60-80 MB).
     use_jemalloc()
 
+    # A daemon, stopped at exit after the row group it is reading: a run that fails early
+    # (a bad option) exits without reading files it will not use (5e6 bench files: 0.48 s,
+    # main 0.44 s; 2.17 s when the exit waited for the whole read); joined, so no read is
+    # cut short by the exit.
     thread = threading.Thread(target=_read, args=(list(files),), name="read-ahead",
                               daemon=True)
     thread.start()
