@@ -24,9 +24,7 @@ Examples:
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator, Sequence
-from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import Final
@@ -38,6 +36,7 @@ import pyarrow as pa
 from regionet.core.errors import DataFileError
 from regionet.core.tables import InputTable, missing_columns, numbers_of
 from regionet.io.arrow_pandas import arrow_without_pandas
+from regionet.io.memory_pool import use_jemalloc
 from regionet.io.read_ahead import take
 
 __all__ = ["DICTIONARY_COLUMNS", "FLAG_COLUMNS", "ID_COLUMNS", "PARQUET_SUFFIXES", "open_table",
@@ -54,31 +53,6 @@ FLAG_COLUMNS: Final = ("own_balance_sheet",)
 DICTIONARY_COLUMNS: Final = ("region", "registered_region")
 #: (text id columns, of which dictionary-encoded).
 Ids = tuple[tuple[str, ...], tuple[str, ...]]
-
-
-def use_jemalloc() -> None:
-    """Make jemalloc (freed pages returned at once) Arrow's pool instead of mimalloc (once).
-
-    Reading a 5e6-row table with mimalloc cost 2 s of kernel time on the development VM
-    (fresh huge pages zeroed again and again as segments were purged and re-touched),
-    against 0.6 s with jemalloc, which keeps freed memory for the next column; see
-    docs/performance.md. Set ``ARROW_DEFAULT_MEMORY_POOL`` to choose another pool.
-    """
-    global _POOL_SET
-    if _POOL_SET:
-        return
-    _POOL_SET = True
-    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
-        return
-    if pa.default_memory_pool().backend_name == "mimalloc":
-        with suppress(NotImplementedError):  # a pyarrow built without jemalloc keeps its pool
-            pa.set_memory_pool(pa.jemalloc_memory_pool())
-            # Return freed pages at once: at 5e6 rows the peak RSS fell from ~600 to ~510 MB
-            # at no cost in time (docs/performance.md).
-            pa.jemalloc_set_decay_ms(0)
-
-
-_POOL_SET = False
 
 
 def _year_mask(years: pa.ChunkedArray, year: int) -> npt.NDArray[np.bool_]:

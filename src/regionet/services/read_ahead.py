@@ -3,7 +3,7 @@
 ``regionet fiscal run --establishments E --firms F`` knows its two files as soon as its
 options are parsed, but opens them only after importing the services and the engines and
 parsing the law (a few tenths of a second of one core). :func:`read_inputs_ahead` starts the
-reading of what is read first, the firm ids of both files, in a thread meanwhile
+reading of what is read first, the firm ids of both files, in two threads meanwhile
 (:mod:`regionet.io.read_ahead`; Parquet only: CSV is parsed whole by pyarrow's own threads).
 The results are the same; errors are reported by the run as before.
 

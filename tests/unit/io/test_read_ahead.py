@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,28 @@ def test_each_row_group_is_handed_over_once_as_the_reader_reads_it(tmp_path: Pat
             assert got.equals(file.read_row_group(group, columns=[column]).column(0))
             assert take(path, column, group) is None  # taken: freed
     assert take(path, "absent", 0) is None and take(path, "x", 3) is None
+
+
+def test_two_threads_read_the_row_groups_in_turn(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = parquet(tmp_path / "a.parquet", rows=40, group=4)  # ten row groups
+    readers: list[str] = []
+    read = pq.ParquetFile.read_row_group
+
+    def slow(self: pq.ParquetFile, *args: object, **kwargs: object) -> pa.Table:
+        readers.append(threading.current_thread().name)
+        time.sleep(0.01)  # long enough for the other reader to take the next one
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", slow)
+    read_ahead([(path, ("firm_id",))]).join()
+    assert sorted(set(readers)) == ["read-ahead", "read-ahead-2"] and len(readers) == 10
+    monkeypatch.undo()
+    file = pq.ParquetFile(path)
+    for group in range(10):
+        got = take(path, "firm_id", group)
+        assert got is not None
+        assert got.equals(file.read_row_group(group, columns=["firm_id"]).column(0))
 
 
 def test_a_file_someone_read_first_is_never_read_ahead(tmp_path: Path) -> None:

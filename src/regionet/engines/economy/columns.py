@@ -44,4 +44,8 @@ def number_or_nan(value: object) -> float:
     if isinstance(value, str):
         text = value.strip()
         return float(text) if _NUMBER.fullmatch(text) else math.nan
+    if value is None:
+        return math.nan
+    if isinstance(value, (int, float)):  # before the Protocol: its isinstance costs ~20 µs
+        return float(value)
     return float(value) if isinstance(value, SupportsFloat) else math.nan

@@ -396,6 +396,7 @@ def command_app(args: list[str]) -> typer.Typer:
 def main() -> None:
     """Entry point: run the app, turning regionet errors into messages and exit codes."""
     from regionet.interfaces.cli.errors import as_option, exit_code
+    from regionet.interfaces.cli.teardown import end, forget
 
     if sys.argv[1:] == ["--version"]:  # answered without setting up the commands
         from regionet import __version__
@@ -403,8 +404,12 @@ def main() -> None:
         typer.echo(f"regionet {__version__}")
         return
 
+    forget()  # a command run before in this process (tests) marked nothing of this one
     try:
         command_app(sys.argv[1:])()
+    except SystemExit as done:  # how Click ends every command, failed or not
+        end(done.code)  # a finished fiscal run ends here, without the teardown (teardown.py)
+        raise
     except RegionetError as err:
         typer.echo(f"error: {as_option(err, sys.argv[1:])}", err=True)
         sys.exit(exit_code(err))

@@ -57,6 +57,7 @@ def fiscal_run(
         read_inputs_ahead(establishments, firms)
     from regionet.core.errors import InvalidValueError
     from regionet.interfaces.cli.output import print_json, print_table
+    from regionet.interfaces.cli.teardown import nothing_to_finalize
     from regionet.services.fiscal import run_fiscal_year, write_fiscal_result
     from regionet.services.inputs import identity
 
@@ -80,6 +81,9 @@ def fiscal_run(
                     f"{result.rules['equalization']}), million RUB")
     if result.inputs.illustrative:
         typer.echo(ILLUSTRATIVE, err=True)
+    # Everything is written and closed: the entry point may end the process without freeing
+    # the inputs (0.07-0.09 s for 5e6 establishments; teardown.py).
+    nothing_to_finalize()
 
 
 @fiscal_app.command("compare")
