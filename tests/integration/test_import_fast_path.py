@@ -8,6 +8,7 @@ taken for clean chunks (the row-by-row checker is spied on), and only there.
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 from pathlib import Path
@@ -479,3 +480,43 @@ def test_a_duplicate_id_across_the_two_halves_is_reported_as_the_row_path_report
         assert forks.started == 2
         assert [a["first"] for a in forks.attached] == ["t-fast-02249"] * 2
         assert _scratch_left(forks) == []
+
+
+@pytest.mark.slow
+def test_a_failure_of_the_first_process_stops_the_second_and_writes_nothing(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        forks: _Forks) -> None:
+    """The parent fails while the child stages: the child is stopped and reaped, the error
+    comes out, nothing is written and no scratch file is left."""
+    if pristine.startswith("postgresql"):
+        pytest.skip("one process on PostgreSQL")
+    parent = os.getpid()
+    stage_rows = tie_columns.TieColumns._stage_rows
+    stopped: list[int] = []
+    stop = forked.Forked.stop
+
+    def failing(self: tie_columns.TieColumns, *args: Any) -> None:
+        if os.getpid() == parent:
+            raise RuntimeError("the parent broke")
+        stage_rows(self, *args)
+
+    def spy_stop(self: forked.Forked) -> None:
+        stopped.append(self.pid)
+        stop(self)
+
+    monkeypatch.setattr(tie_columns.TieColumns, "_stage_rows", failing)
+    monkeypatch.setattr(forked.Forked, "stop", spy_stop)
+    db = clone_workspace(pristine)
+    path = write_csv(tmp_path / "parent_fails_ties.csv", tie_rows(3000, seed=17))
+    with Workspace(db) as ws, pytest.raises(RuntimeError, match="the parent broke"):
+        ws.import_files([path])
+    assert forks.started == 1 and forks.attached == []
+    assert len(stopped) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(stopped[0], os.WNOHANG)  # reaped
+    assert _scratch_left(forks) == []
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(
+            "SELECT count(*) FROM ties WHERE id LIKE 't-fast-%'")).scalar_one() == 0
+    engine.dispose()

@@ -79,9 +79,6 @@ _counter = itertools.count()
 #: ties ``ORDER BY id`` 7.8 → 4.7 s, of their 2.1 × 10⁶ parties 7.2 → 3.3 s). Without
 #: secondary indexes a copy in key order only appends, which needs no large cache.
 SORT_CACHE_BYTES = 2 * 1024 * 1024
-#: What sets the ``rowid`` of one part's coded ties apart from the next part's (see
-#: :meth:`Staging.key_select`): far more rows than a part can hold.
-_PART_ROWIDS = 1 << 40
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,6 @@ class _Part:
         values: their tables of distinct values, by family.
         lists: their lists of domains and sources (:meth:`Staging.add_lists`).
         positions: the positions of packed parties (0 … :data:`PACKED_PARTIES` - 1).
-        offset: added to a coded tie's ``rowid`` to number it in key order across parts.
         schema: the attached database holding the part (None: the temporary tables).
     """
 
@@ -127,7 +123,6 @@ class _Part:
     values: dict[str, sa.Table]
     lists: sa.Table
     positions: sa.Table
-    offset: int = 0
     schema: str | None = None
 
 
@@ -142,7 +137,7 @@ def _staged_tables(meta: sa.MetaData, table: str, suffix: str, *, temporary: boo
 
 
 def _coded_part(meta: sa.MetaData, suffix: str, tables: dict[str, sa.Table], *,
-                temporary: bool = True, schema: str | None = None, offset: int = 0) -> _Part:
+                temporary: bool = True, schema: str | None = None) -> _Part:
     """The tables of coded ties (a whole tie in one row, see :meth:`Staging.add_coded`)."""
     prefixes = ["TEMPORARY"] if temporary else []
     ties = METADATA.tables["ties"]
@@ -167,7 +162,7 @@ def _coded_part(meta: sa.MetaData, suffix: str, tables: dict[str, sa.Table], *,
         f"stage_positions_{suffix}", meta,
         sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
         prefixes=prefixes, schema=schema)
-    return _Part(tables, packed, values, lists, positions, offset, schema)
+    return _Part(tables, packed, values, lists, positions, schema)
 
 
 class Staging:
@@ -313,7 +308,7 @@ class Staging:
         :meth:`summary` given) is attached to the connection (SQLite), which keeps it open
         until it is detached (:meth:`drop`) or the connection closes: the caller may delete
         the file's name at once. Its ties come after this process's in every copy
-        (:meth:`copy`) and in the key order of :meth:`key_select`; they stay in key order
+        (:meth:`copy`) and in the key order of :meth:`key_selects`; they stay in key order
         as a whole only if the part's first key follows this process's last.
         """
         schema = f"part_{self.suffix}_{len(self.parts)}"
@@ -323,7 +318,7 @@ class Staging:
         meta = sa.MetaData()
         tables = _staged_tables(meta, self.table, self.suffix, temporary=False, schema=schema)
         self.parts.append(_coded_part(meta, self.suffix, tables, temporary=False,
-                                      schema=schema, offset=len(self.parts) * _PART_ROWIDS))
+                                      schema=schema))
         first, last = summary["first"], summary["last"]
         if first is not None:
             self.ordered = self.ordered and bool(summary["ordered"]) and (
@@ -586,26 +581,22 @@ class Staging:
             parts.extend(_coded_rows(part, name))
         return sa.union_all(*parts).subquery(f"expanded_{name}")
 
-    def key_select(self) -> sa.Select[Any]:
+    def key_selects(self) -> list[sa.Select[Any]]:
         """The ids of the staged rows (coded ones included), with their staged order if known.
 
-        Ties staged in key order (:attr:`ordered`, SQLite) come with a second column, their
-        ``rowid`` (plus their part's offset), that sorts them alike (no sort: see
-        :func:`regionet.storage.history.append_set`); otherwise the ids alone.
+        Ties staged in key order (:attr:`ordered`, SQLite) come as one select per part, each
+        with a second column, the ``rowid``, that sorts them alike (no sort: see
+        :func:`regionet.storage.history.append_set`), a later part's after an earlier
+        part's; otherwise one select of the ids alone.
         """
         if self.table != "ties":
-            return sa.select(self.tables[self.table].c.id)
+            return [sa.select(self.tables[self.table].c.id)]
         if self.ordered and self.conn.dialect.name == "sqlite":
-            ids = [sa.select(part.packed.c.id, sa.literal_column(
-                f"{_name(part.packed)}.rowid + {part.offset}" if part.offset
-                else f"{_name(part.packed)}.rowid").label("seq")) for part in self.parts]
-            if len(ids) == 1:
-                return ids[0]
-            both = sa.union_all(*ids).subquery("parts")
-            return sa.select(both.c.id, both.c.seq)
+            return [sa.select(part.packed.c.id, sa.literal_column(
+                f"{_name(part.packed)}.rowid").label("seq")) for part in self.parts]
         every = sa.union_all(*(sa.select(t.c.id) for part in self.parts
                                for t in (part.tables["ties"], part.packed))).subquery()
-        return sa.select(every.c.id)
+        return [sa.select(every.c.id)]
 
     def drop(self) -> None:
         """Drop the temporary tables (they also go when the connection closes).
