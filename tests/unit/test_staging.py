@@ -171,10 +171,12 @@ def test_a_coded_tie_whose_code_has_no_value_fails_the_copy(conn: sa.Connection)
 
 def _part(path: Path, stage: Staging, ids: list[str], *, link: str | None = None
           ) -> dict[str, Any]:
-    """Stage coded ties in a scratch file for ``stage`` (level "regional": a value table of
-    its own), with the links of a wide tie ``link`` if given; return its summary."""
+    """Stage coded ties in a scratch file for ``stage`` (level "regional": levels are a
+    part's own; its other values are ``stage``'s), with the links of a wide tie ``link`` if
+    given; return its summary."""
     with scratch_staging(str(path), stage.suffix) as part:
-        _fill(part, [k for k in ids if k != link], level="regional")
+        part.add_values("levels", [(0, "regional", None, None)])
+        part.add_coded([_coded(k) for k in sorted(ids) if k != link])
         if link is not None:  # its parties staged apart, none packed
             part.add_coded([(*_coded(link)[:-4], "", "", "", "")])
             part.add_tuples("tie_actors", ("tie_id", "position", "actor_id"),

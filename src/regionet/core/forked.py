@@ -7,8 +7,10 @@ function inside a ``try`` whose ``finally`` ends the child with ``os._exit`` (no
 handler, no finalizer of the parent's objects, no buffered output flushed twice): status 0
 after sending the function's result (JSON) through a pipe, 1 after sending its traceback.
 The parent reads the pipe to its end, then reaps the child (:meth:`Forked.wait`). The
-collector is frozen around the fork (``gc.freeze``): the child never collects, hence never
-finalizes, an object of the parent's (an open database connection, say).
+collector is frozen from the fork until the child is reaped (``gc.freeze``): the child never
+collects, hence never finalizes, an object of the parent's (an open database connection,
+say), and neither process's collector walks the objects they share (a walk writes to every
+page holding one, which the kernel then copies).
 
 Only where ``os.fork`` exists (POSIX): see :func:`can_fork`.
 
@@ -86,15 +88,17 @@ class Forked:
                     out.write(message)
             finally:
                 os._exit(status)
-        gc.unfreeze()
         os.close(write)
         return cls(pid, read)
 
     def wait(self) -> Any:
         """The child's result once it has ended; None if it failed (see :attr:`error`)."""
-        with os.fdopen(self._pipe, "r", encoding="utf-8") as pipe:
-            text = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
+        try:
+            with os.fdopen(self._pipe, "r", encoding="utf-8") as pipe:
+                text = pipe.read()
+            _, status = os.waitpid(self.pid, 0)
+        finally:
+            gc.unfreeze()
         try:
             message = json.loads(text) if text else {}
         except ValueError:
@@ -113,3 +117,4 @@ class Forked:
             os.close(self._pipe)
         with suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
+        gc.unfreeze()

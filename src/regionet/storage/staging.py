@@ -65,6 +65,9 @@ _CODED_VALUES: Mapping[str, tuple[str, ...]] = {
     "status": ("status",),
     "levels": ("level", "sublevel", "neighbours"),
 }
+#: The families of coded values a part of its own has (:class:`_Part`); it shares the others
+#: (numbered per file by the columnar path) with the first part.
+_PART_VALUES = ("levels",)
 #: The columns of a coded tie (:meth:`Staging.add_coded`), in order.
 CODED_COLUMNS: tuple[str, ...] = (
     "id", "kind", "dates", "money", "quantity", "unit", "location", "description", "status",
@@ -107,7 +110,9 @@ class _Part:
     process may stage the second half of a large file's clean ties into a scratch file
     (:func:`scratch_staging`), which becomes a second part once attached
     (:meth:`Staging.attach`). The copy, the key select and the drop go over the parts in
-    turn, each part's coded ties decoded with its own tables of values and lists.
+    turn, each part's coded ties decoded with its own lists and levels (numbered as they
+    were staged) and the first part's other values (numbered per file: the first part
+    stages all of them, a later one none).
 
     Attributes:
         tables: the rows staged as workspace rows, by workspace table.
@@ -305,11 +310,12 @@ class Staging:
         """Add the ties a second process staged into the scratch file ``path`` as a part.
 
         The file (made by :func:`scratch_staging` with this staging's :attr:`suffix`, its
-        :meth:`summary` given) is attached to the connection (SQLite), which keeps it open
-        until it is detached (:meth:`drop`) or the connection closes: the caller may delete
-        the file's name at once. Its ties come after this process's in every copy
-        (:meth:`copy`) and in the key order of :meth:`key_selects`; they stay in key order
-        as a whole only if the part's first key follows this process's last.
+        :meth:`summary` given; its coded ties' dates, money, quantities and statuses
+        numbered as this staging's: :class:`_Part`) is attached to the connection (SQLite),
+        which keeps it open until it is detached (:meth:`drop`) or the connection closes:
+        the caller may delete the file's name at once. Its ties come after this process's
+        in every copy (:meth:`copy`) and in the key order of :meth:`key_selects`; they stay
+        in key order as a whole only if the part's first key follows this process's last.
         """
         schema = f"part_{self.suffix}_{len(self.parts)}"
         raw = self.conn.connection.dbapi_connection
@@ -525,7 +531,8 @@ class Staging:
         """
         counts: dict[str, int] = {}
         for name in ("ties", *_PACKED):
-            n = self._insert(name, [_ordered_rows(part, name) for part in self.parts],
+            n = self._insert(name, [_ordered_rows(part, name, self._values_of(part))
+                                    for part in self.parts],
                              rebuild_indexes=rebuild_indexes)
             if n:
                 counts[name] = n
@@ -553,7 +560,12 @@ class Staging:
             >>> row.status, row.level, row.sublevel, row.level_reason
             ('assumed', 'international', 'cross-border', 'why')
         """
-        return _decoded(part or self.parts[0])
+        return _decoded(part or self.parts[0], self._values_of(part or self.parts[0]))
+
+    def _values_of(self, part: _Part) -> dict[str, sa.Table]:
+        """The tables that decode ``part``'s coded values (see :class:`_Part`)."""
+        first = self.parts[0].values
+        return {f: part.values[f] if f in _PART_VALUES else t for f, t in first.items()}
 
     def _sources_of(self, name: str) -> list[sa.Table]:
         """The tables whose rows make the rows of ``name`` (every part's)."""
@@ -578,7 +590,7 @@ class Staging:
         for part in self.parts:
             mine = part.tables[name]
             parts.append(sa.select(*(mine.c[c] for c in columns)))
-            parts.extend(_coded_rows(part, name))
+            parts.extend(_coded_rows(part, name, self._values_of(part)))
         return sa.union_all(*parts).subquery(f"expanded_{name}")
 
     def key_selects(self) -> list[sa.Select[Any]]:
@@ -632,10 +644,10 @@ def scratch_staging(path: str, suffix: str) -> Iterator[Staging]:
         >>> with sa.create_engine("sqlite://").connect() as conn:
         ...     stage = Staging(conn, "ties")
         ...     with scratch_staging(path, stage.suffix) as part:
-        ...         part.add_values("status", [(0, "assumed")])
+        ...         part.add_values("levels", [(0, "regional", None, None)])
         ...     stage.attach(path, part.summary())
-        ...     conn.execute(sa.select(stage.parts[1].values["status"])).all()
-        [(0, 'assumed')]
+        ...     conn.execute(sa.select(stage.parts[1].values["levels"])).all()
+        [(0, 'regional', None, None)]
         >>> os.remove(path); os.rmdir(folder)
     """
     engine = sa.create_engine(f"sqlite:///{path}", poolclass=NullPool)
@@ -651,18 +663,18 @@ def scratch_staging(path: str, suffix: str) -> Iterator[Staging]:
         engine.dispose()
 
 
-def _decoded(part: _Part) -> sa.Select[Any]:
-    """The coded ties of ``part`` as rows of ``ties`` (see :meth:`Staging._decoded`)."""
+def _decoded(part: _Part, values: Mapping[str, sa.Table]) -> sa.Select[Any]:
+    """The coded ties of ``part`` as rows of ``ties``, decoded with ``values`` by family."""
     p = part.packed
     family_of = {c: f for f, columns in _CODED_VALUES.items() for c in columns}
     joined: sa.FromClause = p
-    for name, values in part.values.items():
-        joined = joined.join(values, values.c.code == p.c[name])
+    for name, table in values.items():
+        joined = joined.join(table, table.c.code == p.c[name])
     columns: list[Any] = []
     for c in METADATA.tables["ties"].columns:
         family = family_of.get(c.name)
         if family is not None:
-            columns.append(part.values[family].c[c.name])
+            columns.append(values[family].c[c.name])
         elif c.name == "location":
             columns.append(sa.func.nullif(p.c.location, "").label("location"))
         else:
@@ -670,11 +682,15 @@ def _decoded(part: _Part) -> sa.Select[Any]:
     return sa.select(*columns).select_from(joined)
 
 
-def _coded_rows(part: _Part, name: str) -> list[sa.Select[Any]]:
-    """The rows of ``name`` that the coded ties of ``part`` stand for (in no order)."""
+def _coded_rows(part: _Part, name: str, values: Mapping[str, sa.Table]
+                ) -> list[sa.Select[Any]]:
+    """The rows of ``name`` that the coded ties of ``part`` stand for (in no order).
+
+    ``values`` decode its ties (:meth:`Staging._values_of`).
+    """
     tie, lists = part.packed, part.lists
     if name == "ties":
-        return [_decoded(part)]
+        return [_decoded(part, values)]
     if name == "tie_actors":
         return [sa.select(tie.c.id.label("tie_id"),
                           sa.literal_column(str(i), sa.Integer).label("position"),
@@ -690,10 +706,10 @@ def _coded_rows(part: _Part, name: str) -> list[sa.Select[Any]]:
             .join_from(tie, lists, lists.c.list == tie.c.source_list)]
 
 
-def _ordered_rows(part: _Part, name: str) -> sa.Select[Any]:
+def _ordered_rows(part: _Part, name: str, values: Mapping[str, sa.Table]) -> sa.Select[Any]:
     """The rows of ``name`` from ``part``'s coded ties in key order, without a sort (SQLite).
 
-    See :meth:`Staging._copy_ordered`.
+    See :meth:`Staging._copy_ordered`; ``values`` decode its ties.
     """
     tie, lists, positions = (_name(t) for t in (part.packed, part.lists, part.positions))
     party = "CASE n.position " + " ".join(
@@ -704,7 +720,7 @@ def _ordered_rows(part: _Part, name: str) -> sa.Select[Any]:
         return sa.select(*columns).select_from(sa.text(f"{tie} AS p CROSS JOIN {join}"))
 
     if name == "ties":
-        return _decoded(part).order_by(sa.literal_column(f"{tie}.rowid"))
+        return _decoded(part, values).order_by(sa.literal_column(f"{tie}.rowid"))
     if name == "tie_actors":
         return links({"tie_id": "p.id", "position": "n.position", "actor_id": party},
                      f"{positions} AS n").where(sa.text(f"{party} <> ''"))
