@@ -490,14 +490,16 @@ class Staging:
 
         With ``rebuild_indexes`` the table's secondary indexes are dropped first and made
         again afterwards, in the order of their names, all of it with a page cache of
-        :data:`SORT_CACHE_BYTES`. Returns the count.
+        :data:`SORT_CACHE_BYTES`. Returns the count (-1 if the driver did not count one
+        of them).
         """
         target = METADATA.tables[name]
         indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes else []
         with self._sort_cache(bool(indexes)):
             for index in indexes:
                 self.conn.execute(sa.schema.DropIndex(index))
-            n = sum(mapping.insert_rows(self.conn, name, rows) for rows in selects)
+            found = [mapping.insert_rows(self.conn, name, rows) or 0 for rows in selects]
+            n = -1 if min(found, default=0) < 0 else sum(found)
             for index in indexes:
                 self.conn.execute(sa.schema.CreateIndex(index))
         return n
