@@ -640,9 +640,7 @@ def scratch_staging(path: str, suffix: str) -> Iterator[Staging]:
     no sync (a scratch file: a crash only loses it). Committed when the block ends.
 
     Examples:
-        >>> import tempfile, os
-        >>> folder = tempfile.mkdtemp()
-        >>> path = os.path.join(folder, "part.db")
+        >>> path = str(tmp_path / "part.db")
         >>> with sa.create_engine("sqlite://").connect() as conn:
         ...     stage = Staging(conn, "ties")
         ...     with scratch_staging(path, stage.suffix) as part:
@@ -650,7 +648,6 @@ def scratch_staging(path: str, suffix: str) -> Iterator[Staging]:
         ...     stage.attach(path, part.summary())
         ...     conn.execute(sa.select(stage.parts[1].values["levels"])).all()
         [(0, 'regional', None, None)]
-        >>> os.remove(path); os.rmdir(folder)
     """
     engine = sa.create_engine(f"sqlite:///{path}", poolclass=NullPool)
     try:
