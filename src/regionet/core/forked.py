@@ -10,7 +10,8 @@ The parent reads the pipe to its end, then reaps the child (:meth:`Forked.wait`)
 collector is frozen from the fork until the child is reaped (``gc.freeze``): the child never
 collects, hence never finalizes, an object of the parent's (an open database connection,
 say), and neither process's collector walks the objects they share (a walk writes to every
-page holding one, which the kernel then copies).
+page holding one, which the kernel then copies). Objects frozen before (by the caller, a test
+harness) stay frozen: then so do the ones frozen here.
 
 Only where ``os.fork`` exists (POSIX): see :func:`can_fork`.
 
@@ -58,20 +59,23 @@ class Forked:
         error: after :meth:`wait`, the child's traceback when it failed ("" otherwise).
     """
 
-    def __init__(self, pid: int, pipe: int) -> None:
+    def __init__(self, pid: int, pipe: int, *, thaw: bool = True) -> None:
         self.pid = pid
         self._pipe = pipe
+        self._thaw = thaw  # whether to unfreeze the collector once the child is reaped
         self.error = ""
 
     @classmethod
     def start(cls, work: Callable[[], Any]) -> Forked:
         """Fork a child that runs ``work()`` and sends back its result (JSON-able)."""
         read, write = os.pipe()
+        thaw = gc.get_freeze_count() == 0  # else someone froze objects before: leave them
         gc.freeze()  # the parent's objects: never collected (finalized) in the child
         try:
             pid = os.fork()
         except BaseException:
-            gc.unfreeze()
+            if thaw:
+                gc.unfreeze()
             os.close(read)
             os.close(write)
             raise
@@ -89,7 +93,7 @@ class Forked:
             finally:
                 os._exit(status)
         os.close(write)
-        return cls(pid, read)
+        return cls(pid, read, thaw=thaw)
 
     def wait(self) -> Any:
         """The child's result once it has ended; None if it failed (see :attr:`error`)."""
@@ -98,7 +102,7 @@ class Forked:
                 text = pipe.read()
             _, status = os.waitpid(self.pid, 0)
         finally:
-            gc.unfreeze()
+            self._unfreeze()
         try:
             message = json.loads(text) if text else {}
         except ValueError:
@@ -117,4 +121,9 @@ class Forked:
             os.close(self._pipe)
         with suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-        gc.unfreeze()
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        if self._thaw:
+            gc.unfreeze()
+            self._thaw = False

@@ -4,6 +4,7 @@ Arrow works in the child after the parent used its thread pool, and a child can 
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -67,3 +68,14 @@ def test_a_stopped_child_is_killed_and_reaped() -> None:
     assert time.monotonic() - began < 10
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, os.WNOHANG)  # already reaped: no zombie left
+
+
+def test_objects_frozen_before_stay_frozen() -> None:
+    """The test session freezes its objects (conftest.py); a fork must not thaw them."""
+    frozen = gc.get_freeze_count()
+    child = Forked.start(lambda: 1)
+    assert child.wait() == 1
+    if frozen:
+        assert gc.get_freeze_count() >= frozen
+    else:
+        assert gc.get_freeze_count() == 0
