@@ -8,13 +8,16 @@ taken for clean chunks (the row-by-row checker is spied on), and only there.
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from regionet.core import forked
 from regionet.core.errors import ValidationError
 from regionet.io.casefiles import load_case
 from regionet.storage import Workspace, import_stream, staging, tie_columns
@@ -320,3 +323,200 @@ def test_rows_in_any_order_are_staged_in_key_order_and_copied_without_a_sort(
         assert fast["tables"][table] == slow["tables"][table], table
     # the row path stages rows as dicts: never in order; PostgreSQL keeps its ORDER BY
     assert copies == ([] if pristine.startswith("postgresql") else [4500])
+
+
+class _Forks:
+    """What the second process of the columnar path did during one test (see :func:`forks`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.started = 0
+        self.attached: list[dict[str, Any]] = []
+        self.paths: list[str] = []
+        self.ordered_parts: list[int] = []
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> _Forks:
+    """Stage half of the clean rows in a second process from 2 rows on; spy on it.
+
+    The scratch files go to a folder of their own, which the tests find empty afterwards.
+    """
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    seen = _Forks(folder)
+    monkeypatch.setattr(tie_columns, "FORK_ROWS", 2)
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    start, attach = forked.Forked.start, staging.Staging.attach
+    ordered = staging.Staging._copy_ordered
+
+    def spy_start(work: Any) -> forked.Forked:
+        seen.started += 1
+        return start(work)
+
+    def spy_attach(self: staging.Staging, path: str, summary: dict[str, Any]) -> None:
+        seen.paths.append(path)
+        seen.attached.append(dict(summary))
+        attach(self, path, summary)
+
+    def spy_ordered(self: staging.Staging, **kwargs: Any) -> dict[str, int]:
+        seen.ordered_parts.append(len(self.parts))
+        return ordered(self, **kwargs)
+
+    monkeypatch.setattr(forked.Forked, "start", staticmethod(spy_start))
+    monkeypatch.setattr(staging.Staging, "attach", spy_attach)
+    monkeypatch.setattr(staging.Staging, "_copy_ordered", spy_ordered)
+    return seen
+
+
+def _scratch_left(forks: _Forks) -> list[str]:
+    return sorted(p.name for p in forks.folder.iterdir())
+
+
+@pytest.mark.slow
+def test_two_processes_stage_a_clean_file_as_the_row_path_writes_it(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        forks: _Forks) -> None:
+    """Half of the clean rows staged by a forked child (issue 8): copied in key order, part
+    after part, with the history numbered in key order; no scratch file left."""
+    rows = tie_rows(4500, seed=13)
+    random.Random(13).shuffle(rows)
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "forked_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert slow["problems"] is None and fast["problems"] is None
+    assert fast["counts"] == slow["counts"]
+    for table in (*TABLES, "history"):
+        assert fast["tables"][table] == slow["tables"][table], table
+    new_entries = [r[2] for r in fast["tables"]["history"] if r[2].startswith("t-fast-")]
+    assert new_entries == sorted(r["id"] for r in rows)
+    if pristine.startswith("postgresql"):  # one process there
+        assert (forks.started, forks.attached, forks.ordered_parts) == (0, [], [])
+        return
+    ids = sorted(r["id"] for r in rows)
+    # validate (staged, then dropped) and import: each forks once; the child stages the
+    # second half by id, in key order; the copy goes over both parts without a sort
+    assert forks.started == 2
+    assert forks.attached == [{"rows": 2250, "ordered": True, "first": ids[2250],
+                               "last": ids[-1]}] * 2
+    assert forks.ordered_parts == [2]
+    assert _scratch_left(forks) == []
+
+
+@pytest.mark.slow
+def test_two_processes_stage_mixed_chunks_and_wide_ties_as_the_row_path_writes_them(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        forks: _Forks) -> None:
+    """Ties of 5+ parties (links staged apart) in both halves, and doubtful chunks checked
+    row by row: the generic copy (with a sort) takes both parts; the same rows."""
+    rng = random.Random(14)
+    rows = tie_rows(6500, seed=14)
+    for i in range(0, 6500, 9):
+        rows[i]["actors"] = ";".join(rng.sample(PARTIES, rng.choice((4, 5, 6))))
+    rows[2500]["description"] = "  spaced out  "  # chunk 2 row by row
+    rows[6100]["description"] = "'=SUM(A1)"       # and chunk 4
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "mixed_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert slow["problems"] is None and fast["problems"] is None
+    assert fast["row_chunks"] == [2000, 500] * 2
+    assert fast["counts"] == slow["counts"]
+    for table in (*TABLES, "history"):
+        assert fast["tables"][table] == slow["tables"][table], table
+    if pristine.startswith("sqlite"):
+        clean = sorted(r["id"] for r in rows[:2000] + rows[4000:6000])
+        assert forks.started == 2
+        assert [(a["rows"], a["ordered"], a["first"]) for a in forks.attached] == [
+            (2000, False, clean[2000])] * 2  # links staged apart: not in key order
+        assert forks.ordered_parts == []
+        assert _scratch_left(forks) == []
+
+
+@pytest.mark.slow
+def test_a_failed_second_process_leaves_its_half_to_the_first(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        forks: _Forks, caplog: pytest.LogCaptureFixture) -> None:
+    """The child raises: the parent stages the second half itself; the same import."""
+    if pristine.startswith("postgresql"):
+        pytest.skip("one process on PostgreSQL")
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("the child broke")
+
+    monkeypatch.setattr(tie_columns.TieColumns, "_stage_part", broken)
+    rows = tie_rows(4500, seed=15)
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "failed_child_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert slow["problems"] is None and fast["problems"] is None
+    assert fast["counts"] == slow["counts"]
+    for table in (*TABLES, "history"):
+        assert fast["tables"][table] == slow["tables"][table], table
+    assert forks.started == 2 and forks.attached == []
+    assert forks.ordered_parts == [1]  # all staged here, still in key order
+    failures = [r for r in caplog.records if "second process failed" in r.getMessage()]
+    assert len(failures) == 2
+    assert "RuntimeError: the child broke" in failures[0].getMessage()
+    assert _scratch_left(forks) == []
+
+
+@pytest.mark.slow
+def test_a_duplicate_id_across_the_two_halves_is_reported_as_the_row_path_reports_it(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        forks: _Forks) -> None:
+    """The last id of the first half repeated as the first of the second: each half is in
+    key order, the whole is not; the duplicate is found, worded as the row path words it."""
+    rows = tie_rows(4500, seed=16)
+    rows[2250]["id"] = rows[2249]["id"]
+    got = import_both(pristine, clone_workspace, monkeypatch,
+                      write_csv(tmp_path / "split_twin_ties.csv", rows))
+    fast, slow = got[True], got[False]
+    assert fast["problems"] == slow["problems"] == [
+        "split_twin_ties.csv, row 2251, field 'id', value 't-fast-02249': duplicate in the batch "
+        "(first in split_twin_ties.csv, row 2250) (expected a id not yet used (import only adds "
+        "records))"]
+    assert fast["tables"] == slow["tables"]
+    if pristine.startswith("sqlite"):
+        assert forks.started == 2
+        assert [a["first"] for a in forks.attached] == ["t-fast-02249"] * 2
+        assert _scratch_left(forks) == []
+
+
+@pytest.mark.slow
+def test_a_failure_of_the_first_process_stops_the_second_and_writes_nothing(
+        pristine: str, clone_workspace: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        forks: _Forks) -> None:
+    """The parent fails while the child stages: the child is stopped and reaped, the error
+    comes out, nothing is written and no scratch file is left."""
+    if pristine.startswith("postgresql"):
+        pytest.skip("one process on PostgreSQL")
+    parent = os.getpid()
+    stage_rows = tie_columns.TieColumns._stage_rows
+    stopped: list[int] = []
+    stop = forked.Forked.stop
+
+    def failing(self: tie_columns.TieColumns, *args: Any) -> None:
+        if os.getpid() == parent:
+            raise RuntimeError("the parent broke")
+        stage_rows(self, *args)
+
+    def spy_stop(self: forked.Forked) -> None:
+        stopped.append(self.pid)
+        stop(self)
+
+    monkeypatch.setattr(tie_columns.TieColumns, "_stage_rows", failing)
+    monkeypatch.setattr(forked.Forked, "stop", spy_stop)
+    db = clone_workspace(pristine)
+    path = write_csv(tmp_path / "parent_fails_ties.csv", tie_rows(3000, seed=17))
+    with Workspace(db) as ws, pytest.raises(RuntimeError, match="the parent broke"):
+        ws.import_files([path])
+    assert forks.started == 1 and forks.attached == []
+    assert len(stopped) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(stopped[0], os.WNOHANG)  # reaped
+    assert _scratch_left(forks) == []
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(
+            "SELECT count(*) FROM ties WHERE id LIKE 't-fast-%'")).scalar_one() == 0
+    engine.dispose()

@@ -11,6 +11,7 @@ version 1 without a lookup per id, one with history the next version of each rec
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 
 from regionet.storage.history import append_set
 from regionet.storage.schema import METADATA, create_schema
-from regionet.storage.staging import SORT_CACHE_BYTES, Staging
+from regionet.storage.staging import SORT_CACHE_BYTES, Staging, scratch_staging
 
 
 @pytest.fixture
@@ -47,13 +48,17 @@ def _coded(key: str) -> tuple[Any, ...]:
 def _stage_ordered(conn: sa.Connection, ids: list[str]) -> Staging:
     stage = Staging(conn, "ties")
     stage.keys([(k, 0, i + 1) for i, k in enumerate(ids)])
+    _fill(stage, ids)
+    return stage
+
+
+def _fill(stage: Staging, ids: list[str], level: str = "national") -> None:
     stage.add_values("dates", [(0, None, None, None, None)])
     stage.add_values("money", [(0, None, None, None)])
     stage.add_values("quantity", [(0, None)])
     stage.add_values("status", [(0, "verified")])
-    stage.add_values("levels", [(0, "national", None, None)])
+    stage.add_values("levels", [(0, level, None, None)])
     stage.add_coded([_coded(k) for k in sorted(ids)])
-    return stage
 
 
 def test_an_ordered_batch_with_a_key_per_row_skips_the_search_for_repeats(
@@ -162,3 +167,83 @@ def test_a_coded_tie_whose_code_has_no_value_fails_the_copy(conn: sa.Connection)
     stage.add_coded([(*_coded("t-3")[:2], 7, *_coded("t-3")[3:])])  # dates code 7: none
     with pytest.raises(RuntimeError, match="3 ties staged, 2 copied"):
         stage.copy()
+
+
+def _part(path: Path, stage: Staging, ids: list[str], *, link: str | None = None
+          ) -> dict[str, Any]:
+    """Stage coded ties in a scratch file for ``stage`` (level "regional": levels are a
+    part's own; its other values are ``stage``'s), with the links of a wide tie ``link`` if
+    given; return its summary."""
+    with scratch_staging(str(path), stage.suffix) as part:
+        part.add_values("levels", [(0, "regional", None, None)])
+        part.add_coded([_coded(k) for k in sorted(ids) if k != link])
+        if link is not None:  # its parties staged apart, none packed
+            part.add_coded([(*_coded(link)[:-4], "", "", "", "")])
+            part.add_tuples("tie_actors", ("tie_id", "position", "actor_id"),
+                            [(link, i, a) for i, a in enumerate(["RU-KR", "FI", "NO", "SE",
+                                                                 "DE"])])
+    return part.summary()
+
+
+def _written(conn: sa.Connection) -> tuple[list[Any], list[Any]]:
+    ties, links = METADATA.tables["ties"], METADATA.tables["tie_actors"]
+    return ([tuple(r) for r in conn.execute(sa.select(ties.c.id, ties.c.level)
+                                            .order_by(ties.c.id))],
+            [tuple(r) for r in conn.execute(sa.select(links).order_by(links.c.tie_id,
+                                                                      links.c.position))])
+
+
+def test_an_attached_part_follows_in_the_copy_and_in_the_history(
+        conn: sa.Connection, tmp_path: Path) -> None:
+    """A second process's ties (scratch file) come after this process's, decoded with their
+    own value tables; in key order as a whole, copied without a sort; numbered in key order."""
+    stage = _stage_ordered(conn, ["t-b", "t-a"])
+    summary = _part(tmp_path / "part.db", stage, ["t-d", "t-c"])
+    assert summary == {"rows": 2, "ordered": True, "first": "t-c", "last": "t-d"}
+    stage.attach(str(tmp_path / "part.db"), summary)
+    (tmp_path / "part.db").unlink()  # SQLite keeps the attached file open
+    assert (stage.rows, stage.ordered, len(stage.parts)) == (4, True, 2)
+    seen = _statements(conn)
+    assert stage.copy() == {"ties": 4, "tie_actors": 8}
+    assert not [s for s in seen if "ORDER BY" in s and "rowid" not in s]  # no sort
+    ties, links = _written(conn)
+    assert ties == [("t-a", "national"), ("t-b", "national"), ("t-c", "regional"),
+                    ("t-d", "regional")]
+    assert links[:2] == [("t-a", 0, "RU-KR"), ("t-a", 1, "FI-19")] and len(links) == 8
+    selects = stage.key_selects()  # one per part, each in key order by its rowid
+    assert [[tuple(r) for r in conn.execute(s)] for s in selects] == [
+        [("t-a", 1), ("t-b", 2)], [("t-c", 1), ("t-d", 2)]]
+    seen.clear()
+    assert append_set(conn, "ties", selects, "import", "me", at="now") == 4
+    assert _history(conn) == [("t-a", 1), ("t-b", 1), ("t-c", 1), ("t-d", 1)]
+    assert len([s for s in seen if s.startswith("INSERT INTO history")]) == 2
+    stage.drop()
+    assert stage.parts[1:] == []
+
+
+def test_a_part_that_does_not_follow_in_key_order_is_copied_with_a_sort(
+        conn: sa.Connection, tmp_path: Path) -> None:
+    """The part's first key before this process's last (or links staged apart in the part):
+    not in key order as a whole, so the duplicate search and the sorted copy take over."""
+    stage = _stage_ordered(conn, ["t-a", "t-c"])
+    stage.attach(str(tmp_path / "part.db"), _part(tmp_path / "part.db", stage, ["t-b"]))
+    assert (stage.rows, stage.ordered) == (3, False)
+    assert stage.copy() == {"ties": 3, "tie_actors": 6}
+    assert _written(conn)[0] == [("t-a", "national"), ("t-b", "regional"),
+                                 ("t-c", "national")]
+    [select] = stage.key_selects()
+    assert [tuple(r) for r in conn.execute(select)] == [("t-a",), ("t-c",), ("t-b",)]
+
+
+def test_a_part_with_links_staged_apart_is_copied_with_them(
+        conn: sa.Connection, tmp_path: Path) -> None:
+    stage = _stage_ordered(conn, ["t-a"])
+    summary = _part(tmp_path / "part.db", stage, ["t-b", "t-c"], link="t-c")
+    assert summary == {"rows": 2, "ordered": False, "first": "t-b", "last": "t-c"}
+    stage.attach(str(tmp_path / "part.db"), summary)
+    assert not stage.ordered
+    assert stage.copy() == {"ties": 3, "tie_actors": 9}
+    assert _written(conn)[1] == [
+        ("t-a", 0, "RU-KR"), ("t-a", 1, "FI-19"), ("t-b", 0, "RU-KR"), ("t-b", 1, "FI-19"),
+        ("t-c", 0, "RU-KR"), ("t-c", 1, "FI"), ("t-c", 2, "NO"), ("t-c", 3, "SE"),
+        ("t-c", 4, "DE")]

@@ -14,7 +14,18 @@ from __future__ import annotations
 import os
 from contextlib import suppress
 
-__all__ = ["spare_core"]
+__all__ = ["spare_core", "usable_cores"]
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity on Linux, else ``os.cpu_count()``).
+
+    Examples:
+        >>> usable_cores() >= 1
+        True
+    """
+    found = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return found or 1
 
 
 def spare_core() -> bool:
@@ -27,8 +38,8 @@ def spare_core() -> bool:
     sessions keeping both cores busy (load 8-12), looking up 5e6 ids in two threads took more
     CPU and wall time than in one.
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) >= 2 and _runnable() < (cores or 1) - 1
+    cores = usable_cores()
+    return cores >= 2 and _runnable() < cores - 1
 
 
 def _runnable() -> int:

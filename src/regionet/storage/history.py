@@ -89,28 +89,34 @@ def append(conn: sa.Connection, resource: str, record_id: str, action: str, who:
         _HISTORY.c.resource == resource, _HISTORY.c.record_id == record_id)).scalar_one())
 
 
-def append_set(conn: sa.Connection, resource: str, ids: sa.Select[Any], action: str,
-               who: str, *, at: str | None = None, proposal_id: int | None = None) -> int:
-    """Add one entry per id that ``ids`` selects, in one ``INSERT … SELECT``.
+def append_set(conn: sa.Connection, resource: str,
+               ids: sa.Select[Any] | Sequence[sa.Select[Any]], action: str, who: str, *,
+               at: str | None = None, proposal_id: int | None = None) -> int:
+    """Add one entry per id that ``ids`` selects, in one ``INSERT … SELECT`` per select.
 
     Entries are numbered (``seq``) in the order of the ids, or of a second column of ``ids``
-    that sorts them alike (e.g. the ``rowid`` of rows staged in key order: no sort). A
-    resource without any history yet takes version 1 for every id, without a lookup per id.
+    that sorts them alike (e.g. the ``rowid`` of rows staged in key order: no sort); the
+    ids of several selects (distinct ids, each select's after the one before) select by
+    select. A resource without any history yet takes version 1 for every id, without a
+    lookup per id.
 
     Returns:
         The number of entries written.
     """
-    chosen = ids.subquery("chosen")
-    key, *order = chosen.c
     known = conn.execute(sa.select(sa.literal(1)).where(_HISTORY.c.resource == resource)
                          .limit(1)).first()
-    version = _next_version(resource, key) if known else sa.literal(1, sa.Integer)
-    rows = sa.select(sa.literal(resource), key, version,
-                     sa.literal(action), sa.literal(who), sa.literal(at or now()),
-                     sa.literal(proposal_id, sa.Integer)).order_by(*order or [key])
-    result = conn.execute(sa.insert(_HISTORY).from_select(
-        ["resource", "record_id", "version", "action", "who", "at", "proposal_id"], rows))
-    return int(result.rowcount or 0)
+    written = 0
+    for select in [ids] if isinstance(ids, sa.Select) else ids:
+        chosen = select.subquery("chosen")
+        key, *order = chosen.c
+        version = _next_version(resource, key) if known else sa.literal(1, sa.Integer)
+        rows = sa.select(sa.literal(resource), key, version,
+                         sa.literal(action), sa.literal(who), sa.literal(at or now()),
+                         sa.literal(proposal_id, sa.Integer)).order_by(*order or [key])
+        result = conn.execute(sa.insert(_HISTORY).from_select(
+            ["resource", "record_id", "version", "action", "who", "at", "proposal_id"], rows))
+        written += int(result.rowcount or 0)
+    return written
 
 
 def _entry(row: sa.RowMapping) -> dict[str, Any]:
@@ -171,7 +177,7 @@ def record_import(conn: sa.Connection, plan: ImportPlan, who: str | None = None,
     written = 0
     for stage in plan.staged:
         if stage.table in RESOURCES:
-            written += append_set(conn, stage.table, stage.key_select(), "import", who,
+            written += append_set(conn, stage.table, stage.key_selects(), "import", who,
                                   at=at, proposal_id=proposal_id)
     small = plan.small
     if small is not None:

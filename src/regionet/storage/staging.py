@@ -28,19 +28,21 @@ from __future__ import annotations
 import itertools
 import json
 import operator
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from regionet.storage import mapping
 from regionet.storage.schema import METADATA
 
 __all__ = ["CODED_COLUMNS", "PACKED_PARTIES", "SORT_CACHE_BYTES", "STAGED_TABLES", "Duplicate",
-           "Staging"]
+           "Staging", "scratch_staging"]
 
 #: The workspace tables each streamed import table writes, in insert order.
 STAGED_TABLES: Mapping[str, tuple[str, ...]] = {
@@ -63,6 +65,9 @@ _CODED_VALUES: Mapping[str, tuple[str, ...]] = {
     "status": ("status",),
     "levels": ("level", "sublevel", "neighbours"),
 }
+#: The families of coded values a part of its own has (:class:`_Part`); it shares the others
+#: (numbered per file by the columnar path) with the first part.
+_PART_VALUES = ("levels",)
 #: The columns of a coded tie (:meth:`Staging.add_coded`), in order.
 CODED_COLUMNS: tuple[str, ...] = (
     "id", "kind", "dates", "money", "quantity", "unit", "location", "description", "status",
@@ -97,18 +102,91 @@ class Duplicate:
     first: tuple[int, int] | None
 
 
+@dataclass(frozen=True)
+class _Part:
+    """The staging tables of one part of a batch's ties.
+
+    What an import stages in its own process is one part (temporary tables); a second
+    process may stage the second half of a large file's clean ties into a scratch file
+    (:func:`scratch_staging`), which becomes a second part once attached
+    (:meth:`Staging.attach`). The copy, the key select and the drop go over the parts in
+    turn, each part's coded ties decoded with its own lists and levels (numbered as they
+    were staged) and the first part's other values (numbered per file: the first part
+    stages all of them, a later one none).
+
+    Attributes:
+        tables: the rows staged as workspace rows, by workspace table.
+        packed: the coded ties (:meth:`Staging.add_coded`).
+        values: their tables of distinct values, by family.
+        lists: their lists of domains and sources (:meth:`Staging.add_lists`).
+        positions: the positions of packed parties (0 … :data:`PACKED_PARTIES` - 1).
+        schema: the attached database holding the part (None: the temporary tables).
+    """
+
+    tables: dict[str, sa.Table]
+    packed: sa.Table
+    values: dict[str, sa.Table]
+    lists: sa.Table
+    positions: sa.Table
+    schema: str | None = None
+
+
+def _staged_tables(meta: sa.MetaData, table: str, suffix: str, *, temporary: bool = True,
+                   schema: str | None = None) -> dict[str, sa.Table]:
+    """The staging tables of workspace rows of ``table``'s import (see :class:`Staging`)."""
+    prefixes = ["TEMPORARY"] if temporary else []
+    return {name: sa.Table(
+        f"stage_{name}_{suffix}", meta,
+        *(sa.Column(c.name, c.type, nullable=True) for c in METADATA.tables[name].columns),
+        prefixes=prefixes, schema=schema) for name in STAGED_TABLES[table]}
+
+
+def _coded_part(meta: sa.MetaData, suffix: str, tables: dict[str, sa.Table], *,
+                temporary: bool = True, schema: str | None = None) -> _Part:
+    """The tables of coded ties (a whole tie in one row, see :meth:`Staging.add_coded`)."""
+    prefixes = ["TEMPORARY"] if temporary else []
+    ties = METADATA.tables["ties"]
+    packed = sa.Table(
+        f"stage_packed_{suffix}", meta,
+        *(sa.Column(c, sa.Integer if c in _CODED_VALUES or c.endswith("_list") else sa.Text)
+          for c in CODED_COLUMNS), prefixes=prefixes, schema=schema)
+    values = {family: sa.Table(
+        f"stage_{family}_{suffix}", meta,
+        sa.Column("code", sa.Integer, primary_key=True, autoincrement=False),
+        *(sa.Column(c, ties.c[c].type) for c in columns), prefixes=prefixes, schema=schema)
+        for family, columns in _CODED_VALUES.items()}
+    lists = sa.Table(
+        f"stage_lists_{suffix}", meta,
+        sa.Column("list", sa.Integer, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("item", sa.Text, nullable=False),
+        sa.Column("locator", sa.Text, nullable=False),
+        sa.Index(f"stage_lists_{suffix}_items", "list", "position"),
+        prefixes=prefixes, schema=schema)
+    positions = sa.Table(
+        f"stage_positions_{suffix}", meta,
+        sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+        prefixes=prefixes, schema=schema)
+    return _Part(tables, packed, values, lists, positions, schema)
+
+
 class Staging:
     """Temporary tables for one streamed table of one import, on the import's connection.
 
     Args:
         conn: the import's connection (temporary tables live as long as it does).
         table: ``ties`` or ``observations``.
+        scratch: the suffix of the tables' names for regular (not temporary) tables in a
+            scratch database of their own (see :func:`scratch_staging`); None for temporary
+            tables named afresh.
     """
 
-    def __init__(self, conn: sa.Connection, table: str) -> None:
+    def __init__(self, conn: sa.Connection, table: str, *, scratch: str | None = None
+                 ) -> None:
         self.conn = conn
         self.table = table
-        suffix = f"{table}_{next(_counter)}"
+        self.suffix = suffix = scratch or f"{table}_{next(_counter)}"
+        temporary = scratch is None
         meta = sa.MetaData()
         self.key_table = sa.Table(
             f"stage_keys_{suffix}", meta,
@@ -116,44 +194,22 @@ class Staging:
             sa.Column("key", sa.Text, nullable=False),
             sa.Column("file", sa.Integer, nullable=False),
             sa.Column("row", sa.Integer, nullable=False),
-            prefixes=["TEMPORARY"])
-        self.tables: dict[str, sa.Table] = {}
-        for name in STAGED_TABLES[table]:
-            source = METADATA.tables[name]
-            self.tables[name] = sa.Table(
-                f"stage_{name}_{suffix}", meta,
-                *(sa.Column(c.name, c.type, nullable=True) for c in source.columns),
-                prefixes=["TEMPORARY"])
+            prefixes=["TEMPORARY"] if temporary else [])
+        self.tables = _staged_tables(meta, table, suffix, temporary=temporary)
         self.lists: dict[tuple[tuple[str, str], ...], int] = {}
         self.values: dict[str, sa.Table] = {}
+        #: The parts of the staged ties (:class:`_Part`): this process's, then any attached.
+        self.parts: list[_Part] = []
         if table == "ties":  # a whole tie in one coded row (see :meth:`add_coded`)
-            ties = METADATA.tables["ties"]
-            self.packed = sa.Table(
-                f"stage_packed_{suffix}", meta,
-                *(sa.Column(c, sa.Integer if c in _CODED_VALUES or c.endswith("_list")
-                            else sa.Text) for c in CODED_COLUMNS),
-                prefixes=["TEMPORARY"])
-            self.values = {family: sa.Table(
-                f"stage_{family}_{suffix}", meta,
-                sa.Column("code", sa.Integer, primary_key=True, autoincrement=False),
-                *(sa.Column(c, ties.c[c].type) for c in columns), prefixes=["TEMPORARY"])
-                for family, columns in _CODED_VALUES.items()}
-            self.list_table = sa.Table(
-                f"stage_lists_{suffix}", meta,
-                sa.Column("list", sa.Integer, nullable=False),
-                sa.Column("position", sa.Integer, nullable=False),
-                sa.Column("item", sa.Text, nullable=False),
-                sa.Column("locator", sa.Text, nullable=False),
-                sa.Index(f"stage_lists_{suffix}_items", "list", "position"),
-                prefixes=["TEMPORARY"])
-            self.positions = sa.Table(
-                f"stage_positions_{suffix}", meta,
-                sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
-                prefixes=["TEMPORARY"])
+            own = _coded_part(meta, suffix, self.tables, temporary=temporary)
+            self.parts.append(own)
+            self.packed, self.values = own.packed, own.values
+            self.list_table, self.positions = own.lists, own.positions
         self.rows = 0
         self._key_rows = 0
         #: Whether every staged row is a coded tie, staged in key order (see :meth:`copy`).
         self.ordered = table == "ties"
+        self._first_key: str | None = None
         self._last_key: str | None = None
         # The names are new (a counter of the process) and temporary tables belong to this
         # connection alone: no table can exist yet, so none is looked up first (seven queries).
@@ -233,7 +289,51 @@ class Staging:
             last = self._last_key
             self.ordered = (last is None or last < keys[0]) and all(
                 map(operator.lt, keys, keys[1:]))
+        if self._first_key is None:
+            self._first_key = keys[0]
         self._last_key = keys[-1]
+
+    def summary(self) -> dict[str, Any]:
+        """What :meth:`attach` needs to know of these staged ties (for a scratch part).
+
+        Examples:
+            >>> with sa.create_engine("sqlite://").begin() as conn:
+            ...     stage = Staging(conn, "ties")
+            ...     stage._follow_keys(["t-1", "t-2"])
+            ...     stage.summary()
+            {'rows': 0, 'ordered': True, 'first': 't-1', 'last': 't-2'}
+        """
+        return {"rows": self.rows, "ordered": self.ordered, "first": self._first_key,
+                "last": self._last_key}
+
+    def attach(self, path: str, summary: Mapping[str, Any]) -> None:
+        """Add the ties a second process staged into the scratch file ``path`` as a part.
+
+        The file (made by :func:`scratch_staging` with this staging's :attr:`suffix`, its
+        :meth:`summary` given; its coded ties' dates, money, quantities and statuses
+        numbered as this staging's: :class:`_Part`) is attached to the connection (SQLite),
+        which keeps it open until it is detached (:meth:`drop`) or the connection closes:
+        the caller may delete the file's name at once. Its ties come after this process's
+        in every copy (:meth:`copy`) and in the key order of :meth:`key_selects`; they stay
+        in key order as a whole only if the part's first key follows this process's last.
+        """
+        schema = f"part_{self.suffix}_{len(self.parts)}"
+        raw = self.conn.connection.dbapi_connection
+        assert raw is not None and self.conn.dialect.name == "sqlite"
+        raw.execute(f"ATTACH DATABASE ? AS {_quote(schema)}", (path,))
+        meta = sa.MetaData()
+        tables = _staged_tables(meta, self.table, self.suffix, temporary=False, schema=schema)
+        self.parts.append(_coded_part(meta, self.suffix, tables, temporary=False,
+                                      schema=schema))
+        first, last = summary["first"], summary["last"]
+        if first is not None:
+            self.ordered = self.ordered and bool(summary["ordered"]) and (
+                self._last_key is None or self._last_key < first)
+            self._first_key = self._first_key or first
+            self._last_key = last
+        elif not summary["ordered"]:
+            self.ordered = False
+        self.rows += int(summary["rows"])
 
     def add_coded(self, rows: Sequence[Sequence[Any]]) -> None:
         """Stage whole ties as coded rows: tuples in :data:`CODED_COLUMNS` order.
@@ -349,7 +449,7 @@ class Staging:
         coded (:attr:`ordered`, as the columnar path stages a file), are copied on SQLite
         without a sort: the ties as staged, their links expanded tie by tie in position
         order (each ``ORDER BY`` over a million staged rows costs SQLite an external sort:
-        3–4 s of CPU and temporary files). The
+        3–4 s of CPU and temporary files), one part (:class:`_Part`) after the other. The
         order only makes the copy faster; the rows written are the same.
 
         Returns:
@@ -358,15 +458,15 @@ class Staging:
         if self.ordered and self.rows and self.conn.dialect.name == "sqlite":
             return self._written(self._copy_ordered(rebuild_indexes=rebuild_indexes))
         counts: dict[str, int] = {}
-        for name, staged in self.tables.items():
+        for name in self.tables:
             target = METADATA.tables[name]
             if not any(self.conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1))
-                       .first() for t in (staged, *self._packed_for(name))):
+                       .first() for t in self._sources_of(name)):
                 continue
             source = self._expanded(name)
             order = [source.c[c.name] for c in target.primary_key.columns]
             rows = sa.select(*(source.c[c.name] for c in target.columns)).order_by(*order)
-            n = self._insert(name, rows, rebuild_indexes=rebuild_indexes)
+            n = self._insert(name, [rows], rebuild_indexes=rebuild_indexes)
             if n:
                 counts[name] = n
         return self._written(counts)
@@ -384,19 +484,22 @@ class Staging:
                                f"{copied} copied (nothing was written)")
         return counts
 
-    def _insert(self, name: str, rows: sa.Select[Any], *, rebuild_indexes: bool) -> int:
-        """Insert ``rows`` into the workspace table ``name``; return the count.
+    def _insert(self, name: str, selects: Sequence[sa.Select[Any]], *,
+                rebuild_indexes: bool) -> int:
+        """Insert the rows of each of ``selects`` in turn into the workspace table ``name``.
 
         With ``rebuild_indexes`` the table's secondary indexes are dropped first and made
         again afterwards, in the order of their names, all of it with a page cache of
-        :data:`SORT_CACHE_BYTES`.
+        :data:`SORT_CACHE_BYTES`. Returns the count (-1 if the driver did not count one
+        of them).
         """
         target = METADATA.tables[name]
         indexes = sorted(target.indexes, key=lambda i: str(i.name)) if rebuild_indexes else []
         with self._sort_cache(bool(indexes)):
             for index in indexes:
                 self.conn.execute(sa.schema.DropIndex(index))
-            n = mapping.insert_rows(self.conn, name, rows)
+            found = [mapping.insert_rows(self.conn, name, rows) or 0 for rows in selects]
+            n = -1 if min(found, default=0) < 0 else sum(found)
             for index in indexes:
                 self.conn.execute(sa.schema.CreateIndex(index))
         return n
@@ -422,41 +525,25 @@ class Staging:
     def _copy_ordered(self, *, rebuild_indexes: bool) -> dict[str, int]:
         """:meth:`copy` of ties staged in key order (SQLite; see there).
 
-        The coded ties are read in the order they were staged (``rowid``), which SQLite
-        follows without a sort; ``CROSS JOIN`` keeps them as the outer loop of the links'
-        expansions, so the links come out in (tie, position) order: the order of each
-        target's primary key.
+        The coded ties of each part are read in the order they were staged (``rowid``),
+        which SQLite follows without a sort; ``CROSS JOIN`` keeps them as the outer loop of
+        the links' expansions, so the links come out in (tie, position) order: the order of
+        each target's primary key. A later part's keys all follow an earlier part's
+        (:meth:`attach`), so the parts are copied one after the other.
         """
-        tie, lists, positions = (_quote(t.name) for t in (self.packed, self.list_table,
-                                                           self.positions))
-        party = "CASE n.position " + " ".join(
-            f"WHEN {i} THEN p.party_{i}" for i in range(PACKED_PARTIES)) + " END"
-
-        def links(names: dict[str, str], join: str) -> sa.Select[Any]:
-            columns: list[Any] = [sa.literal_column(e).label(c) for c, e in names.items()]
-            return sa.select(*columns).select_from(sa.text(f"{tie} AS p CROSS JOIN {join}"))
-
-        selects: dict[str, sa.Select[Any]] = {
-            "ties": self._decoded().order_by(sa.literal_column(f"{tie}.rowid")),
-            "tie_actors": links({"tie_id": "p.id", "position": "n.position", "actor_id": party},
-                                f"{positions} AS n").where(sa.text(f"{party} <> ''")),
-            "tie_domains": links({"tie_id": "p.id", "position": "l.position",
-                                  "domain": "l.item"},
-                                 f"{lists} AS l ON l.list = p.domain_list"),
-            "sources": links({"record_table": "'ties'", "record_id": "p.id",
-                              "position": "l.position", "document_id": "l.item",
-                              "locator": "l.locator"},
-                             f"{lists} AS l ON l.list = p.source_list"),
-        }
         counts: dict[str, int] = {}
-        for name, rows in selects.items():
-            n = self._insert(name, rows, rebuild_indexes=rebuild_indexes)
+        for name in ("ties", *_PACKED):
+            n = self._insert(name, [_ordered_rows(part, name, self._values_of(part))
+                                    for part in self.parts],
+                             rebuild_indexes=rebuild_indexes)
             if n:
                 counts[name] = n
         return counts
 
-    def _decoded(self) -> sa.Select[Any]:
+    def _decoded(self, part: _Part | None = None) -> sa.Select[Any]:
         """The coded ties (:meth:`add_coded`) as rows of ``ties``: each code joined to its value.
+
+        Of ``part`` (default: this process's).
 
         Examples:
             >>> import sqlalchemy as sa
@@ -475,81 +562,178 @@ class Staging:
             >>> row.status, row.level, row.sublevel, row.level_reason
             ('assumed', 'international', 'cross-border', 'why')
         """
-        p = self.packed
-        family_of = {c: f for f, columns in _CODED_VALUES.items() for c in columns}
-        joined: sa.FromClause = p
-        for name, values in self.values.items():
-            joined = joined.join(values, values.c.code == p.c[name])
-        columns: list[Any] = []
-        for c in METADATA.tables["ties"].columns:
-            family = family_of.get(c.name)
-            if family is not None:
-                columns.append(self.values[family].c[c.name])
-            elif c.name == "location":
-                columns.append(sa.func.nullif(p.c.location, "").label("location"))
-            else:
-                columns.append(p.c[c.name])
-        return sa.select(*columns).select_from(joined)
+        return _decoded(part or self.parts[0], self._values_of(part or self.parts[0]))
 
-    def _packed_for(self, name: str) -> tuple[sa.Table, ...]:
+    def _values_of(self, part: _Part) -> dict[str, sa.Table]:
+        """The tables that decode ``part``'s coded values (see :class:`_Part`)."""
+        first = self.parts[0].values
+        return {f: part.values[f] if f in _PART_VALUES else t for f, t in first.items()}
+
+    def _sources_of(self, name: str) -> list[sa.Table]:
+        """The tables whose rows make the rows of ``name`` (every part's)."""
+        if self.table != "ties":
+            return [self.tables[name]]
         packs = name in _PACKED or name == "ties"
-        return (self.packed,) if self.table == "ties" and packs else ()
+        return [t for part in self.parts for t in (part.tables[name], *(
+            (part.packed,) if packs else ()))]
 
     def _expanded(self, name: str) -> sa.Table | sa.Subquery:
         """The staged rows of ``name`` with the coded ties decoded and their links expanded.
 
-        ``ties`` adds the decoded coded ties (:meth:`_decoded`); ``tie_actors`` a row per
-        non-empty ``party_<i>`` of a coded tie; ``tie_domains`` and ``sources`` a row per
-        item of its ``domain_list`` / ``source_list``.
+        Over every part: ``ties`` adds the decoded coded ties (:meth:`_decoded`);
+        ``tie_actors`` a row per non-empty ``party_<i>`` of a coded tie; ``tie_domains`` and
+        ``sources`` a row per item of its ``domain_list`` / ``source_list``.
         """
         staged = self.tables[name]
         if self.table != "ties" or (name not in _PACKED and name != "ties"):
             return staged
-        tie, lists = self.packed, self.list_table
-        parts: list[sa.Select[Any]]
-        if name == "ties":
-            parts = [self._decoded()]
-        elif name == "tie_actors":
-            parts = [sa.select(tie.c.id.label("tie_id"),
-                               sa.literal_column(str(i), sa.Integer).label("position"),
-                               tie.c[f"party_{i}"].label("actor_id"))
-                     .where(tie.c[f"party_{i}"] != "") for i in range(PACKED_PARTIES)]
-        elif name == "tie_domains":
-            parts = [sa.select(tie.c.id.label("tie_id"), lists.c.position,
-                               lists.c.item.label("domain"))
-                     .join_from(tie, lists, lists.c.list == tie.c.domain_list)]
-        else:
-            parts = [sa.select(sa.literal_column("'ties'", sa.Text).label("record_table"),
-                               tie.c.id.label("record_id"), lists.c.position,
-                               lists.c.item.label("document_id"), lists.c.locator)
-                     .join_from(tie, lists, lists.c.list == tie.c.source_list)]
         columns = [c.name for c in staged.columns]
-        return sa.union_all(sa.select(*(staged.c[c] for c in columns)), *parts).subquery(
-            f"expanded_{name}")
+        parts: list[sa.Select[Any]] = []
+        for part in self.parts:
+            mine = part.tables[name]
+            parts.append(sa.select(*(mine.c[c] for c in columns)))
+            parts.extend(_coded_rows(part, name, self._values_of(part)))
+        return sa.union_all(*parts).subquery(f"expanded_{name}")
 
-    def key_select(self) -> sa.Select[Any]:
+    def key_selects(self) -> list[sa.Select[Any]]:
         """The ids of the staged rows (coded ones included), with their staged order if known.
 
-        Ties staged in key order (:attr:`ordered`, SQLite) come with a second column, their
-        ``rowid``, that sorts them alike (no sort: see
-        :func:`regionet.storage.history.append_set`); otherwise the ids alone.
+        Ties staged in key order (:attr:`ordered`, SQLite) come as one select per part, each
+        with a second column, the ``rowid``, that sorts them alike (no sort: see
+        :func:`regionet.storage.history.append_set`), a later part's after an earlier
+        part's; otherwise one select of the ids alone.
         """
         if self.table != "ties":
-            return sa.select(self.tables[self.table].c.id)
+            return [sa.select(self.tables[self.table].c.id)]
         if self.ordered and self.conn.dialect.name == "sqlite":
-            return sa.select(self.packed.c.id, sa.literal_column(
-                f'"{self.packed.name}".rowid').label("seq"))
-        staged = self.tables["ties"]
-        ids = sa.union_all(sa.select(staged.c.id), sa.select(self.packed.c.id)).subquery()
-        return sa.select(ids.c.id)
+            return [sa.select(part.packed.c.id, sa.literal_column(
+                f"{_name(part.packed)}.rowid").label("seq")) for part in self.parts]
+        every = sa.union_all(*(sa.select(t.c.id) for part in self.parts
+                               for t in (part.tables["ties"], part.packed))).subquery()
+        return [sa.select(every.c.id)]
 
     def drop(self) -> None:
-        """Drop the temporary tables (they also go when the connection closes)."""
+        """Drop the temporary tables (they also go when the connection closes).
+
+        An attached part (:meth:`attach`) is detached, if SQLite lets it now (not inside a
+        transaction that read it; else it goes with the connection).
+        """
         if self.table == "ties":
             for extra in (self.list_table, self.packed, self.positions, *self.values.values()):
                 self.conn.execute(sa.schema.DropTable(extra, if_exists=True))
         for table in (self.key_table, *self.tables.values()):
             self.conn.execute(sa.schema.DropTable(table, if_exists=True))
+        raw = self.conn.connection.dbapi_connection
+        for part in self.parts[1:]:
+            if raw is not None:
+                with suppress(sqlite3.Error):
+                    raw.execute(f"DETACH DATABASE {_quote(str(part.schema))}")
+        del self.parts[1:]
+
+
+@contextmanager
+def scratch_staging(path: str, suffix: str) -> Iterator[Staging]:
+    """A staging of ties in a scratch SQLite file of its own (for a second process).
+
+    Regular tables named with ``suffix`` (those of the :class:`Staging` that will attach the
+    file, :meth:`Staging.attach`), on a connection and engine of their own; no journal and
+    no sync (a scratch file: a crash only loses it). Committed when the block ends.
+
+    Examples:
+        >>> path = str(tmp_path / "part.db")
+        >>> with sa.create_engine("sqlite://").connect() as conn:
+        ...     stage = Staging(conn, "ties")
+        ...     with scratch_staging(path, stage.suffix) as part:
+        ...         part.add_values("levels", [(0, "regional", None, None)])
+        ...     stage.attach(path, part.summary())
+        ...     conn.execute(sa.select(stage.parts[1].values["levels"])).all()
+        [(0, 'regional', None, None)]
+    """
+    engine = sa.create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA journal_mode=OFF")
+            raw.execute("PRAGMA synchronous=OFF")
+            yield Staging(conn, "ties", scratch=suffix)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+def _decoded(part: _Part, values: Mapping[str, sa.Table]) -> sa.Select[Any]:
+    """The coded ties of ``part`` as rows of ``ties``, decoded with ``values`` by family."""
+    p = part.packed
+    family_of = {c: f for f, columns in _CODED_VALUES.items() for c in columns}
+    joined: sa.FromClause = p
+    for name, table in values.items():
+        joined = joined.join(table, table.c.code == p.c[name])
+    columns: list[Any] = []
+    for c in METADATA.tables["ties"].columns:
+        family = family_of.get(c.name)
+        if family is not None:
+            columns.append(values[family].c[c.name])
+        elif c.name == "location":
+            columns.append(sa.func.nullif(p.c.location, "").label("location"))
+        else:
+            columns.append(p.c[c.name])
+    return sa.select(*columns).select_from(joined)
+
+
+def _coded_rows(part: _Part, name: str, values: Mapping[str, sa.Table]
+                ) -> list[sa.Select[Any]]:
+    """The rows of ``name`` that the coded ties of ``part`` stand for (in no order).
+
+    ``values`` decode its ties (:meth:`Staging._values_of`).
+    """
+    tie, lists = part.packed, part.lists
+    if name == "ties":
+        return [_decoded(part, values)]
+    if name == "tie_actors":
+        return [sa.select(tie.c.id.label("tie_id"),
+                          sa.literal_column(str(i), sa.Integer).label("position"),
+                          tie.c[f"party_{i}"].label("actor_id"))
+                .where(tie.c[f"party_{i}"] != "") for i in range(PACKED_PARTIES)]
+    if name == "tie_domains":
+        return [sa.select(tie.c.id.label("tie_id"), lists.c.position,
+                          lists.c.item.label("domain"))
+                .join_from(tie, lists, lists.c.list == tie.c.domain_list)]
+    return [sa.select(sa.literal_column("'ties'", sa.Text).label("record_table"),
+                      tie.c.id.label("record_id"), lists.c.position,
+                      lists.c.item.label("document_id"), lists.c.locator)
+            .join_from(tie, lists, lists.c.list == tie.c.source_list)]
+
+
+def _ordered_rows(part: _Part, name: str, values: Mapping[str, sa.Table]) -> sa.Select[Any]:
+    """The rows of ``name`` from ``part``'s coded ties in key order, without a sort (SQLite).
+
+    See :meth:`Staging._copy_ordered`; ``values`` decode its ties.
+    """
+    tie, lists, positions = (_name(t) for t in (part.packed, part.lists, part.positions))
+    party = "CASE n.position " + " ".join(
+        f"WHEN {i} THEN p.party_{i}" for i in range(PACKED_PARTIES)) + " END"
+
+    def links(names: dict[str, str], join: str) -> sa.Select[Any]:
+        columns: list[Any] = [sa.literal_column(e).label(c) for c, e in names.items()]
+        return sa.select(*columns).select_from(sa.text(f"{tie} AS p CROSS JOIN {join}"))
+
+    if name == "ties":
+        return _decoded(part, values).order_by(sa.literal_column(f"{tie}.rowid"))
+    if name == "tie_actors":
+        return links({"tie_id": "p.id", "position": "n.position", "actor_id": party},
+                     f"{positions} AS n").where(sa.text(f"{party} <> ''"))
+    if name == "tie_domains":
+        return links({"tie_id": "p.id", "position": "l.position", "domain": "l.item"},
+                     f"{lists} AS l ON l.list = p.domain_list")
+    return links({"record_table": "'ties'", "record_id": "p.id", "position": "l.position",
+                  "document_id": "l.item", "locator": "l.locator"},
+                 f"{lists} AS l ON l.list = p.source_list")
+
+
+def _name(table: sa.Table) -> str:
+    """A table's quoted name in SQL, with its schema (an attached database) if any."""
+    return f"{_quote(table.schema)}.{_quote(table.name)}" if table.schema else _quote(table.name)
 
 
 def _quote(name: str) -> str:
