@@ -472,7 +472,7 @@ class TieColumns:
         # once, before the fork, for both processes: neither then touches (copies) the
         # file's millions of distinct values (each a Python object, whose count a read
         # changes), and the child stages none (its part is decoded with these)
-        _Tokens.of(self)
+        self.party_tokens()
         self._prepare(staging)
         # Arrow's freed memory back to the system: reused after the fork, each process
         # would copy it (measured at 10⁶ ties: 938 → 910 MB of both processes' PSS)
@@ -589,11 +589,34 @@ class TieColumns:
         staging.add_values("status", [(code, s) for code, s in enumerate(self.statuses)
                                       if s is not None])
 
+    def party_tokens(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
+        """The classifier's token number, association flag and English name of each party.
+
+        Per party code (one more, -1 / False, for none), of the parties of clean rows;
+        found on first use and kept: :meth:`stage` finds them before it forks, so both
+        processes share them.
+        """
+        if self._tokens is not None:
+            return self._tokens
+        shapes = self._shapes
+        offsets, codes = self.party_offsets, self.party_codes
+        # the tokens of the parties of clean rows (all known actors), as numbers
+        flat = codes[np.repeat(self.clean, np.diff(offsets))]
+        token_numbers: dict[Any, int] = {}
+        token_of = np.full(len(self.party_names) + 1, -1, dtype=np.int64)
+        association = np.zeros(len(self.party_names) + 1, dtype=bool)
+        english = [""] * len(self.party_names)
+        for code in np.unique(flat).tolist():
+            party = self.party_names[code]
+            token, association[code] = shapes.token(party)
+            token_of[code] = token_numbers.setdefault(token, len(token_numbers))
+            english[code] = shapes.name(party)
+        self._tokens = (token_of, association, english)
+        return self._tokens
+
     def close(self) -> None:
         """Drop the columns and hand Arrow's freed memory back (before the write phase)."""
         self.columns = {}
-        # Arrow's freed memory back to the system: reused after the fork, each process
-        # would copy it (measured at 10⁶ ties: 938 → 910 MB of both processes' PSS)
         pa.default_memory_pool().release_unused()
 
 
@@ -617,7 +640,7 @@ class _Levels:
         offsets = columns.party_offsets
         codes = columns.party_codes
         first, lengths = offsets[order], offsets[order + 1] - offsets[order]
-        token_of, association, self.english = _Tokens.of(columns)
+        token_of, association, self.english = columns.party_tokens()
         # the shape key, column by column, kept as one number per row (renumbered densely)
         bulk = lengths <= _SHAPE_PARTIES
         key = np.where(bulk, lengths, 0).astype(np.int64)
@@ -725,35 +748,6 @@ class _Levels:
                                            intervals[interval[j]])
             level[j], sublevel[j], reason[j], neighbours[j] = found
         return [level, sublevel, reason, neighbours]
-
-
-class _Tokens:
-    """The classifier's token, association flag and English name of each party of clean rows.
-
-    Per party code (one more, -1 / False, for none); found once per file (:meth:`of`), for
-    every clean row: before :meth:`TieColumns.stage` forks, so both processes share them.
-    """
-
-    @staticmethod
-    def of(columns: TieColumns) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
-        """``(token_of, association, english)`` of ``columns``' parties (made on first use)."""
-        if columns._tokens is not None:
-            return columns._tokens
-        shapes = columns._shapes
-        offsets, codes = columns.party_offsets, columns.party_codes
-        # the tokens of the parties of clean rows (all known actors), as numbers
-        flat = codes[np.repeat(columns.clean, np.diff(offsets))]
-        token_numbers: dict[Any, int] = {}
-        token_of = np.full(len(columns.party_names) + 1, -1, dtype=np.int64)
-        association = np.zeros(len(columns.party_names) + 1, dtype=bool)
-        english = [""] * len(columns.party_names)
-        for code in np.unique(flat).tolist():
-            party = columns.party_names[code]
-            token, association[code] = shapes.token(party)
-            token_of[code] = token_numbers.setdefault(token, len(token_numbers))
-            english[code] = shapes.name(party)
-        columns._tokens = (token_of, association, english)
-        return columns._tokens
 
 
 def _combine(key: np.ndarray[Any, Any], column: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
