@@ -175,12 +175,15 @@ def spare_core(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 
 
 def big_files(folder: Path, *, unknown_rows: tuple[int, ...] = (), text_row: int | None = None,
-              repeat: bool = False) -> tuple[Path, Path]:
+              repeat: bool = False, digits: int = 10) -> tuple[Path, Path]:
     """140,000 establishments of 1,000 firms (registry numbers), Parquet row groups of 30,000:
-    enough for the firm ids to be looked up in two threads (``core.tables.lookup``)."""
+    enough for the firm ids to be looked up in two threads (``core.tables.lookup``).
+
+    With 18 ``digits`` an id and a firm's position need 70 bits: no ``IdHash`` (Arrow's
+    ``index_in`` and a sort for repeats instead)."""
     rng = np.random.default_rng(7)
     n, f = 140_000, 1_000
-    firm_ids = [f"{7_700_000_000 + 13 * i:010d}" for i in range(f)]
+    firm_ids = [f"{77 * 10 ** (digits - 2) + 13 * i:0{digits}d}" for i in range(f)]
     if repeat:
         firm_ids[600] = firm_ids[200]
     firm = rng.integers(0, f, n)
@@ -213,8 +216,10 @@ def test_two_thread_lookup_names_the_first_unknown_firm(tmp_path: Path, unknown:
         "unknown firm_id", first, "firm_id", "5555555555", str(paths[0]))
 
 
-def test_two_thread_lookup_codes_as_the_frames_do(tmp_path: Path, spare_core: bool) -> None:
-    paths = big_files(tmp_path)
+@pytest.mark.parametrize("digits", [10, 18])
+def test_two_thread_lookup_codes_as_the_frames_do(tmp_path: Path, spare_core: bool,
+                                                  digits: int) -> None:
+    paths = big_files(tmp_path, digits=digits)
     est, firms = read_firms(*paths, None, REGIONS, sort=False)
     reference, ref_firms = from_frames(pd.read_parquet(paths[0]), pd.read_parquet(paths[1]),
                                        REGIONS)
@@ -232,8 +237,10 @@ def test_a_text_id_late_in_the_file_falls_back_to_text_codes(tmp_path: Path, spa
     assert (info.value.row, info.value.value) == (125_000, "not-a-number")
 
 
-def test_two_thread_lookup_reports_a_repeated_firm_id(tmp_path: Path, spare_core: bool) -> None:
-    paths = big_files(tmp_path, repeat=True)
+@pytest.mark.parametrize("digits", [10, 18])
+def test_two_thread_lookup_reports_a_repeated_firm_id(tmp_path: Path, spare_core: bool,
+                                                      digits: int) -> None:
+    paths = big_files(tmp_path, repeat=True, digits=digits)
     with pytest.raises(InvalidValueError) as info:
         read_firms(*paths, None, REGIONS, sort=False)
     assert (info.value.message, info.value.row, info.value.file) == (

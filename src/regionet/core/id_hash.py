@@ -39,6 +39,36 @@ _EMPTY: Final = -1
 #: Ids probed at once: a row group of 1e6 ids took 0.46 s against 0.20 s in blocks of 2^16
 #: (the temporaries, 0.5 MB each, stay in the cache).
 BLOCK: Final = 1 << 16
+#: Runs of equal slots longer than this are checked for repeats by a sort (:func:`_repeated`).
+_LONG_RUN: Final = 32
+
+
+def _repeated(slots: Int64Array, keys: Int64Array) -> bool:
+    """Whether two of ``keys`` (ordered by their ``slots``) are equal.
+
+    Equal keys have equal slots: compare each key with the one ``d`` places before it while
+    both lie in the same run of equal slots, for ``d = 1, 2, ...`` until no run is that long.
+
+    Examples:
+        >>> _repeated(np.array([1, 1, 1, 4]), np.array([9, 8, 9, 9]))  # 9 twice in slot 1
+        True
+        >>> _repeated(np.array([1, 1, 4, 4]), np.array([9, 8, 8, 7]))  # 8 in two slots
+        False
+        >>> _repeated(np.zeros(40, np.int64), np.arange(40))  # a run of 40: sorted instead
+        False
+    """
+    later = np.flatnonzero(slots[1:] == slots[:-1]) + 1  # entries with a neighbour in the run
+    back = 1
+    while len(later):
+        if back > _LONG_RUN:  # crowded slots (not met with real ids): one sort instead
+            ordered = np.sort(keys)
+            return bool((ordered[1:] == ordered[:-1]).any())
+        if bool((keys[later] == keys[later - back]).any()):
+            return True
+        later = later[later > back]
+        later = later[slots[later - back - 1] == slots[later]]
+        back += 1
+    return False
 
 
 class IdHash:
@@ -48,8 +78,11 @@ class IdHash:
     at once (NumPy releases the GIL in its loops).
     """
 
-    def __init__(self, table: Int64Array, shift: int, bits: int) -> None:
+    def __init__(self, table: Int64Array, shift: int, bits: int, *, repeats: bool = False
+                 ) -> None:
         self._table = table
+        #: Whether a key appears more than once (found while building, see :meth:`of`).
+        self.repeats = repeats
         self._shift = np.uint64(shift)
         self._bits = bits
         self._mask = (1 << bits) - 1
@@ -64,8 +97,15 @@ class IdHash:
         meets the key before any empty slot (as in linear probing). Equal keys lie in the
         order of their positions: a probe finds the first.
 
+        Repeated keys are found on the way (:attr:`repeats`): equal keys have equal slots, so
+        they lie in one run of the slot order, a few entries apart at most. Comparing each
+        key with those before it in its run costs a few milliseconds for 1.7e6 keys, where
+        sorting the keys again to find repeats took 0.09 s on the development VM.
+
         Examples:
             >>> IdHash.of(np.array([5], np.int64), bound=2**62) is None   # 62 + 1 bits > 62
+            True
+            >>> IdHash.of(np.array([7, 3, 7], np.int64), bound=10).repeats
             True
         """
         count = len(keys)
@@ -84,6 +124,8 @@ class IdHash:
         position = (order & np.uint64(0xFFFFFFFF)).view(np.int64)
         where = (order >> np.uint64(32)).view(np.int64)
         del order
+        entry = keys[position]
+        repeats = _repeated(where, entry)
         where -= rank
         np.maximum.accumulate(where, out=where)
         where += rank
@@ -91,11 +133,10 @@ class IdHash:
         # Room up to the last slot a probe can start at, and one empty slot past the last key.
         last = int(where[-1]) if count else 0
         table = np.full(max(1 << slot_bits, last + 1) + 1, _EMPTY, np.int64)
-        entry = keys[position]
         entry <<= bits
         entry |= position
         table[where] = entry
-        return cls(table, shift, bits)
+        return cls(table, shift, bits, repeats=repeats)
 
     def positions(self, ids: Int64Array, out: IntArray) -> IntArray:
         """Write each id's position among the keys into ``out`` (-1: absent); return it.

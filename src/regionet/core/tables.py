@@ -356,7 +356,7 @@ def _found(chunks: Iterable[pa.Array | None], keys: pa.Array) -> pa.ChunkedArray
 
 
 def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
-           bound: int | None = None) -> IntArray | None:
+           bound: int | None = None, *, table: IdHash | None = None) -> IntArray | None:
     """The position of each id in ``keys`` (-1 where absent), looked up in two threads.
 
     The ``n`` ids come in ``parts`` (e.g. a file's halves, each read as it is iterated).
@@ -364,7 +364,7 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
     a second thread reads and looks up the first part while this one does the rest (Arrow
     reads and NumPy's loops release the GIL). Integer ids known to lie in ``0 <= id <
     bound`` (registry numbers: ``10 ** length``) are looked up in one :class:`IdHash` that
-    both threads share; otherwise each thread probes its own Arrow hash table of ``keys``
+    both threads share (``table``: one the caller built of ``keys``); otherwise each thread probes its own Arrow hash table of ``keys``
     (``index_in``: a second table of 1.7e6 keys cost 0.19 s of CPU). Otherwise one pass
     over every part. Returns None when a part yields None (ids of another kind: the caller
     falls back).
@@ -377,8 +377,8 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
         >>> lookup([iter([pa.array([3])]), iter([None])], pa.array([3]), 2) is None
         True
     """
-    table = IdHash.of(as_numpy(keys), bound) if bound is not None and not keys.null_count \
-        else None
+    if table is None and bound is not None and not keys.null_count:
+        table = IdHash.of(as_numpy(keys), bound)
     probe: Callable[[Iterable[pa.Array | None], IntArray | None],
                     tuple[int, list[IntArray]] | None]
     probe = partial(_probe, keys) if table is None else partial(_probe_table, table)

@@ -14,6 +14,7 @@ Examples:
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -23,16 +24,23 @@ __all__ = ["read_inputs_ahead"]
 
 #: Suffixes of the files read ahead (as :data:`regionet.io.input_tables.PARQUET_SUFFIXES`).
 _PARQUET = (".parquet", ".pq")
+#: The reading started for a pair of files (absolute paths): a second call finds it.
+_STARTED: dict[tuple[str, str], threading.Thread] = {}
 
 
 def read_inputs_ahead(establishments: Path | None, firms: Path | None
                       ) -> threading.Thread | None:
     """Start reading the firm ids of two Parquet input files; the thread, or None.
 
-    The firms' ids first (they are looked up first), then the establishments'.
+    The firms' ids first (they are looked up first), then the establishments'. Called again
+    for the same files (the console script starts the reading before the command does,
+    :mod:`regionet.interfaces.cli.entry`), it returns the thread started first.
     """
     if establishments is None or firms is None:
         return None
     if not all(Path(p).suffix.lower() in _PARQUET for p in (establishments, firms)):
         return None
-    return read_ahead([(firms, ("firm_id",)), (establishments, ("firm_id",))])
+    key = (os.path.abspath(establishments), os.path.abspath(firms))
+    if key not in _STARTED:
+        _STARTED[key] = read_ahead([(firms, ("firm_id",)), (establishments, ("firm_id",))])
+    return _STARTED[key]

@@ -35,14 +35,37 @@ def test_each_id_gets_the_first_position_of_its_key_or_minus_one(keys: list[int]
     assert positions(keys, ids, 1000) == first_positions(keys, ids)
 
 
+@settings(max_examples=200)
+@given(keys=st.lists(st.integers(0, 99), max_size=40))
+def test_repeats_says_whether_a_key_appears_twice(keys: list[int]) -> None:
+    table = IdHash.of(np.array(keys, np.int64), 100)
+    assert table is not None
+    assert table.repeats == (len(set(keys)) < len(keys))
+
+
+@pytest.mark.parametrize("far", [False, True])
+def test_repeats_in_long_runs_of_one_slot(monkeypatch: pytest.MonkeyPatch, far: bool) -> None:
+    # Every key in one slot (multiplier 0): the repeat is 3 or 50 entries apart, past the
+    # run length checked entry by entry (32), where a sort decides.
+    monkeypatch.setattr(id_hash, "_GOLDEN", np.uint64(0))
+    keys = list(range(1000, 1060))
+    assert not IdHash.of(np.array(keys, np.int64), 10**4).repeats  # type: ignore[union-attr]
+    keys[53 if far else 6] = keys[3]
+    assert IdHash.of(np.array(keys, np.int64), 10**4).repeats  # type: ignore[union-attr]
+
+
 def test_registry_numbers_in_blocks_and_in_crowded_slots(monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
     monkeypatch.setattr(id_hash, "BLOCK", 1000)  # several blocks, a short last one
     rng = np.random.default_rng(3)
     keys = rng.choice(10**10, 20_000, replace=False).tolist()
+    unique = IdHash.of(np.array(keys, np.int64), 10**10)
+    assert unique is not None and not unique.repeats
     keys[500] = keys[7]  # a repeated key: its first position
     ids = [*rng.choice(keys, 30_000).tolist(), *rng.integers(0, 10**10, 4_321).tolist()]
     assert positions(keys, ids, 10**10) == first_positions(keys, ids)
+    repeated = IdHash.of(np.array(keys, np.int64), 10**10)
+    assert repeated is not None and repeated.repeats
 
 
 def test_crowded_slots_are_walked_past_the_last_slot(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,5 @@
 """Allow ``python -m regionet.interfaces.cli``."""
 
-from regionet.interfaces.cli.app import main
+from regionet.interfaces.cli.entry import main
 
 main()

@@ -47,6 +47,7 @@ from regionet.core.errors import (
     UnknownReferenceError,
     did_you_mean,
 )
+from regionet.core.id_hash import IdHash
 from regionet.core.tables import (
     PARALLEL_LOOKUP_MIN,
     InputTable,
@@ -163,12 +164,13 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
     """Code firm ids: each firm row's code and each establishment's (-1 or >= F: unknown).
 
     Firm rows get codes by first appearance (their row when the ids are unique). Registry
-    numbers (digits of one length) are checked for repeats by a sort and looked up with
-    ``index_in``: one hash table of the F firm ids probed by the establishments, the two
-    halves of the file read and looked up in two threads on an idle machine
-    (:func:`~regionet.core.tables.lookup`; about a third faster than encoding both
-    together; the first half's reading starts while the firms' ids are read), while another
-    thread sorts the firm ids to find repeats. Other ids are encoded together in one pass.
+    numbers (digits of one length) are looked up in one hash table of the F firm ids
+    (:class:`~regionet.core.id_hash.IdHash`, which finds repeated ids while it is built)
+    probed by the establishments, the two halves of the file read and looked up in two
+    threads on an idle machine (:func:`~regionet.core.tables.lookup`; about a third faster
+    than encoding both together; the first half's reading starts while the firms' ids are
+    read). Registry numbers too long for that table are looked up with ``index_in`` while
+    another thread sorts them to find repeats. Other ids are encoded together in one pass.
     """
     parts: list[Iterable[pa.Array]] = list(establishments.parts("firm_id", 2))
     with ThreadPoolExecutor(max_workers=1) as early:
@@ -179,12 +181,18 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
         if digits is not None:
             keys = pa.chunked_array(digits[0], type=pa.int64()).combine_chunks()
             length = digits[1]
-            with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
-                repeats = pool.submit(_repeats, keys)
-                est_codes = lookup([_digit_chunks(part, length) for part in parts], keys,
-                                   establishments.n_rows, bound=10 ** length)
+            chunks = [_digit_chunks(part, length) for part in parts]
+            table = None if keys.null_count else IdHash.of(as_numpy(keys), 10 ** length)
+            if table is not None:  # repeats found while it was built
+                est_codes = lookup(chunks, keys, establishments.n_rows, table=table)
                 if est_codes is not None:
-                    return repeats.result(), est_codes
+                    return _first_codes(keys, table.repeats), est_codes
+            else:
+                with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
+                    repeats = pool.submit(_repeats, keys)
+                    est_codes = lookup(chunks, keys, establishments.n_rows)
+                    if est_codes is not None:
+                        return _first_codes(keys, repeats.result()), est_codes
     _, (firm_codes, est_codes) = joint_codes((firms, "firm_id"), (establishments, "firm_id"))
     return firm_codes, est_codes
 
@@ -201,11 +209,15 @@ def _digit_chunks(chunks: Iterable[pa.Array], length: int) -> Iterator[pa.Array 
         yield None if digits is None else digits[0]
 
 
-def _repeats(keys: pa.Array) -> IntArray:
-    """Codes of firm ids by first appearance: ``0..F-1`` unless an id repeats (a sort)."""
+def _repeats(keys: pa.Array) -> bool:
+    """Whether an id of ``keys`` repeats (a sort; ids that fit no :class:`IdHash`)."""
     ordered = np.sort(as_numpy(keys))
-    if len(ordered) > 1 and bool((ordered[1:] == ordered[:-1]).any()):
-        # a repeat: reported by the caller
+    return len(ordered) > 1 and bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _first_codes(keys: pa.Array, repeats: bool) -> IntArray:
+    """Codes of firm ids by first appearance: ``0..F-1`` unless an id ``repeats``."""
+    if repeats:  # reported by the caller
         return np.asarray(as_numpy(pc.dictionary_encode(keys).indices), dtype=np.intp)
     return np.arange(len(keys), dtype=np.intp)
 
