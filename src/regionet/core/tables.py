@@ -364,8 +364,9 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
     a second thread reads and looks up the first part while this one does the rest (Arrow
     reads and NumPy's loops release the GIL). Integer ids known to lie in ``0 <= id <
     bound`` (registry numbers: ``10 ** length``) are looked up in one :class:`IdHash` that
-    both threads share (``table``: one the caller built of ``keys``); otherwise each thread probes its own Arrow hash table of ``keys``
-    (``index_in``: a second table of 1.7e6 keys cost 0.19 s of CPU). Otherwise one pass
+    both threads share (``table``: one the caller built of ``keys``); otherwise each thread
+    probes its own Arrow hash table of ``keys`` (``index_in``: a second table of 1.7e6 keys
+    cost 0.19 s of CPU). Otherwise one pass
     over every part. Returns None when a part yields None (ids of another kind: the caller
     falls back).
 

@@ -48,6 +48,7 @@ from regionet.core.errors import (
     did_you_mean,
 )
 from regionet.core.id_hash import IdHash
+from regionet.core.shared_tasks import SharedTasks
 from regionet.core.tables import (
     PARALLEL_LOOKUP_MIN,
     InputTable,
@@ -222,28 +223,25 @@ def _first_codes(keys: pa.Array, repeats: bool) -> IntArray:
     return np.arange(len(keys), dtype=np.intp)
 
 
-def _columns(establishments: InputTable, firms: InputTable, region_index: pa.Array, *,
-             parallel: bool = False) -> dict[str, npt.NDArray[Any]]:
-    """Everything but the firm ids: region codes and amounts, as NumPy columns.
+def _region_index(regions: Sequence[str] | Callable[[], Sequence[str]]) -> pa.Array:
+    """The region ids (:func:`code_inputs`' ``regions``) as Arrow text, checked unique."""
+    index = pa.array([str(r) for r in (regions() if callable(regions) else regions)],
+                     pa.string())
+    _unique(index, None, "region", "regions")
+    return index
 
-    ``parallel``: every other column is read and converted in a second thread (Parquet
-    reads and the copies into NumPy release the GIL); two columns are in memory at once.
-    """
-    tasks: dict[str, Callable[[], npt.NDArray[Any]]] = {
-        "registered_region": lambda: codes_of(firms.column("registered_region"), region_index),
+
+def _rest(establishments: InputTable, firms: InputTable, region_index: Callable[[], pa.Array]
+          ) -> dict[str, Callable[[], npt.NDArray[Any]]]:
+    """Reading everything but the firm ids, a task a column: region codes and amounts."""
+    return {
+        "registered_region": lambda: codes_of(firms.column("registered_region"),
+                                              region_index()),
         "profit": partial(firms.numbers, "profit"),
-        "region": lambda: codes_of(establishments.column("region"), region_index),
+        "region": lambda: codes_of(establishments.column("region"), region_index()),
         **{name: partial(establishments.numbers, name) for name in FACTORS},
         **({OWN_BALANCE_SHEET: partial(flags_of, establishments, OWN_BALANCE_SHEET)}
            if OWN_BALANCE_SHEET in establishments else {})}
-    if not parallel:
-        return {name: task() for name, task in tasks.items()}
-    names = list(tasks)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        elsewhere = {name: pool.submit(tasks[name]) for name in names[::2]}
-        here = {name: tasks[name]() for name in names[1::2]}
-        return {name: elsewhere[name].result() if name in elsewhere else here[name]
-                for name in names}
 
 
 def code_inputs(establishments: InputTable, firms: InputTable,
@@ -251,13 +249,15 @@ def code_inputs(establishments: InputTable, firms: InputTable,
                 sort: bool = True) -> tuple[Establishments, Firms]:
     """Code an establishments and a firms table into :class:`Establishments` and :class:`Firms`.
 
-    Firm ids are coded in one hash pass (``dictionary_encode`` of the firms' ids followed by
-    the establishments'), region ids once per distinct value, then the amounts are read one
-    column at a time; the checks run afterwards in a fixed order. With both cores free
-    (:func:`~regionet.core.tables.spare_core`) and many rows, each step runs in two threads:
-    the lookup on the two halves of the file, the amounts column by column. (Reading the
-    amounts in a second thread *during* the lookup raised peak memory to 670 MB at 5e6 rows,
-    above the 600 MB budget, with two hash tables: docs/performance.md, fourth round.)
+    Firm ids are coded first (:func:`_firm_codes`), then region ids once per distinct value;
+    the amounts are read one column at a time; the checks run afterwards in a fixed order.
+    With both cores free (:func:`~regionet.core.tables.spare_core`) and many rows, the
+    lookup runs in two threads on the two halves of the file, and a third thread reads the
+    region ids and the amounts meanwhile (the lookup leaves a core idle while it builds its
+    hash table), helped by this one once the lookup is done
+    (:class:`~regionet.core.shared_tasks.SharedTasks`). With two hash tables, in an earlier
+    version, that reading raised the peak memory of a 5e6-row run to 670 MB; with one,
+    about 560 MB (docs/performance.md).
 
     Args:
         establishments: columns ``firm_id, region, headcount, payroll, assets, sales`` and
@@ -281,12 +281,22 @@ def code_inputs(establishments: InputTable, firms: InputTable,
     """
     establishments.require(ESTABLISHMENT_COLUMNS)
     firms.require(FIRM_COLUMNS)
-    firm_codes, firm = _firm_codes(firms, establishments)
-    region_index = pa.array([str(r) for r in (regions() if callable(regions) else regions)],
-                            pa.string())
-    _unique(region_index, None, "region", "regions")
-    columns = _columns(establishments, firms, region_index,
-                       parallel=establishments.n_rows >= PARALLEL_LOOKUP_MIN and spare_core())
+    if establishments.n_rows >= PARALLEL_LOOKUP_MIN and spare_core():
+        # The regions and the other columns are read in another thread while the firm ids
+        # are looked up (the lookup leaves a core idle while it builds its table); this
+        # thread takes what is left once its lookup is done. Errors come out in the same
+        # order as in one thread: the regions', then the columns'.
+        with ThreadPoolExecutor(max_workers=1) as early:
+            index = early.submit(_region_index, regions)
+            rest = SharedTasks(_rest(establishments, firms, index.result))
+            early.submit(rest.work)
+            firm_codes, firm = _firm_codes(firms, establishments)
+            region_index = index.result()
+            columns = rest.results()
+    else:
+        firm_codes, firm = _firm_codes(firms, establishments)
+        region_index = _region_index(regions)
+        columns = SharedTasks(_rest(establishments, firms, lambda: region_index)).results()
     repeated = np.flatnonzero(firm_codes != np.arange(len(firm_codes)))
     if repeated.size:
         i = int(repeated[0])
