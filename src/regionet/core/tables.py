@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from regionet.core.cores import spare_core
 from regionet.core.errors import DataFileError
 from regionet.core.id_hash import IdHash
+from regionet.core.shared_probe import probe_shared
 
 __all__ = ["PARALLEL_LOOKUP_MIN", "InputTable", "as_numpy", "codes_of", "concatenate",
            "digit_chunk", "digit_keys", "empty", "first_duplicate", "joint_codes", "lookup",
@@ -356,7 +357,8 @@ def _found(chunks: Iterable[pa.Array | None], keys: pa.Array) -> pa.ChunkedArray
 
 
 def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
-           bound: int | None = None, *, table: IdHash | None = None) -> IntArray | None:
+           bound: int | None = None, *, table: IdHash | None = None,
+           convert: Callable[[pa.Array], pa.Array | None] | None = None) -> IntArray | None:
     """The position of each id in ``keys`` (-1 where absent), looked up in two threads.
 
     The ``n`` ids come in ``parts`` (e.g. a file's halves, each read as it is iterated).
@@ -366,8 +368,11 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
     bound`` (registry numbers: ``10 ** length``) are looked up in one :class:`IdHash` that
     both threads share (``table``: one the caller built of ``keys``); otherwise each thread
     probes its own Arrow hash table of ``keys`` (``index_in``: a second table of 1.7e6 keys
-    cost 0.19 s of CPU). Otherwise one pass
-    over every part. Returns None when a part yields None (ids of another kind: the caller
+    cost 0.19 s of CPU). Otherwise one pass over every part. Two threads sharing an
+    ``IdHash`` take pieces of the ids in turn
+    (:func:`~regionet.core.shared_probe.probe_shared`), so they finish together. ``convert``
+    is applied to each chunk of ``parts`` first, in the thread that looks it up. Returns None
+    when a part yields None, or ``convert`` returns None (ids of another kind: the caller
     falls back).
 
     Examples:
@@ -380,11 +385,16 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
     """
     if table is None and bound is not None and not keys.null_count:
         table = IdHash.of(as_numpy(keys), bound)
+    parallel = len(parts) >= 2 and n >= PARALLEL_LOOKUP_MIN and spare_core()
+    if parallel and table is not None:
+        return probe_shared(table, itertools.chain(*parts), n, convert)
+    if convert is not None:
+        parts = [_converted(part, convert) for part in parts]
     probe: Callable[[Iterable[pa.Array | None], IntArray | None],
                     tuple[int, list[IntArray]] | None]
     probe = partial(_probe, keys) if table is None else partial(_probe_table, table)
     out = empty(n, np.intp)
-    if len(parts) >= 2 and n >= PARALLEL_LOOKUP_MIN and spare_core():
+    if parallel:
         with ThreadPoolExecutor(max_workers=1) as pool:
             first = pool.submit(probe, parts[0], out)
             rest = probe(itertools.chain(*parts[1:]), None)
@@ -397,6 +407,13 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
             start += len(piece)
         return out
     return out if probe(itertools.chain(*parts), out) is not None else None
+
+
+def _converted(chunks: Iterable[pa.Array | None], convert: Callable[[pa.Array], pa.Array | None]
+               ) -> Iterator[pa.Array | None]:
+    """``chunks``, each converted (None stays None)."""
+    for chunk in chunks:
+        yield None if chunk is None else convert(chunk)
 
 
 def _probe(keys: pa.Array, chunks: Iterable[pa.Array | None], out: IntArray | None

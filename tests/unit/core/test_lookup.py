@@ -90,8 +90,14 @@ def test_registry_numbers_are_looked_up_in_one_table_both_threads_share(
         built.append(len(keys))
         return real_of(keys, bound)
 
+    both = threading.Barrier(2, timeout=10)
+
     def positions(self: IdHash, ids: np.ndarray, out: np.ndarray) -> np.ndarray:
-        probed.append((threading.current_thread().name, len(ids)))
+        name = threading.current_thread().name
+        first = name not in {n for n, _ in probed}
+        probed.append((name, len(ids)))
+        if spare and first:  # each thread's first piece waits for the other's: both take some
+            both.wait()
         return real_positions(self, ids, out)
 
     monkeypatch.setattr(IdHash, "of", staticmethod(of))

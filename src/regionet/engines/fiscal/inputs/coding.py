@@ -182,16 +182,17 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
         if digits is not None:
             keys = pa.chunked_array(digits[0], type=pa.int64()).combine_chunks()
             length = digits[1]
-            chunks = [_digit_chunks(part, length) for part in parts]
+            to_ints = partial(_digits, length=length)
             table = None if keys.null_count else IdHash.of(as_numpy(keys), 10 ** length)
             if table is not None:  # repeats found while it was built
-                est_codes = lookup(chunks, keys, establishments.n_rows, table=table)
+                est_codes = lookup(parts, keys, establishments.n_rows, table=table,
+                                   convert=to_ints)
                 if est_codes is not None:
                     return _first_codes(keys, table.repeats), est_codes
             else:
                 with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
                     repeats = pool.submit(_repeats, keys)
-                    est_codes = lookup(chunks, keys, establishments.n_rows)
+                    est_codes = lookup(parts, keys, establishments.n_rows, convert=to_ints)
                     if est_codes is not None:
                         return _first_codes(keys, repeats.result()), est_codes
     _, (firm_codes, est_codes) = joint_codes((firms, "firm_id"), (establishments, "firm_id"))
@@ -203,11 +204,10 @@ def _when_done(chunks: Future[list[pa.Array]]) -> Iterator[pa.Array]:
     yield from chunks.result()
 
 
-def _digit_chunks(chunks: Iterable[pa.Array], length: int) -> Iterator[pa.Array | None]:
-    """Each chunk of ids as int64 (:func:`~regionet.core.tables.digit_chunk`), or None."""
-    for chunk in chunks:
-        digits = digit_chunk(chunk, length)
-        yield None if digits is None else digits[0]
+def _digits(chunk: pa.Array, length: int) -> pa.Array | None:
+    """A chunk of ids as int64 (:func:`~regionet.core.tables.digit_chunk`), or None."""
+    digits = digit_chunk(chunk, length)
+    return None if digits is None else digits[0]
 
 
 def _repeats(keys: pa.Array) -> bool:
