@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -30,6 +29,7 @@ from regionet.core.errors import (
 )
 from regionet.core.ids import ActorId, DocumentId
 from regionet.core.money import RatesTable
+from regionet.io.case_folders import case_directory
 from regionet.io.records import LIST_COLUMNS, TABLES, parse_attribute
 from regionet.io.tables import read_rows
 from regionet.model.actors import Actor, ActorKind
@@ -59,22 +59,6 @@ DEFAULT_FILES = {
 }
 
 T = TypeVar("T")
-
-
-def case_directory(case: str | Path) -> Path:
-    """Return the folder of a bundled case id or a path to a case folder.
-
-    Raises:
-        DataFileError: when it is neither.
-    """
-    if isinstance(case, str) and case in BUNDLED_CASES:
-        return Path(str(resources.files("regionet.cases").joinpath(BUNDLED_CASES[case])))
-    path = Path(case)
-    if (path / "case.yaml").is_file():
-        return path
-    raise DataFileError("not a bundled case id or a case folder", file=str(case),
-                        expected="one of " + ", ".join(BUNDLED_CASES)
-                        + ", or a folder with a case.yaml")
 
 
 def _metadata(folder: Path) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from regionet.engines.dynamics.parameters import DynamicsParameters, parse_param
 from regionet.engines.dynamics.patterns import STATISTICS, Target
 from regionet.engines.dynamics.scenarios import DynamicsScenario, scenario_from_mapping
 from regionet.engines.fiscal.law.files import read_yaml
-from regionet.io.casefiles import case_directory
+from regionet.io.case_folders import case_directory
 from regionet.io.tables import read_rows
 
 __all__ = [

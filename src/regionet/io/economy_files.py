@@ -40,7 +40,7 @@ from regionet.engines.economy.economy import Economy
 from regionet.engines.fiscal.inputs.establishments import FACTORS
 from regionet.engines.fiscal.inputs.year_inputs import TAX_KEYS, FiscalInputs
 from regionet.engines.fiscal.law.files import read_yaml
-from regionet.io.casefiles import case_directory
+from regionet.io.case_folders import case_directory
 from regionet.io.fiscal_files import REGION_COLUMNS, read_firms, read_regions
 
 if TYPE_CHECKING:  # frames for the callers that ask for them (pandas loads on use)

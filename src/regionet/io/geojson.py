@@ -33,7 +33,7 @@ from typing import Any
 
 from regionet.cases import DEFAULT_CASE
 from regionet.core.errors import DataFileError, InvalidValueError
-from regionet.io.casefiles import case_directory
+from regionet.io.case_folders import case_directory
 from regionet.io.tables import read_rows
 
 __all__ = [

@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from regionet.cases import DEFAULT_CASE
-from regionet.io.casefiles import case_directory, load_case
-from regionet.model.case import Case
+from regionet.io.case_folders import case_directory
 from regionet.services.cache import (
     handle,
     latest,
@@ -46,6 +45,7 @@ from regionet.services.cache import (
 if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is used
     import sqlalchemy as sa
 
+    from regionet.model.case import Case
     from regionet.storage.workspace import Workspace
 
 __all__ = ["DEFAULT_CASE", "CaseSource", "case_folder", "case_of", "case_of_at", "database_of",
@@ -208,6 +208,9 @@ def case_of_at(source: CaseSource, version: str) -> Case:
     new version, reads it again: a read is never older than the version it was asked for.
     """
     if source.kind == "bundled":
+        # Imported here: a fiscal run on files needs the case's folder, not its records.
+        from regionet.io.casefiles import load_case
+
         return memo("case", (source.key, version),
                     lambda: load_case(case_directory(source.location)))
     return memo("case", (source.key, version), lambda: workspace_of(source).load_case())
