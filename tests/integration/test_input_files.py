@@ -24,6 +24,7 @@ from regionet.core.errors import (
     UnknownActorError,
     UnknownReferenceError,
 )
+from regionet.engines.fiscal.inputs import coding
 from regionet.engines.fiscal.inputs.coding import from_frames
 from regionet.engines.fiscal.rules.attribution import attribute
 from regionet.io.fiscal_files import read_firms
@@ -171,6 +172,7 @@ def test_missing_column_and_file(fmt: str, tmp_path: Path) -> None:
 def spare_core(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Whether the establishments' firm ids are looked up in two threads (a spare core)."""
     monkeypatch.setattr(tables, "spare_core", lambda: bool(request.param))
+    monkeypatch.setattr(coding, "spare_core", lambda: bool(request.param))  # the third thread
     return bool(request.param)
 
 
@@ -235,6 +237,22 @@ def test_a_text_id_late_in_the_file_falls_back_to_text_codes(tmp_path: Path, spa
     with pytest.raises(UnknownReferenceError) as info:
         read_firms(*paths, None, REGIONS, sort=False)
     assert (info.value.row, info.value.value) == (125_000, "not-a-number")
+
+
+def test_errors_keep_their_order_with_the_third_thread(tmp_path: Path, spare_core: bool
+                                                      ) -> None:
+    # An unknown firm, an unknown region and a repeated region id in the regions: the
+    # regions' error first, as in one thread; without it, the firms' before the regions'.
+    paths = big_files(tmp_path, unknown_rows=(77_000,))
+    est = pd.read_parquet(paths[0])
+    est.loc[90_000, "region"] = "RU-XX"
+    est.to_parquet(paths[0], index=False, row_group_size=30_000)
+    with pytest.raises(InvalidValueError) as repeated:
+        read_firms(*paths, None, [*REGIONS, REGIONS[0]], sort=False)
+    assert (repeated.value.field, repeated.value.value) == ("region", REGIONS[0])
+    with pytest.raises(UnknownReferenceError) as unknown:
+        read_firms(*paths, None, REGIONS, sort=False)
+    assert (unknown.value.row, unknown.value.value) == (77_000, "5555555555")
 
 
 @pytest.mark.parametrize("digits", [10, 18])

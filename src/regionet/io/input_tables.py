@@ -88,10 +88,13 @@ def _parquet(path: Path, year: int | None, required: Sequence[str],
     dictionary = [c for c in ids[1] if c in names]
 
     def read(c: str) -> pa.ChunkedArray:
-        # A reader per call: columns may be read from two threads at once.
+        # A reader per call: columns may be read from two threads at once. Without Arrow's
+        # own threads: the callers' threads share the cores, and handing each row group to
+        # Arrow's pool made a first read 2-3 times slower on a busy machine (135-172 ms
+        # against 46 ms for 1e6 ids; docs/performance.md, seventh round).
         file = pq.ParquetFile(path, metadata=metadata, memory_map=True,
                               read_dictionary=dictionary)
-        return file.read(columns=[c], use_threads=True).column(0)
+        return file.read(columns=[c], use_threads=False).column(0)
 
     missing_columns(names, required, str(path))
     n = metadata.num_rows
@@ -115,7 +118,7 @@ def _parquet(path: Path, year: int | None, required: Sequence[str],
         for group in groups:
             chunk = None if c in dictionary else take(path, c, group)  # read ahead?
             if chunk is None:
-                chunk = file.read_row_group(group, columns=[c], use_threads=True).column(0)
+                chunk = file.read_row_group(group, columns=[c], use_threads=False).column(0)
             stop = start + len(chunk)
             kept = chunk if mask is None else chunk.filter(pa.array(mask[start:stop]))
             start = stop

@@ -139,8 +139,9 @@ def _read_chunks(pq: Any, pending: deque[tuple[str | Path, Any, str, int, Future
         try:
             if path not in files:
                 files[path] = pq.ParquetFile(path, metadata=metadata, memory_map=True)
+            # Without Arrow's threads: two readers already share the cores (input_tables).
             future.set_result(files[path].read_row_group(group, columns=[column],
-                                                         use_threads=True).column(0))
+                                                         use_threads=False).column(0))
         except Exception:  # the reader reads it for itself and reports
             future.set_exception(RuntimeError("not read ahead"))
             return
