@@ -239,8 +239,8 @@ def _rest(establishments: InputTable, firms: InputTable, region_index: Callable[
     that joins late waits at most for a short task.
     """
     return {
-        "region": lambda: codes_of(establishments.column("region"), region_index()),
         **{name: partial(establishments.numbers, name) for name in FACTORS},
+        "region": lambda: codes_of(establishments.column("region"), region_index()),
         **({OWN_BALANCE_SHEET: partial(flags_of, establishments, OWN_BALANCE_SHEET)}
            if OWN_BALANCE_SHEET in establishments else {}),
         "registered_region": lambda: codes_of(firms.column("registered_region"),
@@ -290,7 +290,9 @@ def code_inputs(establishments: InputTable, firms: InputTable,
         # are looked up (the lookup leaves a core idle while it builds its table); this
         # thread takes what is left once its lookup is done. Errors come out in the same
         # order as in one thread: the regions', then the columns'.
-        with ThreadPoolExecutor(max_workers=1) as early:
+        with ThreadPoolExecutor(max_workers=2) as early:
+            # The regions may wait for another thread (the economy's table): the amounts
+            # start meanwhile, the region codes wait for them.
             index = early.submit(_region_index, regions)
             rest = SharedTasks(_rest(establishments, firms, index.result))
             early.submit(rest.work)
