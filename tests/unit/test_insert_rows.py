@@ -92,3 +92,9 @@ def test_dicts_without_every_column_go_through_sqlalchemy(conn: sa.Connection) -
     assert len(sent) == 1 and sent[0].startswith("INSERT INTO domains")
     assert conn.exec_driver_sql(
         "SELECT definition FROM domains WHERE domain = 'd-new'").scalar_one() == ""
+
+
+def test_a_database_error_is_raised_as_sqlalchemy_raises_it(conn: sa.Connection) -> None:
+    insert_rows(conn, "actors", _actors())
+    with pytest.raises(sa.exc.IntegrityError, match=r"UNIQUE constraint failed: actors\.id"):
+        insert_rows(conn, "actors", _actors()[:1])

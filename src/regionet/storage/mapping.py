@@ -14,6 +14,7 @@ Examples:
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
@@ -249,9 +250,9 @@ def _insert_raw(conn: sa.Connection, target: sa.Table, rows: Sequence[Row]) -> b
 
     The values go through each column type's bind processor (dates to ISO text, booleans
     to integers), as SQLAlchemy's ``insert()`` would send them, without its per-row
-    compilation of parameters (50,000 actors: ≈ 1.2 s → 0.2 s). Returns False (nothing
-    done) on another database, or when a row lacks a column (SQLAlchemy then fills
-    defaults).
+    compilation of parameters (50,000 actors: ≈ 1.2 s → 0.3 s); a database error is raised
+    as SQLAlchemy's (e.g. ``sqlalchemy.exc.IntegrityError``). Returns False (nothing done)
+    on another database, or when a row lacks a column (SQLAlchemy then fills defaults).
 
     Examples:
         >>> engine = sa.create_engine("sqlite://")
@@ -275,8 +276,12 @@ def _insert_raw(conn: sa.Connection, target: sa.Table, rows: Sequence[Row]) -> b
         (get(r),) for r in rows)
     if processors:
         values = (_processed(list(v), processors) for v in values)
-    raw.executemany(f"INSERT INTO {_quoted(target.name)} ({', '.join(map(_quoted, names))}) "
-                    f"VALUES ({', '.join('?' for _ in names)})", values)
+    sql = (f"INSERT INTO {_quoted(target.name)} ({', '.join(map(_quoted, names))}) "
+           f"VALUES ({', '.join('?' for _ in names)})")
+    try:
+        raw.executemany(sql, values)
+    except sqlite3.Error as exc:  # the error SQLAlchemy would raise (callers catch those)
+        raise sa.exc.DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
     return True
 
 
