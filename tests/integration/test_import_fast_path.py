@@ -386,6 +386,7 @@ def test_two_processes_stage_a_clean_file_as_the_row_path_writes_it(
     fast, slow = got[True], got[False]
     assert slow["problems"] is None and fast["problems"] is None
     assert fast["counts"] == slow["counts"]
+    assert fast["digest"] == slow["digest"]
     for table in (*TABLES, "history"):
         assert fast["tables"][table] == slow["tables"][table], table
     new_entries = [r[2] for r in fast["tables"]["history"] if r[2].startswith("t-fast-")]
@@ -421,6 +422,7 @@ def test_two_processes_stage_mixed_chunks_and_wide_ties_as_the_row_path_writes_t
     assert slow["problems"] is None and fast["problems"] is None
     assert fast["row_chunks"] == [2000, 500] * 2
     assert fast["counts"] == slow["counts"]
+    assert fast["digest"] == slow["digest"]  # rows checked row by row and in both halves
     for table in (*TABLES, "history"):
         assert fast["tables"][table] == slow["tables"][table], table
     if pristine.startswith("sqlite"):
@@ -450,6 +452,7 @@ def test_a_failed_second_process_leaves_its_half_to_the_first(
     fast, slow = got[True], got[False]
     assert slow["problems"] is None and fast["problems"] is None
     assert fast["counts"] == slow["counts"]
+    assert fast["digest"] == slow["digest"]
     for table in (*TABLES, "history"):
         assert fast["tables"][table] == slow["tables"][table], table
     assert forks.started == 2 and forks.attached == []
