@@ -263,3 +263,23 @@ def test_two_thread_lookup_reports_a_repeated_firm_id(tmp_path: Path, spare_core
         read_firms(*paths, None, REGIONS, sort=False)
     assert (info.value.message, info.value.row, info.value.file) == (
         "duplicate firm_id", 601, str(paths[1]))
+
+
+def test_the_coding_asks_once_whether_a_core_is_spare(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Asked again mid-run, with the run's own threads busy, the answer may flip: the lookup
+    # follows the coding's first answer (two threads sharing one table) without asking.
+    answers = iter([True])
+    monkeypatch.setattr(coding, "spare_core", lambda: next(answers))
+    monkeypatch.setattr(tables, "spare_core", lambda: pytest.fail("asked again"))
+    shared: list[int] = []
+    real = tables.probe_shared
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        shared.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "probe_shared", spy)
+    paths = big_files(tmp_path)
+    est, _ = read_firms(*paths, None, REGIONS, sort=False)
+    assert shared == [140_000] and len(est) == 140_000

@@ -328,7 +328,9 @@ def digit_chunk(chunk: pa.Array, length: int | None = None) -> tuple[pa.Array, i
         >>> digit_chunk(pa.array(["0071", "1234"]))[0].to_pylist(), digit_chunk(pa.array(["1"]), 4)
         ([71, 1234], None)
     """
-    if not pa.types.is_string(chunk.type) or chunk.null_count:
+    # large_string: what pandas 3 writes to Parquet for text columns.
+    if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)) \
+            or chunk.null_count:
         return None
     if not len(chunk):
         return pa.array([], pa.int64()), length
@@ -358,7 +360,8 @@ def _found(chunks: Iterable[pa.Array | None], keys: pa.Array) -> pa.ChunkedArray
 
 def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
            bound: int | None = None, *, table: IdHash | None = None,
-           convert: Callable[[pa.Array], pa.Array | None] | None = None) -> IntArray | None:
+           convert: Callable[[pa.Array], pa.Array | None] | None = None,
+           spare: bool | None = None) -> IntArray | None:
     """The position of each id in ``keys`` (-1 where absent), looked up in two threads.
 
     The ``n`` ids come in ``parts`` (e.g. a file's halves, each read as it is iterated).
@@ -371,7 +374,8 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
     cost 0.19 s of CPU). Otherwise one pass over every part. Two threads sharing an
     ``IdHash`` take pieces of the ids in turn
     (:func:`~regionet.core.shared_probe.probe_shared`), so they finish together. ``convert``
-    is applied to each chunk of ``parts`` first, in the thread that looks it up. Returns None
+    is applied to each chunk of ``parts`` first, in the thread that looks it up; ``spare``:
+    whether a core is spare, as the caller found (None: asked now). Returns None
     when a part yields None, or ``convert`` returns None (ids of another kind: the caller
     falls back).
 
@@ -385,7 +389,8 @@ def lookup(parts: Sequence[Iterable[pa.Array | None]], keys: pa.Array, n: int,
     """
     if table is None and bound is not None and not keys.null_count:
         table = IdHash.of(as_numpy(keys), bound)
-    parallel = len(parts) >= 2 and n >= PARALLEL_LOOKUP_MIN and spare_core()
+    parallel = len(parts) >= 2 and n >= PARALLEL_LOOKUP_MIN and (
+        spare_core() if spare is None else spare)
     if parallel and table is not None:
         return probe_shared(table, itertools.chain(*parts), n, convert)
     if convert is not None:

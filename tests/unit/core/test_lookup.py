@@ -169,6 +169,8 @@ def test_digit_chunks_are_registry_numbers_of_one_length() -> None:
     assert digit_chunk(pa.array(["00a2"])) is None                   # not digits
     assert digit_chunk(pa.array(["0012", None])) is None             # a null
     assert digit_chunk(pa.array([12], pa.int64())) is None            # not text
+    large = digit_chunk(pa.array(["0012", "9900"], pa.large_string()))  # pandas 3's text
+    assert large is not None and (large[0].to_pylist(), large[1]) == ([12, 9900], 4)
     assert digit_chunk(pa.array(["1" * 19])) is None                 # too long for int64
     empty = digit_chunk(pa.array([], pa.string()), 7)
     assert empty is not None and (len(empty[0]), empty[1]) == (0, 7)

@@ -161,7 +161,8 @@ def flags_of(table: InputTable, column: str) -> npt.NDArray[np.bool_]:
     return concatenate(truth, np.bool_)
 
 
-def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray, IntArray]:
+def _firm_codes(firms: InputTable, establishments: InputTable, *, spare: bool | None = None
+                ) -> tuple[IntArray, IntArray]:
     """Code firm ids: each firm row's code and each establishment's (-1 or >= F: unknown).
 
     Firm rows get codes by first appearance (their row when the ids are unique). Registry
@@ -172,10 +173,12 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
     than encoding both together; the first half's reading starts while the firms' ids are
     read). Registry numbers too long for that table are looked up with ``index_in`` while
     another thread sorts them to find repeats. Other ids are encoded together in one pass.
+    ``spare``: whether a core is spare, as the caller found (None: asked here).
     """
     parts: list[Iterable[pa.Array]] = list(establishments.parts("firm_id", 2))
     with ThreadPoolExecutor(max_workers=1) as early:
-        if establishments.n_rows >= PARALLEL_LOOKUP_MIN and spare_core():
+        if establishments.n_rows >= PARALLEL_LOOKUP_MIN and (
+                spare_core() if spare is None else spare):
             # Reading the first half's ids needs no keys: it starts while the firms' are read.
             parts[0] = _when_done(early.submit(list, parts[0]))
         digits = digit_keys(firms, "firm_id")
@@ -186,13 +189,14 @@ def _firm_codes(firms: InputTable, establishments: InputTable) -> tuple[IntArray
             table = None if keys.null_count else IdHash.of(as_numpy(keys), 10 ** length)
             if table is not None:  # repeats found while it was built
                 est_codes = lookup(parts, keys, establishments.n_rows, table=table,
-                                   convert=to_ints)
+                                   convert=to_ints, spare=spare)
                 if est_codes is not None:
                     return _first_codes(keys, table.repeats), est_codes
             else:
                 with ThreadPoolExecutor(max_workers=1) as pool:  # the sort releases the GIL
                     repeats = pool.submit(_repeats, keys)
-                    est_codes = lookup(parts, keys, establishments.n_rows, convert=to_ints)
+                    est_codes = lookup(parts, keys, establishments.n_rows, convert=to_ints,
+                                       spare=spare)
                     if est_codes is not None:
                         return _first_codes(keys, repeats.result()), est_codes
     _, (firm_codes, est_codes) = joint_codes((firms, "firm_id"), (establishments, "firm_id"))
@@ -286,6 +290,8 @@ def code_inputs(establishments: InputTable, firms: InputTable,
     establishments.require(ESTABLISHMENT_COLUMNS)
     firms.require(FIRM_COLUMNS)
     if establishments.n_rows >= PARALLEL_LOOKUP_MIN and spare_core():
+        # Decided once for the whole coding: asked again later, with this process's own
+        # threads running, the machine's load can look like another process's.
         # The regions and the other columns are read in another thread while the firm ids
         # are looked up (the lookup leaves a core idle while it builds its table); this
         # thread takes what is left once its lookup is done. Errors come out in the same
@@ -296,11 +302,11 @@ def code_inputs(establishments: InputTable, firms: InputTable,
             index = early.submit(_region_index, regions)
             rest = SharedTasks(_rest(establishments, firms, index.result))
             early.submit(rest.work)
-            firm_codes, firm = _firm_codes(firms, establishments)
+            firm_codes, firm = _firm_codes(firms, establishments, spare=True)
             region_index = index.result()
             columns = rest.results()
     else:
-        firm_codes, firm = _firm_codes(firms, establishments)
+        firm_codes, firm = _firm_codes(firms, establishments, spare=False)
         region_index = _region_index(regions)
         columns = SharedTasks(_rest(establishments, firms, lambda: region_index)).results()
     repeated = np.flatnonzero(firm_codes != np.arange(len(firm_codes)))
