@@ -127,15 +127,10 @@ def test_a_clean_file_is_written_as_the_row_path_writes_it(
                       amount="", currency="", amount_year="")  # chunk 3: row by row
     got = import_both(pristine, clone_workspace, monkeypatch,
                       write_csv(tmp_path / "many_ties.csv", rows, bom=bom, newline=newline))
-    fast, slow = got[True], got[False]
-    assert slow["problems"] is None and fast["problems"] is None
-    assert fast["counts"] == slow["counts"]
+    fast, slow = _same_import(got)
     assert fast["counts"]["ties"] == 5000
     new_links = [r for r in fast["tables"]["tie_actors"] if r[0].startswith("t-fast-")]
     assert len(new_links) == sum(len(r["actors"].split(";")) for r in rows)
-    assert fast["digest"] == slow["digest"]
-    for table in (*TABLES, "history"):
-        assert fast["tables"][table] == slow["tables"][table], table
     new_entries = [r[2] for r in fast["tables"]["history"] if r[2].startswith("t-fast-")]
     assert new_entries == sorted(r["id"] for r in rows)  # numbered in key order
     by_id = {r[0]: r for r in fast["tables"]["ties"]}
@@ -369,6 +364,18 @@ def forks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> _Forks:
     return seen
 
 
+def _same_import(got: dict[bool, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both paths' results after checking they imported the same: no problems, the same
+    counts, batch digest and tables (history included). Returns (fast, slow)."""
+    fast, slow = got[True], got[False]
+    assert slow["problems"] is None and fast["problems"] is None
+    assert fast["counts"] == slow["counts"]
+    assert fast["digest"] == slow["digest"]
+    for table in (*TABLES, "history"):
+        assert fast["tables"][table] == slow["tables"][table], table
+    return fast, slow
+
+
 def _scratch_left(forks: _Forks) -> list[str]:
     return sorted(p.name for p in forks.folder.iterdir())
 
@@ -383,12 +390,7 @@ def test_two_processes_stage_a_clean_file_as_the_row_path_writes_it(
     random.Random(13).shuffle(rows)
     got = import_both(pristine, clone_workspace, monkeypatch,
                       write_csv(tmp_path / "forked_ties.csv", rows))
-    fast, slow = got[True], got[False]
-    assert slow["problems"] is None and fast["problems"] is None
-    assert fast["counts"] == slow["counts"]
-    assert fast["digest"] == slow["digest"]
-    for table in (*TABLES, "history"):
-        assert fast["tables"][table] == slow["tables"][table], table
+    fast, _ = _same_import(got)
     new_entries = [r[2] for r in fast["tables"]["history"] if r[2].startswith("t-fast-")]
     assert new_entries == sorted(r["id"] for r in rows)
     if pristine.startswith("postgresql"):  # one process there
@@ -418,13 +420,8 @@ def test_two_processes_stage_mixed_chunks_and_wide_ties_as_the_row_path_writes_t
     rows[6100]["description"] = "'=SUM(A1)"       # and chunk 4
     got = import_both(pristine, clone_workspace, monkeypatch,
                       write_csv(tmp_path / "mixed_ties.csv", rows))
-    fast, slow = got[True], got[False]
-    assert slow["problems"] is None and fast["problems"] is None
+    fast, _ = _same_import(got)  # the digest: rows checked row by row and in both halves
     assert fast["row_chunks"] == [2000, 500] * 2
-    assert fast["counts"] == slow["counts"]
-    assert fast["digest"] == slow["digest"]  # rows checked row by row and in both halves
-    for table in (*TABLES, "history"):
-        assert fast["tables"][table] == slow["tables"][table], table
     if pristine.startswith("sqlite"):
         clean = sorted(r["id"] for r in rows[:2000] + rows[4000:6000])
         assert forks.started == 2
@@ -449,12 +446,7 @@ def test_a_failed_second_process_leaves_its_half_to_the_first(
     rows = tie_rows(4500, seed=15)
     got = import_both(pristine, clone_workspace, monkeypatch,
                       write_csv(tmp_path / "failed_child_ties.csv", rows))
-    fast, slow = got[True], got[False]
-    assert slow["problems"] is None and fast["problems"] is None
-    assert fast["counts"] == slow["counts"]
-    assert fast["digest"] == slow["digest"]
-    for table in (*TABLES, "history"):
-        assert fast["tables"][table] == slow["tables"][table], table
+    _same_import(got)
     assert forks.started == 2 and forks.attached == []
     assert forks.ordered_parts == [1]  # all staged here, still in key order
     failures = [r for r in caplog.records if "second process failed" in r.getMessage()]
