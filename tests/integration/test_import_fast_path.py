@@ -329,6 +329,7 @@ class _Forks:
         self.attached: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self.ordered_parts: list[int] = []
+        self.held: list[tuple[list[str], int]] = []  # columns and money values when staging
 
 
 @pytest.fixture
@@ -358,7 +359,14 @@ def forks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> _Forks:
         seen.ordered_parts.append(len(self.parts))
         return ordered(self, **kwargs)
 
+    stage_order = tie_columns.TieColumns._stage_order
+
+    def spy_stage_order(self: tie_columns.TieColumns, *args: Any) -> None:
+        seen.held.append((sorted(self.columns), len(self.money)))
+        stage_order(self, *args)
+
     monkeypatch.setattr(forked.Forked, "start", staticmethod(spy_start))
+    monkeypatch.setattr(tie_columns.TieColumns, "_stage_order", spy_stage_order)
     monkeypatch.setattr(staging.Staging, "attach", spy_attach)
     monkeypatch.setattr(staging.Staging, "_copy_ordered", spy_ordered)
     return seen
@@ -404,6 +412,10 @@ def test_two_processes_stage_a_clean_file_as_the_row_path_writes_it(
                                "last": ids[-1]}] * 2
     assert forks.ordered_parts == [2]
     assert _scratch_left(forks) == []
+    # before the fork the parent let go of what only the screen read (neither process holds
+    # it then): the columns staging does not read, and the distinct money values
+    assert forks.held == [(["actors", "description", "id", "kind", "location", "note",
+                            "unit"], 0)] * 2
 
 
 @pytest.mark.slow

@@ -58,6 +58,7 @@ import pyarrow.csv as pacsv
 from regionet.core.cores import spare_core, usable_cores
 from regionet.core.errors import RegionetError
 from regionet.core.forked import Forked, can_fork
+from regionet.core.heap import return_large_blocks
 from regionet.io.csv_format import FIELD_LIMIT, restore_formula
 from regionet.io.lookalikes import IdScreen
 from regionet.io.records import (
@@ -112,6 +113,8 @@ _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _BLOCK = 1 << 24
 #: An id cell the lookalike screen passes without a look (printable ASCII).
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
+#: The columns :meth:`TieColumns.stage` reads (the others are coded once screened).
+_STAGED = frozenset({"id", "kind", "actors", "location", "unit", "description", "note"})
 #: The most parties of a tie whose shape is found in bulk (more: classified one by one).
 _SHAPE_PARTIES = 4
 
@@ -259,6 +262,7 @@ class TieColumns:
         names = plain_file(raw, schema.required, schema.optional)
         if names is None:
             return None
+        return_large_blocks()  # NumPy's freed temporaries leave the process (core/heap.py)
         body = memoryview(raw)[len(_BOM) if raw.startswith(_BOM) else 0:]
         try:
             table = pacsv.read_csv(
@@ -462,6 +466,7 @@ class TieColumns:
         first half; the file is then attached to the import's connection as a second part
         (:meth:`Staging.attach`) and its name removed at once (SQLite keeps it open). If the
         child fails, this process stages the second half itself: the same rows, slower.
+        Before it forks it lets go of what staging does not read (:meth:`_drop_screened`).
         """
         order = np.asarray(pc.sort_indices(self.columns["id"]).to_numpy(zero_copy_only=False))
         order = order[self.clean[order]]
@@ -474,6 +479,7 @@ class TieColumns:
         # changes), and the child stages none (its part is decoded with these)
         self.party_tokens()
         self._prepare(staging)
+        self._drop_screened()
         # Arrow's freed memory back to the system: reused after the fork, each process
         # would copy it (measured at 10⁶ ties: 938 → 910 MB of both processes' PSS)
         pa.default_memory_pool().release_unused()
@@ -492,6 +498,15 @@ class TieColumns:
                 self._stage_order(staging, order[half:], size)
             else:
                 staging.attach(path, summary)
+
+    def _drop_screened(self) -> None:
+        """Let go of what only the screen read, so that neither process holds it after a fork.
+
+        The columns that staging does not read (all but :data:`_STAGED`), and the distinct
+        money and dates (staged already by :meth:`_prepare`).
+        """
+        self.columns = {c: v for c, v in self.columns.items() if c in _STAGED}
+        self.money, self.dates = [], []
 
     def _stage_part(self, path: str, suffix: str, order: np.ndarray[Any, Any], size: int
                     ) -> dict[str, Any]:
