@@ -81,3 +81,37 @@ def test_the_reading_starts_before_the_commands_are_imported(tmp_path: Path) -> 
     # once by the entry point before the app is imported, once more by the command itself
     assert line == ("STARTED [('e.parquet', 'f.parquet', False), "
                     "('e.parquet', 'f.parquet', True)]")
+
+
+_THREADS = """
+import os, sys
+sys.argv = ["regionet", *sys.argv[1:]]
+from regionet.interfaces.cli.entry import main
+try:
+    main()
+except SystemExit:
+    pass
+import numpy  # imported by the command already (the fiscal commands) or now
+print("THREADS", len(os.listdir("/proc/self/task")), os.environ.get("OPENBLAS_NUM_THREADS"))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux /proc")
+@pytest.mark.parametrize(("args", "env", "expected"), [
+    (["fiscal", "run", "--help"], {}, "THREADS 1 1"),
+    (["fiscal", "run", "--help"], {"OPENBLAS_NUM_THREADS": "2"}, "THREADS 2 2"),
+    (["--version"], {}, "THREADS 2 None"),
+])
+def test_a_fiscal_command_runs_openblas_without_its_thread_pool(
+        tmp_path: Path, args: list[str], env: dict[str, str], expected: str) -> None:
+    """OpenBLAS's pool (one thread more on two cores) is not started for a fiscal command."""
+    import os
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("OpenBLAS starts no pool on one core")
+    environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", _THREADS, *args], capture_output=True,
+                          text=True, timeout=180, check=False, cwd=tmp_path,
+                          env={**environ, **env})
+    line = next(x for x in done.stdout.splitlines() if x.startswith("THREADS"))
+    assert line == expected

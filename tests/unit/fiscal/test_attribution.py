@@ -254,6 +254,27 @@ def test_sorted_layout() -> None:
         est.factor("employees")
 
 
+@pytest.mark.parametrize("drop", [None, 3, 65_535, 65_536, 65_537, 69_999])
+def test_firm_order_is_found_across_blocks(drop: int | None) -> None:
+    """Sorted rows are kept as they are (no order, offsets) wherever the check's blocks
+    end; one drop anywhere, at a block's edge too, makes them unsorted."""
+    n = 70_000
+    firm = np.arange(n) // 2
+    if drop is not None:
+        firm[drop] = firm[drop - 1] - 1  # one step down, at row ``drop``
+    zeros = np.zeros(n)
+    kept = Establishments(firm=firm, region=np.zeros(n, dtype=np.intp), headcount=zeros,
+                          payroll=zeros, assets=zeros, sales=zeros, n_firms=n // 2,
+                          n_regions=1, sort=False)
+    assert (kept.order is None) is True  # sort=False never reorders
+    assert (kept.firm_offsets is not None) is (drop is None)  # offsets: rows in firm order
+    stored = Establishments(firm=firm, region=np.zeros(n, dtype=np.intp), headcount=zeros,
+                            payroll=zeros, assets=zeros, sales=zeros, n_firms=n // 2,
+                            n_regions=1)
+    assert (stored.order is None) is (drop is None)
+    assert (np.diff(stored.firm) >= 0).all()
+
+
 # --- from_frames ------------------------------------------------------------------------------
 
 REGIONS = ["RU-MOW", "RU-TYU", "RU-KHM"]

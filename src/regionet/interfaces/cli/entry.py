@@ -9,6 +9,10 @@ finds it started. It only does earlier what the run would do: anything else, or 
 it does not recognise, are left to the command, which parses them and reports errors as
 before (a file that does not exist or is not Parquet is simply not read ahead).
 
+The fiscal commands also run NumPy's OpenBLAS in one thread (:func:`single_threaded_blas`):
+none of them multiplies matrices, and the pool's idle threads, which spin for a while once
+NumPy is imported, took ≈ 0.08 s of CPU from a 5e6-row run on two cores.
+
 Examples:
     >>> files_read_first(["fiscal", "run", "--year", "2005", "--establishments", "e.parquet",
     ...                   "--firms=f.parquet"])
@@ -21,11 +25,12 @@ Examples:
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
-__all__ = ["files_read_first", "main"]
+__all__ = ["files_read_first", "main", "single_threaded_blas"]
 
 #: Options after which the run reads no files of its own, or does not run.
 _NO_FILES = ("--inputs", "--help")
@@ -58,8 +63,31 @@ def files_read_first(args: Sequence[str]) -> tuple[Path, Path] | None:
     return Path(establishments), Path(firms)
 
 
+def single_threaded_blas(args: Sequence[str], environ: MutableMapping[str, str]) -> bool:
+    """For a ``fiscal`` command, ask OpenBLAS for one thread (unless the user chose a number).
+
+    Must run before NumPy is imported (OpenBLAS reads ``OPENBLAS_NUM_THREADS`` when it
+    loads). Returns whether ``environ`` was changed.
+
+    Examples:
+        >>> env = {}
+        >>> single_threaded_blas(["fiscal", "run"], env), env
+        (True, {'OPENBLAS_NUM_THREADS': '1'})
+        >>> env = {"OPENBLAS_NUM_THREADS": "2"}
+        >>> single_threaded_blas(["fiscal", "run"], env), env   # the user's choice stays
+        (False, {'OPENBLAS_NUM_THREADS': '2'})
+        >>> single_threaded_blas(["dynamics", "run"], {})
+        False
+    """
+    if list(args[:1]) != ["fiscal"] or "OPENBLAS_NUM_THREADS" in environ:
+        return False
+    environ["OPENBLAS_NUM_THREADS"] = "1"
+    return True
+
+
 def main() -> None:
     """Entry point: start reading a fiscal run's files, then run the command (``app.main``)."""
+    single_threaded_blas(sys.argv[1:], os.environ)
     files = files_read_first(sys.argv[1:])
     if files is not None:
         from regionet.services.read_ahead import read_inputs_ahead

@@ -90,6 +90,27 @@ def _amounts(name: str, values: npt.ArrayLike, *, negative_ok: bool = False) -> 
     return array
 
 
+def _ascending(values: IntArray, block: int = 1 << 16) -> bool:
+    """Whether ``values`` never decrease: a block at a time, stopping at the first drop.
+
+    An unsorted file is found out in its first block instead of after a pass over all of it
+    (and a temporary as long as it).
+
+    Examples:
+        >>> _ascending(np.array([0, 0, 1, 3])), _ascending(np.array([0, 2, 1]))
+        (True, False)
+        >>> _ascending(np.array([0, 1, 2, 1, 5]), block=2)   # a drop across two blocks
+        False
+        >>> _ascending(np.array([], dtype=np.intp)), _ascending(np.array([4]))
+        (True, True)
+    """
+    for start in range(0, len(values) - 1, block):
+        part = values[start:start + block + 1]
+        if not (part[:-1] <= part[1:]).all():
+            return False
+    return True
+
+
 def _check_length(name: str, array: npt.NDArray[Any], n: int | None, first: str) -> None:
     """Require a 1-D array with ``n`` values (any length when ``n`` is None)."""
     if array.ndim != 1:
@@ -231,7 +252,7 @@ class Establishments:
             factors[name] = _amounts(name, getattr(self, name))
             _check_length(name, factors[name], n, "firm")
         own = own_balance_flags(self.own_balance_sheet, n)
-        in_order = len(firm) < 2 or bool((firm[:-1] <= firm[1:]).all())
+        in_order = _ascending(firm)
         order = None if in_order or not sort else _firm_order(firm, n_firms)
         if order is not None:
             firm, region, own = firm[order], region[order], own[order]
