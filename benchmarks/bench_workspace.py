@@ -210,6 +210,7 @@ def latency(http: httpx.Client, paths: list[str], seconds: float, limit: int = 2
     samples: list[float] = []
     revisions: set[str] = set()
     errors = 0
+    statuses: dict[str, int] = {}
     deadline = time.monotonic() + seconds
     i = 0
     while time.monotonic() < deadline and i < limit:
@@ -217,29 +218,53 @@ def latency(http: httpx.Client, paths: list[str], seconds: float, limit: int = 2
         r = http.get(paths[i % len(paths)])
         samples.append((time.perf_counter() - t) * 1000)
         errors += r.status_code != 200
+        statuses[str(r.status_code)] = statuses.get(str(r.status_code), 0) + 1
         revisions.add(r.headers.get("x-regionet-revision", "-"))
         i += 1
     ordered = sorted(samples)
-    return {"requests": len(samples), "errors": errors,
+    return {"requests": len(samples), "errors": errors, "statuses": statuses,
             "p50_ms": statistics.median(ordered) if ordered else None,
             "p95_ms": ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
             "max_ms": ordered[-1] if ordered else None, "revisions": sorted(revisions)}
 
 
+def reader_token(db: Path, env: dict[str, str]) -> str:
+    """A reader's token for workspace ``db`` (``regionet users add``): reads need an account."""
+    name = f"bench-{os.getpid()}-{time.monotonic_ns()}"
+    done = subprocess.run([*REGIONET, "users", "add", name, "--role", "reader", "--db", str(db)],
+                          env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def no_errors(phase: str, result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` of :func:`latency`, refused if any request failed: a benchmark of error
+    responses would look fast (it did, before reads needed a token: every one was a 401)."""
+    if result["errors"]:
+        raise RuntimeError(f"{phase}: {result['errors']} of {result['requests']} requests did "
+                           f"not answer 200 (statuses {result['statuses']})")
+    return result
+
+
 def server(db: Path, extra: Path, tie: str, actor: str) -> dict[str, Any]:
-    """Latency of a running server while idle, during an import of ``extra`` and after it."""
+    """Latency of a running server while idle, during an import of ``extra`` and after it.
+
+    One client, with a reader's token, on a server without a rate limit (``--rate-limit 0``:
+    this measures the server, not the limiter).
+    """
     port = free_port()
     env = {**os.environ, "REGIONET_DB": str(db)}
-    proc = subprocess.Popen([*REGIONET, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    token = reader_token(db, env)
+    proc = subprocess.Popen([*REGIONET, "serve", "--port", str(port), "--rate-limit", "0"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     paths = [f"/api/ties/{tie}", f"/api/ties?actor={actor}&limit=100"]
     out: dict[str, Any] = {}
     try:
-        with httpx.Client(base_url=base, timeout=60.0) as http:
+        with httpx.Client(base_url=base, timeout=60.0,
+                          headers={"authorization": f"Bearer {token}"}) as http:
             wait_until_up(http)
             http.get("/api/geo/subjects?measure=ties_total")
-            out["idle"] = latency(http, paths, 5.0)
+            out["idle"] = no_errors("idle", latency(http, paths, 5.0))
             importer = subprocess.Popen([*REGIONET, "data", "import", str(extra), "--db",
                                          str(db)], env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.STDOUT)
@@ -249,17 +274,23 @@ def server(db: Path, extra: Path, tie: str, actor: str) -> dict[str, Any]:
             if importer.returncode != 0:
                 raise RuntimeError("the import during the server test failed")
             merged = [s for d in during for s in [d]]
-            out["during import"] = {
+            statuses: dict[str, int] = {}
+            for d in merged:
+                for code, count in d["statuses"].items():
+                    statuses[code] = statuses.get(code, 0) + count
+            out["during import"] = no_errors("during import", {
                 "requests": sum(d["requests"] for d in merged),
-                "errors": sum(d["errors"] for d in merged),
+                "errors": sum(d["errors"] for d in merged), "statuses": statuses,
                 "p95_ms": max((d["p95_ms"] or 0) for d in merged) if merged else None,
                 "max_ms": max((d["max_ms"] or 0) for d in merged) if merged else None,
-                "revisions": sorted({r for d in merged for r in d["revisions"]})}
+                "revisions": sorted({r for d in merged for r in d["revisions"]})})
             t = time.perf_counter()
             geo = http.get("/api/geo/subjects?measure=ties_total")
+            if geo.status_code != 200:
+                raise RuntimeError(f"the map after the import answered {geo.status_code}")
             out["map after import"] = {"ms": (time.perf_counter() - t) * 1000,
                                        "revision": geo.headers.get("x-regionet-revision")}
-            out["after import"] = latency(http, paths, 10.0)
+            out["after import"] = no_errors("after import", latency(http, paths, 10.0))
     finally:
         proc.terminate()
         proc.wait(30)
@@ -320,8 +351,8 @@ def post_load(workdir: Path, seconds: float = 10.0, senders: int = 5,
     """
     port = free_port()
     env = {**os.environ, "REGIONET_DB": str(workdir / "absent.db")}
-    proc = subprocess.Popen([*REGIONET, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([*REGIONET, "serve", "--port", str(port), "--rate-limit", "0"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     out: dict[str, Any] = {"body_mib": body_mib, "senders": senders}
     try:
@@ -330,7 +361,7 @@ def post_load(workdir: Path, seconds: float = 10.0, senders: int = 5,
             paths = ["/api/ties?level=international&limit=100"]
             latency(http, paths, 2.0)
             cpu = cpu_seconds(proc.pid)
-            out["idle"] = latency(http, paths, seconds)
+            out["idle"] = no_errors("idle (large posts)", latency(http, paths, seconds))
             out["server_cpu_idle_s"] = cpu_seconds(proc.pid) - cpu
             out["rss_before_mib"] = rss_mib(proc.pid)
             # The senders run in another process, so that their work does not slow down the
@@ -340,7 +371,8 @@ def post_load(workdir: Path, seconds: float = 10.0, senders: int = 5,
                                       stdout=subprocess.PIPE, text=True)
             time.sleep(0.5)
             cpu = cpu_seconds(proc.pid)
-            out["under large posts"] = latency(http, paths, seconds - 1.0)
+            out["under large posts"] = no_errors("under large posts",
+                                                 latency(http, paths, seconds - 1.0))
             out["server_cpu_under_posts_s"] = cpu_seconds(proc.pid) - cpu
             out["post statuses"] = json.loads(sender.communicate(timeout=120)[0])
             out["rss_after_mib"] = rss_mib(proc.pid)
