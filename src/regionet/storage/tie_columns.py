@@ -44,6 +44,7 @@ import logging
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
@@ -87,7 +88,7 @@ class RowDigest(Protocol):
     def add_texts(self, texts: Iterable[bytes]) -> None:
         """Add rows given as their texts in UTF-8."""
 
-__all__ = ["FAST", "FORK_ROWS", "TieColumns", "plain_file", "two_processes"]
+__all__ = ["FAST", "FORK_ROWS", "TieColumns", "plain_file", "sweep_scratch", "two_processes"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -155,20 +156,63 @@ def two_processes(staging: Staging, rows: int) -> bool:
             and usable_cores() >= 2)
 
 
+#: A scratch file's name: the process that made it, then mkstemp's random part.
+_SCRATCH = re.compile(r"regionet-stage-(\d+)-[^/]*\.db")
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts: it is not ours to judge)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_scratch(folder: str | None = None, *, older_than: float = 600.0) -> list[str]:
+    """Remove the scratch files of processes that no longer exist; return their names.
+
+    An import killed outright (``kill -9``) cannot remove its scratch file (``scratch_file``);
+    a later import does. A file is left alone while the process named in it runs (an import
+    going on), when it changed less than ``older_than`` seconds ago (a process of another PID
+    namespace sharing the folder may be writing it), and when it is not named like a scratch
+    file.
+    """
+    folder = folder or tempfile.gettempdir()
+    removed = []
+    now = time.time()
+    with suppress(OSError):
+        for name in os.listdir(folder):
+            found = _SCRATCH.fullmatch(name)
+            if not found or _alive(int(found.group(1))):  # this process's too
+                continue
+            path = os.path.join(folder, name)
+            with suppress(FileNotFoundError):
+                if now - os.stat(path).st_mtime >= older_than:
+                    os.remove(path)
+                    removed.append(name)
+    return sorted(removed)
+
+
 @contextmanager
 def scratch_file() -> Iterator[str]:
     """The path of a new, empty scratch file, removed when the block ends (whatever happens).
 
-    In the folder of temporary files (``TMPDIR``), where SQLite puts its own.
+    In the folder of temporary files (``TMPDIR``), where SQLite puts its own, named after this
+    process; scratch files left by processes that were killed are removed first
+    (:func:`sweep_scratch`).
 
     Examples:
         >>> with scratch_file() as path:
-        ...     os.path.getsize(path)
-        0
+        ...     os.path.getsize(path), f"-{os.getpid()}-" in path
+        (0, True)
         >>> os.path.exists(path)
         False
     """
-    handle, path = tempfile.mkstemp(prefix="regionet-stage-", suffix=".db")
+    sweep_scratch()
+    handle, path = tempfile.mkstemp(prefix=f"regionet-stage-{os.getpid()}-", suffix=".db")
     os.close(handle)
     try:
         yield path
