@@ -2,7 +2,8 @@ r"""Opening users' input files (CSV or Parquet) as :class:`InputTable`, one colu
 
 Parquet is read with pyarrow straight into Arrow columns, one column when it is needed, so a
 column can be converted to NumPy and freed before the next is read (peak memory stays near
-the NumPy columns the engine keeps). CSV is parsed by pyarrow's multithreaded reader. Id
+the NumPy columns the engine keeps). CSV is parsed by pyarrow: a large file in pieces, two
+threads at a time (:mod:`regionet.io.csv_pieces`), a small one by pyarrow's own threads. Id
 columns are read as text (dictionary-encoded where few distinct values are expected, such as
 region ids), so ``007`` stays ``007``.
 
@@ -33,9 +34,11 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from regionet.core.cores import usable_cores
 from regionet.core.errors import DataFileError
 from regionet.core.tables import InputTable, missing_columns, numbers_of
 from regionet.io.arrow_pandas import arrow_without_pandas
+from regionet.io.csv_pieces import PIECE_BYTES, read_pieces
 from regionet.io.memory_pool import use_jemalloc
 from regionet.io.read_ahead import take
 
@@ -155,9 +158,13 @@ def _csv(path: Path, year: int | None, required: Sequence[str],
         wanted.append("year")
     types = {c: (pa.dictionary(pa.int32(), pa.string()) if c in ids[1] else pa.string())
              for c in (*ids[0], *FLAG_COLUMNS) if c in wanted}
+    convert = pacsv.ConvertOptions(include_columns=wanted, column_types=types)
+    table = None
+    if path.stat().st_size >= 2 * PIECE_BYTES:  # as many threads as pyarrow's own would use
+        table = read_pieces(path, convert, threads=min(2, usable_cores()))  # None: read whole
     try:
-        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            include_columns=wanted, column_types=types))
+        if table is None:
+            table = pacsv.read_csv(path, convert_options=convert)
     except pa.ArrowException as err:
         raise DataFileError(f"not a readable CSV file ({err})", file=str(path),
                             expected="a CSV file with a header row") from err
