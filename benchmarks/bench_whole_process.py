@@ -227,15 +227,20 @@ def rest(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         subprocess.run([regionet_exe(), *cmd], check=True, capture_output=True)
         print(f"`regionet {cmd[0]} {cmd[1]}`: {time.perf_counter() - start:.2f} s")
+    # Reads need an account (issue 12): a reader's token; no rate limit (this times the run).
+    added = subprocess.run([regionet_exe(), "users", "add", "bench", "--role", "reader",
+                            "--db", str(db)], check=True, capture_output=True, text=True)
+    token = added.stdout.strip().splitlines()[-1]
     port = free_port()
-    server = subprocess.Popen([regionet_exe(), "serve", "--port", str(port), "--db", str(db)],
+    server = subprocess.Popen([regionet_exe(), "serve", "--port", str(port), "--db", str(db),
+                               "--rate-limit", "0"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, server)
         print(f"\n### REST: POST /api/fiscal/runs on registered inputs of {rows:,} "
               "establishments\n\n| request | scenario | wall | status |\n|---|---|---:|---:|")
-        with httpx.Client(timeout=600) as client:
+        with httpx.Client(timeout=600, headers={"authorization": f"Bearer {token}"}) as client:
             for i, body in enumerate([{"year": 2005, "inputs": "economy"}] * 4
                                      + [{"year": 2005, "inputs": "economy",
                                          "rule": "operation"}] * 2):
@@ -244,6 +249,9 @@ def rest(args: argparse.Namespace) -> None:
                 wall = time.perf_counter() - start
                 print(f"| {i + 1} | {body.get('rule', 'baseline')} | {wall:.3f} s | "
                       f"{answer.status_code} |")
+                if answer.status_code != 200:  # a refused request is not a timing
+                    raise SystemExit(f"POST /api/fiscal/runs answered {answer.status_code}: "
+                                     f"{answer.text[:300]}")
     finally:
         server.terminate()
         server.wait(timeout=30)
