@@ -41,6 +41,7 @@ import numpy as np
 import pyarrow as pa
 
 from regionet.core.errors import DataFileError
+from regionet.core.processes import alive
 from regionet.engines.fiscal.inputs.coding import (
     ESTABLISHMENT_COLUMNS,
     ESTABLISHMENT_OPTIONAL,
@@ -267,23 +268,13 @@ def remove_folder(root: Path, folder: str) -> None:
     shutil.rmtree(root / folder, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep(root: Path) -> list[Path]:
     """Remove staging folders left by processes that no longer run; return them."""
     removed = []
     if root.is_dir():
         for path in root.glob(f".*{_SUFFIX}"):
             pid = path.name[: -len(_SUFFIX)].rsplit(".", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)) and path.is_dir():
+            if pid.isdigit() and not alive(int(pid)) and path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
     return removed

@@ -60,6 +60,7 @@ from regionet.core.cores import spare_core, usable_cores
 from regionet.core.errors import RegionetError
 from regionet.core.forked import Forked, can_fork
 from regionet.core.heap import return_large_blocks
+from regionet.core.processes import alive
 from regionet.io.csv_format import FIELD_LIMIT, restore_formula
 from regionet.io.lookalikes import IdScreen
 from regionet.io.records import (
@@ -160,17 +161,6 @@ def two_processes(staging: Staging, rows: int) -> bool:
 _SCRATCH = re.compile(r"regionet-stage-(\d+)-[^/]*\.db")
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (another user's counts: it is not ours to judge)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_scratch(folder: str | None = None, *, older_than: float = 600.0) -> list[str]:
     """Remove the scratch files of processes that no longer exist; return their names.
 
@@ -186,7 +176,7 @@ def sweep_scratch(folder: str | None = None, *, older_than: float = 600.0) -> li
     with suppress(OSError):
         for name in os.listdir(folder):
             found = _SCRATCH.fullmatch(name)
-            if not found or _alive(int(found.group(1))):  # this process's too
+            if not found or alive(int(found.group(1))):  # this process's too
                 continue
             path = os.path.join(folder, name)
             with suppress(FileNotFoundError):
