@@ -23,7 +23,6 @@ Examples:
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -96,7 +95,7 @@ def read_pieces(path: Path, convert: pacsv.ConvertOptions, *, pieces: int | None
     count = pieces or max(1, (len(data) - start) // PIECE_BYTES)
     cuts = cut_points(data, start, count)
     read = pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 26)
-    tables: list[pa.Table | None] = [None] * (len(cuts) - 1)
+    tables: list[pa.Table] = [pa.table({})] * (len(cuts) - 1)  # each piece's, once parsed
     failed = threading.Event()
     taken = iter(range(len(tables)))
     lock = threading.Lock()
@@ -121,11 +120,6 @@ def read_pieces(path: Path, convert: pacsv.ConvertOptions, *, pieces: int | None
     work()
     for helper in helpers:
         helper.join()
-    if failed.is_set() or any(t is None for t in tables):
+    if failed.is_set():
         return None
-    return _end_to_end([t for t in tables if t is not None])
-
-
-def _end_to_end(tables: Sequence[pa.Table]) -> pa.Table:
-    """The pieces' tables one after the other (the chunks are kept, not copied)."""
-    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+    return pa.concat_tables(tables)  # end to end: the chunks are kept, not copied

@@ -115,8 +115,11 @@ _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _BLOCK = 1 << 24
 #: An id cell the lookalike screen passes without a look (printable ASCII).
 _PLAIN = r"^[\x{20}-\x{7e}]*$"
+#: The cells staging reads per row: a tie's key and parties, then its texts.
+_KEY_CELLS = ("id", "actors", "location")
+_TEXT_CELLS = ("kind", "unit", "description", "note")
 #: The columns :meth:`TieColumns.stage` reads (the others are coded once screened).
-_STAGED = frozenset({"id", "kind", "actors", "location", "unit", "description", "note"})
+_STAGED = frozenset((*_KEY_CELLS, *_TEXT_CELLS))
 #: The most parties of a tie whose shape is found in bulk (more: classified one by one).
 _SHAPE_PARTIES = 4
 
@@ -558,7 +561,7 @@ class TieColumns:
         levels = _Levels(self, order)
         for start in range(0, len(order), size):
             rows = order[start:start + size]
-            ids, actors, places = self._cells(rows, ("id", "actors", "location"))
+            ids, actors, places = self._cells(rows, _KEY_CELLS)
             party_lists = [text.split(";") for text in actors]
             self._stage_rows(rows, staging, ids, places, party_lists,
                              levels.columns(start, start + len(rows), party_lists, places))
@@ -574,7 +577,7 @@ class TieColumns:
         :data:`~regionet.storage.staging.PACKED_PARTIES`), domains and sources packed (see
         :meth:`Staging.add_lists`); a tie with more parties stages them in ``tie_actors``.
         """
-        kinds, units, texts, notes = self._cells(rows, ("kind", "unit", "description", "note"))
+        kinds, units, texts, notes = self._cells(rows, _TEXT_CELLS)
         if self._lists is None or self._lists[0] is not staging:
             self._prepare(staging)
         assert self._lists is not None
